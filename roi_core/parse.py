@@ -1,0 +1,278 @@
+"""Vectorised parsers for the values people really type into the sheet.
+
+Every parser takes a pandas Series of raw cells (strings, numbers, dates or
+None, exactly as a Google Sheet or an .xlsx workbook hands them over) and
+returns a :class:`Parsed`: the parsed values, a boolean mask of blank cells,
+and a Series of Chinese reasons for the cells that could not be parsed
+(``None`` where the cell is fine or blank).
+
+The work is done with pandas string methods and numpy over whole columns;
+Python only ever touches the (few) distinct problem cells to word a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Google Sheets and Excel count days from 1899-12-30.
+SERIAL_EPOCH = pd.Timestamp("1899-12-30")
+# Serial numbers we accept as dates: 1954-10-06 .. 2173-10-14. Anything else
+# in a date column is far more likely a typo than a date.
+SERIAL_MIN, SERIAL_MAX = 20000, 100000
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The outcome of parsing one column.
+
+    values: parsed values (float64, datetime64[ns] or bool/object); NaN/NaT where blank or bad.
+    blank:  True where the cell was empty (None, NaN, or only whitespace).
+    reason: a Chinese one-line reason where the cell was not blank but could not be parsed.
+    """
+
+    values: pd.Series
+    blank: pd.Series
+    reason: pd.Series
+
+    @property
+    def bad(self) -> pd.Series:
+        return self.reason.notna()
+
+
+def normalize_text(value: object) -> str:
+    """NFKC, trim and case-fold one label (tab name, header, setting key, name)."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+
+
+def _is_number_cell(s: pd.Series) -> pd.Series:
+    """True where the raw cell is already a real number (not a bool, not text)."""
+    return s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool),
+                 na_action="ignore").fillna(False).astype(bool)
+
+
+def blank_mask(raw: pd.Series) -> pd.Series:
+    """True where a cell is empty: None, NaN, or a string of only whitespace."""
+    is_na = raw.isna()
+    as_text = raw.where(~is_na).astype("string")
+    stripped = as_text.str.strip()
+    return (is_na | (stripped == "")).fillna(True).astype(bool)
+
+
+def _text(raw: pd.Series) -> pd.Series:
+    """Cells as NFKC-normalised, trimmed strings (pandas string dtype)."""
+    return raw.astype("string").str.normalize("NFKC").str.strip()
+
+
+def _reasons(mask: pd.Series, reason: str, index: pd.Index) -> pd.Series:
+    out = pd.Series(None, index=index, dtype="object")
+    out[mask.to_numpy()] = reason
+    return out
+
+
+_NUMBER_RE = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$"
+
+
+def parse_number(raw: pd.Series, *, kind: str = "money") -> Parsed:
+    """Parse money-like cells.
+
+    Accepts ``12345.6``, ``12,345.60``, ``¥12,345``, ``￥1.2万`` (12000), ``3亿``,
+    ``12,345元``, ``RMB 100``, ``(1,000)`` (negative), full-width digits and
+    commas, and number cells as they come.
+
+    >>> parse_number(pd.Series(["￥1.2万", "(1,000)", "abc"])).values.tolist()
+    [12000.0, -1000.0, nan]
+    """
+    index = raw.index
+    blank = blank_mask(raw)
+    numeric = _is_number_cell(raw) & ~blank
+    values = pd.Series(np.nan, index=index, dtype="float64")
+    if numeric.any():
+        values[numeric] = pd.to_numeric(raw[numeric], errors="coerce").astype("float64")
+
+    text_mask = ~blank & ~numeric
+    if text_mask.any():
+        t = _text(raw[text_mask]).str.casefold()
+        negative = t.str.startswith("(") & t.str.endswith(")")
+        t = t.str.replace(r"^\((.*)\)$", r"\1", regex=True)
+        # currency words and symbols, thousands separators, inner spaces
+        t = t.str.replace(r"(rmb|cny|人民币|¥|元|\$|,|\s)", "", regex=True)
+        multiplier = pd.Series(1.0, index=t.index)
+        wan = t.str.endswith("万")
+        yi = t.str.endswith("亿")
+        multiplier[wan.fillna(False).to_numpy()] = 1e4
+        multiplier[yi.fillna(False).to_numpy()] = 1e8
+        t = t.str.replace(r"[万亿]$", "", regex=True)
+        ok = t.str.fullmatch(_NUMBER_RE).fillna(False).astype(bool)
+        parsed = pd.to_numeric(t.where(ok), errors="coerce").astype("float64") * multiplier
+        parsed[negative.fillna(False).to_numpy()] *= -1
+        values[text_mask] = parsed.to_numpy()
+
+    bad = ~blank & values.isna()
+    if kind == "count":
+        reason = _reasons(bad, "不是数字", index)
+        negative = values < 0
+        reason[negative.to_numpy()] = "不能为负数"
+        values[negative.to_numpy()] = np.nan
+    elif kind == "number":
+        reason = _reasons(bad, "不是数字", index)
+    else:
+        reason = _reasons(bad, "不是金额（例：12,345 或 ￥1.2万）", index)
+    return Parsed(values, blank, reason)
+
+
+def parse_count(raw: pd.Series) -> Parsed:
+    """Parse non-negative counts (``1,234``, ``1.2万``, number cells); negatives are problems."""
+    return parse_number(raw, kind="count")
+
+
+def parse_percent(raw: pd.Series) -> Parsed:
+    """Parse percentages: ``12.5%`` / ``12.5％`` → 0.125; plain ``0.125`` stays 0.125."""
+    index = raw.index
+    blank = blank_mask(raw)
+    t = _text(raw.where(~blank))
+    has_pct = t.str.endswith("%").fillna(False).astype(bool)
+    stripped = t.str.rstrip("%").str.strip()
+    as_number = parse_number(stripped.astype(object).where(~blank, None), kind="number")
+    values = as_number.values.copy()
+    numeric_cells = _is_number_cell(raw)
+    # number cells are fractions already; only text with % is divided
+    values[(has_pct & ~numeric_cells).to_numpy()] /= 100.0
+    reason = _reasons(~blank & values.isna(), "不是百分比（例：12.5% 或 0.125）", index)
+    return Parsed(values, blank, reason)
+
+
+_TRUE = {"1", "是", "true", "y", "yes", "t", "已转化", "转化", "√", "✓", "1.0"}
+_FALSE = {"0", "否", "false", "n", "no", "f", "未转化", "0.0", "×", "✗"}
+
+
+def parse_bool(raw: pd.Series) -> Parsed:
+    """Parse yes/no cells: 1/0, 是/否, true/false, Y/N (any case, full-width too)."""
+    index = raw.index
+    blank = blank_mask(raw)
+    t = _text(raw.where(~blank)).str.casefold()
+    is_true = t.isin(_TRUE).fillna(False).astype(bool)
+    is_false = t.isin(_FALSE).fillna(False).astype(bool)
+    # bool cells from Excel/Sheets
+    real_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_)), na_action="ignore").fillna(False).astype(bool)
+    if real_bool.any():
+        truthy = raw[real_bool].astype(bool)
+        is_true[real_bool] = truthy.to_numpy()
+        is_false[real_bool] = (~truthy).to_numpy()
+    values = pd.Series(is_true.to_numpy(), index=index, dtype="bool")
+    reason = _reasons(~blank & ~is_true & ~is_false, "不是 是/否（可填 1/0、是/否、Y/N、true/false）", index)
+    return Parsed(values, blank, reason)
+
+
+_DATE_RE = (
+    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:(?:\s+|t)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?\s*(?:z|[+-]\d{2}:?\d{2})?$"
+)
+_NO_YEAR_RE = r"^\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s.*)?$"
+
+
+def parse_date(raw: pd.Series) -> Parsed:
+    """Parse dates and date-times into naive ``datetime64[ns]``.
+
+    Accepts ``2026-06-18``, ``2026/6/18``, ``2026.6.18``, ``2026年6月18日``
+    (each optionally followed by ``HH:MM[:SS]``), Sheets/Excel serial numbers
+    (days since 1899-12-30, fractions are the time of day) and real date cells.
+    A date without a year (``6月18日``) is reported, never guessed.
+    """
+    index = raw.index
+    blank = blank_mask(raw)
+    values = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    reason = pd.Series(None, index=index, dtype="object")
+
+    is_dt = raw.map(lambda v: isinstance(v, (dt.date, pd.Timestamp, np.datetime64)), na_action="ignore")
+    is_dt = is_dt.fillna(False).astype(bool) & ~blank
+    if is_dt.any():
+        values[is_dt] = pd.to_datetime(raw[is_dt].map(_as_naive), errors="coerce").astype("datetime64[ns]")
+
+    numeric = _is_number_cell(raw) & ~blank & ~is_dt
+    if numeric.any():
+        serial = pd.to_numeric(raw[numeric], errors="coerce").astype("float64")
+        in_range = serial.between(SERIAL_MIN, SERIAL_MAX)
+        days = serial.where(in_range)
+        values[numeric] = (SERIAL_EPOCH + pd.to_timedelta(days * 86400.0, unit="s").dt.round("s")).to_numpy()
+        reason[numeric[numeric].index[~in_range.to_numpy()]] = "不是日期（数字超出日期范围）"
+
+    text_mask = ~blank & ~is_dt & ~numeric
+    if text_mask.any():
+        t = _text(raw[text_mask]).str.casefold()
+        parts = t.str.extract(_DATE_RE)
+        matched = parts["y"].notna()
+        comp = parts[matched.to_numpy()].astype("float64").fillna({"H": 0, "M": 0, "S": 0})
+        stamps = pd.to_datetime(
+            pd.DataFrame({"year": comp["y"], "month": comp["m"], "day": comp["d"],
+                          "hour": comp["H"], "minute": comp["M"], "second": comp["S"]}),
+            errors="coerce",
+        )
+        values[stamps.index] = stamps.astype("datetime64[ns]").to_numpy()
+        invalid = stamps.index[stamps.isna().to_numpy()]
+        reason[invalid] = "日期不存在（检查月份和日）"
+        unmatched = t[~matched.to_numpy()]
+        no_year = unmatched.str.fullmatch(_NO_YEAR_RE).fillna(False).astype(bool)
+        reason[unmatched.index[no_year.to_numpy()]] = "日期缺少年份（请写成 2026-06-18）"
+        reason[unmatched.index[~no_year.to_numpy()]] = "不是日期（例：2026-06-18 或 2026年6月18日）"
+    return Parsed(values, blank, reason)
+
+
+def _as_naive(value: object) -> object:
+    """Drop the time zone of an aware date cell: the sheet's dates are wall-clock dates."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    if isinstance(value, pd.Timestamp) and value.tz is not None:
+        return value.tz_localize(None)
+    return value
+
+
+def parse_text(raw: pd.Series) -> Parsed:
+    """Text cells: NFKC-normalised and trimmed for display; blanks marked."""
+    blank = blank_mask(raw)
+    values = _text(raw.where(~blank)).astype(object).where(~blank, None)
+    # numbers typed as names (a campaign called 618) come back as 618.0 from some readers
+    values = values.map(_tidy_number_text, na_action="ignore")
+    return Parsed(values, blank, pd.Series(None, index=raw.index, dtype="object"))
+
+
+def _tidy_number_text(value: str) -> str:
+    if value.endswith(".0") and value[:-2].lstrip("-").isdigit():
+        return value[:-2]
+    return value
+
+
+PARSERS = {
+    "text": parse_text,
+    "money": parse_number,
+    "count": parse_count,
+    "number": lambda raw: parse_number(raw, kind="number"),
+    "percent": parse_percent,
+    "bool": parse_bool,
+    "date": parse_date,
+}
+
+
+def parse_score(raw: pd.Series) -> Parsed:
+    """Satisfaction: a number 0-5, or a percentage (``90%`` → 4.5 on the same 0-5 scale)."""
+    pct = parse_percent(raw)
+    blank = pct.blank
+    text = _text(raw.where(~blank))
+    has_pct = text.str.endswith("%").fillna(False).astype(bool) & ~_is_number_cell(raw)
+    values = pct.values.copy()
+    values[has_pct.to_numpy()] *= 5.0
+    reason = pct.reason.copy()
+    reason[pct.bad.to_numpy()] = "不是评分（0-5 或百分比）"
+    out_of_range = values.notna() & ~values.between(0, 5)
+    reason[out_of_range.to_numpy()] = "评分应在 0-5 之间（或填百分比）"
+    values[out_of_range.to_numpy()] = np.nan
+    return Parsed(values, blank, reason)
+
+
+PARSERS["score"] = parse_score

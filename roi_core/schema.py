@@ -1,0 +1,133 @@
+"""The sheet contract as data: tabs, columns, aliases, kinds, settings.
+
+This mirrors ``shared/sheet-contract.md``; the ``init`` template, the parser
+and the README all read from here so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roi_core.parse import normalize_text
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # canonical English key used in frames
+    header: str  # canonical Chinese header
+    aliases: tuple[str, ...]
+    kind: str  # a key of roi_core.parse.PARSERS
+    required: bool = False
+    example: tuple = ()  # two example values for the init template
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    key: str
+    title: str  # canonical Chinese tab name
+    aliases: tuple[str, ...]
+    columns: tuple[Column, ...]
+    written_by_people: bool = True
+
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+CAMPAIGN_COLUMNS = (
+    Column("campaign", "活动名称", ("campaign", "活动", "campaign name", "活动名"), "text", True, ("618活动", "618活动")),
+    Column("channel", "渠道", ("channel",), "text", True, ("抖音", "微信")),
+    Column("start_date", "开始日期", ("start_date", "开始", "start date", "start"), "date", True, ("2026-06-01", "2026-06-01")),
+    Column("end_date", "结束日期", ("end_date", "结束", "end date", "end"), "date", False, ("2026-06-18", "2026-06-18")),
+    Column("ad_spend", "广告费用", ("ad_spend", "广告费", "ad spend"), "money", False, ("¥50,000", "20000")),
+    Column("promo_cost", "促销费用", ("promo_cost", "促销费", "promo cost"), "money", False, ("1万", "5000")),
+    Column("staff_cost", "人员费用", ("staff_cost", "人员费", "staff cost"), "money", False, ("8000", "3000")),
+    Column("other_cost", "其他费用", ("other_cost", "其他费", "other cost"), "money", False, ("", "1000")),
+    Column("revenue", "销售额", ("revenue", "收入", "gmv", "sales"), "money", True, ("¥230,000", "86000")),
+    Column("gross_profit", "毛利", ("gross_profit", "利润", "gross profit"), "money", False, ("", "")),
+    Column("new_customers", "新客户数", ("new_customers", "新客数", "new customers"), "count", False, ("820", "310")),
+    Column("impressions", "曝光量", ("impressions", "曝光"), "count", False, ("1200000", "300000")),
+    Column("clicks", "点击量", ("clicks", "点击"), "count", False, ("36000", "9000")),
+    Column("conversions", "转化数", ("conversions", "订单数", "订单"), "count", False, ("1500", "600")),
+    Column("participants", "参与人数", ("participants", "参与人"), "count", False, ("", "")),
+    Column("avg_minutes", "平均参与时长", ("avg_minutes", "平均时长"), "number", False, ("", "")),
+    Column("social_mentions", "社媒提及", ("social_mentions", "社媒提及数"), "count", False, ("", "")),
+    Column("retained_customers", "留存客户数", ("retained_customers", "留存客户"), "count", False, ("", "")),
+    Column("satisfaction", "满意度", ("satisfaction",), "score", False, ("", "")),
+)
+
+TOUCHPOINT_COLUMNS = (
+    Column("customer_id", "客户ID", ("customer_id", "客户id", "customer", "客户"), "text", True, ("C001", "C001")),
+    Column("timestamp", "时间", ("timestamp", "日期", "time", "date"), "date", True, ("2026-06-01 10:00", "2026-06-03 21:15")),
+    Column("channel", "渠道", ("channel",), "text", True, ("抖音", "微信")),
+    Column("campaign", "活动名称", ("campaign", "活动"), "text", False, ("618活动", "618活动")),
+    Column("converted", "是否转化", ("converted", "转化"), "bool", True, ("否", "是")),
+    Column("revenue", "订单金额", ("revenue", "金额", "order value"), "money", False, ("", "399")),
+)
+
+SETTING_COLUMNS = (
+    Column("key", "参数", ("key", "setting", "parameter", "名称"), "text", True),
+    Column("value", "值", ("value", "数值"), "text", False),
+)
+
+CAMPAIGNS = TabSpec("campaigns", "活动", ("campaigns", "campaign"), CAMPAIGN_COLUMNS)
+TOUCHPOINTS = TabSpec("touchpoints", "触点", ("touchpoints", "touchpoint", "touches"), TOUCHPOINT_COLUMNS)
+SETTINGS = TabSpec("settings", "设置", ("settings",), SETTING_COLUMNS)
+
+PEOPLE_TABS = (CAMPAIGNS, TOUCHPOINTS, SETTINGS)
+
+# Tabs only the assistant writes. Keys of rows that are upserted come first.
+MONTHLY_SUMMARY_TAB = "月度汇总"
+CHANNEL_MONTHLY_TAB = "渠道月度"
+DATA_CHECK_TAB = "数据校验"
+ASSISTANT_TAB_ALIASES = {
+    MONTHLY_SUMMARY_TAB: ("monthly summary",),
+    CHANNEL_MONTHLY_TAB: ("channel monthly",),
+    DATA_CHECK_TAB: ("data check",),
+}
+DATA_CHECK_HEADERS = ("标签页", "行号", "列", "值", "问题", "检查时间")
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    name: str  # the Chinese 参数 people type
+    aliases: tuple[str, ...]
+    kind: str  # percent | text | count | time
+    default: object
+    meaning: str
+
+
+SETTING_SPECS = (
+    SettingSpec("target_roi", "目标ROI", ("target_roi", "目标roi", "target roi"), "percent", 1.0, "活动/渠道低于此值会给出诊断"),
+    SettingSpec("gross_margin", "毛利率", ("gross_margin", "gross margin", "margin"), "percent", None, "行内没有毛利时用 销售额 x 毛利率"),
+    SettingSpec("currency", "货币", ("currency",), "text", "CNY", "显示用货币"),
+    SettingSpec("attribution_model", "归因模型", ("attribution_model", "attribution model"), "text", "markov", "/roi 归因 的默认模型"),
+    SettingSpec("lookback_days", "回溯天数", ("lookback_days", "lookback days", "lookback"), "count", 30, "归因回溯窗口（天）"),
+    SettingSpec("half_life_days", "时间衰减半衰期", ("half_life_days", "half life days", "half_life"), "number", 7.0, "时间衰减模型的半衰期（天）"),
+    SettingSpec("report_day", "月报日", ("report_day", "report day"), "count", 1, "每月几号发月报"),
+    SettingSpec("report_time", "月报时间", ("report_time", "report time"), "time", "09:00", "月报的本地时间"),
+    SettingSpec("timezone", "时区", ("timezone", "time zone", "tz"), "text", "Asia/Shanghai", "排程与月份边界的时区 (IANA)"),
+    SettingSpec("report_channel", "月报频道", ("report_channel", "report channel"), "text", None, "月报发送的 Slack 频道 ID"),
+)
+
+
+def _lookup(names: dict[str, object]) -> dict[str, object]:
+    return {normalize_text(k): v for k, v in names.items()}
+
+
+TAB_BY_NAME = _lookup({name: spec for spec in PEOPLE_TABS for name in (spec.title, *spec.aliases)})
+SETTING_BY_NAME = _lookup({name: spec for spec in SETTING_SPECS for name in (spec.name, spec.key, *spec.aliases)})
+
+
+def column_lookup(spec: TabSpec) -> dict[str, Column]:
+    """Normalised header or alias → column, for one tab."""
+    return _lookup({name: col for col in spec.columns for name in (col.header, col.key, *col.aliases)})
+
+
+def find_tab(spec: TabSpec, titles: list[str]) -> str | None:
+    """The title (as written) of the tab matching ``spec``, or None."""
+    wanted = {normalize_text(n) for n in (spec.title, *spec.aliases)}
+    for title in titles:
+        if normalize_text(title) in wanted:
+            return title
+    return None

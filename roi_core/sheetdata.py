@@ -1,0 +1,353 @@
+"""From raw tab values to clean frames, settings and problem records.
+
+``load_sheet`` is the single entry point adapters call: they hand over every
+tab as a list of rows (header first, cells as the source gives them), and get
+back a :class:`SheetData` with canonical columns, the parsed 设置, and one
+:class:`Problem` per bad cell or row. Rows with a problem are left out of the
+numbers; blank rows are skipped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+import pandas as pd
+
+from roi_core.parse import PARSERS, blank_mask, normalize_text
+from roi_core.schema import (
+    CAMPAIGNS,
+    SETTING_BY_NAME,
+    SETTING_SPECS,
+    SETTINGS,
+    TOUCHPOINTS,
+    TabSpec,
+    column_lookup,
+    find_tab,
+)
+
+ROW_COLUMN = "row"  # the row number as the sheet shows it (header is row 1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a people-written tab, worded for the people who wrote it."""
+
+    tab: str
+    row: int | None  # sheet row number; None for a whole-tab problem (a missing column)
+    column: str  # header as written (or the canonical header when missing)
+    value: str
+    reason: str
+
+    def describe(self) -> str:
+        where = f"「{self.tab}」第{self.row}行" if self.row else f"「{self.tab}」"
+        col = f"「{self.column}」" if self.column else ""
+        val = f" = {self.value!r}" if self.value not in ("", None) else ""
+        return f"{where}{col}{val}：{self.reason}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The 设置 tab, parsed, with the contract's defaults."""
+
+    target_roi: float = 1.0
+    gross_margin: float | None = None
+    currency: str = "CNY"
+    attribution_model: str = "markov"
+    lookback_days: int = 30
+    half_life_days: float = 7.0
+    report_day: int = 1
+    report_time: str = "09:00"
+    timezone: str = "Asia/Shanghai"
+    report_channel: str | None = None
+
+    @property
+    def currency_symbol(self) -> str:
+        return {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "JPY": "¥"}.get(
+            self.currency.upper(), self.currency + " ")
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """Everything the core needs from the sheet, already cleaned."""
+
+    campaigns: pd.DataFrame
+    touchpoints: pd.DataFrame
+    settings: Settings = field(default_factory=Settings)
+    problems: tuple[Problem, ...] = ()
+    rows_skipped: int = 0  # rows left out of the numbers because of a problem
+    missing: tuple[str, ...] = ()  # whole-tab problems that stop campaign answers
+    source: str = ""
+    fetched_at: dt.datetime | None = None
+    stale_seconds: float | None = None  # set when a cached copy answers because the source failed
+    tab_titles: dict = field(default_factory=dict)
+
+    def with_source(self, **changes) -> SheetData:
+        return replace(self, **changes)
+
+
+def _empty_frame(spec: TabSpec) -> pd.DataFrame:
+    frame = pd.DataFrame({c.key: pd.Series(dtype=_dtype(c.kind)) for c in spec.columns})
+    frame[ROW_COLUMN] = pd.Series(dtype="int64")
+    return frame
+
+
+def _dtype(kind: str) -> str:
+    return {"date": "datetime64[ns]", "bool": "bool", "text": "object"}.get(kind, "float64")
+
+
+@dataclass
+class _TabResult:
+    frame: pd.DataFrame
+    problems: list[Problem]
+    skipped: int
+    missing: list[str]
+
+
+def _problem_records(tab: str, rows: pd.Series, header: str, raw: pd.Series, reasons: pd.Series) -> list[Problem]:
+    bad = reasons.notna().to_numpy()
+    if not bad.any():
+        return []
+    return [
+        Problem(tab, int(r), header, _cell_text(v), str(why))
+        for r, v, why in zip(rows[bad].tolist(), raw[bad].tolist(), reasons[bad].tolist(), strict=True)
+    ]
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def normalize_table(title: str, rows: list[list], spec: TabSpec) -> _TabResult:
+    """Parse one people-written tab against its spec (header row first)."""
+    lookup = column_lookup(spec)
+    start = next((i for i, r in enumerate(rows) if any(not _is_blank_cell(c) for c in r)), None)
+    if start is None:
+        return _TabResult(_empty_frame(spec), [], 0, [])
+    header = ["" if c is None else str(c) for c in rows[start]]
+    body = rows[start + 1:]
+    width = len(header)
+    raw = pd.DataFrame([r[:width] for r in body], dtype=object, columns=range(width)) if body else \
+        pd.DataFrame(columns=range(width), dtype=object)
+    raw = raw.reindex(columns=range(width))
+    sheet_rows = pd.Series(np.arange(len(body)) + start + 2, index=raw.index)
+
+    # skip rows whose every cell is blank, silently
+    blank_cells = raw.apply(blank_mask) if len(raw) else raw.astype(bool)
+    keep = ~blank_cells.all(axis=1) if len(raw) else pd.Series(dtype=bool)
+    raw, sheet_rows = raw[keep.to_numpy()], sheet_rows[keep.to_numpy()]
+
+    problems: list[Problem] = []
+    by_key: dict[str, int] = {}
+    for i, h in enumerate(header):
+        col = lookup.get(normalize_text(h))
+        if col is None:
+            continue
+        if col.key in by_key:
+            problems.append(Problem(title, None, h, "", f"与「{header[by_key[col.key]]}」重复，已忽略此列"))
+            continue
+        by_key[col.key] = i
+
+    missing = [c.header for c in spec.columns if c.required and c.key not in by_key]
+    for name in missing:
+        problems.append(Problem(title, None, name, "", f"缺少必填列「{name}」"))
+    if missing:
+        return _TabResult(_empty_frame(spec), problems, 0, missing)
+
+    frame = pd.DataFrame(index=raw.index)
+    bad_row = pd.Series(False, index=raw.index)
+    for col in spec.columns:
+        if col.key not in by_key:
+            frame[col.key] = pd.Series(np.nan if col.kind != "text" else None, index=raw.index,
+                                       dtype=_dtype(col.kind) if col.kind != "bool" else "object")
+            continue
+        i = by_key[col.key]
+        cells = raw[i]
+        parsed = PARSERS[col.kind](cells)
+        reasons = parsed.reason.copy()
+        if col.required:
+            reasons[parsed.blank.to_numpy()] = "必填项为空"
+        problems += _problem_records(title, sheet_rows, header[i], cells, reasons)
+        bad_row |= reasons.notna()
+        frame[col.key] = parsed.values
+
+    row_reasons = _row_checks(spec, frame)
+    for key, reasons in row_reasons:
+        i = by_key[key]
+        problems += _problem_records(title, sheet_rows, header[i], raw[i], reasons)
+        bad_row |= reasons.notna()
+
+    # unknown columns are kept (under their header as written) and ignored by the numbers
+    for i, h in enumerate(header):
+        if i not in by_key.values() and h.strip() and h not in frame.columns:
+            frame[h] = raw[i]
+
+    frame[ROW_COLUMN] = sheet_rows.astype("int64")
+    clean = frame[~bad_row.to_numpy()].reset_index(drop=True)
+    problems.sort(key=lambda p: (p.row or 0))
+    return _TabResult(clean, problems, int(bad_row.sum()), [])
+
+
+def _is_blank_cell(c: object) -> bool:
+    return c is None or (isinstance(c, float) and np.isnan(c)) or (isinstance(c, str) and not c.strip())
+
+
+def _row_checks(spec: TabSpec, frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    """Cross-column rules; each returns reasons aligned with the frame (None where fine)."""
+    checks = []
+    if spec is CAMPAIGNS:
+        end_before = frame["end_date"].notna() & frame["start_date"].notna() & (frame["end_date"] < frame["start_date"])
+        checks.append(("end_date", _why(end_before, "结束日期早于开始日期")))
+        too_many = frame["clicks"].notna() & frame["impressions"].notna() & (frame["clicks"] > frame["impressions"])
+        checks.append(("clicks", _why(too_many, "点击量大于曝光量")))
+    return [(k, r) for k, r in checks if r.notna().any()]
+
+
+def _why(mask: pd.Series, reason: str) -> pd.Series:
+    out = pd.Series(None, index=mask.index, dtype="object")
+    out[mask.to_numpy()] = reason
+    return out
+
+
+def _finish_campaigns(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["end_date"] = frame["end_date"].fillna(frame["start_date"])
+    for key in ("ad_spend", "promo_cost", "staff_cost", "other_cost"):
+        frame[key] = frame[key].fillna(0.0)
+    frame["cost"] = frame["ad_spend"] + frame["promo_cost"] + frame["staff_cost"] + frame["other_cost"]
+    return frame
+
+
+def _finish_touchpoints(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["revenue"] = frame["revenue"].fillna(0.0)
+    frame["converted"] = frame["converted"].astype(bool)
+    frame["customer_id"] = frame["customer_id"].astype(str)
+    frame["channel"] = frame["channel"].astype(str)
+    return frame
+
+
+def parse_settings(title: str, rows: list[list]) -> tuple[Settings, list[Problem]]:
+    """设置 rows (参数 | 值) → Settings; unknown 参数 are ignored, bad values reported and defaulted."""
+    result = normalize_table(title, rows, SETTINGS)
+    values: dict[str, object] = {}
+    problems = list(result.problems)
+    frame = result.frame
+    for key, value, row in zip(frame["key"].tolist(), frame["value"].tolist(), frame[ROW_COLUMN].tolist(), strict=True):
+        spec = SETTING_BY_NAME.get(normalize_text(key))
+        if spec is None or value is None:
+            continue
+        parsed, reason = _parse_setting(spec.kind, spec.key, value)
+        if reason:
+            problems.append(Problem(title, int(row), "值", str(value), f"{spec.name}：{reason}，已用默认值 {spec.default}"))
+        else:
+            values[spec.key] = parsed
+    return Settings(**values), problems
+
+
+def _parse_setting(kind: str, key: str, value: object) -> tuple[object, str | None]:
+    cell = pd.Series([value], dtype=object)
+    if kind == "percent":
+        p = PARSERS["percent"](cell)
+        if p.bad.iloc[0]:
+            return None, "不是百分比"
+        v = float(p.values.iloc[0])
+        text = normalize_text(value)
+        # "40" for a margin means 40%; a target ROI of 150 means 150%
+        if not text.endswith("%") and v > 1 and not isinstance(value, (int, float)):
+            v /= 100.0
+        if key == "gross_margin" and not 0 <= v <= 1:
+            return None, "毛利率应在 0%-100% 之间"
+        return v, None
+    if kind in ("count", "number"):
+        p = PARSERS[kind](cell)
+        if p.bad.iloc[0] or p.values.isna().iloc[0]:
+            return None, "不是数字"
+        v = float(p.values.iloc[0])
+        if key == "report_day" and not 1 <= v <= 31:
+            return None, "月报日应在 1-31 之间"
+        if key in ("lookback_days", "half_life_days") and v <= 0:
+            return None, "应大于 0"
+        return (int(v) if kind == "count" else v), None
+    if kind == "time":
+        text = normalize_text(value)
+        if isinstance(value, float) and 0 <= value < 1:  # a time cell as a day fraction
+            minutes = round(value * 24 * 60)
+            return f"{minutes // 60:02d}:{minutes % 60:02d}", None
+        if isinstance(value, dt.time):
+            return value.strftime("%H:%M"), None
+        parts = text.replace("：", ":").split(":")
+        if len(parts) >= 2 and parts[0].isdigit() and parts[1][:2].isdigit():
+            h, m = int(parts[0]), int(parts[1][:2])
+            if 0 <= h < 24 and 0 <= m < 60:
+                return f"{h:02d}:{m:02d}", None
+        return None, "不是时间（例：09:00）"
+    text = str(value).strip()
+    if key == "currency":
+        text = text.upper()
+    return text, None
+
+
+def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.datetime | None = None) -> SheetData:
+    """Clean every people-written tab found in ``tabs`` (title → rows) into a SheetData.
+
+    Tab titles match the contract after NFKC, trim and case-fold. A missing
+    活动 tab or a missing required column is recorded in ``missing`` and as a
+    problem; answers that need it raise :class:`roi_core.errors.DataError`.
+    """
+    titles = list(tabs)
+    problems: list[Problem] = []
+    missing: list[str] = []
+    skipped = 0
+    found = {}
+
+    title = find_tab(CAMPAIGNS, titles)
+    if title is None:
+        missing.append("缺少「活动」标签页")
+        campaigns = _finish_campaigns(_empty_frame(CAMPAIGNS))
+    else:
+        found["campaigns"] = title
+        result = normalize_table(title, tabs[title], CAMPAIGNS)
+        campaigns = _finish_campaigns(result.frame)
+        problems += result.problems
+        skipped += result.skipped
+        missing += [f"「{title}」缺少必填列「{m}」" for m in result.missing]
+
+    title = find_tab(TOUCHPOINTS, titles)
+    touchpoints = _finish_touchpoints(_empty_frame(TOUCHPOINTS))
+    if title is not None:
+        found["touchpoints"] = title
+        result = normalize_table(title, tabs[title], TOUCHPOINTS)
+        touchpoints = _finish_touchpoints(result.frame)
+        problems += result.problems
+        skipped += result.skipped
+
+    settings = Settings()
+    title = find_tab(SETTINGS, titles)
+    if title is not None:
+        found["settings"] = title
+        settings, setting_problems = parse_settings(title, tabs[title])
+        problems += setting_problems
+
+    return SheetData(
+        campaigns=campaigns,
+        touchpoints=touchpoints,
+        settings=settings,
+        problems=tuple(problems),
+        rows_skipped=skipped,
+        missing=tuple(missing),
+        source=source,
+        fetched_at=fetched_at,
+        tab_titles=found,
+    )
+
+
+def setting_defaults() -> list[tuple[str, object, str]]:
+    """(参数, 默认值, 含义) rows for the init template and the README."""
+    return [(s.name, "" if s.default is None else s.default, s.meaning) for s in SETTING_SPECS]
+
+
+SETTINGS_FIELDS = tuple(f.name for f in fields(Settings))

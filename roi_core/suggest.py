@@ -1,0 +1,210 @@
+"""Deterministic suggestions (建议), each citing the numbers behind it.
+
+Rules (product.md):
+- the best channel with ROI ≥ target → raise its budget, saying from where;
+- ROI < target → diagnose the funnel against the group's median:
+  low CTR → 素材、定向; low CVR → 落地页、优惠; high CAC → 人群; low AOV → 组合、满减;
+- ROI < 0 → pause or rework, with the money lost;
+- events → cost per participant, participant conversion, social mentions;
+- a reallocation of next month's budget that keeps the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# how far from the group median a funnel figure must be to count as the weak spot
+LOW_FACTOR = 0.8
+HIGH_FACTOR = 1.25
+# share of a weak channel's budget proposed to move
+SHIFT_SHARE_BELOW_TARGET = 0.2
+SHIFT_SHARE_NEGATIVE = 0.5
+# a receiving channel grows by at most this share in one month (diminishing returns)
+MAX_GROWTH = 0.5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggestion: ``kind`` is raise | diagnose | pause | event | reallocate; ``text`` is for people."""
+
+    kind: str
+    channel: str | None
+    text: str
+    figures: dict = field(default_factory=dict)
+
+
+def money(value: float, symbol: str = "¥") -> str:
+    """¥12,345 (no decimals above 100, two below); negatives as -¥1,000."""
+    if value is None or pd.isna(value):
+        return "—"
+    sign = "-" if value < 0 else ""
+    v = abs(float(value))
+    return f"{sign}{symbol}{v:,.0f}" if v >= 100 or v == int(v) else f"{sign}{symbol}{v:,.2f}"
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value * 100:,.{digits}f}%"
+
+
+def _median(table: pd.DataFrame, col: str) -> float:
+    values = table[col].dropna()
+    return float(values.median()) if len(values) else np.nan
+
+
+def channel_suggestions(table: pd.DataFrame, target_roi: float, symbol: str = "¥",
+                        label: str = "渠道", name_col: str = "channel") -> list[Suggestion]:
+    """Suggestions for the rows of ``table`` (group_metrics output, one row per channel or campaign)."""
+    spent = table[(table["cost"] > 0) & table["roi"].notna()]
+    if spent.empty:
+        return []
+    out: list[Suggestion] = []
+    ranked = spent.sort_values("roi", ascending=False)
+    best = ranked.iloc[0]
+    worst = ranked.iloc[-1]
+    if best["roi"] >= target_roi:
+        text = (f"加大「{best[name_col]}」预算：ROI {pct(best['roi'])}，高于目标 {pct(target_roi, 0)}，"
+                f"为各{label}最高")
+        figures = {"roi": best["roi"], "target_roi": target_roi}
+        if len(ranked) > 1 and worst["roi"] < target_roi:
+            share = SHIFT_SHARE_NEGATIVE if worst["roi"] < 0 else SHIFT_SHARE_BELOW_TARGET
+            amount = worst["cost"] * share
+            text += f"；可从「{worst[name_col]}」（ROI {pct(worst['roi'])}）调出约 {money(amount, symbol)}（其成本的 {share:.0%}）"
+            figures.update(source=worst[name_col], source_roi=worst["roi"], amount=amount)
+        out.append(Suggestion("raise", best[name_col], text, figures))
+
+    medians = {m: _median(spent, m) for m in ("ctr", "cvr", "cac", "aov")}
+    for _, row in spent.sort_values("roi").iterrows():
+        if row["roi"] >= target_roi:
+            continue
+        name = row[name_col]
+        if row["roi"] < 0:
+            loss = row["cost"] - row["return_value"]
+            out.append(Suggestion(
+                "pause", name,
+                f"暂停或重做「{name}」：ROI {pct(row['roi'])}，成本 {money(row['cost'], symbol)}，"
+                f"收益 {money(row['return_value'], symbol)}，亏损 {money(loss, symbol)}",
+                {"roi": row["roi"], "loss": loss}))
+        findings = _funnel_findings(row, medians, symbol)
+        if findings:
+            for kind_text, figures in findings:
+                out.append(Suggestion("diagnose", name, f"「{name}」ROI {pct(row['roi'])} 低于目标 {pct(target_roi, 0)}：{kind_text}",
+                                      figures))
+        elif row["roi"] >= 0:
+            out.append(Suggestion(
+                "diagnose", name,
+                f"「{name}」ROI {pct(row['roi'])} 低于目标 {pct(target_roi, 0)}，漏斗指标与各{label}中位数相近："
+                f"先检查成本结构（广告 {money(row['ad_spend'], symbol)}、促销 {money(row['promo_cost'], symbol)}、"
+                f"人员 {money(row['staff_cost'], symbol)}）",
+                {"roi": row["roi"]}))
+    out += event_suggestions(spent, symbol, name_col)
+    return out
+
+
+def _funnel_findings(row: pd.Series, medians: dict, symbol: str) -> list[tuple[str, dict]]:
+    found = []
+    checks = (
+        ("ctr", "low", "点击率 {v} 低于中位数 {m}：优化素材与定向", pct),
+        ("cvr", "low", "转化率 {v} 低于中位数 {m}：优化落地页与优惠", pct),
+        ("cac", "high", "获客成本 {v} 高于中位数 {m}：调整人群", lambda x: money(x, symbol)),
+        ("aov", "low", "客单价 {v} 低于中位数 {m}：做组合、满减提升客单", lambda x: money(x, symbol)),
+    )
+    for metric, direction, template, fmt in checks:
+        v, m = row.get(metric), medians.get(metric)
+        if v is None or pd.isna(v) or m is None or pd.isna(m) or m <= 0:
+            continue
+        weak = v < LOW_FACTOR * m if direction == "low" else v > HIGH_FACTOR * m
+        if weak:
+            found.append((template.format(v=fmt(v), m=fmt(m)), {metric: v, f"median_{metric}": m}))
+    return found
+
+
+def event_suggestions(table: pd.DataFrame, symbol: str, name_col: str = "channel") -> list[Suggestion]:
+    """For rows with participants (线下活动): cost per participant, their conversion, word of mouth."""
+    events = table[table["participants"].fillna(0) > 0]
+    out = []
+    for _, row in events.iterrows():
+        parts = [f"每位参与者成本 {money(row['cost_per_participant'], symbol)}"]
+        if pd.notna(row.get("participant_cvr")):
+            parts.append(f"参与者转化率 {pct(row['participant_cvr'])}")
+        if pd.notna(row.get("social_mentions")):
+            parts.append(f"社媒提及 {row['social_mentions']:,.0f} 次")
+        advice = "；下一场可提高现场转化（到场专属优惠、会后 7 天跟进）"
+        if pd.notna(row.get("participant_cvr")) and row["participant_cvr"] >= 0.2:
+            advice = "；转化良好，可复制到更多城市"
+        out.append(Suggestion("event", row[name_col], f"「{row[name_col]}」活动：" + "，".join(parts) + advice,
+                              {"cost_per_participant": row["cost_per_participant"],
+                               "participant_cvr": row.get("participant_cvr")}))
+    return out
+
+
+@dataclass(frozen=True)
+class Reallocation:
+    """Next month's budget moved between channels, the total unchanged."""
+
+    rows: pd.DataFrame  # channel, current, proposed, change, return_per_yuan, expected_return_change
+    total: float
+    expected_return_change: float
+    note: str
+
+
+def reallocate(table: pd.DataFrame, target_roi: float, name_col: str = "channel") -> Reallocation | None:
+    """Propose moving budget from channels under target to those above it, keeping the total.
+
+    Donors give 20% of their cost (50% when ROI < 0). Receivers are channels
+    with ROI ≥ target (else the best channel with ROI > 0), sharing the money in
+    proportion to their ROI and growing by at most 50%. The expected change in
+    return assumes each channel keeps its current return per yuan, which is
+    optimistic for large moves; the note says so.
+    """
+    spent = table[(table["cost"] > 0) & table["roi"].notna()].copy()
+    if len(spent) < 2:
+        return None
+    spent["return_per_yuan"] = spent["return_value"] / spent["cost"]
+    donors = spent["roi"] < target_roi
+    receivers = spent["roi"] >= target_roi
+    if not receivers.any():
+        best = spent["roi"].idxmax()
+        if spent.loc[best, "roi"] <= 0:
+            return None
+        receivers = spent.index == best
+        donors = ~receivers & (spent["roi"] < spent.loc[best, "roi"])
+    receivers = pd.Series(receivers, index=spent.index)
+    donors = pd.Series(donors, index=spent.index) & ~receivers
+    if not donors.any():
+        return None
+    give = np.where(spent["roi"] < 0, SHIFT_SHARE_NEGATIVE, SHIFT_SHARE_BELOW_TARGET) * spent["cost"] * donors
+    pool = float(give.sum())
+    capacity = (spent["cost"] * MAX_GROWTH).where(receivers, 0.0)
+    weight = (spent["roi"] - min(target_roi, spent.loc[receivers, "roi"].min()) + 0.01).clip(lower=0).where(receivers, 0.0)
+    take = pd.Series(0.0, index=spent.index)
+    remaining = pool
+    # water-filling: receivers at their cap drop out and the rest share what is left
+    for _ in range(len(spent)):
+        open_ = (take < capacity - 1e-9) & receivers
+        if remaining <= 1e-9 or not open_.any():
+            break
+        w = weight.where(open_, 0.0)
+        share = w / w.sum() if w.sum() > 0 else open_.astype(float) / open_.sum()
+        add = np.minimum(share * remaining, capacity - take)
+        take += add
+        remaining -= float(add.sum())
+    # money no receiver can absorb stays with its donors, proportionally
+    give = give * ((pool - remaining) / pool) if pool > 0 else give
+    change = take - give
+    rows = pd.DataFrame({
+        name_col: spent[name_col],
+        "current": spent["cost"],
+        "proposed": spent["cost"] + change,
+        "change": change,
+        "roi": spent["roi"],
+        "return_per_yuan": spent["return_per_yuan"],
+        "expected_return_change": change * spent["return_per_yuan"],
+    }).sort_values("change", ascending=False).reset_index(drop=True)
+    expected = float(rows["expected_return_change"].sum())
+    note = "按各渠道当前每元收益线性估算；投放加大后边际收益通常递减，请分步调整并观察"
+    return Reallocation(rows, float(spent["cost"].sum()), expected, note)
