@@ -234,9 +234,10 @@ def _as_naive(value: object) -> object:
 
 
 def parse_text(raw: pd.Series) -> Parsed:
-    """Text cells: NFKC-normalised and trimmed for display; blanks marked."""
+    """Text cells, trimmed; blanks marked."""
     blank = blank_mask(raw)
-    values = _text(raw.where(~blank)).astype(object).where(~blank, None)
+    # names are shown as written (only trimmed); matching normalises on its own
+    values = raw.where(~blank).astype("string").str.strip().astype(object).where(~blank, None)
     # numbers typed as names (a campaign called 618) come back as 618.0 from some readers
     values = values.map(_tidy_number_text, na_action="ignore")
     return Parsed(values, blank, pd.Series(None, index=raw.index, dtype="object"))

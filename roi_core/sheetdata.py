@@ -238,7 +238,7 @@ def parse_settings(title: str, rows: list[list]) -> tuple[Settings, list[Problem
     frame = result.frame
     for key, value, row in zip(frame["key"].tolist(), frame["value"].tolist(), frame[ROW_COLUMN].tolist(), strict=True):
         spec = SETTING_BY_NAME.get(normalize_text(key))
-        if spec is None or value is None:
+        if spec is None or value is None or (isinstance(value, float) and np.isnan(value)):
             continue
         parsed, reason = _parse_setting(spec.kind, spec.key, value)
         if reason:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from roi_core.fmt import money, pct
+
 # how far from the group median a funnel figure must be to count as the weak spot
 LOW_FACTOR = 0.8
 HIGH_FACTOR = 1.25
@@ -34,21 +36,6 @@ class Suggestion:
     channel: str | None
     text: str
     figures: dict = field(default_factory=dict)
-
-
-def money(value: float, symbol: str = "¥") -> str:
-    """¥12,345 (no decimals above 100, two below); negatives as -¥1,000."""
-    if value is None or pd.isna(value):
-        return "—"
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
-    return f"{sign}{symbol}{v:,.0f}" if v >= 100 or v == int(v) else f"{sign}{symbol}{v:,.2f}"
-
-
-def pct(value: float | None, digits: int = 1) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{value * 100:,.{digits}f}%"
 
 
 def _median(table: pd.DataFrame, col: str) -> float:
@@ -91,9 +78,11 @@ def channel_suggestions(table: pd.DataFrame, target_roi: float, symbol: str = "�
                 {"roi": row["roi"], "loss": loss}))
         findings = _funnel_findings(row, medians, symbol)
         if findings:
-            for kind_text, figures in findings:
-                out.append(Suggestion("diagnose", name, f"「{name}」ROI {pct(row['roi'])} 低于目标 {pct(target_roi, 0)}：{kind_text}",
-                                      figures))
+            figures = {"roi": row["roi"]}
+            for _text, found in findings:
+                figures.update(found)
+            out.append(Suggestion("diagnose", name, f"「{name}」ROI {pct(row['roi'])} 低于目标 {pct(target_roi, 0)}："
+                                  + "；".join(text for text, _ in findings), figures))
         elif row["roi"] >= 0:
             out.append(Suggestion(
                 "diagnose", name,
@@ -108,10 +97,10 @@ def channel_suggestions(table: pd.DataFrame, target_roi: float, symbol: str = "�
 def _funnel_findings(row: pd.Series, medians: dict, symbol: str) -> list[tuple[str, dict]]:
     found = []
     checks = (
-        ("ctr", "low", "点击率 {v} 低于中位数 {m}：优化素材与定向", pct),
-        ("cvr", "low", "转化率 {v} 低于中位数 {m}：优化落地页与优惠", pct),
-        ("cac", "high", "获客成本 {v} 高于中位数 {m}：调整人群", lambda x: money(x, symbol)),
-        ("aov", "low", "客单价 {v} 低于中位数 {m}：做组合、满减提升客单", lambda x: money(x, symbol)),
+        ("ctr", "low", "点击率 {v} 低于中位数 {m}，优化素材与定向", pct),
+        ("cvr", "low", "转化率 {v} 低于中位数 {m}，优化落地页与优惠", pct),
+        ("cac", "high", "获客成本 {v} 高于中位数 {m}，调整人群", lambda x: money(x, symbol)),
+        ("aov", "low", "客单价 {v} 低于中位数 {m}，做组合、满减提升客单", lambda x: money(x, symbol)),
     )
     for metric, direction, template, fmt in checks:
         v, m = row.get(metric), medians.get(metric)

@@ -1,0 +1,51 @@
+"""Where the data lives: a Google Sheet through gspread, or a local .xlsx workbook.
+
+``open_source(location, config)`` picks the adapter from the location: a
+``.xlsx`` path, or a Google Sheet URL or key.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from roi_core.config import AppConfig
+from sheets.base import RawTabs, SheetSource
+from sheets.errors import NotConfigured, SheetsError, SourceCorrupt, SourceNotFound
+from sheets.xlsx import XlsxSource
+
+_GOOGLE_URL = re.compile(r"docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
+_GOOGLE_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
+
+
+def google_key(location: str) -> str | None:
+    """The spreadsheet key in a Google Sheet URL or a bare key, else None."""
+    m = _GOOGLE_URL.search(location)
+    if m:
+        return m.group(1)
+    if _GOOGLE_KEY.match(location) and not Path(location).suffix:
+        return location
+    return None
+
+
+def open_source(location: str | Path | None = None, config: AppConfig | None = None) -> SheetSource:
+    """The sheet source for ``location`` (default: the configured source, else the demo workbook)."""
+    config = config or AppConfig()
+    location = str(location or config.source)
+    key = google_key(location)
+    if key is not None:
+        if not config.google_service_account_json:
+            raise NotConfigured("这是一个 Google 表格，但没有配置 Google 服务账号",
+                                "设置环境变量 GOOGLE_SERVICE_ACCOUNT_JSON（见 README 的 Google 设置）")
+        from sheets.google import GoogleSource
+
+        return GoogleSource(key, config)
+    path = Path(location)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        if not path.exists():
+            raise SourceNotFound(f"找不到数据源「{location}」", "请给出 .xlsx 文件路径，或 Google 表格的链接")
+        raise SourceCorrupt(f"{path.name} 不是 .xlsx 工作簿", "请另存为 .xlsx，或给出 Google 表格的链接")
+    return XlsxSource(path)
+
+
+__all__ = ["RawTabs", "SheetSource", "SheetsError", "XlsxSource", "google_key", "open_source"]

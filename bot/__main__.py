@@ -1,0 +1,47 @@
+"""Command line of the bot package.
+
+    python -m bot ask "618活动" [--source FILE|URL] [--json]   answer in the console
+    python -m bot serve [--port 3000]                           run the Slack app (HTTP)
+    python -m bot socket                                        run the Slack app in Socket Mode
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from roi_core.config import AppConfig
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="ROI 助手")
+    parser.add_argument("--debug", action="store_true", help="打印调试日志")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask_p = sub.add_parser("ask", help="在终端里提问，和 /roi 后面的文字一样")
+    ask_p.add_argument("text", nargs="?", default="", help="例：618活动、渠道 2026-10、排行 10")
+    ask_p.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：示例工作簿）")
+    ask_p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    serve_p = sub.add_parser("serve", help="运行 Slack 应用（HTTP）")
+    serve_p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    sub.add_parser("socket", help="以 Socket Mode 运行 Slack 应用")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = AppConfig.from_env(os.environ)
+    if args.command == "ask":
+        from bot.console import ask
+
+        return ask(args.text, config, source=args.source, as_json=args.json)
+    if args.command == "serve":
+        from bot.app import serve
+
+        return serve(config, port=args.port)
+    from bot.app import run_socket_mode
+
+    return run_socket_mode(config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The local console: ``python -m bot ask "<text>" [--source FILE] [--json]``.
+
+Prints what a Slack user would see, as text, or one JSON object. Errors a
+user can meet print a short Chinese message and a hint on stderr and exit 1;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+
+from bot.text import render_text
+from roi_core import RoiError, answer, answer_json, parse_query
+from roi_core.config import AppConfig
+from sheets import open_source
+
+log = logging.getLogger(__name__)
+
+
+def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: bool = False,
+        today: dt.date | None = None, out=None, err=None) -> int:
+    """Answer ``text`` from ``source`` (default: the configured one); return the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    query = None
+    try:
+        query = parse_query(text, today)
+        data = open_source(source, config).read()
+        result = answer(query, data, today)
+    except RoiError as exc:
+        if as_json:
+            print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False), file=out)
+        print(f"❌ {exc.message}", file=err)
+        if exc.hint:
+            print(f"提示：{exc.hint}", file=err)
+        return 1
+    except Exception:  # a bug of ours: say so plainly, keep the traceback for --debug
+        log.debug("unexpected error", exc_info=True)
+        print("❌ 出错了，这是 ROI 助手的问题，不是你的数据的问题。请把命令发给维护者（加 --debug 可看详情）。", file=err)
+        return 3
+    if as_json:
+        print(json.dumps(answer_json(result), ensure_ascii=False, indent=2, allow_nan=False), file=out)
+    else:
+        print(render_text(result), file=out)
+    return 0

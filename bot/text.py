@@ -1,0 +1,191 @@
+"""Plain-text rendering of answers: what the console prints and Slack's fallback text.
+
+Pure functions of ``roi_core`` answers; nothing here computes a number.
+"""
+
+from __future__ import annotations
+
+from roi_core import (
+    AdviceAnswer,
+    Answer,
+    CampaignReport,
+    CandidatesAnswer,
+    ChannelRanking,
+    HelpAnswer,
+    NoMatchAnswer,
+    TopList,
+)
+from roi_core.fmt import DASH, count, money, pad, pct, table
+
+LABELS = {
+    "zh": {
+        "cost": "总成本", "revenue": "销售额", "gross_profit": "毛利", "profit": "利润", "roi": "ROI",
+        "roas": "投产比(ROAS)", "cac": "获客成本", "ctr": "点击率", "cvr": "转化率", "aov": "客单价", "cpc": "CPC",
+        "cpa": "CPA", "channel": "渠道", "campaign": "活动", "suggestions": "建议", "funnel": "漏斗",
+        "impressions": "曝光", "clicks": "点击", "conversions": "转化", "new": "新客", "source": "数据",
+        "rank": "#", "events": "活动现场", "participants": "参与人数", "cpp": "人均成本", "pcvr": "参与转化率",
+        "mentions": "社媒提及", "realloc": "下月预算调整（总额不变）", "current": "当前", "proposed": "建议",
+        "change": "变化", "expected": "预计收益变化", "all_time": "全部时间", "target": "目标",
+    },
+    "en": {
+        "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
+        "roas": "ROAS", "cac": "CAC", "ctr": "CTR", "cvr": "CVR", "aov": "AOV", "cpc": "CPC", "cpa": "CPA",
+        "channel": "Channel", "campaign": "Campaign", "suggestions": "Suggestions", "funnel": "Funnel",
+        "impressions": "impressions", "clicks": "clicks", "conversions": "conversions", "new": "new customers",
+        "source": "Data", "rank": "#", "events": "Events", "participants": "participants", "cpp": "cost/participant",
+        "pcvr": "participant CVR", "mentions": "social mentions", "realloc": "Next month's budget (same total)",
+        "current": "now", "proposed": "proposed", "change": "change", "expected": "expected change in return",
+        "all_time": "all time", "target": "target",
+    },
+}
+
+
+def labels(lang: str) -> dict:
+    return LABELS.get(lang, LABELS["zh"])
+
+
+def figure(value, kind: str, symbol: str = "¥", reason: str | None = None) -> str:
+    """One figure for people; a missing one shows — and, when known, why."""
+    text = {"money": lambda v: money(v, symbol), "pct": pct, "count": count, "ratio": lambda v: v or DASH}[kind](value)
+    if text == DASH and reason:
+        return f"{DASH}（{reason}）"
+    return text
+
+
+def channel_table(rows: list[dict], symbol: str, lang: str, name_key: str = "channel") -> str:
+    L = labels(lang)
+    headers = [L[name_key], L["cost"], L["revenue"], L["roi"], L["roas"], L["ctr"], L["cvr"]]
+    body = [[str(r[name_key]), money(r["cost"], symbol), money(r["revenue"], symbol), pct(r["roi"]),
+             r.get("roas_text") or DASH, pct(r.get("ctr")), pct(r.get("cvr"))] for r in rows]
+    return table(headers, body)
+
+
+def _footer(ans: Answer) -> list[str]:
+    lines = [f"⚠ {w}" for w in ans.warnings]
+    if ans.source:
+        lines.append(f"{labels(ans.lang)['source']}{'：' if ans.lang == 'zh' else ': '}{ans.source}")
+    return lines
+
+
+def _suggestions(ans, lang: str) -> list[str]:
+    if not ans.suggestions:
+        return []
+    return ["", f"{labels(lang)['suggestions']}："] + [f"{i}. {s.text}" for i, s in enumerate(ans.suggestions, 1)]
+
+
+def render_campaign(ans: CampaignReport) -> str:
+    L, s, f, why = labels(ans.lang), ans.currency, ans.figures, ans.unavailable
+    period = f"{ans.start_date} ~ {ans.end_date}" if ans.start_date else ""
+    lines = [f"📊 {ans.campaign}  {period}（{ans.basis_label}）"]
+    money_line = [f"{L['cost']} {money(f['cost'], s)}", f"{L['revenue']} {money(f['revenue'], s)}"]
+    if f.get("gross_profit") is not None:
+        money_line.append(f"{L['gross_profit']} {money(f['gross_profit'], s)}")
+    lines.append("   ".join(money_line))
+    lines.append("   ".join([
+        f"ROI {figure(f['roi'], 'pct', s, why.get('roi'))}",
+        f"{L['roas']} {figure(ans.roas_text, 'ratio', s, why.get('roas'))}",
+        f"{L['profit']} {money(f['profit'], s)}",
+    ]))
+    lines.append("   ".join([
+        f"{L['cac']} {figure(f['cac'], 'money', s, why.get('cac'))}",
+        f"{L['ctr']} {figure(f['ctr'], 'pct', s, why.get('ctr'))}",
+        f"{L['cvr']} {figure(f['cvr'], 'pct', s, why.get('cvr'))}",
+        f"{L['aov']} {figure(f['aov'], 'money', s, why.get('aov'))}",
+    ]))
+    if f.get("impressions") or f.get("clicks") or f.get("conversions"):
+        lines.append(f"{L['funnel']}：{L['impressions']} {count(f.get('impressions'))} → {L['clicks']} "
+                     f"{count(f.get('clicks'))} → {L['conversions']} {count(f.get('conversions'))}"
+                     f"（{L['new']} {count(f.get('new_customers'))}）")
+    if f.get("participants"):
+        lines.append(f"{L['events']}：{L['participants']} {count(f['participants'])}，{L['cpp']} "
+                     f"{money(f.get('cost_per_participant'), s)}，{L['pcvr']} {pct(f.get('participant_cvr'))}，"
+                     f"{L['mentions']} {count(f.get('social_mentions'))}")
+    lines += ["", channel_table(ans.channels, s, ans.lang)]
+    lines += _suggestions(ans, ans.lang)
+    return "\n".join(lines + [""] + _footer(ans)).rstrip()
+
+
+def render_channels(ans: ChannelRanking) -> str:
+    L = labels(ans.lang)
+    title = "渠道排行" if ans.lang == "zh" else "Channel ranking"
+    lines = [f"📈 {title}  {ans.month or L['all_time']}（{ans.basis_label}，{L['target']} ROI {pct(ans.target_roi, 0)}）",
+             f"{L['cost']} {money(ans.totals['cost'], ans.currency)}   {L['revenue']} "
+             f"{money(ans.totals['revenue'], ans.currency)}   ROI {pct(ans.totals['roi'])}", "",
+             channel_table(ans.channels, ans.currency, ans.lang)]
+    lines += _suggestions(ans, ans.lang)
+    return "\n".join(lines + [""] + _footer(ans)).rstrip()
+
+
+def render_top(ans: TopList) -> str:
+    L = labels(ans.lang)
+    title = f"活动 ROI 排行（前 {ans.top_n}，共 {ans.total_campaigns} 个）" if ans.lang == "zh" else \
+        f"Campaigns by ROI (top {ans.top_n} of {ans.total_campaigns})"
+    headers = [L["rank"], L["campaign"], L["cost"], L["revenue"], L["roi"], L["roas"]]
+    body = [[str(r["rank"]), str(r["campaign"]), money(r["cost"], ans.currency), money(r["revenue"], ans.currency),
+             figure(r["roi"], "pct", reason=r["unavailable"].get("roi")), r.get("roas_text") or DASH]
+            for r in ans.campaigns]
+    lines = [f"🏆 {title}  {ans.month or ''}（{ans.basis_label}）".replace("  （", "（"), "",
+             table(headers, body, ["right", "left", "right", "right", "right", "right"])]
+    return "\n".join(lines + [""] + _footer(ans)).rstrip()
+
+
+def render_advice(ans: AdviceAnswer) -> str:
+    L = labels(ans.lang)
+    title = "建议" if ans.lang == "zh" else "Advice"
+    lines = [f"💡 {title}  {ans.month or L['all_time']}（{ans.basis_label}，{L['target']} ROI {pct(ans.target_roi, 0)}）"]
+    lines += [f"{i}. {s.text}" for i, s in enumerate(ans.suggestions, 1)]
+    if ans.reallocation:
+        lines += ["", f"{L['realloc']}："]
+        body = [[r["channel"], money(r["current"], ans.currency), money(r["proposed"], ans.currency),
+                 ("+" if r["change"] > 0 else "") + money(r["change"], ans.currency), pct(r["roi"])]
+                for r in ans.reallocation]
+        lines.append(table([L["channel"], L["current"], L["proposed"], L["change"], "ROI"], body))
+        lines.append(f"{L['expected']}：{'+' if ans.expected_return_change >= 0 else ''}"
+                     f"{money(ans.expected_return_change, ans.currency)}（{ans.reallocation_note}）")
+    return "\n".join(lines + [""] + _footer(ans)).rstrip()
+
+
+def render_help(ans: HelpAnswer) -> str:
+    if ans.lang == "en":
+        lines = ["ROI assistant: type /roi followed by one of:"]
+    else:
+        lines = ["ROI 助手用法：/roi 后面跟"]
+    lines += [f"  {pad(cmd, 34)} {what}" for cmd, what in ans.examples]
+    if ans.campaigns:
+        lines.append(("最近的活动：" if ans.lang == "zh" else "Recent campaigns: ") + "、".join(ans.campaigns))
+    return "\n".join(lines + _footer(ans)).rstrip()
+
+
+def render_candidates(ans: CandidatesAnswer) -> str:
+    head = f"「{ans.query}」匹配到多个活动，请选一个：" if ans.lang == "zh" else \
+        f"'{ans.query}' matches several campaigns; pick one:"
+    return "\n".join([head] + [f"  • {c}" for c in ans.candidates] + _footer(ans))
+
+
+def render_no_match(ans: NoMatchAnswer) -> str:
+    if ans.lang == "en":
+        head = f"No campaign called '{ans.query}'."
+        hint = ("Closest: " + ", ".join(ans.closest)) if ans.closest else "Type /roi top to list campaigns."
+    else:
+        head = f"没有找到活动「{ans.query}」。"
+        hint = ("最接近的：" + "、".join(ans.closest)) if ans.closest else "输入 /roi 排行 查看所有活动。"
+    return "\n".join([head, hint] + _footer(ans))
+
+
+RENDERERS = {
+    CampaignReport: render_campaign,
+    ChannelRanking: render_channels,
+    TopList: render_top,
+    AdviceAnswer: render_advice,
+    HelpAnswer: render_help,
+    CandidatesAnswer: render_candidates,
+    NoMatchAnswer: render_no_match,
+}
+
+
+def render_text(ans: Answer) -> str:
+    """The whole answer as readable text (console output, Slack fallback)."""
+    for kind, render in RENDERERS.items():
+        if isinstance(ans, kind):
+            return render(ans)
+    raise TypeError(f"no text renderer for {type(ans).__name__}")

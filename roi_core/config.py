@@ -1,0 +1,74 @@
+"""Configuration, read from an environment mapping in one place and handed down frozen.
+
+Entry points call ``AppConfig.from_env(os.environ)``; nothing deeper reads the
+environment. Secrets are kept out of ``repr`` so a logged config leaks nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_WORKBOOK = REPO_ROOT / "examples" / "demo.xlsx"
+
+
+def _csv(value: str | None) -> frozenset[str]:
+    return frozenset(v.strip() for v in (value or "").split(",") if v.strip())
+
+
+def _float(value: str | None, default: float) -> float:
+    try:
+        return float(value) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    source: str = str(DEMO_WORKBOOK)
+    google_service_account_json: str | None = field(default=None, repr=False)
+    google_sheets_api_url: str | None = None
+    sheet_cache_ttl: float = 60.0
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str | None = None
+    report_channel: str | None = None
+    allowed_team_ids: frozenset[str] = frozenset()
+    allowed_channel_ids: frozenset[str] = frozenset()
+    reports_in_channel: bool = True
+    database_url: str | None = None
+    report_day: int | None = None
+    report_time: str | None = None
+    timezone: str | None = None
+    sheet_url: str | None = None  # link for the "查看表格" button
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> AppConfig:
+        """Build the config from an environment mapping (blank values count as unset)."""
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            return value.strip() if value and value.strip() else None
+
+        day = get("REPORT_DAY")
+        return cls(
+            source=get("ROI_SOURCE") or str(DEMO_WORKBOOK),
+            google_service_account_json=get("GOOGLE_SERVICE_ACCOUNT_JSON"),
+            google_sheets_api_url=get("GOOGLE_SHEETS_API_URL"),
+            sheet_cache_ttl=_float(get("SHEET_CACHE_TTL"), 60.0),
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_api_url=get("SLACK_API_URL"),
+            report_channel=get("REPORT_CHANNEL"),
+            allowed_team_ids=_csv(get("ALLOWED_TEAM_IDS")),
+            allowed_channel_ids=_csv(get("ALLOWED_CHANNEL_IDS")),
+            reports_in_channel=(get("REPORTS_IN_CHANNEL") or "1").lower() not in ("0", "false", "no"),
+            database_url=get("DATABASE_URL"),
+            report_day=int(day) if day and day.isdigit() else None,
+            report_time=get("REPORT_TIME"),
+            timezone=get("TIMEZONE"),
+            sheet_url=get("SHEET_URL"),
+        )
