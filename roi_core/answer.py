@@ -249,8 +249,9 @@ def _require_campaigns(data: SheetData) -> None:
         raise DataError("；".join(data.missing), "请按模板补齐后再试（python -m sheets init 可生成模板）")
     if data.campaigns.empty:
         if data.rows_skipped:
-            raise DataError(f"「活动」表的 {data.rows_skipped} 行都有问题，没有可计算的数据",
-                            "运行 python -m sheets check 查看每一行的问题")
+            described = [p.describe() for p in data.problems[:5]]
+            raise DataError(f"「活动」表的 {data.rows_skipped} 行都有问题，没有可计算的数据：" + "；".join(described),
+                            "改正这些单元格后再试（python -m sheets check 会列出所有问题）")
         raise DataError("「活动」表还没有数据", "每个活动在每个渠道填一行：活动名称、渠道、开始日期、费用、销售额")
 
 
@@ -304,9 +305,39 @@ def campaign_report(name: str, data: SheetData, *, lang: str = "zh", matched_by:
         channels=_channel_rows(by_channel),
         suggestions=channel_suggestions(by_channel, settings.target_roi, settings.currency_symbol),
     )
+    report.warnings += _own_skipped_rows(name, data)
     if basis == "revenue" and rows["gross_profit_est"].notna().any():
         report.warnings.append("部分行缺少毛利，本次按销售额计算 ROI（在设置中填写毛利率可统一按毛利）")
     return report
+
+
+def _problems_of_rows(data: SheetData, rows: set[int]) -> list[str]:
+    campaigns_tab = data.tab_titles.get("campaigns")
+    return [p.describe() for p in data.problems if p.tab == campaigns_tab and p.row in rows]
+
+
+def _own_skipped_rows(name: str, data: SheetData) -> list[str]:
+    """Warnings naming this campaign's own rows that were left out, with their problems."""
+    skipped = data.skipped_campaign_rows
+    rows = set(skipped.loc[skipped["campaign"] == name, "row"].astype(int).tolist())
+    if not rows:
+        return []
+    described = _problems_of_rows(data, rows)
+    more = f" 等 {len(described)} 处" if len(described) > 3 else ""
+    return [f"「{name}」有 {len(rows)} 行未计入：" + "；".join(described[:3]) + more]
+
+
+def _raise_if_only_bad_rows(text: str, data: SheetData) -> None:
+    """A campaign whose every row has a problem is a data error to fix, not 'no such campaign'."""
+    skipped = data.skipped_campaign_rows
+    names = [n for n in skipped["campaign"].dropna().tolist() if n]
+    match = match_campaign(text, names)
+    if match.unique is None:
+        return
+    rows = set(skipped.loc[skipped["campaign"] == match.unique, "row"].astype(int).tolist())
+    described = _problems_of_rows(data, rows)
+    raise DataError(f"「{match.unique}」的 {len(rows)} 行数据都有问题，无法计算：" + "；".join(described[:5]),
+                    "改正这些单元格后再试（python -m sheets check 会列出所有问题）")
 
 
 def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh") -> ChannelRanking:
@@ -385,6 +416,7 @@ def answer(query: Query, data: SheetData, today: dt.date | None = None) -> Answe
         if match.unique:
             ans = campaign_report(match.unique, data, lang=query.lang, matched_by=match.how)
         elif match.how == "none":
+            _raise_if_only_bad_rows(query.text, data)
             ans = NoMatchAnswer(kind="no_match", query=query.text, closest=list(match.names))
         else:
             ans = CandidatesAnswer(kind="candidates", query=query.text, how=match.how, candidates=list(match.names))

@@ -77,6 +77,9 @@ class SheetData:
     settings: Settings = field(default_factory=Settings)
     problems: tuple[Problem, ...] = ()
     rows_skipped: int = 0  # rows left out of the numbers because of a problem
+    # 活动 rows left out: their sheet row and campaign name, so an answer about a
+    # campaign can say which of its own rows were left out and why
+    skipped_campaign_rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"row": [], "campaign": []}))
     missing: tuple[str, ...] = ()  # whole-tab problems that stop campaign answers
     source: str = ""
     fetched_at: dt.datetime | None = None
@@ -103,6 +106,7 @@ class _TabResult:
     problems: list[Problem]
     skipped: int
     missing: list[str]
+    skipped_frame: pd.DataFrame | None = None
 
 
 def _problem_records(tab: str, rows: pd.Series, header: str, raw: pd.Series, reasons: pd.Series) -> list[Problem]:
@@ -132,9 +136,10 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec) -> _TabResult:
     header = ["" if c is None else str(c) for c in rows[start]]
     body = rows[start + 1:]
     width = len(header)
-    raw = pd.DataFrame([r[:width] for r in body], dtype=object, columns=range(width)) if body else \
+    # Sheets trims trailing empty cells, so rows come ragged: pad them to the header
+    padded = [r[:width] if len(r) >= width else list(r) + [None] * (width - len(r)) for r in body]
+    raw = pd.DataFrame(padded, dtype=object, columns=range(width)) if padded else \
         pd.DataFrame(columns=range(width), dtype=object)
-    raw = raw.reindex(columns=range(width))
     sheet_rows = pd.Series(np.arange(len(body)) + start + 2, index=raw.index)
 
     # skip rows whose every cell is blank, silently
@@ -190,7 +195,7 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec) -> _TabResult:
     frame[ROW_COLUMN] = sheet_rows.astype("int64")
     clean = frame[~bad_row.to_numpy()].reset_index(drop=True)
     problems.sort(key=lambda p: (p.row or 0))
-    return _TabResult(clean, problems, int(bad_row.sum()), [])
+    return _TabResult(clean, problems, int(bad_row.sum()), [], frame[bad_row.to_numpy()])
 
 
 def _is_blank_cell(c: object) -> bool:
@@ -303,6 +308,7 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
     missing: list[str] = []
     skipped = 0
     found = {}
+    skipped_campaign_rows = pd.DataFrame({ROW_COLUMN: [], "campaign": []})
 
     title = find_tab(CAMPAIGNS, titles)
     if title is None:
@@ -315,6 +321,8 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         problems += result.problems
         skipped += result.skipped
         missing += [f"「{title}」缺少必填列「{m}」" for m in result.missing]
+        if result.skipped_frame is not None:
+            skipped_campaign_rows = result.skipped_frame[[ROW_COLUMN, "campaign"]].reset_index(drop=True)
 
     title = find_tab(TOUCHPOINTS, titles)
     touchpoints = _finish_touchpoints(_empty_frame(TOUCHPOINTS))
@@ -338,6 +346,7 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         settings=settings,
         problems=tuple(problems),
         rows_skipped=skipped,
+        skipped_campaign_rows=skipped_campaign_rows,
         missing=tuple(missing),
         source=source,
         fetched_at=fetched_at,
