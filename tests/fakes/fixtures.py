@@ -1,0 +1,70 @@
+"""pytest fixtures for the loopback fakes.
+
+Use them from a conftest.py either with ``pytest_plugins = ["tests.fakes.fixtures"]``
+(only allowed in the ROOT conftest, i.e. tests/conftest.py or the repo's top one),
+or by importing the names you need in any conftest.py::
+
+    from tests.fakes.fixtures import sheets_api, gspread_client, slack_api, slack_client  # noqa: F401
+
+Every fixture is function-scoped: each test gets a fresh server (starting one takes
+about a millisecond) and it is stopped afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .sheets_api import FakeSheetsAPI, fake_gspread_client, fake_service_account_client
+from .slack_api import FakeSlackAPI
+
+SLACK_TEST_TOKEN = "xoxb-fake-test-token"
+SLACK_TEST_SIGNING_SECRET = "fake-signing-secret"
+
+
+@pytest.fixture
+def sheets_api() -> Iterator[FakeSheetsAPI]:
+    """A started :class:`FakeSheetsAPI` (no spreadsheets yet: call add_spreadsheet)."""
+    with FakeSheetsAPI() as fake:
+        yield fake
+    assert not fake.errors, f"FakeSheetsAPI raised internally: {fake.errors!r}"
+
+
+@pytest.fixture
+def gspread_client(sheets_api: FakeSheetsAPI):
+    """A real ``gspread.Client`` (plain HTTPClient, static token "fake") wired to ``sheets_api``."""
+    client = fake_gspread_client(sheets_api)
+    yield client
+    client.http_client.session.close()
+
+
+@pytest.fixture
+def gspread_sa_client(sheets_api: FakeSheetsAPI):
+    """A real gspread client from ``gspread.service_account_from_dict``: tokens come
+    from the fake's /token through google-auth's JWT-bearer flow."""
+    client = fake_service_account_client(sheets_api)
+    yield client
+    client.http_client.session.close()
+
+
+@pytest.fixture
+def sheets_service_account_info(sheets_api: FakeSheetsAPI) -> dict:
+    """A service-account JSON (dict) whose token_uri is the fake's /token."""
+    return sheets_api.service_account_info()
+
+
+@pytest.fixture
+def slack_api() -> Iterator[FakeSlackAPI]:
+    """A started :class:`FakeSlackAPI`; ``slack_api.api_url`` is the WebClient base_url."""
+    with FakeSlackAPI() as fake:
+        yield fake
+    assert not fake.errors, f"FakeSlackAPI raised internally: {fake.errors!r}"
+
+
+@pytest.fixture
+def slack_client(slack_api: FakeSlackAPI):
+    """A real ``slack_sdk.WebClient`` pointed at ``slack_api`` (token SLACK_TEST_TOKEN)."""
+    from slack_sdk import WebClient
+
+    return WebClient(token=SLACK_TEST_TOKEN, base_url=slack_api.api_url)
