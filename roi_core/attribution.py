@@ -161,7 +161,7 @@ MAX_SHAPLEY_CHANNELS = 20
 _MAX_MARKOV_ORDER = 4
 # Above this many transient states the Markov system is solved by fixed-point iteration over the
 # sparse transition list instead of a dense LU (order 3-4 chains reach thousands of states).
-_DENSE_STATE_LIMIT = 1200
+_DENSE_STATE_LIMIT = 1000
 _NS_PER_DAY = 86_400 * 10**9
 
 _MODEL_OPTIONS: dict[str, frozenset[str]] = {
@@ -342,8 +342,7 @@ def build_journeys(touchpoints: pd.DataFrame | Journeys, lookback_days: float | 
     if len(customer_code) == 0:
         raise AttributionError("触点数据为空，无法归因", "请在 触点 表填写客户的触点记录")
 
-    # One stable sort: by customer, then time; ties keep the sheet's row order.
-    order = np.lexsort((time_ns, customer_code))
+    order = _customer_time_order(customer_code, time_ns)
     customer_code = customer_code[order]
     time_ns, converted, revenue, channel_code = time_ns[order], converted[order], revenue[order], channel_code[order]
 
@@ -471,6 +470,19 @@ def _assemble(channel_code: np.ndarray, channel_names: list[str], touch_journey:
         journey_revenue=np.asarray(journey_revenue, dtype=np.float64),
         touches_outside_lookback=touches_outside_lookback,
     )
+
+
+def _customer_time_order(customer_code: np.ndarray, time_ns: np.ndarray) -> np.ndarray:
+    """Stable order by customer, then time; equal timestamps keep the sheet's row order."""
+    # Exports usually come grouped by customer or sorted by time; either way a stable sort on
+    # the customer alone already leaves each customer's touches in time order, and costs a
+    # fraction of the two-key sort.
+    order = np.argsort(customer_code, kind="stable")
+    sorted_customer, sorted_time = customer_code[order], time_ns[order]
+    out_of_time = (sorted_time[1:] < sorted_time[:-1]) & (sorted_customer[1:] == sorted_customer[:-1])
+    if out_of_time.any():
+        order = np.lexsort((time_ns, customer_code))
+    return order
 
 
 def _lookback_ns(lookback_days: float | None) -> float | None:
@@ -723,22 +735,41 @@ def _split_by_weights(total: float, weights: np.ndarray, eligible: np.ndarray) -
 
 @dataclass(frozen=True)
 class _MarkovChain:
-    """Transient states 0 = (start), 1.. = channel states; absorbing conversion and null implicit."""
+    """Transient states 0 = (start), 1.. = channel states; conversion and null are implicit.
 
-    n_states: int  # transient, start included
-    edge_from: np.ndarray  # transitions between transient states, aggregated
+    Transitions between transient states are listed once per (from state, next channel), which
+    fixes the next state; ``edge_from`` is sorted.
+    """
+
+    n_states: int  # transient states, (start) included
+    edge_from: np.ndarray
     edge_to: np.ndarray
     edge_weight: np.ndarray
-    to_conversion: np.ndarray  # per state: weight into conversion
-    to_revenue: np.ndarray  # per state: revenue carried into conversion
-    out_weight: np.ndarray  # per state: all transitions out
-    state_has_channel: np.ndarray  # (n_states, n_channels) bool; start row all False
+    to_conversion: np.ndarray  # per state: journeys (weighted) ending there with a conversion
+    to_revenue: np.ndarray  # per state: revenue of those conversions
+    out_weight: np.ndarray  # per state: every transition out, absorbing ones included
+    state_has_channel: np.ndarray  # (n_states, n_channels) bool; the (start) row is all False
+
+
+def _count_keys(keys: np.ndarray, weights: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct keys (sorted), their summed weights, and each key's index among the distinct ones.
+
+    A bincount and a lookup table when the key space is small enough, a sort otherwise.
+    """
+    if n_keys <= 1 << 25:
+        total = np.bincount(keys, weights=weights, minlength=n_keys)
+        distinct = np.flatnonzero(np.bincount(keys, minlength=n_keys))
+        lookup = np.zeros(n_keys, dtype=np.int64)
+        lookup[distinct] = np.arange(len(distinct))
+        return distinct, total[distinct], lookup[keys]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return distinct, np.bincount(inverse, weights=weights, minlength=len(distinct)), inverse
 
 
 def _markov_chain(journeys: Journeys, order: int) -> _MarkovChain:
     channel, journey = journeys.touch_channel, journeys.touch_journey
-    # Merge consecutive repeats (a > a > b is a > b): a self-loop does not change absorption
-    # probabilities at order 1, and ChannelAttribution and marketing-attribution-models drop them too.
+    # Merge consecutive repeats (a > a > b is a > b): at order 1 a self-loop does not change
+    # absorption probabilities, and ChannelAttribution and marketing-attribution-models drop them too.
     keep = np.ones(len(channel), dtype=bool)
     keep[1:] = (channel[1:] != channel[:-1]) | (journey[1:] != journey[:-1])
     channel, journey = channel[keep], journey[keep]
@@ -750,48 +781,42 @@ def _markov_chain(journeys: Journeys, order: int) -> _MarkovChain:
     n_channels = journeys.n_channels
     if order == 1:
         state = channel
-        n_channel_states = n_channels
         state_has_channel = np.eye(n_channels, dtype=bool)
     else:
-        # State = the last min(position + 1, order) channels, as base-(n+1) digits, 0 = none.
+        # State = the last min(position + 1, order) channels as base-(n+1) digits, 0 = none:
+        # shorter tuples open a journey, so "a" at the start differs from "b > a" later on.
         base = n_channels + 1
         key = np.zeros(n_merged, dtype=np.int64)
         for back in range(order):
-            digit = np.zeros(n_merged, dtype=np.int64)
-            has = position >= back
-            digit[has] = channel[np.flatnonzero(has) - back] + 1
-            key += digit * base**back
-        keys, state = np.unique(key, return_inverse=True)
-        n_channel_states = len(keys)
-        state_has_channel = np.zeros((n_channel_states, n_channels), dtype=bool)
+            has = np.flatnonzero(position >= back)
+            key[has] += (channel[has - back] + 1) * base**back
+        keys, _, state = _count_keys(key, np.ones(n_merged), base**order)
+        state_has_channel = np.zeros((len(keys), n_channels), dtype=bool)
         for back in range(order):
             digit = (keys // base**back) % base
             rows = np.flatnonzero(digit > 0)
             state_has_channel[rows, digit[rows] - 1] = True
+    state = state.astype(np.int64) + 1  # 0 is (start)
+    n_states = len(state_has_channel) + 1
 
-    state = state + 1  # 0 is (start)
-    n_states = n_channel_states + 1
     previous = np.zeros(n_merged, dtype=np.int64)
     previous[1:] = state[:-1]
     previous[position == 0] = 0
-    count = journeys.journey_count[journey]
-    pair = previous.astype(np.int64) * n_states + state
-    if n_states * n_states <= 4_000_000:
-        dense = np.bincount(pair, weights=count, minlength=n_states * n_states)
-        pair_keys = np.flatnonzero(dense)
-        pair_weight = dense[pair_keys]
-    else:
-        pair_keys, pair_index = np.unique(pair, return_inverse=True)
-        pair_weight = np.bincount(pair_index, weights=count, minlength=len(pair_keys))
+    # A step (previous state, next channel) determines the next state, so steps are keyed on
+    # at most n_states * n_channels values: a bincount, no sort.
+    step = previous * n_channels + channel
+    step_keys, step_weight, step_index = _count_keys(step, journeys.journey_count[journey], n_states * n_channels)
+    next_state = np.zeros(len(step_keys), dtype=np.int64)
+    next_state[step_index] = state
 
     end_state = state[last]
     to_conversion = np.bincount(end_state, weights=journeys.journey_conversions, minlength=n_states)
     to_revenue = np.bincount(end_state, weights=journeys.journey_revenue, minlength=n_states)
     ending = np.bincount(end_state, weights=journeys.journey_count, minlength=n_states)
-    edge_from, edge_to = pair_keys // n_states, pair_keys % n_states
-    out_weight = np.bincount(edge_from, weights=pair_weight, minlength=n_states) + ending
+    edge_from = step_keys // n_channels
+    out_weight = np.bincount(edge_from, weights=step_weight, minlength=n_states) + ending
     return _MarkovChain(
-        n_states=n_states, edge_from=edge_from, edge_to=edge_to, edge_weight=pair_weight,
+        n_states=n_states, edge_from=edge_from, edge_to=next_state, edge_weight=step_weight,
         to_conversion=to_conversion, to_revenue=to_revenue, out_weight=out_weight,
         state_has_channel=np.vstack([np.zeros((1, n_channels), dtype=bool), state_has_channel]),
     )
@@ -805,20 +830,19 @@ def _absorption_values(chain: _MarkovChain) -> np.ndarray:
     Redirecting a state to null is the same as dropping it from the transient system (its
     value is 0), so each scenario solves ``(I - Q) x = r`` restricted to the surviving states.
     """
-    n_states = chain.n_states
     out = np.where(chain.out_weight > 0, chain.out_weight, 1.0)
     probability = chain.edge_weight / out[chain.edge_from]
     rhs = np.column_stack([chain.to_conversion / out, chain.to_revenue / out])
     removed = chain.state_has_channel.T  # (n_channels, n_states)
-    if n_states <= _DENSE_STATE_LIMIT:
-        return _solve_dense(n_states, chain.edge_from, chain.edge_to, probability, rhs, removed)
-    return _solve_iterative(n_states, chain.edge_from, chain.edge_to, probability, rhs, removed)
+    if chain.n_states <= _DENSE_STATE_LIMIT:
+        return _solve_dense(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs, removed)
+    return _solve_iterative(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs, removed)
 
 
 def _solve_dense(n_states: int, edge_from: np.ndarray, edge_to: np.ndarray, probability: np.ndarray,
                  rhs: np.ndarray, removed: np.ndarray) -> np.ndarray:
     system = np.eye(n_states)
-    system[edge_from, edge_to] -= probability  # edges are aggregated: each (from, to) once
+    system[edge_from, edge_to] -= probability  # each (from, to) pair is listed once
     results = [np.linalg.solve(system, rhs)[0]]
     for removed_states in removed:  # one solve per channel
         alive = ~removed_states
@@ -828,27 +852,33 @@ def _solve_dense(n_states: int, edge_from: np.ndarray, edge_to: np.ndarray, prob
 
 def _solve_iterative(n_states: int, edge_from: np.ndarray, edge_to: np.ndarray, probability: np.ndarray,
                      rhs: np.ndarray, removed: np.ndarray, max_iterations: int = 100_000) -> np.ndarray:
-    """Fixed-point iteration x <- r + Q x on the sparse transition list, all scenarios at once.
+    """Fixed-point iteration x <- r + Q x over the sparse transitions, all scenarios at once.
 
-    Deterministic, no sampling: Q is substochastic with every state able to reach absorption,
-    so the iteration converges geometrically to the same solution as the dense solve. It stops
-    once an iteration changes no value by more than 1e-15 of the column's scale.
+    Deterministic, no sampling: Q is substochastic and every state can reach absorption, so
+    the iteration converges geometrically to the solution of ``(I - Q) x = r``; it stops once
+    an iteration moves no value by more than 1e-15 of its column's scale. Q is held as a padded
+    successor table (at most one successor per next channel), so a step is one gather and one
+    weighted sum.
     """
-    order = np.argsort(edge_from, kind="stable")
-    edge_from, edge_to, probability = edge_from[order], edge_to[order], probability[order]
-    sources, segment_start = np.unique(edge_from, return_index=True)
+    out_degree = np.bincount(edge_from, minlength=n_states)
+    first_edge = np.zeros(n_states, dtype=np.int64)
+    np.cumsum(out_degree[:-1], out=first_edge[1:])
+    slot = np.arange(len(edge_from)) - first_edge[edge_from]  # edge_from is sorted
+    width = max(int(out_degree.max()), 1)
+    successor = np.zeros((n_states, width), dtype=np.int64)
+    step_probability = np.zeros((n_states, width))
+    successor[edge_from, slot] = edge_to
+    step_probability[edge_from, slot] = probability
+
     n_scenarios = removed.shape[0] + 1
     alive = np.ones((n_states, n_scenarios), dtype=bool)
     alive[:, 1:] = ~removed.T
-    # Columns: scenario-major, (conversion, revenue) inside.
-    alive = np.repeat(alive, 2, axis=1)
+    alive = np.repeat(alive, 2, axis=1)  # columns: scenario-major, (conversion, revenue) inside
     scale = np.maximum(np.abs(rhs).max(axis=0), 1e-300)
     base = np.tile(rhs / scale, (1, n_scenarios)) * alive
-    values = base.copy()
+    values = base
     for _ in range(max_iterations):
-        flow = np.add.reduceat(probability[:, None] * values[edge_to], segment_start, axis=0)
-        updated = base.copy()
-        updated[sources] += flow
+        updated = base + np.einsum("sw,swk->sk", step_probability, values[successor])
         updated *= alive
         change = np.abs(updated - values).max()
         values = updated
@@ -928,10 +958,11 @@ def markov_removal_effects(touchpoints: pd.DataFrame | Journeys, order: int = 1,
 
 
 def _subset_sums(values: np.ndarray, n_players: int) -> np.ndarray:
-    """Zeta transform: out[S] = sum of values[T] over all T ⊆ S (bitmask index), in place."""
+    """Zeta transform over axis 0: out[S] = sum of values[T] over all T ⊆ S (bitmask index), in place."""
     for bit in range(n_players):
-        view = values.reshape(-1, 2, 1 << bit)
-        view[:, 1, :] += view[:, 0, :]
+        # Index S = (high bits, this bit, low bits): add each S without the bit into S with it.
+        view = values.reshape(-1, 2, 1 << bit, *values.shape[1:])
+        view[:, 1] += view[:, 0]
     return values
 
 
@@ -940,24 +971,24 @@ def _shapley_values(game: np.ndarray, n_players: int) -> np.ndarray:
 
     phi_i = sum over S not containing i of |S|! (n - |S| - 1)! / n! * (v(S ∪ {i}) - v(S)).
     """
+    # |S| of every bitmask: the zeta transform of the singletons.
     size = np.zeros(1 << n_players, dtype=np.int64)
-    _subset_sums_int(size, n_players)
+    size[1 << np.arange(n_players)] = 1
+    _subset_sums(size, n_players)
     # |S|! (n-|S|-1)! / n! = 1 / (n * C(n-1, |S|))
     coalition_weight = np.array([1.0 / (n_players * math.comb(n_players - 1, s)) for s in range(n_players)])
     phi = np.zeros((n_players, game.shape[1]))
     for player in range(n_players):
         step = 1 << player
         view = game.reshape(-1, 2, step, game.shape[1])
-        without, with_player = view[:, 0], view[:, 1]
-        weight = coalition_weight[size.reshape(-1, 2, step)[:, 0]]
-        phi[player] = np.einsum("ab,abk->k", weight, with_player - without)
+        gain = (view[:, 1] - view[:, 0]).reshape(-1, game.shape[1])
+        size_without = size.reshape(-1, 2, step)[:, 0].ravel()
+        # Sum the marginal gains per coalition size first, then weigh: n products instead of
+        # 2^(n-1), and for whole-number games the per-size sums are exact.
+        for column in range(game.shape[1]):
+            per_size = np.bincount(size_without, weights=gain[:, column], minlength=n_players)
+            phi[player, column] = per_size @ coalition_weight
     return phi
-
-
-def _subset_sums_int(size: np.ndarray, n_players: int) -> None:
-    # Popcount of every bitmask, built bit by bit like the zeta transform.
-    for bit in range(n_players):
-        size.reshape(-1, 2, 1 << bit)[:, 1, :] += 1
 
 
 def _shapley_credit(journeys: Journeys, value: object) -> tuple[np.ndarray, np.ndarray]:
@@ -1061,9 +1092,9 @@ def compare_models(touchpoints: pd.DataFrame | Journeys, models: Iterable[str] =
     >>> table = compare_models(touches, ["first", "last"])
     >>> table[["channel", "first_revenue", "first_rank", "last_revenue", "last_rank", "rank_moves"]]
       channel  first_revenue  first_rank  last_revenue  last_rank  rank_moves
-    0      抖音           50.0           3         220.0          1        True
-    1      微信          100.0           1           0.0          2       False
-    2     小红书           70.0           2           0.0          2       False
+    0      微信          100.0           1           0.0          2       False
+    1     小红书           70.0           2           0.0          2       False
+    2      抖音           50.0           3         220.0          1        True
     """
     canonical = [resolve_model(model) for model in models]
     if not canonical:
@@ -1110,11 +1141,11 @@ def attributed_roi(attribution_df: pd.DataFrame, channel_cost: pd.Series) -> pd.
     --------
     >>> credit = pd.DataFrame({"channel": ["抖音", "微信", "小红书"], "conversions": [2.0, 1.0, 1.0],
     ...                        "revenue": [300.0, 100.0, 50.0]})
-    >>> attributed_roi(credit, pd.Series({"抖音": 100.0, "微信": 0.0}))
+    >>> attributed_roi(credit, pd.Series({"抖音": 100.0, "微信": 0.0}))  # doctest: +NORMALIZE_WHITESPACE
       channel  conversions  revenue   cost  roi roi_note
     0      抖音          2.0    300.0  100.0  2.0
     1      微信          1.0    100.0    0.0  NaN     成本为0
-    2     小红书          1.0     50.0    NaN  NaN   无成本数据
+    2     小红书          1.0     50.0    NaN  NaN    无成本数据
     """
     if "channel" not in attribution_df.columns or "revenue" not in attribution_df.columns:
         raise AttributionError("归因结果需要 channel 和 revenue 两列")
