@@ -161,7 +161,7 @@ MAX_SHAPLEY_CHANNELS = 20
 _MAX_MARKOV_ORDER = 4
 # Above this many transient states the Markov system is solved by fixed-point iteration over the
 # sparse transition list instead of a dense LU (order 3-4 chains reach thousands of states).
-_DENSE_STATE_LIMIT = 1000
+_DENSE_STATE_LIMIT = 500
 _NS_PER_DAY = 86_400 * 10**9
 
 _MODEL_OPTIONS: dict[str, frozenset[str]] = {
@@ -421,18 +421,22 @@ def journeys_from_paths(paths: pd.DataFrame, path_separator: str = ">") -> Journ
     if len(path_text) == 0:
         raise AttributionError("路径数据为空，无法归因")
 
-    # Split all paths in one C-level pass: join, split, and count separators per path.
+    # Split every path in one C-level pass: join the paths with a marker token between them,
+    # split once on the separator, and number the journeys by counting markers.
+    marker = "\x00"
     text_list = path_text.tolist()
-    tokens = np.array(path_separator.join(text_list).split(path_separator), dtype=object)
-    path_length = np.fromiter((t.count(path_separator) + 1 for t in text_list), dtype=np.int64, count=len(text_list))
-    raw_code, raw_names = pd.factorize(tokens)
+    joined = f"{path_separator}{marker}{path_separator}".join(text_list)
+    if joined.count(marker) != len(text_list) - 1:
+        raise AttributionError("路径中有不可见的控制字符 \\x00", "请检查 path 列")
+    raw_code, raw_names = pd.factorize(np.array(joined.split(path_separator), dtype=object))
+    is_marker = raw_code == raw_names.get_loc(marker) if len(text_list) > 1 else np.zeros(len(raw_code), bool)
     # Trim only the distinct raw tokens (" 微信", "微信 " ...) and merge what becomes equal.
     trimmed_code, trimmed_names = pd.factorize(pd.Index([str(name).strip() for name in raw_names]))
-    channel_code = trimmed_code[raw_code]
-    if (pd.Index(trimmed_names) == "").any():
+    if (trimmed_names == "").any():
         raise AttributionError("路径中有空的渠道名", f"请检查分隔符「{path_separator}」是否连续出现或在首尾")
-
-    touch_journey = np.repeat(np.arange(len(text_list)), path_length)
+    touch_journey = np.cumsum(is_marker)[~is_marker]
+    # The marker keeps a channel code but no touch, so _assemble drops it.
+    channel_code = trimmed_code[raw_code[~is_marker]]
     return _assemble(channel_code, list(trimmed_names), touch_journey,
                      np.full(len(channel_code), np.nan),
                      journey_count=conversions + nulls,

@@ -51,18 +51,53 @@ def normalize_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip().casefold()
 
 
-def _is_number_cell(s: pd.Series) -> pd.Series:
-    """True where the raw cell is already a real number (not a bool, not text)."""
-    return s.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool),
-                 na_action="ignore").fillna(False).astype(bool)
+_NUMBER_TYPES = (int, float, np.int64, np.int32, np.float64, np.float32)
+_DATE_TYPES = (dt.datetime, dt.date, pd.Timestamp, np.datetime64)
+
+
+# ufuncs over object arrays: a C loop calling the str method, no Series built per call
+_isspace = np.frompyfunc(str.isspace, 1, 1)
+_strip = np.frompyfunc(str.strip, 1, 1)
+_NUMERIC_COLUMNS = ("floating", "integer", "mixed-integer-float", "decimal", "empty")
+
+
+def _column_kind(raw: pd.Series) -> str:
+    """pandas' one-pass (C) guess of what a column holds: "floating", "string", "mixed", ..."""
+    return pd.api.types.infer_dtype(raw, skipna=True)
+
+
+def _types(raw: pd.Series) -> pd.Series:
+    """The Python type of every cell (a C-level map: cheap even for 100k cells)."""
+    return raw.map(type)
+
+
+def _is_number_cell(raw: pd.Series) -> pd.Series:
+    """True where the raw cell is already a real number (not a bool, not text, not NaN)."""
+    if _column_kind(raw) in _NUMERIC_COLUMNS:
+        return raw.notna()
+    return _types(raw).isin(_NUMBER_TYPES) & raw.notna()
+
+
+def _is_str_cell(raw: pd.Series) -> pd.Series:
+    kind = _column_kind(raw)
+    if kind in _NUMERIC_COLUMNS:
+        return pd.Series(False, index=raw.index)
+    if kind == "string":
+        return raw.notna()
+    return _types(raw).isin((str,))
 
 
 def blank_mask(raw: pd.Series) -> pd.Series:
     """True where a cell is empty: None, NaN, or a string of only whitespace."""
-    is_na = raw.isna()
-    as_text = raw.where(~is_na).astype("string")
-    stripped = as_text.str.strip()
-    return (is_na | (stripped == "")).fillna(True).astype(bool)
+    blank = raw.isna().to_numpy().copy()
+    if _column_kind(raw) in _NUMERIC_COLUMNS:  # numbers only: the common case from Sheets
+        return pd.Series(blank, index=raw.index)
+    is_str = _is_str_cell(raw).to_numpy()
+    if is_str.any():
+        strings = raw.to_numpy()[is_str]
+        # str.isspace and == "" run per cell in C, no Python frame per cell
+        blank[is_str] = (strings == "") | _isspace(strings).astype(bool)
+    return pd.Series(blank, index=raw.index)
 
 
 def _text(raw: pd.Series) -> pd.Series:
@@ -79,7 +114,7 @@ def _reasons(mask: pd.Series, reason: str, index: pd.Index) -> pd.Series:
 _NUMBER_RE = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$"
 
 
-def parse_number(raw: pd.Series, *, kind: str = "money") -> Parsed:
+def parse_number(raw: pd.Series, *, kind: str = "money", blank: pd.Series | None = None) -> Parsed:
     """Parse money-like cells.
 
     Accepts ``12345.6``, ``12,345.60``, ``¥12,345``, ``￥1.2万`` (12000), ``3亿``,
@@ -90,13 +125,15 @@ def parse_number(raw: pd.Series, *, kind: str = "money") -> Parsed:
     [12000.0, -1000.0, nan]
     """
     index = raw.index
-    blank = blank_mask(raw)
-    numeric = _is_number_cell(raw) & ~blank
-    values = pd.Series(np.nan, index=index, dtype="float64")
-    if numeric.any():
-        values[numeric] = pd.to_numeric(raw[numeric], errors="coerce").astype("float64")
-
-    text_mask = ~blank & ~numeric
+    blank = blank_mask(raw) if blank is None else blank
+    # Number cells and plain numeric strings convert in C; only the messy rest
+    # (currency signs, separators, 万/亿, parentheses) takes the text path.
+    has_bools = _column_kind(raw) in ("boolean", "mixed")
+    plain = raw.where(~_types(raw).isin((bool, np.bool_)), None) if has_bools else raw
+    values = pd.to_numeric(plain, errors="coerce").astype("float64")
+    values[~np.isfinite(values.to_numpy())] = np.nan
+    values[blank.to_numpy()] = np.nan
+    text_mask = ~blank & values.isna()
     if text_mask.any():
         t = _text(raw[text_mask]).str.casefold()
         negative = t.str.startswith("(") & t.str.endswith(")")
@@ -104,10 +141,8 @@ def parse_number(raw: pd.Series, *, kind: str = "money") -> Parsed:
         # currency words and symbols, thousands separators, inner spaces
         t = t.str.replace(r"(rmb|cny|人民币|¥|元|\$|,|\s)", "", regex=True)
         multiplier = pd.Series(1.0, index=t.index)
-        wan = t.str.endswith("万")
-        yi = t.str.endswith("亿")
-        multiplier[wan.fillna(False).to_numpy()] = 1e4
-        multiplier[yi.fillna(False).to_numpy()] = 1e8
+        multiplier[t.str.endswith("万").fillna(False).to_numpy()] = 1e4
+        multiplier[t.str.endswith("亿").fillna(False).to_numpy()] = 1e8
         t = t.str.replace(r"[万亿]$", "", regex=True)
         ok = t.str.fullmatch(_NUMBER_RE).fillna(False).astype(bool)
         parsed = pd.to_numeric(t.where(ok), errors="coerce").astype("float64") * multiplier
@@ -127,15 +162,15 @@ def parse_number(raw: pd.Series, *, kind: str = "money") -> Parsed:
     return Parsed(values, blank, reason)
 
 
-def parse_count(raw: pd.Series) -> Parsed:
+def parse_count(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
     """Parse non-negative counts (``1,234``, ``1.2万``, number cells); negatives are problems."""
-    return parse_number(raw, kind="count")
+    return parse_number(raw, kind="count", blank=blank)
 
 
-def parse_percent(raw: pd.Series) -> Parsed:
+def parse_percent(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
     """Parse percentages: ``12.5%`` / ``12.5％`` → 0.125; plain ``0.125`` stays 0.125."""
     index = raw.index
-    blank = blank_mask(raw)
+    blank = blank_mask(raw) if blank is None else blank
     t = _text(raw.where(~blank))
     has_pct = t.str.endswith("%").fillna(False).astype(bool)
     stripped = t.str.rstrip("%").str.strip()
@@ -152,15 +187,15 @@ _TRUE = {"1", "是", "true", "y", "yes", "t", "已转化", "转化", "√", "✓
 _FALSE = {"0", "否", "false", "n", "no", "f", "未转化", "0.0", "×", "✗"}
 
 
-def parse_bool(raw: pd.Series) -> Parsed:
+def parse_bool(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
     """Parse yes/no cells: 1/0, 是/否, true/false, Y/N (any case, full-width too)."""
     index = raw.index
-    blank = blank_mask(raw)
+    blank = blank_mask(raw) if blank is None else blank
     t = _text(raw.where(~blank)).str.casefold()
     is_true = t.isin(_TRUE).fillna(False).astype(bool)
     is_false = t.isin(_FALSE).fillna(False).astype(bool)
     # bool cells from Excel/Sheets
-    real_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_)), na_action="ignore").fillna(False).astype(bool)
+    real_bool = _types(raw).isin((bool, np.bool_))
     if real_bool.any():
         truthy = raw[real_bool].astype(bool)
         is_true[real_bool] = truthy.to_numpy()
@@ -177,7 +212,7 @@ _DATE_RE = (
 _NO_YEAR_RE = r"^\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s.*)?$"
 
 
-def parse_date(raw: pd.Series) -> Parsed:
+def parse_date(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
     """Parse dates and date-times into naive ``datetime64[ns]``.
 
     Accepts ``2026-06-18``, ``2026/6/18``, ``2026.6.18``, ``2026年6月18日``
@@ -186,12 +221,11 @@ def parse_date(raw: pd.Series) -> Parsed:
     A date without a year (``6月18日``) is reported, never guessed.
     """
     index = raw.index
-    blank = blank_mask(raw)
+    blank = blank_mask(raw) if blank is None else blank
     values = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     reason = pd.Series(None, index=index, dtype="object")
 
-    is_dt = raw.map(lambda v: isinstance(v, (dt.date, pd.Timestamp, np.datetime64)), na_action="ignore")
-    is_dt = is_dt.fillna(False).astype(bool) & ~blank
+    is_dt = _types(raw).isin(_DATE_TYPES) & ~blank
     if is_dt.any():
         values[is_dt] = pd.to_datetime(raw[is_dt].map(_as_naive), errors="coerce").astype("datetime64[ns]")
 
@@ -233,36 +267,41 @@ def _as_naive(value: object) -> object:
     return value
 
 
-def parse_text(raw: pd.Series) -> Parsed:
-    """Text cells, trimmed; blanks marked."""
-    blank = blank_mask(raw)
-    # names are shown as written (only trimmed); matching normalises on its own
-    values = raw.where(~blank).astype("string").str.strip().astype(object).where(~blank, None)
-    # numbers typed as names (a campaign called 618) come back as 618.0 from some readers
-    values = values.map(_tidy_number_text, na_action="ignore")
+def parse_text(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
+    """Text cells, trimmed; blanks marked. Names are kept as written (matching normalises on its own)."""
+    blank = blank_mask(raw) if blank is None else blank
+    values = pd.Series(None, index=raw.index, dtype=object)
+    keep = ~blank.to_numpy()
+    is_str = _is_str_cell(raw).to_numpy() & keep
+    if is_str.any():
+        values[is_str] = _strip(raw.to_numpy()[is_str])
+    other = keep & ~is_str
+    if other.any():
+        # a campaign called 618 typed as a number arrives as 618 or 618.0: show it as 618
+        values[other] = raw[other].map(_cell_as_text).to_numpy()
     return Parsed(values, blank, pd.Series(None, index=raw.index, dtype="object"))
 
 
-def _tidy_number_text(value: str) -> str:
-    if value.endswith(".0") and value[:-2].lstrip("-").isdigit():
-        return value[:-2]
-    return value
+def _cell_as_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 PARSERS = {
     "text": parse_text,
     "money": parse_number,
     "count": parse_count,
-    "number": lambda raw: parse_number(raw, kind="number"),
+    "number": lambda raw, blank=None: parse_number(raw, kind="number", blank=blank),
     "percent": parse_percent,
     "bool": parse_bool,
     "date": parse_date,
 }
 
 
-def parse_score(raw: pd.Series) -> Parsed:
+def parse_score(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
     """Satisfaction: a number 0-5, or a percentage (``90%`` → 4.5 on the same 0-5 scale)."""
-    pct = parse_percent(raw)
+    pct = parse_percent(raw, blank)
     blank = pct.blank
     text = _text(raw.where(~blank))
     has_pct = text.str.endswith("%").fillna(False).astype(bool) & ~_is_number_cell(raw)

@@ -137,15 +137,16 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec) -> _TabResult:
     body = rows[start + 1:]
     width = len(header)
     # Sheets trims trailing empty cells, so rows come ragged: pad them to the header
-    padded = [r[:width] if len(r) >= width else list(r) + [None] * (width - len(r)) for r in body]
+    padded = [r if len(r) == width else r[:width] if len(r) > width else list(r) + [None] * (width - len(r))
+              for r in body]
     raw = pd.DataFrame(padded, dtype=object, columns=range(width)) if padded else \
         pd.DataFrame(columns=range(width), dtype=object)
     sheet_rows = pd.Series(np.arange(len(body)) + start + 2, index=raw.index)
 
     # skip rows whose every cell is blank, silently
-    blank_cells = raw.apply(blank_mask) if len(raw) else raw.astype(bool)
-    keep = ~blank_cells.all(axis=1) if len(raw) else pd.Series(dtype=bool)
-    raw, sheet_rows = raw[keep.to_numpy()], sheet_rows[keep.to_numpy()]
+    blank_cells = pd.DataFrame({i: blank_mask(raw[i]) for i in raw.columns}, index=raw.index)
+    keep = (~blank_cells.all(axis=1)).to_numpy() if len(raw) else np.zeros(0, dtype=bool)
+    raw, sheet_rows, blank_cells = raw[keep], sheet_rows[keep], blank_cells[keep]
 
     problems: list[Problem] = []
     by_key: dict[str, int] = {}
@@ -173,7 +174,7 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec) -> _TabResult:
             continue
         i = by_key[col.key]
         cells = raw[i]
-        parsed = PARSERS[col.kind](cells)
+        parsed = PARSERS[col.kind](cells, blank=blank_cells[i])
         reasons = parsed.reason.copy()
         if col.required:
             reasons[parsed.blank.to_numpy()] = "必填项为空"
