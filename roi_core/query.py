@@ -65,7 +65,7 @@ def parse_month(token: str, today: dt.date) -> pd.Period | None:
     ``上月``/``last month``, ``本月``/``this month``. None when the token is no month."""
     t = normalize_text(token).replace(" ", "")
     this_month = pd.Period(today, freq="M")
-    if t in ("上月", "上个月", "lastmonth", "last"):
+    if t in ("上月", "上个月", "lastmonth"):
         return this_month - 1
     if t in ("本月", "这个月", "thismonth"):
         return this_month

@@ -48,4 +48,13 @@ def open_source(location: str | Path | None = None, config: AppConfig | None = N
     return XlsxSource(path)
 
 
-__all__ = ["RawTabs", "SheetSource", "SheetsError", "XlsxSource", "google_key", "open_source"]
+def read_sheet(config: AppConfig, location: str | None = None):
+    """Read the configured (or given) source into SheetData.
+
+    The single read path for the bot, the console and the scheduler. (Issue 4
+    puts the process-wide TTL cache and the stale-copy fallback behind it.)
+    """
+    return open_source(location, config).read()
+
+
+__all__ = ["read_sheet", "RawTabs", "SheetSource", "SheetsError", "XlsxSource", "google_key", "open_source"]
