@@ -423,13 +423,13 @@ def journeys_from_paths(paths: pd.DataFrame, path_separator: str = ">") -> Journ
 
     # Split every path in one C-level pass: join the paths with a marker token between them,
     # split once on the separator, and number the journeys by counting markers.
-    marker = "\x00"
+    marker = "\x00"  # compared in Python below: numpy's own strings drop trailing NULs
     text_list = path_text.tolist()
     joined = f"{path_separator}{marker}{path_separator}".join(text_list)
     if joined.count(marker) != len(text_list) - 1:
         raise AttributionError("路径中有不可见的控制字符 \\x00", "请检查 path 列")
     raw_code, raw_names = pd.factorize(np.array(joined.split(path_separator), dtype=object))
-    is_marker = raw_code == raw_names.get_loc(marker) if len(text_list) > 1 else np.zeros(len(raw_code), bool)
+    is_marker = np.isin(raw_code, [code for code, name in enumerate(raw_names) if name == marker])
     # Trim only the distinct raw tokens (" 微信", "微信 " ...) and merge what becomes equal.
     trimmed_code, trimmed_names = pd.factorize(pd.Index([str(name).strip() for name in raw_names]))
     if (trimmed_names == "").any():

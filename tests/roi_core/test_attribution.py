@@ -168,6 +168,21 @@ def test_paths_input_gives_the_same_journeys():
         attribute(paths, "time_decay")
 
 
+def test_paths_parsing_trims_counts_and_refuses_empty_channels():
+    # Each row stands for total_conversions + total_null journeys; rows of 0 journeys are skipped.
+    paths = pd.DataFrame({"path": [f" {W}>{D} ", f"{D}  >  {W}", X, "没人"], "total_conversions": [1, 2, 0, 0],
+                          "total_null": [0, 1, 1, 0]})
+    journeys = journeys_from_paths(paths)
+    assert journeys.channels == tuple(sorted([W, D, X]))
+    assert journeys_as_lists(journeys) == sorted([([W, D], 1.0, 0.0), ([D, W], 2.0, 0.0), ([X], 0.0, 0.0)], key=repr)
+    assert sorted(journeys.journey_count.tolist()) == [1, 1, 3]
+    for bad in ([f"{W} >> {D}"], [f"{W} > "]):
+        with pytest.raises(AttributionError, match="空的渠道名"):
+            journeys_from_paths(pd.DataFrame({"path": bad, "total_conversions": [1]}))
+    piped = pd.DataFrame({"path": [f"{W}|{D}"], "total_conversions": [1], "total_conversion_value": [10.0]})
+    assert_credit(attribute(piped, "first", path_separator="|"), {W: (1, 10), D: (0, 0)})
+
+
 # --- rule-based models on FOUR ----------------------------------------------------------------
 
 
