@@ -15,7 +15,9 @@ from roi_core import (
     NoMatchAnswer,
     TopList,
 )
+from roi_core.attribution_report import AttributionAnswer
 from roi_core.fmt import DASH, count, money, pad, pct, table
+from roi_core.monthly import MonthlySummary
 
 LABELS = {
     "zh": {
@@ -172,7 +174,67 @@ def render_no_match(ans: NoMatchAnswer) -> str:
     return "\n".join([head, hint] + _footer(ans))
 
 
+def _signed_pct(value, points: bool = False) -> str:
+    if value is None:
+        return DASH
+    sign = "+" if value >= 0 else ""
+    return f"{sign}{value * 100:.1f}{'个百分点' if points else '%'}"
+
+
+def render_attribution(ans: AttributionAnswer) -> str:
+    L, s = labels(ans.lang), ans.currency
+    month = ans.month or L["all_time"]
+    title = f"🔀 归因：{ans.model_label}  {month}" if ans.lang == "zh" else f"🔀 Attribution: {ans.model}  {month}"
+    lines = [title,
+             f"旅程 {ans.journeys:,}，转化旅程 {ans.converting_journeys:,}，转化 {ans.conversions:,.0f}，"
+             f"订单金额 {money(ans.revenue, s)}（回溯 {ans.lookback_days} 天）", ""]
+    roi_head = "ROI(按份额)" if ans.roi_basis == "share_of_campaign_return" else "ROI"
+    body = [[r["channel"], f"{r['conversions']:,.1f}", money(r["revenue"], s), pct(r.get("share")),
+             money(r.get("cost"), s), figure(r.get("roi"), "pct", s, r.get("roi_note") or None)]
+            for r in ans.channels]
+    lines.append(table([L["channel"], "归因转化", "归因金额", "份额", L["cost"], roi_head], body))
+    lines += ["", "各模型对比（归因金额排名，⚠ = 排名变化 ≥2 位）："]
+    models = ans.models
+    head = [L["channel"]] + [ans.model_labels.get(m, m) for m in models]
+    rows = [[("⚠ " if r.get("rank_moves") else "") + str(r["channel"])] + [str(r.get(f"{m}_rank", DASH)) for m in models]
+            for r in ans.comparison]
+    lines.append(table(head, rows))
+    return "\n".join(lines + [""] + _footer(ans)).rstrip()
+
+
+def render_monthly(ans: MonthlySummary) -> str:
+    L, s, t, c = labels(ans.lang), ans.currency, ans.totals, ans.changes
+    lines = [f"🗓 月报 {ans.month}（{ans.basis_label}，{L['target']} ROI {pct(ans.target_roi, 0)}）",
+             f"{L['cost']} {money(t['cost'], s)}（环比 {_signed_pct(c.get('mom_cost'))}）   "
+             f"{L['revenue']} {money(t['revenue'], s)}（环比 {_signed_pct(c.get('mom_revenue'))}，"
+             f"同比 {_signed_pct(c.get('yoy_revenue'))}）",
+             f"ROI {pct(t['roi'])}（环比 {_signed_pct(c.get('mom_roi_points'), points=True)}）   "
+             f"{L['profit']} {money(t['profit'], s)}   {L['cac']} {money(t.get('cac'), s)}"]
+    if ans.best_channel:
+        lines.append(f"最佳渠道：{ans.best_channel}   最差渠道：{ans.worst_channel or DASH}")
+    lines += ["", channel_table(ans.channels, s, ans.lang)]
+    if ans.anomalies:
+        lines += ["", "异常："] + [f"⚠ {a.text}" for a in ans.anomalies]
+    if ans.recurring:
+        lines += ["", "与上一届相比："]
+        for r in ans.recurring:
+            lines.append(f"• {r['campaign']} vs {r['previous']}：销售额 {money(r['revenue'], s)}"
+                         f"（{_signed_pct(r.get('revenue_change'))}），ROI {pct(r.get('roi'))}"
+                         f"（{_signed_pct(r.get('roi_points'), points=True)}）")
+    lines += _suggestions(ans, ans.lang)
+    if ans.reallocation:
+        lines += ["", f"{L['realloc']}："]
+        body = [[r["channel"], money(r["current"], s), money(r["proposed"], s),
+                 ("+" if r["change"] > 0 else "") + money(r["change"], s)] for r in ans.reallocation]
+        lines.append(table([L["channel"], L["current"], L["proposed"], L["change"]], body))
+        lines.append(f"{L['expected']}：{'+' if ans.expected_return_change >= 0 else ''}"
+                     f"{money(ans.expected_return_change, s)}（{ans.reallocation_note}）")
+    return "\n".join(lines + [""] + _footer(ans)).rstrip()
+
+
 RENDERERS = {
+    AttributionAnswer: render_attribution,
+    MonthlySummary: render_monthly,
     CampaignReport: render_campaign,
     ChannelRanking: render_channels,
     TopList: render_top,

@@ -7,14 +7,12 @@ and for tests. Renderers (console text, Slack Block Kit) live in ``bot/``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
+from roi_core.attribution_report import attribution_report
 from roi_core.errors import DataError
 from roi_core.matching import match_campaign
 from roi_core.metrics import (
@@ -24,34 +22,12 @@ from roi_core.metrics import (
     return_basis,
     roas_ratio_text,
     spread_by_month,
-    unavailable_reason,
 )
+from roi_core.monthly import monthly_summary
 from roi_core.query import Query
+from roi_core.results import Answer, _channel_rows, _figures, to_json_dict
 from roi_core.sheetdata import SheetData
 from roi_core.suggest import Reallocation, Suggestion, channel_suggestions, reallocate
-
-FIGURES = ("cost", "ad_spend", "promo_cost", "staff_cost", "other_cost", "revenue", "gross_profit", "return_value",
-           "profit", "roi", "roas", "cac", "ctr", "cvr", "cpc", "cpa", "aov", "new_customers", "impressions",
-           "clicks", "conversions", "participants", "cost_per_participant", "participant_cvr", "social_mentions",
-           "avg_minutes", "satisfaction", "retained_customers", "retention_rate")
-# figures whose absence deserves a stated reason in the answer
-EXPLAINED = ("roi", "roas", "cac", "ctr", "cvr", "cpc", "cpa", "aov", "gross_profit")
-CHANNEL_FIGURES = ("cost", "revenue", "gross_profit", "return_value", "profit", "roi", "roas", "ctr", "cvr", "cac",
-                   "aov", "cpa", "conversions", "new_customers", "participants", "cost_per_participant",
-                   "participant_cvr", "social_mentions")
-
-
-@dataclass
-class Answer:
-    """Fields every answer carries."""
-
-    kind: str = ""
-    lang: str = "zh"
-    rows_skipped: int = 0
-    warnings: list[str] = field(default_factory=list)
-    source: str = ""
-    data_age_seconds: float | None = None
-    stale: bool = False
 
 
 @dataclass
@@ -127,40 +103,6 @@ class AdviceAnswer(Answer):
     reallocation_note: str = ""
 
 
-def _clean(value):
-    """A JSON-safe scalar: NaN/inf → None, numpy → Python, dates → ISO."""
-    if value is None:
-        return None
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, pd.Period):
-        return str(value)
-    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
-        return value.isoformat()[:10] if isinstance(value, dt.date) and not isinstance(value, dt.datetime) \
-            else pd.Timestamp(value).isoformat()
-    if value is pd.NaT:
-        return None
-    return value
-
-
-def to_json_dict(obj) -> object:
-    """Recursively convert an answer (or part of one) to JSON-safe Python data."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_json_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, dict):
-        return {str(k): to_json_dict(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_json_dict(v) for v in obj]
-    if isinstance(obj, pd.DataFrame):
-        return [to_json_dict(r) for r in obj.to_dict("records")]
-    return _clean(obj)
-
-
 def campaign_json(report: CampaignReport) -> dict:
     """The console's JSON for a campaign: product.md's keys at the top level, then the rest."""
     f = report.figures
@@ -204,22 +146,6 @@ def campaign_json(report: CampaignReport) -> dict:
 
 def answer_json(ans: Answer) -> dict:
     return campaign_json(ans) if isinstance(ans, CampaignReport) else to_json_dict(ans)
-
-
-def _figures(row: pd.Series, names=FIGURES) -> tuple[dict, dict]:
-    figures = {name: _clean(row.get(name)) for name in names}
-    unavailable = {name: unavailable_reason(name, row) for name in EXPLAINED if name in names and figures.get(name) is None}
-    return figures, {k: v for k, v in unavailable.items() if v}
-
-
-def _channel_rows(table: pd.DataFrame, name_col: str = "channel") -> list[dict]:
-    out = []
-    for _, row in table.iterrows():
-        figures, unavailable = _figures(row, CHANNEL_FIGURES)
-        item = {name_col: row[name_col], **figures, "roas_text": roas_ratio_text(row["roas"]),
-                "unavailable": unavailable}
-        out.append(item)
-    return out
 
 
 def _base(ans: Answer, query: Query, data: SheetData) -> Answer:
@@ -426,13 +352,10 @@ def answer(query: Query, data: SheetData, today: dt.date | None = None) -> Answe
         ans = top_campaigns(data, query.top_n, query.month, lang=query.lang)
     elif query.kind == "advice":
         ans = advice(data, query.month, lang=query.lang)
-    elif query.kind in EXTRA_ANSWERS:
-        ans = EXTRA_ANSWERS[query.kind](query, data, today)
+    elif query.kind == "attribution":
+        ans = attribution_report(data, query.model, query.month, lang=query.lang)
+    elif query.kind == "monthly":
+        ans = monthly_summary(data, query.month or latest_full_month(today), lang=query.lang)
     else:
         raise DataError(f"暂不支持「{query.raw}」", "输入 /roi 帮助 查看用法")
     return _base(ans, query, data)
-
-
-# Answers that live in their own modules (attribution, monthly summary) register here,
-# keeping this module free of their imports: kind → fn(query, data, today) -> Answer.
-EXTRA_ANSWERS: dict = {}

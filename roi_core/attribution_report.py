@@ -1,0 +1,138 @@
+"""``/roi 归因 [模型] [YYYY-MM]``: one model's table, attributed ROI, and every model side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from roi_core.attribution import (
+    MODEL_LABELS_ZH,
+    MODELS,
+    AttributionError,
+    attributed_roi,
+    build_journeys,
+    compare_models,
+    resolve_model,
+)
+from roi_core.errors import DataError
+from roi_core.metrics import prepare_rows, return_basis, spread_by_month
+from roi_core.results import Answer, to_json_dict
+from roi_core.sheetdata import SheetData
+
+# below this share of the period's 活动 revenue, 触点 is treated as a sample
+SAMPLE_COVERAGE = 0.5
+
+
+@dataclass
+class AttributionAnswer(Answer):
+    model: str = "markov"
+    model_label: str = ""
+    month: str | None = None
+    lookback_days: int = 30
+    currency: str = "¥"
+    journeys: int = 0
+    converting_journeys: int = 0
+    conversions: float = 0.0
+    revenue: float = 0.0
+    channels: list[dict] = field(default_factory=list)  # channel, conversions, revenue, share, cost, roi, roi_note
+    roi_basis: str = "touch_revenue"  # or share_of_campaign_return (see attribution_report)
+    coverage: float | None = None  # 触点 revenue / 活动 return of the period
+    comparison: list[dict] = field(default_factory=list)  # channel, <model>_revenue, <model>_rank, rank_moves
+    models: list[str] = field(default_factory=list)
+    model_labels: dict = field(default_factory=dict)
+
+
+def touches_for_month(touchpoints: pd.DataFrame, month: pd.Period, lookback_days: int) -> pd.DataFrame:
+    """Touches of the journeys that convert (or end) in ``month``.
+
+    Keeps touches from ``lookback_days`` before the month to its end, then drops
+    every touch of a customer up to that customer's last conversion before the
+    month: those touches belong to journeys already converted, not to this month.
+    """
+    start = month.start_time
+    end = month.end_time
+    window = touchpoints[(touchpoints["timestamp"] >= start - pd.Timedelta(days=lookback_days))
+                         & (touchpoints["timestamp"] <= end)]
+    before = window["timestamp"] < start
+    converted_before = window[before & window["converted"]].groupby("customer_id")["timestamp"].max()
+    cutoff = window["customer_id"].map(converted_before)
+    keep = cutoff.isna() | (window["timestamp"] > cutoff)
+    window = window[keep.to_numpy()]
+    # customers seen only in the margin before the month have no journey in it
+    active = window.loc[window["timestamp"] >= start, "customer_id"].unique()
+    return window[window["customer_id"].isin(active)]
+
+
+def channel_costs(data: SheetData, month: pd.Period | None) -> tuple[pd.Series, float]:
+    """Cost per channel from 活动 for the same period (rows spread by day when a month is asked),
+    and the period's total return (毛利 or 销售额, as the campaign answers use)."""
+    rows = prepare_rows(data.campaigns, data.settings)
+    if month is not None:
+        rows = spread_by_month(rows)
+        rows = rows[rows["month"] == month]
+    basis = return_basis(rows)
+    total_return = float(rows["gross_profit_est" if basis == "gross_profit" else "revenue"].sum())
+    return rows.groupby("channel")["cost"].sum(), total_return
+
+
+def attribution_report(data: SheetData, model: str | None = None, month: pd.Period | None = None, *,
+                       lang: str = "zh") -> AttributionAnswer:
+    """Attribute the 触点 tab under ``model`` (default: 设置 归因模型), with ROI and every model compared."""
+    settings = data.settings
+    try:
+        model = resolve_model(model or settings.attribution_model)
+    except AttributionError:
+        model = "markov"
+    touches = data.touchpoints
+    if touches.empty:
+        raise DataError("没有「触点」数据，无法做多触点归因",
+                        "添加「触点」标签页：客户ID、时间、渠道、是否转化、订单金额（可从 CRM 导出）")
+    if month is not None:
+        touches = touches_for_month(touches, month, settings.lookback_days)
+        if touches.empty:
+            raise DataError(f"{month} 没有触点数据", "换一个月份试试，例：/roi 归因 马尔可夫 2026-10")
+    try:
+        journeys = build_journeys(touches, lookback_days=settings.lookback_days)
+        table = compare_models(journeys, MODELS, half_life_days=settings.half_life_days)
+    except AttributionError as err:
+        raise DataError(err.message, err.hint or "检查「触点」表的 是否转化 和 订单金额 列") from None
+    chosen = table[["channel", f"{model}_conversions", f"{model}_revenue"]].rename(
+        columns={f"{model}_conversions": "conversions", f"{model}_revenue": "revenue"})
+    chosen = chosen.sort_values(["revenue", "conversions"], ascending=False).reset_index(drop=True)
+    total_revenue = journeys.total_revenue
+    chosen["share"] = chosen["revenue"] / total_revenue if total_revenue > 0 else np.nan
+    costs, campaign_return = channel_costs(data, month)
+    with_roi = attributed_roi(chosen, costs)
+    # 触点 is often a CRM sample covering part of the sales: then ROI on the touches'
+    # own revenue is meaningless, and each channel's share of the attributed revenue
+    # is applied to the period's 活动 return instead (the answer says which).
+    coverage = total_revenue / campaign_return if campaign_return > 0 else None
+    roi_basis = "touch_revenue"
+    if coverage is not None and coverage < SAMPLE_COVERAGE:
+        roi_basis = "share_of_campaign_return"
+        shared = attributed_roi(chosen.assign(revenue=chosen["share"] * campaign_return), costs)
+        with_roi["return_by_share"] = shared["revenue"]
+        with_roi["roi"] = shared["roi"]
+        with_roi["roi_note"] = shared["roi_note"]
+    ans = AttributionAnswer(
+        kind="attribution", lang=lang, model=model, model_label=MODEL_LABELS_ZH[model],
+        month=None if month is None else str(month), lookback_days=settings.lookback_days,
+        currency=settings.currency_symbol, journeys=int(journeys.journey_count.sum()),
+        converting_journeys=int(journeys.journey_converted.sum()), conversions=journeys.total_conversions,
+        revenue=total_revenue, channels=to_json_dict(with_roi), comparison=to_json_dict(table),
+        models=list(MODELS), model_labels=dict(MODEL_LABELS_ZH), roi_basis=roi_basis, coverage=coverage,
+    )
+    if roi_basis == "share_of_campaign_return":
+        ans.warnings.append(f"「触点」订单金额只占同期活动收益的 {coverage:.0%}，按样本处理："
+                            "各渠道 ROI = 归因份额 × 同期活动收益 与渠道成本相比")
+    if journeys.touches_outside_lookback:
+        ans.warnings.append(f"{journeys.touches_outside_lookback} 个触点早于转化前 {settings.lookback_days} 天（回溯天数），未计入")
+    no_cost = [r["channel"] for r in ans.channels if r.get("roi_note") == "无成本数据"]
+    if no_cost:
+        ans.warnings.append("这些渠道在「活动」表中没有成本，无法算归因 ROI：" + "、".join(no_cost))
+    moved = [r["channel"] for r in ans.comparison if r.get("rank_moves")]
+    if moved:
+        ans.warnings.append("不同模型下排名变化 ≥2 位的渠道（预算决策前请对照多个模型）：" + "、".join(moved))
+    return ans
