@@ -207,18 +207,22 @@ def parse_bool(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
 
 _DATE_RE = (
     r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:(?:\s+|t)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?\s*(?:z|[+-]\d{2}:?\d{2})?$"
+    r"(?:(?:\s+|t)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?\s*(?P<tz>z|(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2}))?$"
 )
 _NO_YEAR_RE = r"^\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s.*)?$"
 
 
-def parse_date(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
+def parse_date(raw: pd.Series, blank: pd.Series | None = None, tz: str | None = None) -> Parsed:
     """Parse dates and date-times into naive ``datetime64[ns]``.
 
     Accepts ``2026-06-18``, ``2026/6/18``, ``2026.6.18``, ``2026年6月18日``
     (each optionally followed by ``HH:MM[:SS]``), Sheets/Excel serial numbers
     (days since 1899-12-30, fractions are the time of day) and real date cells.
     A date without a year (``6月18日``) is reported, never guessed.
+
+    Wall-clock cells stay as written. A cell that names its own offset
+    (``2026-10-31T20:00Z``, ``…+08:00``, an aware datetime) is converted to
+    ``tz`` (the team's 时区) first, so it lands in the team's day and month.
     """
     index = raw.index
     blank = blank_mask(raw) if blank is None else blank
@@ -227,7 +231,8 @@ def parse_date(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
 
     is_dt = _types(raw).isin(_DATE_TYPES) & ~blank
     if is_dt.any():
-        values[is_dt] = pd.to_datetime(raw[is_dt].map(_as_naive), errors="coerce").astype("datetime64[ns]")
+        values[is_dt] = pd.to_datetime(raw[is_dt].map(lambda v: _as_local(v, tz)), errors="coerce").astype(
+            "datetime64[ns]")
 
     numeric = _is_number_cell(raw) & ~blank & ~is_dt
     if numeric.any():
@@ -242,13 +247,21 @@ def parse_date(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
         t = _text(raw[text_mask]).str.casefold()
         parts = t.str.extract(_DATE_RE)
         matched = parts["y"].notna()
-        comp = parts[matched.to_numpy()].astype("float64").fillna({"H": 0, "M": 0, "S": 0})
+        comp = parts[matched.to_numpy()]
+        comp = comp.drop(columns=["tz", "sign"]).astype("float64").fillna({"H": 0, "M": 0, "S": 0}).assign(
+            tz=comp["tz"], sign=comp["sign"])
         stamps = pd.to_datetime(
             pd.DataFrame({"year": comp["y"], "month": comp["m"], "day": comp["d"],
                           "hour": comp["H"], "minute": comp["M"], "second": comp["S"]}),
             errors="coerce",
         )
-        values[stamps.index] = stamps.astype("datetime64[ns]").to_numpy()
+        stamps = stamps.astype("datetime64[ns]")
+        zoned = comp["tz"].notna() if "tz" in comp else pd.Series(False, index=comp.index)
+        if zoned.any():
+            minutes = (comp["oh"].fillna(0) * 60 + comp["om"].fillna(0)) * comp["sign"].map({"-": -1.0}).fillna(1.0)
+            utc = (stamps[zoned] - pd.to_timedelta(minutes[zoned], unit="min")).dt.tz_localize("UTC")
+            stamps[zoned] = utc.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
+        values[stamps.index] = stamps.to_numpy()
         invalid = stamps.index[stamps.isna().to_numpy()]
         reason[invalid] = "日期不存在（检查月份和日）"
         unmatched = t[~matched.to_numpy()]
@@ -258,12 +271,10 @@ def parse_date(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
     return Parsed(values, blank, reason)
 
 
-def _as_naive(value: object) -> object:
-    """Drop the time zone of an aware date cell: the sheet's dates are wall-clock dates."""
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
-    if isinstance(value, pd.Timestamp) and value.tz is not None:
-        return value.tz_localize(None)
+def _as_local(value: object, tz: str | None) -> object:
+    """An aware date cell as the team's wall-clock time (naive); naive cells unchanged."""
+    if isinstance(value, (dt.datetime, pd.Timestamp)) and value.tzinfo is not None:
+        return pd.Timestamp(value).tz_convert(tz or "UTC").tz_localize(None)
     return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields, replace
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -127,7 +128,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def normalize_table(title: str, rows: list[list], spec: TabSpec) -> _TabResult:
+def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None = None) -> _TabResult:
     """Parse one people-written tab against its spec (header row first)."""
     lookup = column_lookup(spec)
     start = next((i for i, r in enumerate(rows) if any(not _is_blank_cell(c) for c in r)), None)
@@ -174,7 +175,10 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec) -> _TabResult:
             continue
         i = by_key[col.key]
         cells = raw[i]
-        parsed = PARSERS[col.kind](cells, blank=blank_cells[i])
+        if col.kind == "date":
+            parsed = PARSERS["date"](cells, blank=blank_cells[i], tz=tz)
+        else:
+            parsed = PARSERS[col.kind](cells, blank=blank_cells[i])
         reasons = parsed.reason.copy()
         if col.required:
             reasons[parsed.blank.to_numpy()] = "必填项为空"
@@ -292,6 +296,11 @@ def _parse_setting(kind: str, key: str, value: object) -> tuple[object, str | No
                 return f"{h:02d}:{m:02d}", None
         return None, "不是时间（例：09:00）"
     text = str(value).strip()
+    if key == "timezone":
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None, "不是有效的时区（例：Asia/Shanghai）"
     if key == "currency":
         text = text.upper()
     return text, None
@@ -311,13 +320,20 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
     found = {}
     skipped_campaign_rows = pd.DataFrame({ROW_COLUMN: [], "campaign": []})
 
+    settings = Settings()
+    title = find_tab(SETTINGS, titles)
+    if title is not None:
+        found["settings"] = title
+        settings, setting_problems = parse_settings(title, tabs[title])
+        problems += setting_problems
+
     title = find_tab(CAMPAIGNS, titles)
     if title is None:
         missing.append("缺少「活动」标签页")
         campaigns = _finish_campaigns(_empty_frame(CAMPAIGNS))
     else:
         found["campaigns"] = title
-        result = normalize_table(title, tabs[title], CAMPAIGNS)
+        result = normalize_table(title, tabs[title], CAMPAIGNS, settings.timezone)
         campaigns = _finish_campaigns(result.frame)
         problems += result.problems
         skipped += result.skipped
@@ -329,17 +345,10 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
     touchpoints = _finish_touchpoints(_empty_frame(TOUCHPOINTS))
     if title is not None:
         found["touchpoints"] = title
-        result = normalize_table(title, tabs[title], TOUCHPOINTS)
+        result = normalize_table(title, tabs[title], TOUCHPOINTS, settings.timezone)
         touchpoints = _finish_touchpoints(result.frame)
         problems += result.problems
         skipped += result.skipped
-
-    settings = Settings()
-    title = find_tab(SETTINGS, titles)
-    if title is not None:
-        found["settings"] = title
-        settings, setting_problems = parse_settings(title, tabs[title])
-        problems += setting_problems
 
     return SheetData(
         campaigns=campaigns,

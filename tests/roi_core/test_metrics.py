@@ -107,3 +107,18 @@ def test_no_nan_or_inf_reaches_the_answer():
     text = json.dumps(answer_json(report(data)), allow_nan=False)
     assert "NaN" not in text and "Infinity" not in text
     assert pd.isna(group_metrics(prepare_rows(data.campaigns, Settings()), None, "revenue")["ctr"].iloc[0])
+
+
+def test_a_utc_time_lands_in_the_teams_month():
+    # 2026-10-31 20:00 UTC is 2026-11-01 04:00 in Shanghai (the default 时区): November's cost
+    row = {"活动名称": "A", "渠道": "抖音", "开始日期": "2026-10-31T20:00:00Z", "广告费用": 100, "销售额": 300}
+    shanghai = spread_by_month(prepare_rows(sheet(row).campaigns, Settings()))
+    assert [str(m) for m in shanghai["month"]] == ["2026-11"]
+    utc = spread_by_month(prepare_rows(sheet(row, settings={"时区": "UTC"}).campaigns, Settings()))
+    assert [str(m) for m in utc["month"]] == ["2026-10"]
+
+
+def test_bad_timezone_setting_is_reported():
+    data = sheet({"活动名称": "A", "渠道": "抖音", "开始日期": "2026-10-01", "销售额": 1}, settings={"时区": "Mars/Base"})
+    assert data.settings.timezone == "Asia/Shanghai"
+    assert "不是有效的时区" in data.problems[0].reason
