@@ -12,6 +12,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_WORKBOOK = REPO_ROOT / "examples" / "demo.xlsx"
+# where the clock's job store, delivery records and the bot's event dedupe live without DATABASE_URL
+DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'roi_assistant.sqlite'}"
 
 
 def _csv(value: str | None) -> frozenset[str]:
@@ -44,6 +46,11 @@ class AppConfig:
     report_time: str | None = None
     timezone: str | None = None
     sheet_url: str | None = None  # link for the "查看表格" button
+
+    @property
+    def database(self) -> str:
+        """DATABASE_URL, or the default SQLite file shared by the web workers and the clock."""
+        return self.database_url or DEFAULT_DATABASE_URL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AppConfig:
