@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 
 from roi_core.config import AppConfig
@@ -27,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     serve_p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     sub.add_parser("socket", help="以 Socket Mode 运行 Slack 应用")
     args = parser.parse_args(argv)
+    # `| head` closing the pipe ends the program quietly, as it does for other CLI tools
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = AppConfig.from_env(os.environ)

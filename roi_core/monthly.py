@@ -139,7 +139,7 @@ def monthly_summary(data: SheetData, month: pd.Period, *, lang: str = "zh") -> M
     pivot = by_month_channel.pivot_table(index="channel", columns="month", values="roi", aggfunc="first")
     pivot = pivot.reindex(columns=trend_months)
     summary = MonthlySummary(
-        kind="monthly", lang=lang, month=str(month), basis=basis, basis_label=BASIS_LABEL[basis],
+        kind="monthly", lang=lang, rows_skipped=data.rows_skipped, source=data.source, month=str(month), basis=basis, basis_label=BASIS_LABEL[basis],
         currency=settings.currency_symbol, target_roi=settings.target_roi, totals=totals, previous=previous,
         last_year=last_year, changes=changes, channels=channels,
         best_channel=None if ranked.empty else ranked.iloc[0]["channel"],

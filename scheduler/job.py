@@ -1,0 +1,208 @@
+"""The monthly job as plain functions: testable without a scheduler, run by the clock or by hand.
+
+``run_monthly`` reads the sheet once, computes the month's summary, upserts
+月度汇总 and 渠道月度, rewrites 数据校验, and posts to the report channel (or
+edits the message it posted before). A delivery record keyed by month makes
+it exactly once whoever runs it, and lets a later run finish a run that
+crashed between the sheet write and the post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from roi_core import RoiError
+from roi_core.config import AppConfig
+from roi_core.monthly import (
+    CHANNEL_MONTHLY_HEADERS,
+    MONTHLY_SUMMARY_HEADERS,
+    MonthlySummary,
+    channel_rows,
+    monthly_summary,
+    summary_row,
+)
+from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
+from scheduler.schedule import last_full_month
+from scheduler.store import DeliveryStore
+from sheets import open_source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: ``status`` is posted | updated | sheet_only | dry_run | locked | failed."""
+
+    month: str
+    status: str
+    message: str
+    channel: str | None = None
+    ts: str | None = None
+
+
+def slack_client(config: AppConfig):
+    """A WebClient for the bot token, with bounded retries on 429 (Retry-After), 5xx and connection errors."""
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        RateLimitErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
+
+    kwargs = {"base_url": config.slack_api_url} if config.slack_api_url else {}
+    return WebClient(token=config.slack_bot_token, timeout=30, retry_handlers=[
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+        ConnectionErrorRetryHandler(max_retry_count=2),
+    ], **kwargs)
+
+
+def summary_message(summary: MonthlySummary, sheet_url: str | None = None) -> tuple[list[dict], str]:
+    """Block Kit blocks and the plain-text fallback for the monthly message."""
+    from bot.text import render_text
+
+    text = render_text(summary)
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    chunks = [escaped[i:i + 2900] for i in range(0, len(escaped), 2900)][:45]
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": f"🗓 月报 {summary.month}"}}]
+    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": f"```{chunk}```"}} for chunk in chunks]
+    return blocks, text
+
+
+def report_channel(config: AppConfig, summary_settings_channel: str | None) -> str | None:
+    return config.report_channel or summary_settings_channel
+
+
+def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.datetime | None = None,
+                source: str | None = None, dry_run: bool = False, force: bool = False,
+                store: DeliveryStore | None = None, client=None, out=None) -> RunResult:
+    """Run the monthly summary for ``month`` (default: the last full month in the configured 时区)."""
+    out = out or sys.stdout
+    now = now or dt.datetime.now(dt.UTC)
+    sheet = open_source(source, config)
+    data = sheet.read()
+    timezone = config.timezone or data.settings.timezone
+    month = month or last_full_month(now, timezone)
+    summary = monthly_summary(data, month)
+    row = summary_row(summary, now.astimezone(ZoneInfo(timezone)))
+    per_channel = channel_rows(summary)
+    channel = report_channel(config, data.settings.report_channel)
+    text_only = not (config.slack_bot_token and channel)
+
+    if dry_run:
+        _print_dry_run(out, summary, row, per_channel, data, channel if not text_only else None)
+        return RunResult(str(month), "dry_run", "dry run: nothing written or posted", channel)
+
+    store = store or DeliveryStore(config.database)
+    if force:
+        store.break_lease(str(month))
+    owner = store.acquire(str(month), now=now)
+    if owner is None:
+        msg = f"{month} 的月报正在由另一个进程运行，本次跳过（如确认它已中断，可加 --force）"
+        print(msg, file=out)
+        return RunResult(str(month), "locked", msg, channel)
+    try:
+        sheet.upsert_rows(MONTHLY_SUMMARY_TAB, list(MONTHLY_SUMMARY_HEADERS), [row], ["月份"])
+        sheet.upsert_rows(CHANNEL_MONTHLY_TAB, list(CHANNEL_MONTHLY_HEADERS), per_channel, ["月份", "渠道"])
+        sheet.write_problems(list(data.problems), now)
+        store.mark_sheet_written(str(month), owner)
+        if text_only:
+            from bot.text import render_text
+
+            print(render_text(summary), file=out)
+            return RunResult(str(month), "sheet_only", "已写入表格；未配置 Slack 或月报频道，摘要打印在此", None)
+        return _deliver(config, store, owner, summary, channel, client or slack_client(config))
+    except Exception as err:  # recorded and reported, never lost
+        reason = err.message if isinstance(err, RoiError) else f"{type(err).__name__}: {err}"
+        log.exception("monthly run for %s failed", month)
+        store.mark_failed(str(month), owner, reason)
+        _report_failure(config, client, channel, str(month), reason, text_only)
+        return RunResult(str(month), "failed", reason, channel)
+    finally:
+        store.release(str(month), owner)
+
+
+def _deliver(config: AppConfig, store: DeliveryStore, owner: str, summary: MonthlySummary, channel: str,
+             client) -> RunResult:
+    blocks, text = summary_message(summary, config.sheet_url)
+    record = store.get(summary.month)
+    if record and record.message_ts:
+        # a re-run edits the message it posted, in the channel it posted to
+        client.chat_update(channel=record.channel, ts=record.message_ts, blocks=blocks, text=text)
+        store.mark_posted(summary.month, owner, record.channel, record.message_ts)
+        return RunResult(summary.month, "updated", "已更新上次发布的月报消息", record.channel, record.message_ts)
+    response = client.chat_postMessage(channel=channel, blocks=blocks, text=text, unfurl_links=False)
+    ts = response["ts"]
+    posted_channel = response.get("channel", channel)
+    store.mark_posted(summary.month, owner, posted_channel, ts)
+    _upload_trend_chart(client, summary, posted_channel, ts)
+    return RunResult(summary.month, "posted", "已发布月报", posted_channel, ts)
+
+
+def _upload_trend_chart(client, summary: MonthlySummary, channel: str, ts: str) -> None:
+    """The 12-month ROI trend as a PNG in the message's thread; a missing files:write scope is fine."""
+    try:
+        from bot.charts import trend_chart_png
+        from slack_sdk.errors import SlackApiError
+
+        png = trend_chart_png(summary)
+        if png is None:
+            return
+        client.files_upload_v2(channel=channel, thread_ts=ts, content=png, filename=f"roi-trend-{summary.month}.png",
+                               title=f"{summary.month} 各渠道 ROI 趋势（12 个月）")
+    except ImportError:
+        return
+    except SlackApiError as err:
+        log.warning("trend chart not uploaded: %s", err.response.get("error"))
+
+
+def _report_failure(config: AppConfig, client, channel: str | None, month: str, reason: str, text_only: bool) -> None:
+    if text_only or not channel:
+        return
+    try:
+        (client or slack_client(config)).chat_postMessage(
+            channel=channel, text=f"⚠️ {month} 月报没有完成：{reason}\n会在下次运行时补上；也可手动运行 "
+                                  f"python -m scheduler run-once --month {month}")
+    except Exception:  # Slack itself is down: the record in the database keeps the failure
+        log.exception("could not report the failed monthly run to Slack")
+
+
+def _print_dry_run(out, summary: MonthlySummary, row: list, per_channel: list[list], data, channel: str | None) -> None:
+    from bot.text import render_text
+
+    print(f"[dry-run] 将写入「{MONTHLY_SUMMARY_TAB}」（按 月份 更新 1 行）：", file=out)
+    print("  " + " | ".join(f"{h}={v}" for h, v in zip(MONTHLY_SUMMARY_HEADERS, row, strict=True)), file=out)
+    print(f"[dry-run] 将写入「{CHANNEL_MONTHLY_TAB}」（按 月份+渠道 更新 {len(per_channel)} 行）", file=out)
+    print(f"[dry-run] 将重写「数据校验」：{len(data.problems)} 个问题", file=out)
+    print(f"[dry-run] 将发布到 Slack 频道 {channel}：" if channel else "[dry-run] 未配置 Slack，摘要如下：", file=out)
+    print(render_text(summary), file=out)
+
+
+def missed_run(config: AppConfig, month: str, scheduled_for: dt.datetime, store: DeliveryStore | None = None,
+               client=None) -> None:
+    """Record a run missed beyond the grace time and say so in the report channel."""
+    store = store or DeliveryStore(config.database)
+    reason = f"计划于 {scheduled_for:%Y-%m-%d %H:%M %Z} 运行，但时钟进程当时不在线，超过了补跑宽限时间"
+    store.mark_missed(month, reason)
+    channel = config.report_channel
+    if config.slack_bot_token and channel:
+        try:
+            (client or slack_client(config)).chat_postMessage(
+                channel=channel, text=f"⚠️ {month} 月报错过了计划时间（{reason}）。"
+                                      f"补发：python -m scheduler run-once --month {month}")
+        except Exception:
+            log.exception("could not report the missed run to Slack")
+
+
+def scheduled_run() -> None:
+    """The clock's job (referenced as "scheduler.job:scheduled_run" in the persistent job store)."""
+    import os
+
+    result = run_monthly(AppConfig.from_env(os.environ))
+    log.warning("monthly run %s: %s (%s)", result.month, result.status, result.message)

@@ -1,0 +1,68 @@
+"""When the monthly summary runs: 设置 (月报日, 月报时间, 时区) with environment overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
+from apscheduler.triggers.cron import CronTrigger
+
+from roi_core import Settings
+from roi_core.config import AppConfig
+
+
+@dataclass(frozen=True)
+class Schedule:
+    day: int  # 1..31; past a month's end it means that month's last day
+    hour: int
+    minute: int
+    timezone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def describe(self) -> str:
+        day = "每月最后一天" if self.day == 31 else f"每月 {self.day} 日（当月没有这一天则为最后一天）" if self.day > 28 \
+            else f"每月 {self.day} 日"
+        return f"{day} {self.hour:02d}:{self.minute:02d}（{self.timezone}）"
+
+
+def schedule_from(settings: Settings, config: AppConfig) -> Schedule:
+    """The schedule from 设置, each part overridable from the environment (REPORT_DAY, REPORT_TIME, TIMEZONE)."""
+    day = config.report_day or settings.report_day
+    time_text = config.report_time or settings.report_time
+    hour, minute = (int(part) for part in time_text.split(":")[:2])
+    timezone = config.timezone or settings.timezone
+    ZoneInfo(timezone)  # a bad zone fails here, loudly, before anything is scheduled
+    return Schedule(min(max(int(day), 1), 31), hour, minute, timezone)
+
+
+def monthly_trigger(schedule: Schedule) -> BaseTrigger:
+    """A cron trigger for the schedule; 29, 30 and 31 fall back to the last day of shorter months.
+
+    Day 31 is cron's ``last``. Days 29 and 30 exist in every month but
+    February, so February gets its own ``last`` (in a leap year both fire at the
+    same instant, which OrTrigger merges into one run).
+    """
+    common = {"hour": schedule.hour, "minute": schedule.minute, "timezone": schedule.zone}
+    if schedule.day <= 28:
+        return CronTrigger(day=schedule.day, **common)
+    if schedule.day == 31:
+        return CronTrigger(day="last", **common)
+    return OrTrigger([CronTrigger(day=schedule.day, **common), CronTrigger(month=2, day="last", **common)])
+
+
+def next_run(schedule: Schedule, now: dt.datetime) -> dt.datetime:
+    """The next fire time after ``now`` (aware), in the schedule's zone."""
+    return monthly_trigger(schedule).get_next_fire_time(None, now)
+
+
+def last_full_month(now: dt.datetime, timezone: str) -> pd.Period:
+    """The last complete calendar month at ``now`` in ``timezone`` (month boundaries are local)."""
+    local = now.astimezone(ZoneInfo(timezone))
+    return pd.Period(year=local.year, month=local.month, freq="M") - 1
