@@ -580,10 +580,12 @@ def attribute(touchpoints: pd.DataFrame | Journeys, model: str = "markov", **opt
         removal effect through the memoryless chain (it leads to channels that convert for
         other customers), but it never touched a conversion, so it gets 0.
     shapley
-        Exact Shapley values over the coalitions of distinct channels (Shao & Li 2011,
-        "Data-driven multi-touch attribution models", KDD; Zhao, Mahboobi & Bagheri 2018,
-        "Shapley value methods for attribution modeling in online advertising",
-        arXiv:1804.05327). With ``value="conversions"`` (default) the characteristic function
+        Exact Shapley values over the coalitions of distinct channels: data-driven attribution
+        in the line of Shao & Li 2011 ("Data-driven multi-touch attribution models", KDD),
+        with the Shapley formulation of Zhao, Mahboobi & Bagheri 2018 ("Shapley value methods
+        for attribution modeling in online advertising", arXiv:1804.05327). Journeys are
+        grouped by their channel-set bitmask and v is computed for all 2^n coalitions at once
+        by a subset-sum (zeta) transform. With ``value="conversions"`` (default) the characteristic function
         is v(S) = conversions of the journeys whose channel *set* is a subset of S, so the
         Shapley values sum to the total conversions; revenue uses the same game with revenue in
         place of conversions (an exact Shapley value, not a proportional split). For this v the
