@@ -1086,6 +1086,13 @@ def compare_models(touchpoints: pd.DataFrame | Journeys, models: Iterable[str] =
         ``<model>_rank`` (1 = highest attributed revenue, ties by conversions); ``rank_moves``
         (True where the best and worst rank differ by 2 or more). Sorted by mean rank, then channel.
 
+    Raises
+    ------
+    AttributionError
+        As :func:`attribute`, for the first model that cannot run (e.g. ``time_decay`` on
+        aggregated paths, which carry no time, or ``shapley`` above 20 channels): leave it out
+        of ``models``.
+
     Examples
     --------
     >>> touches = pd.DataFrame({
