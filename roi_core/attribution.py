@@ -22,6 +22,8 @@ Models (canonical name, Chinese label): ``first`` 首次触点, ``last`` 末次�
 Examples
 --------
 >>> import pandas as pd
+
+from roi_core.errors import RoiError
 >>> touches = pd.DataFrame({
 ...     "customer_id": ["c1", "c1", "c2"],
 ...     "timestamp": pd.to_datetime(["2026-06-01", "2026-06-03", "2026-06-02"]),
@@ -45,6 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from roi_core.errors import RoiError
+
 __all__ = [
     "DEFAULT_DIRECT_CHANNELS",
     "MAX_SHAPLEY_CHANNELS",
@@ -63,29 +67,17 @@ __all__ = [
 ]
 
 
-class AttributionError(ValueError):
+class AttributionError(RoiError, ValueError):
     """Attribution cannot be computed from these data; ``str(err)`` is a Chinese sentence for the user.
 
-    Parameters
-    ----------
-    message : str
-        What is wrong, in Chinese.
-    hint : str, optional
-        What the user can do about it; appended on its own line by ``str()``.
+    A :class:`roi_core.errors.RoiError` (``message`` and ``hint``), so every front end shows
+    it like any other data problem; also a ValueError for callers of the bare function.
 
     Examples
     --------
     >>> str(AttributionError("触点数据中没有转化，无法归因", "请检查 是否转化 列"))
     '触点数据中没有转化，无法归因\\n请检查 是否转化 列'
     """
-
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return self.message if not self.hint else f"{self.message}\n{self.hint}"
 
 
 # ---------------------------------------------------------------------------------------------
