@@ -185,17 +185,23 @@ def render_attribution(ans: AttributionAnswer) -> str:
     L, s = labels(ans.lang), ans.currency
     month = ans.month or L["all_time"]
     title = f"🔀 归因：{ans.model_label}  {month}" if ans.lang == "zh" else f"🔀 Attribution: {ans.model}  {month}"
+    zh = ans.lang == "zh"
     lines = [title,
              f"旅程 {ans.journeys:,}，转化旅程 {ans.converting_journeys:,}，转化 {ans.conversions:,.0f}，"
-             f"订单金额 {money(ans.revenue, s)}（回溯 {ans.lookback_days} 天）", ""]
-    roi_head = "ROI(按份额)" if ans.roi_basis == "share_of_campaign_return" else "ROI"
+             f"订单金额 {money(ans.revenue, s)}（回溯 {ans.lookback_days} 天）" if zh else
+             f"{ans.journeys:,} journeys, {ans.converting_journeys:,} converting, {ans.conversions:,.0f} conversions, "
+             f"order value {money(ans.revenue, s)} (lookback {ans.lookback_days} days)", ""]
+    shared = ans.roi_basis == "share_of_campaign_return"
+    roi_head = ("ROI(按份额)" if zh else "ROI (by share)") if shared else "ROI"
     body = [[r["channel"], f"{r['conversions']:,.1f}", money(r["revenue"], s), pct(r.get("share")),
              money(r.get("cost"), s), figure(r.get("roi"), "pct", s, r.get("roi_note") or None)]
             for r in ans.channels]
-    lines.append(table([L["channel"], "归因转化", "归因金额", "份额", L["cost"], roi_head], body))
-    lines += ["", "各模型对比（归因金额排名，⚠ = 排名变化 ≥2 位）："]
+    heads = ["归因转化", "归因金额", "份额"] if zh else ["conversions", "attributed", "share"]
+    lines.append(table([L["channel"], *heads, L["cost"], roi_head], body))
+    lines += ["", "各模型对比（归因金额排名，⚠ = 排名变化 ≥2 位）：" if zh else
+              "All models (rank by attributed value; ⚠ = rank moves by 2 or more):"]
     models = ans.models
-    head = [L["channel"]] + [ans.model_labels.get(m, m) for m in models]
+    head = [L["channel"]] + [ans.model_labels.get(m, m) if zh else m for m in models]
     rows = [[("⚠ " if r.get("rank_moves") else "") + str(r["channel"])] + [str(r.get(f"{m}_rank", DASH)) for m in models]
             for r in ans.comparison]
     lines.append(table(head, rows))
