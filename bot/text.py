@@ -94,7 +94,7 @@ def render_campaign(ans: CampaignReport) -> str:
         f"{L['cvr']} {figure(f['cvr'], 'pct', s, why.get('cvr'))}",
         f"{L['aov']} {figure(f['aov'], 'money', s, why.get('aov'))}",
     ]))
-    if f.get("impressions") or f.get("clicks") or f.get("conversions"):
+    if f.get("impressions") or f.get("clicks"):
         lines.append(f"{L['funnel']}：{L['impressions']} {count(f.get('impressions'))} → {L['clicks']} "
                      f"{count(f.get('clicks'))} → {L['conversions']} {count(f.get('conversions'))}"
                      f"（{L['new']} {count(f.get('new_customers'))}）")

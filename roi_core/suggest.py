@@ -26,6 +26,8 @@ SHIFT_SHARE_BELOW_TARGET = 0.2
 SHIFT_SHARE_NEGATIVE = 0.5
 # a receiving channel grows by at most this share in one month (diminishing returns)
 MAX_GROWTH = 0.5
+# an event whose participants convert at least this well "converts well"
+EVENT_GOOD_CVR = 0.2
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def channel_suggestions(table: pd.DataFrame, target_roi: float, symbol: str = "�
                 f"先检查成本结构（广告 {money(row['ad_spend'], symbol)}、促销 {money(row['promo_cost'], symbol)}、"
                 f"人员 {money(row['staff_cost'], symbol)}）",
                 {"roi": row["roi"]}))
-    out += event_suggestions(spent, symbol, name_col)
+    out += event_suggestions(spent, target_roi, symbol, name_col)
     return out
 
 
@@ -112,7 +114,8 @@ def _funnel_findings(row: pd.Series, medians: dict, symbol: str) -> list[tuple[s
     return found
 
 
-def event_suggestions(table: pd.DataFrame, symbol: str, name_col: str = "channel") -> list[Suggestion]:
+def event_suggestions(table: pd.DataFrame, target_roi: float, symbol: str,
+                      name_col: str = "channel") -> list[Suggestion]:
     """For rows with participants (线下活动): cost per participant, their conversion, word of mouth."""
     events = table[table["participants"].fillna(0) > 0]
     out = []
@@ -122,9 +125,13 @@ def event_suggestions(table: pd.DataFrame, symbol: str, name_col: str = "channel
             parts.append(f"参与者转化率 {pct(row['participant_cvr'])}")
         if pd.notna(row.get("social_mentions")):
             parts.append(f"社媒提及 {row['social_mentions']:,.0f} 次")
-        advice = "；下一场可提高现场转化（到场专属优惠、会后 7 天跟进）"
-        if pd.notna(row.get("participant_cvr")) and row["participant_cvr"] >= 0.2:
-            advice = "；转化良好，可复制到更多城市"
+        converts_well = pd.notna(row.get("participant_cvr")) and row["participant_cvr"] >= EVENT_GOOD_CVR
+        if converts_well and row["roi"] >= target_roi:
+            advice = "；转化与回报都好，可复制到更多城市"
+        elif converts_well:
+            advice = "；现场转化好但回报不足：压缩场地与人员成本、提高客单（套装、团购价）"
+        else:
+            advice = "；下一场提高现场转化（到场专属优惠、会后 7 天跟进）"
         out.append(Suggestion("event", row[name_col], f"「{row[name_col]}」活动：" + "，".join(parts) + advice,
                               {"cost_per_participant": row["cost_per_participant"],
                                "participant_cvr": row.get("participant_cvr")}))
