@@ -1,7 +1,7 @@
 """Command line of the bot package.
 
     python -m bot ask "618活动" [--source FILE|URL] [--json]   answer in the console
-    python -m bot serve [--port 3000]                           run the Slack app (HTTP)
+    python -m bot serve [--port 3000] [--host 127.0.0.1]        run the Slack app (HTTP)
     python -m bot socket                                        run the Slack app in Socket Mode
 """
 
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     serve_p = sub.add_parser("serve", help="运行 Slack 应用（HTTP）")
     serve_p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    serve_p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机；隧道用 127.0.0.1 即可）")
     sub.add_parser("socket", help="以 Socket Mode 运行 Slack 应用")
     args = parser.parse_args(argv)
     # `| head` closing the pipe ends the program quietly, as it does for other CLI tools
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from bot.app import serve
 
-        return serve(config, port=args.port)
+        return serve(config, port=args.port, host=args.host)
     from bot.app import run_socket_mode
 
     return run_socket_mode(config)

@@ -27,6 +27,12 @@ def _float(value: str | None, default: float) -> float:
         return default
 
 
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
+    """``value`` lower-cased when it is one of ``allowed``, else the first (the default)."""
+    v = (value or "").lower()
+    return v if v in allowed else allowed[0]
+
+
 @dataclass(frozen=True)
 class AppConfig:
     source: str = str(DEMO_WORKBOOK)
@@ -46,6 +52,8 @@ class AppConfig:
     report_time: str | None = None
     timezone: str | None = None
     sheet_url: str | None = None  # link for the "查看表格" button
+    chart_png: str = "auto"  # Slack: also upload charts as PNG (auto), only on a button (button), never (off)
+    slack_workers: int = 8  # Slack: threads per web worker for the work after the ack
 
     @property
     def database(self) -> str:
@@ -78,4 +86,6 @@ class AppConfig:
             report_time=get("REPORT_TIME"),
             timezone=get("TIMEZONE"),
             sheet_url=get("SHEET_URL"),
+            chart_png=_choice(get("CHART_PNG"), ("auto", "button", "off")),
+            slack_workers=max(1, int(_float(get("SLACK_WORKERS"), 8.0))),
         )

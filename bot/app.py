@@ -1,0 +1,202 @@
+"""The Slack app: slack-bolt on Flask.
+
+- ``create_app(config=None)``: the Flask app (``POST /slack/events``,
+  ``GET /healthz``), the factory gunicorn runs (``'bot.app:create_app()'``).
+- ``serve(config, port)``: ``python -m bot serve`` (Flask's threaded server, local use).
+- ``run_socket_mode(config)``: ``python -m bot socket`` (no public URL needed).
+
+Thin on purpose: listeners in ``bot/listeners/`` ack and hand the text to
+``bot.service.Assistant``; rendering is ``bot.blocks``; sending is
+``bot.delivery``. Signature verification stays on (bolt's default: bad or
+missing signature, or a timestamp over 5 minutes old → 401).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask, jsonify, request
+from slack_bolt import App
+from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot import logs
+from bot.dedupe import ClaimStore
+from bot.listeners import Deps, register
+from bot.service import Assistant
+from roi_core import RoiError
+from roi_core.config import AppConfig
+
+log = logging.getLogger(__name__)
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class SlackConfigError(RoiError):
+    """The Slack app cannot start: a token or secret is missing."""
+
+
+_WHERE = {
+    "SLACK_BOT_TOKEN": "OAuth & Permissions → Bot User OAuth Token（xoxb- 开头）",
+    "SLACK_SIGNING_SECRET": "Basic Information → Signing Secret",
+    "SLACK_APP_TOKEN": "Basic Information → App-Level Tokens（xapp- 开头，需 connections:write）",
+}
+
+
+def check_config(config: AppConfig, *, socket: bool = False) -> None:
+    """Raise SlackConfigError (Chinese message + hint) when what the app needs is missing."""
+    needed = {"SLACK_BOT_TOKEN": config.slack_bot_token}
+    if socket:
+        needed["SLACK_APP_TOKEN"] = config.slack_app_token
+    else:
+        needed["SLACK_SIGNING_SECRET"] = config.slack_signing_secret
+    missing = [name for name, value in needed.items() if not value]
+    if missing:
+        where = "、".join(f"{_WHERE[name]}（{name}）" for name in missing)
+        raise SlackConfigError("缺少 Slack 配置：" + "、".join(missing),
+                               f"在 Slack 应用设置里复制 {where}，设为环境变量后重试（见 README「Connecting Slack」）")
+    if config.slack_app_token and socket and not config.slack_app_token.startswith("xapp-"):
+        raise SlackConfigError("SLACK_APP_TOKEN 应以 xapp- 开头", "这是应用级令牌（App-Level Token），不是 Bot Token")
+
+
+def _api_base(config: AppConfig) -> str:
+    url = config.slack_api_url or SLACK_API_DEFAULT
+    return url if url.endswith("/") else url + "/"
+
+
+class _BotIdentity:
+    """Authorizes every request with the configured bot token, without calling Slack in the ack path.
+
+    bolt's default single-workspace authorization calls ``auth.test`` (at
+    start-up, or on the first request): a slow or unreachable Slack would
+    then delay or break the ack. Here ``auth.test`` runs once in the
+    background to learn the bot's user id (used to ignore our own events).
+    """
+
+    def __init__(self, token: str, client: WebClient):
+        self.token = token
+        self.client = client
+        self.bot_user_id: str | None = None
+        self.bot_id: str | None = None
+        self._started = False
+        self._lock = threading.Lock()
+
+    def _learn(self) -> None:
+        try:
+            resp = self.client.auth_test(token=self.token)
+            self.bot_user_id, self.bot_id = resp.get("user_id"), resp.get("bot_id")
+        except Exception as err:  # noqa: BLE001 - best effort; answers work without it
+            log.warning("auth.test failed (%s); continuing without the bot's user id", type(err).__name__)
+            with self._lock:
+                self._started = False
+
+    def authorize(self, enterprise_id, team_id, user_id) -> AuthorizeResult:
+        if not self._started:
+            with self._lock:
+                if not self._started:
+                    self._started = True
+                    threading.Thread(target=self._learn, name="roi-auth-test", daemon=True).start()
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
+                               bot_token=self.token, bot_user_id=self.bot_user_id, bot_id=self.bot_id)
+
+    def as_function(self):
+        """bolt reads the parameter names of ``authorize``: hand it a plain function."""
+        def authorize(enterprise_id, team_id, user_id):
+            return self.authorize(enterprise_id, team_id, user_id)
+
+        return authorize
+
+
+def build_bolt_app(config: AppConfig, *, assistant: Assistant | None = None, claims: ClaimStore | None = None,
+                   socket: bool = False, **reply_options) -> App:
+    """The bolt App with every listener registered (config must already be checked)."""
+    client = WebClient(base_url=_api_base(config), timeout=15, retry_handlers=[
+        RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler(max_retry_count=1)])
+    executor = ThreadPoolExecutor(max_workers=config.slack_workers, thread_name_prefix="roi-slack")
+    bolt = App(
+        client=client,  # no token on the shared client: each request gets one from authorize
+        signing_secret=config.slack_signing_secret or ("socket-mode-unused" if socket else None),
+        authorize=_BotIdentity(config.slack_bot_token, client).as_function(),
+        listener_executor=executor,
+        request_verification_enabled=not socket,
+        logger=logging.getLogger("bot.bolt"),
+    )
+    assistant = assistant or Assistant(config, chart_button=config.chart_png == "button")
+    reply_options.setdefault("chart_png", config.chart_png)
+    deps = Deps(config=config, assistant=assistant, claims=claims, executor=executor, reply_options=reply_options)
+    register(bolt, deps)
+    bolt.deps = deps  # for tests and the socket runner
+    return bolt
+
+
+def create_app(config: AppConfig | None = None, **overrides) -> Flask:
+    """The Flask app Slack talks to. Raises SlackConfigError when tokens are missing."""
+    config = config or AppConfig.from_env(os.environ)
+    logs.install(secrets=tuple(s for s in (config.slack_bot_token, config.slack_signing_secret,
+                                           config.slack_app_token) if s))
+    try:
+        check_config(config)
+    except SlackConfigError as err:
+        log.error("%s；%s", err.message, err.hint)
+        raise
+    claims = overrides.pop("claims", None)
+    if claims is None:
+        claims = ClaimStore(config.database)
+    bolt = build_bolt_app(config, claims=claims, **overrides)
+    handler = SlackRequestHandler(bolt)
+
+    flask_app = Flask("roi_assistant")
+    flask_app.config["BOLT_APP"] = bolt
+
+    @flask_app.post("/slack/events")
+    def slack_events():
+        return handler.handle(request)
+
+    @flask_app.get("/healthz")
+    def healthz():
+        return jsonify(ok=True, app="roi-assistant")
+
+    return flask_app
+
+
+def _print_config_error(err: RoiError) -> None:
+    print(f"❌ {err.message}", file=sys.stderr)
+    if err.hint:
+        print(f"提示：{err.hint}", file=sys.stderr)
+
+
+def serve(config: AppConfig, port: int = 3000, host: str = "127.0.0.1") -> int:
+    """``python -m bot serve``: the HTTP app on Flask's threaded server (use gunicorn in production)."""
+    logs.install(level=logging.INFO)
+    try:
+        check_config(config)
+        app = create_app(config)
+    except RoiError as err:
+        _print_config_error(err)
+        return 2
+    print(f"ROI 助手已启动：http://{host}:{port}/slack/events（健康检查 /healthz），Ctrl+C 停止", file=sys.stderr)
+    app.run(host=host, port=port, threaded=True)
+    return 0
+
+
+def run_socket_mode(config: AppConfig) -> int:
+    """``python -m bot socket``: Socket Mode (SLACK_APP_TOKEN), for teams without a public URL."""
+    logs.install(secrets=tuple(s for s in (config.slack_bot_token, config.slack_app_token) if s),
+                 level=logging.INFO)
+    try:
+        check_config(config, socket=True)
+    except RoiError as err:
+        _print_config_error(err)
+        return 2
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    bolt = build_bolt_app(config, claims=ClaimStore(config.database), socket=True)
+    print("ROI 助手以 Socket Mode 运行，Ctrl+C 停止", file=sys.stderr)
+    SocketModeHandler(bolt, config.slack_app_token).start()
+    return 0

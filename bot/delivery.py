@@ -1,0 +1,206 @@
+"""Sending a rendered answer back to where the question came from.
+
+Two kinds of destination:
+
+- ``response_url`` (slash commands, and buttons on those answers): through
+  bolt's ``respond``; reports go ``in_channel`` (``REPORTS_IN_CHANNEL``),
+  help, errors and choices ``ephemeral``.
+- a thread (``@ROI助手`` mentions, and buttons on answers in a thread):
+  ``chat.postMessage`` with ``thread_ts`` (``chat.update`` to replace).
+
+After the message: the chart as a PNG (``files_upload_v2``, channel and
+attribution answers, when ``CHART_PNG=auto``) and the full table of a cut
+list (a CSV file, or the rows as text in the thread when files cannot be
+uploaded). Without ``files:write`` (``missing_scope``), or when the bot is
+not in the channel, uploads are skipped cleanly and logged once; nothing
+after the message ever fails the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import ChartSpec, Overflow, SlackMessage, mrkdwn, section
+from roi_core.config import AppConfig
+
+log = logging.getLogger(__name__)
+
+# files_upload_v2 errors that mean "this app may not upload here": skip, do not retry for a while
+SKIP_UPLOAD_ERRORS = {"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type",
+                      "no_permission", "restricted_action", "is_archived", "invalid_auth", "not_authed"}
+MAX_TEXT_FOLLOWUPS = 8  # messages of rows in a thread
+MAX_RESPONSE_URL_FOLLOWUPS = 2  # a response_url takes five uses in all
+_NO_FILES_FOR = 600.0  # seconds to stop trying uploads after missing_scope
+
+
+class _UploadGate:
+    """Remembers a missing files:write for a while, so each answer does not ask Slack again."""
+
+    def __init__(self):
+        self._until = 0.0
+        self._lock = threading.Lock()
+
+    def open(self) -> bool:
+        return time.monotonic() >= self._until
+
+    def close(self, seconds: float = _NO_FILES_FOR) -> None:
+        with self._lock:
+            self._until = time.monotonic() + seconds
+
+
+UPLOADS = _UploadGate()
+
+
+@dataclass
+class Reply:
+    config: AppConfig
+    client: WebClient
+    channel: str | None
+    user: str | None = None
+    respond: Callable | None = None  # response_url mode when set
+    thread_ts: str | None = None  # thread mode: the thread to answer in
+    message_ts: str | None = None  # the message a button was clicked on (for replace in thread mode)
+    chart_png: str = "auto"  # auto | button | off
+    render_png: Callable[[ChartSpec], bytes | None] | None = None
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def for_command(cls, config: AppConfig, client: WebClient, respond: Callable, command: dict, **kw) -> Reply:
+        return cls(config, client, command.get("channel_id"), command.get("user_id"), respond=respond, **kw)
+
+    @classmethod
+    def for_mention(cls, config: AppConfig, client: WebClient, event: dict, **kw) -> Reply:
+        return cls(config, client, event.get("channel"), event.get("user"),
+                   thread_ts=event.get("thread_ts") or event.get("ts"), **kw)
+
+    @classmethod
+    def for_action(cls, config: AppConfig, client: WebClient, respond: Callable, body: dict, **kw) -> Reply:
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        user = (body.get("user") or {}).get("id")
+        thread_ts = container.get("thread_ts") or message.get("thread_ts")
+        if thread_ts and not container.get("is_ephemeral"):
+            return cls(config, client, channel, user, thread_ts=thread_ts,
+                       message_ts=container.get("message_ts") or message.get("ts"), **kw)
+        return cls(config, client, channel, user, respond=respond, **kw)
+
+    # ------------------------------------------------------------------ sending
+    @property
+    def threaded(self) -> bool:
+        return self.respond is None
+
+    def send(self, msg: SlackMessage, *, replace: bool = False) -> bool:
+        """Send ``msg``; then its chart and full table. Returns False when the message itself failed."""
+        public = self._post(msg, replace)
+        if public is None:
+            return False
+        self._after(msg, public)
+        return True
+
+    def delete_original(self) -> None:
+        if self.respond is not None:
+            self._call_respond(delete_original=True)
+
+    def _post(self, msg: SlackMessage, replace: bool) -> bool | None:
+        if self.respond is not None:
+            public = not msg.ephemeral and self.config.reports_in_channel
+            ok = self._call_respond(text=msg.text, blocks=msg.blocks,
+                                    response_type="in_channel" if public else "ephemeral",
+                                    replace_original=replace)
+            return public if ok else None
+        try:
+            if replace and self.message_ts:
+                self.client.chat_update(channel=self.channel, ts=self.message_ts, text=msg.text, blocks=msg.blocks)
+            else:
+                self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=msg.text,
+                                             blocks=msg.blocks, unfurl_links=False, unfurl_media=False)
+        except SlackApiError as err:
+            log.warning("could not post the answer in %s: %s", self.channel, err.response.get("error"))
+            return None
+        return True
+
+    def _call_respond(self, **kwargs) -> bool:
+        try:
+            resp = self.respond(**kwargs)
+        except Exception:  # response_url unreachable or expired
+            log.warning("response_url call failed", exc_info=True)
+            return False
+        status = getattr(resp, "status_code", 200)
+        if status >= 400:
+            log.warning("response_url answered %s: %s", status, getattr(resp, "body", "")[:200])
+            return False
+        return True
+
+    def _after(self, msg: SlackMessage, public: bool) -> None:
+        if msg.chart is not None and public and self.chart_png == "auto":
+            self.upload_chart(msg.chart)
+        if msg.overflow is not None:
+            self.send_overflow(msg.overflow, public)
+
+    # ------------------------------------------------------------------ files
+    def _upload(self, *, content: bytes, filename: str, title: str, alt_txt: str | None = None) -> bool:
+        if not self.channel or not UPLOADS.open():
+            return False
+        try:
+            kwargs = {"channel": self.channel, "file": content, "filename": filename, "title": title}
+            if self.thread_ts:
+                kwargs["thread_ts"] = self.thread_ts
+            if alt_txt:
+                kwargs["alt_txt"] = alt_txt[:1000]
+            self.client.files_upload_v2(**kwargs)
+            return True
+        except SlackApiError as err:
+            error = err.response.get("error") if err.response is not None else "unknown"
+            if error == "missing_scope":
+                UPLOADS.close()
+                log.info("file upload skipped: the app lacks files:write (add it in the app's OAuth scopes)")
+            elif error in SKIP_UPLOAD_ERRORS:
+                log.info("file upload to %s skipped: %s", self.channel, error)
+            else:
+                log.warning("file upload to %s failed: %s", self.channel, error)
+        except Exception:
+            log.warning("file upload to %s failed", self.channel, exc_info=True)
+        return False
+
+    def upload_chart(self, spec: ChartSpec) -> bool:
+        if not UPLOADS.open():
+            return False
+        render = self.render_png
+        if render is None:
+            from bot.charts import render_png as render
+        try:
+            png = render(spec)
+        except Exception:
+            log.exception("could not draw chart %r", spec.title)
+            return False
+        if not png:
+            return False
+        return self._upload(content=png, filename=spec.filename, title=spec.title, alt_txt=spec.title)
+
+    def send_overflow(self, overflow: Overflow, public: bool) -> None:
+        """The full table of a cut list: a CSV file where the answer is public, else text follow-ups."""
+        if public and self._upload(content=overflow.csv_bytes(), filename=overflow.filename,
+                                   title=f"{overflow.title}（完整 {len(overflow.rows)} 行）"):
+            return
+        # in a thread the rows follow the answer; through response_url (five uses per command) only the
+        # asker sees them, and only a few messages' worth
+        limit = MAX_TEXT_FOLLOWUPS if self.threaded else MAX_RESPONSE_URL_FOLLOWUPS
+        ephemeral = not self.threaded
+        chunks = overflow.text_chunks()
+        head = f"*{mrkdwn(overflow.title)}*（完整 {len(overflow.rows)} 行）"
+        for i, chunk in enumerate(chunks[:limit]):
+            text = (head + "\n" if i == 0 else "") + chunk
+            follow = SlackMessage([section(text)], mrkdwn(overflow.title), ephemeral=ephemeral)
+            if self._post(follow, replace=False) is None:
+                return
+        if len(chunks) > limit:
+            note = f"…其余 {len(chunks) - limit} 段未发送，可用 `python -m bot ask` 查看完整结果"
+            self._post(SlackMessage([section(note)], note, ephemeral=ephemeral), replace=False)
