@@ -63,16 +63,11 @@ def slack_client(config: AppConfig):
     ], **kwargs)
 
 
-def summary_message(summary: MonthlySummary, sheet_url: str | None = None) -> tuple[list[dict], str]:
-    """Block Kit blocks and the plain-text fallback for the monthly message."""
-    from bot.text import render_text
+def summary_message(summary: MonthlySummary, sheet_url: str | None = None):
+    """The monthly message as bot renders it (Block Kit within Slack's limits, fallback text, trend chart)."""
+    from bot.blocks import RenderOptions, build_message
 
-    text = render_text(summary)
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    chunks = [escaped[i:i + 2900] for i in range(0, len(escaped), 2900)][:45]
-    blocks = [{"type": "header", "text": {"type": "plain_text", "text": f"🗓 月报 {summary.month}"}}]
-    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": f"```{chunk}```"}} for chunk in chunks]
-    return blocks, text
+    return build_message(summary, RenderOptions(sheet_url=sheet_url, now=dt.datetime.now(dt.UTC)))
 
 
 def report_channel(config: AppConfig, summary_settings_channel: str | None) -> str | None:
@@ -130,14 +125,15 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
 
 def _deliver(config: AppConfig, store: DeliveryStore, owner: str, summary: MonthlySummary, channel: str,
              client) -> RunResult:
-    blocks, text = summary_message(summary, config.sheet_url)
+    message = summary_message(summary, config.sheet_url)
     record = store.get(summary.month)
     if record and record.message_ts:
         # a re-run edits the message it posted, in the channel it posted to
-        client.chat_update(channel=record.channel, ts=record.message_ts, blocks=blocks, text=text)
+        client.chat_update(channel=record.channel, ts=record.message_ts, blocks=message.blocks, text=message.text)
         store.mark_posted(summary.month, owner, record.channel, record.message_ts)
         return RunResult(summary.month, "updated", "已更新上次发布的月报消息", record.channel, record.message_ts)
-    response = client.chat_postMessage(channel=channel, blocks=blocks, text=text, unfurl_links=False)
+    response = client.chat_postMessage(channel=channel, blocks=message.blocks, text=message.text,
+                                       unfurl_links=False)
     ts = response["ts"]
     posted_channel = response.get("channel", channel)
     store.mark_posted(summary.month, owner, posted_channel, ts)
@@ -147,17 +143,18 @@ def _deliver(config: AppConfig, store: DeliveryStore, owner: str, summary: Month
 
 def _upload_trend_chart(client, summary: MonthlySummary, channel: str, ts: str) -> None:
     """The 12-month ROI trend as a PNG in the message's thread; a missing files:write scope is fine."""
-    try:
-        from bot.charts import trend_chart_png
-        from slack_sdk.errors import SlackApiError
+    from slack_sdk.errors import SlackApiError
 
-        png = trend_chart_png(summary)
-        if png is None:
-            return
-        client.files_upload_v2(channel=channel, thread_ts=ts, content=png, filename=f"roi-trend-{summary.month}.png",
-                               title=f"{summary.month} 各渠道 ROI 趋势（12 个月）")
-    except ImportError:
+    from bot.blocks import trend_chart
+    from bot.charts import render_png
+
+    spec = trend_chart(summary)
+    png = render_png(spec) if spec is not None else None
+    if png is None:
         return
+    try:
+        client.files_upload_v2(channel=channel, thread_ts=ts, content=png, filename=f"roi-trend-{summary.month}.png",
+                               title=spec.title)
     except SlackApiError as err:
         log.warning("trend chart not uploaded: %s", err.response.get("error"))
 
