@@ -1,20 +1,97 @@
-"""The port every sheet source fills: read all tabs once, hand SheetData to the core.
+"""The port every sheet source fills: read all tabs once, hand SheetData to the core, write our own tabs.
 
 Two real adapters implement it: ``sheets.xlsx.XlsxSource`` (a local workbook,
-the embedded default) and the Google Sheets adapter. Both return the same raw
-shape (tab title → rows, header first, cells unformatted: numbers as numbers,
-dates as date cells or serial numbers) and let ``roi_core.load_sheet`` do the
-parsing, so the two can never disagree about what a cell means.
+the embedded default) and ``sheets.google.GoogleSource``. Both return the same
+raw shape (tab title → rows, header first, cells unformatted: numbers as
+numbers, dates as date cells or serial numbers) and let ``roi_core.load_sheet``
+do the parsing, so the two can never disagree about what a cell means.
+
+Writes go only to the assistant's tabs (月度汇总, 渠道月度, 数据校验). The
+merge of new rows into a tab (by key, mapped by header, user columns left
+alone) is computed here once, by :func:`upsert_grid`, for both adapters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
-from roi_core import SheetData, load_sheet
+from roi_core import Problem, SheetData, load_sheet
+from roi_core.parse import normalize_text
+from roi_core.schema import DATA_CHECK_HEADERS, DATA_CHECK_TAB, PEOPLE_TABS
+from sheets.errors import ProtectedTab
 
 RawTabs = dict[str, list[list]]
+
+_PEOPLE_TAB_NAMES = {normalize_text(n) for spec in PEOPLE_TABS for n in (spec.title, *spec.aliases)}
+
+
+def is_people_tab(title: str) -> bool:
+    return normalize_text(title) in _PEOPLE_TAB_NAMES
+
+
+def check_writable(title: str) -> None:
+    """The assistant never writes into a tab people write."""
+    if is_people_tab(title):
+        raise ProtectedTab(f"「{title}」是大家填写的标签页，ROI 助手不会写入", "助手只写 月度汇总、渠道月度、数据校验")
+
+
+def _key(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_text("" if value is None else value)
+
+
+def upsert_grid(existing: list[list], headers: Sequence[str], rows: Sequence[Sequence],
+                key_columns: Sequence[str]) -> tuple[list[list], set[int], list[int]]:
+    """Merge ``rows`` (in ``headers`` order) into a tab's grid, keyed by ``key_columns``.
+
+    Columns are matched by header (after NFKC + case-fold), so a tab whose
+    columns people reordered or extended still takes the rows; headers it lacks
+    are added at the end; cells in columns we do not own are never touched. A
+    row whose key is already present replaces our cells in place; the rest are
+    appended. Returns the new grid, the 0-based indices of changed rows (0 =
+    the header), and the column of each header, so an adapter writes only
+    those cells.
+    """
+    grid = [list(r) for r in existing] or [[]]
+    header_row = grid[0]
+    position = {normalize_text(h): i for i, h in enumerate(header_row) if h not in (None, "")}
+    changed: set[int] = set()
+    for h in headers:
+        if normalize_text(h) not in position:
+            position[normalize_text(h)] = len(header_row)
+            header_row.append(h)
+            changed.add(0)
+    columns = [position[normalize_text(h)] for h in headers]
+    key_at = [columns[list(headers).index(k)] for k in key_columns]
+    index = {}
+    for i, row in enumerate(grid[1:], start=1):
+        key = tuple(_key(row[c]) if c < len(row) else "" for c in key_at)
+        if any(key):
+            index.setdefault(key, i)
+    for new in rows:
+        key = tuple(_key(new[list(headers).index(k)]) for k in key_columns)
+        i = index.get(key)
+        if i is None:
+            grid.append([])
+            i = len(grid) - 1
+            index[key] = i
+        target = grid[i]
+        width = max(columns) + 1
+        if len(target) < width:
+            target.extend([None] * (width - len(target)))
+        for c, value in zip(columns, new, strict=True):
+            target[c] = value
+        changed.add(i)
+    return grid, changed, columns
+
+
+def problem_rows(problems: Sequence[Problem], checked_at: dt.datetime) -> list[list]:
+    """数据校验 rows, in DATA_CHECK_HEADERS order."""
+    stamp = checked_at.strftime("%Y-%m-%d %H:%M")
+    return [[p.tab, p.row if p.row is not None else "", p.column, p.value, p.reason, stamp] for p in problems]
 
 
 class SheetSource(ABC):
@@ -31,3 +108,15 @@ class SheetSource(ABC):
         """Read and clean the sheet (one read of every tab)."""
         tabs = self.read_tabs()
         return load_sheet(tabs, source=self.display_name, fetched_at=dt.datetime.now(dt.UTC))
+
+    @abstractmethod
+    def upsert_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence], key_columns: Sequence[str]) -> None:
+        """Insert or replace rows of an assistant tab by key (see :func:`upsert_grid`); creates the tab."""
+
+    @abstractmethod
+    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
+        """Rewrite an assistant tab: its header and exactly these rows."""
+
+    def write_problems(self, problems: Sequence[Problem], checked_at: dt.datetime) -> None:
+        """Rewrite 数据校验 with one row per problem."""
+        self.replace_rows(DATA_CHECK_TAB, list(DATA_CHECK_HEADERS), problem_rows(problems, checked_at))
