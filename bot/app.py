@@ -124,6 +124,10 @@ def build_bolt_app(config: AppConfig, *, assistant: Assistant | None = None, cla
         signing_secret=config.slack_signing_secret or ("socket-mode-unused" if socket else None),
         authorize=_BotIdentity(config.slack_bot_token, client).as_function(),
         listener_executor=executor,
+        # The ack runs in the request's own thread, the work after it on the executor. With bolt's default
+        # (False) the ack function itself is queued on the same executor as the lazy work, and the request
+        # thread polls for it: a burst of slow answers would then starve the acks past Slack's 3 seconds.
+        process_before_response=True,
         request_verification_enabled=not socket,
         logger=logging.getLogger("bot.bolt"),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,16 +95,63 @@ class AnswerCache:
             return result
 
 
+class ReadCoalescer:
+    """Concurrent askers share sheet reads without ever getting data older than their question.
+
+    A read is reused only by callers that arrived *before it started*; a caller
+    that arrives while a read is running waits for it, then starts (or joins)
+    the next one. Under a burst this is one read at a time per process instead
+    of one per listener thread, and no answer is staler than an uncoalesced one.
+    (The TTL cache and the stale-copy fallback are the sheets layer's, behind
+    ``sheets.read_sheet``; this only stops a burst from reading in parallel.)
+    """
+
+    def __init__(self, read: Callable[[AppConfig], object]):
+        self._read = read
+        self._cond = threading.Condition()
+        self._reading = False
+        self._last: tuple[float, object, BaseException | None] | None = None  # (started, data, error)
+
+    def read(self, config: AppConfig):
+        arrived = time.monotonic()
+        with self._cond:
+            while True:
+                if self._last is not None and self._last[0] >= arrived:
+                    _, data, error = self._last
+                    if error is not None:
+                        raise error
+                    return data
+                if not self._reading:
+                    self._reading = True
+                    break
+                self._cond.wait()
+        started = time.monotonic()
+        data, error = None, None
+        try:
+            data = self._read(config)
+        except BaseException as err:  # shared with the callers waiting for this read
+            error = err
+        with self._cond:
+            self._last = (started, data, error)
+            self._reading = False
+            self._cond.notify_all()
+        if error is not None:
+            raise error
+        return data
+
+
 class Assistant:
     """Answers questions for the Slack app: ``message_for(text)`` never raises."""
 
     def __init__(self, config: AppConfig, *, read: Callable[[AppConfig], object] | None = None,
                  today: Callable[[], dt.date] | None = None, chart_button: bool = False):
         self.config = config
-        self._read = read or sheets.read_sheet
+        self._read = ReadCoalescer(read or sheets.read_sheet).read
         self._today = today or dt.date.today
         self.cache = AnswerCache()
         self.chart_button = chart_button
+        self._rendered: OrderedDict[tuple, tuple[Answer, SlackMessage]] = OrderedDict()
+        self._rendered_lock = threading.Lock()
 
     def options(self, data=None) -> RenderOptions:
         return RenderOptions(sheet_url=sheet_url(self.config), fetched_at=getattr(data, "fetched_at", None),
@@ -116,10 +164,28 @@ class Assistant:
         ans = self.cache.get(query, data, today, lambda: answer(query, data, today))
         return ans, data
 
+    def render(self, ans: Answer, data) -> SlackMessage:
+        """``build_message`` for ``ans``, reused while the data's age reads the same (whole minutes)."""
+        opts = self.options(data)
+        fetched = opts.fetched_at
+        age = None if fetched is None else int((dt.datetime.now(dt.UTC) - fetched).total_seconds() // 60)
+        key = (id(ans), age, opts.sheet_url, opts.chart_button)
+        with self._rendered_lock:
+            hit = self._rendered.get(key)
+            if hit is not None and hit[0] is ans:
+                self._rendered.move_to_end(key)
+                return hit[1]
+        msg = build_message(ans, opts)
+        with self._rendered_lock:
+            self._rendered[key] = (ans, msg)  # holding ans keeps its id from being reused
+            while len(self._rendered) > 64:
+                self._rendered.popitem(last=False)
+        return msg
+
     def result_for_query(self, query: Query) -> Result:
         try:
             ans, data = self.answer(query)
-            return Result(build_message(ans, self.options(data)), ans)
+            return Result(self.render(ans, data), ans)
         except RoiError as err:  # no such data, broken sheet, Google down, bad month, …
             log.info("answer refused: %s", err.message)
             return Result(error_message(err.message, err.hint, query.lang))

@@ -7,7 +7,7 @@
 - ``roi:chart_png``: upload the answer's chart as a PNG.
 - ``roi:open_sheet``: a url button ("查看表格"); Slack opens the link, we only ack.
 
-Every handler acks at once; the work runs after the ack.
+Every handler acks at once; the work runs after the ack (``deps.later``).
 """
 
 from __future__ import annotations
@@ -75,8 +75,16 @@ def register(app: App, deps) -> None:
         if chart is None or not reply.upload_chart(chart):
             reply.send(error_msg("图表没有上传成功", "需要应用有 files:write 权限，且已被邀请进本频道"))
 
-    app.action(re.compile(rf"^{re.escape(ACTION_CHOOSE)}(:.*)?$"))(ack=ack_only, lazy=[choose_campaign])
-    app.action(re.compile(rf"^{re.escape(ACTION_QUERY)}(:.*)?$"))(ack=ack_only, lazy=[answer_query])
-    app.action(ACTION_MODEL)(ack=ack_only, lazy=[switch_model])
-    app.action(ACTION_CHART_PNG)(ack=ack_only, lazy=[chart_png])
+    def acked(work):
+        def listener(ack, body, client, respond, action):
+            ack()
+            deps.later(work, body, client, respond, action, body=body)
+
+        listener.__name__ = f"ack_then_{work.__name__}"
+        return listener
+
+    app.action(re.compile(rf"^{re.escape(ACTION_CHOOSE)}(:.*)?$"))(acked(choose_campaign))
+    app.action(re.compile(rf"^{re.escape(ACTION_QUERY)}(:.*)?$"))(acked(answer_query))
+    app.action(ACTION_MODEL)(acked(switch_model))
+    app.action(ACTION_CHART_PNG)(acked(chart_png))
     app.action(ACTION_OPEN_SHEET)(ack_only)

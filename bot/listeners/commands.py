@@ -15,17 +15,18 @@ COMMAND = "/roi"
 
 
 def register(app: App, deps) -> None:
-    def ack_roi(ack, command):
-        # Slack's 3 seconds never depend on the sheet: this does no I/O at all
+    def roi(ack, body, command, respond, client):
+        # Slack's 3 seconds never depend on the sheet: the ack does no I/O, the answer comes after
         text = (command.get("text") or "").strip()
         if text:
             ack(response_type="ephemeral", text=f"⏳ 正在查询「{mrkdwn(cut(text, 60))}」…")
         else:
             ack()
+        deps.later(answer_roi, command, respond, client, body=body)
 
     def answer_roi(command, respond, client):
         reply = deps.reply_for_command(client, respond, command)
         result = deps.assistant.result_for(from_slack(command.get("text") or ""))
         reply.send(result.message)
 
-    app.command(COMMAND)(ack=ack_roi, lazy=[answer_roi])
+    app.command(COMMAND)(roi)

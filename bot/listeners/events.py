@@ -12,8 +12,9 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, deps) -> None:
-    def ack_event(ack):
+    def mention(ack, body, event, client):
         ack()
+        deps.later(answer_mention, event, client, body=body)
 
     def answer_mention(event, client):
         if event.get("bot_id") or event.get("subtype") in ("bot_message", "message_changed"):
@@ -22,4 +23,4 @@ def register(app: App, deps) -> None:
         result = deps.assistant.result_for(from_slack(event.get("text") or ""))
         reply.send(result.message)
 
-    app.event("app_mention")(ack=ack_event, lazy=[answer_mention])
+    app.event("app_mention")(mention)

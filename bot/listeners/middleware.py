@@ -1,8 +1,6 @@
-"""Global middleware, after bolt's signature check: answer once, and only where allowed.
+"""Global middleware, after bolt's signature check: answer only where allowed.
 
-``dedupe`` claims each request (bot/dedupe.py); a request already claimed
-(a Slack retry, wherever it lands) is acknowledged and not answered again.
-``allow_list`` keeps the app to ``ALLOWED_TEAM_IDS`` / ``ALLOWED_CHANNEL_IDS``
+(Answering once is ``Deps.later``'s claim, after the ack.) ``allow_list`` keeps the app to ``ALLOWED_TEAM_IDS`` / ``ALLOWED_CHANNEL_IDS``
 (when set) with a polite Chinese refusal: in the slash command's ack, in the
 mention's thread, or to the clicker only.
 """
@@ -15,7 +13,6 @@ import logging
 from slack_bolt import App, BoltResponse
 
 from bot.blocks import notice_message
-from bot.dedupe import request_key
 
 log = logging.getLogger(__name__)
 
@@ -24,17 +21,6 @@ REFUSE_TEAM = "抱歉，ROI 助手没有对这个工作区开放 🙏 如需使�
 
 
 def register(app: App, deps) -> None:
-    def dedupe(body, request, next):
-        if deps.claims is None:
-            return next()
-        key = request_key(body)
-        if key is None or deps.claims.claim(key):
-            return next()
-        retry = (request.headers.get("x-slack-retry-num") or [None])[0]
-        reason = (request.headers.get("x-slack-retry-reason") or [None])[0]
-        log.info("already answering %s (retry %s, %s): acknowledged, not answered again", key, retry, reason)
-        return BoltResponse(status=200, body="")
-
     def allow_list(body, context, client, next):
         cfg = deps.config
         team = context.team_id or body.get("team_id")
@@ -52,12 +38,9 @@ def register(app: App, deps) -> None:
         event = body.get("event") or {}
         if team_ok and event.get("type") == "app_mention" and not event.get("bot_id"):
             reply = deps.reply_for_mention(client, event)
-            deps.executor.submit(reply.send, notice_message(refusal, ephemeral=False))
+            deps.later(reply.send, notice_message(refusal, ephemeral=False), body=body)
         elif body.get("type") == "block_actions" and context.response_url:
-            respond = context.respond
-            deps.executor.submit(respond, text=refusal, response_type="ephemeral", replace_original=False)
+            deps.later(context.respond, text=refusal, response_type="ephemeral", replace_original=False, body=body)
         return BoltResponse(status=200, body="")
 
-    # order matters: a retry is dropped before anything else happens
-    app.middleware(dedupe)
     app.middleware(allow_list)

@@ -369,6 +369,23 @@ def test_ack_within_three_seconds_while_the_sheet_takes_five(make_driver, bot_co
     assert time.monotonic() - t0 >= 5.0 and "157.1%" in blocks_json(body)
 
 
+def test_acks_are_not_queued_behind_busy_workers(make_driver, bot_config):
+    """Every after-ack thread busy with a slow sheet: new commands are still acked at once."""
+    def slow(config):
+        time.sleep(1.5)
+        from sheets import open_source
+
+        return open_source(config.source).read()
+
+    config = dataclasses.replace(bot_config, slack_workers=1)
+    d = make_driver(config, assistant=Assistant(config, read=slow))
+    for _ in range(5):
+        t0 = time.monotonic()
+        assert d.command("春季促销").status_code == 200
+        assert time.monotonic() - t0 < 0.5
+    assert len(d.responses(5, timeout=20)) == 5  # and every one is answered (the burst shares reads)
+
+
 # ------------------------------------------------------------------------------ configuration
 def test_missing_tokens_fail_with_a_chinese_message(tmp_path):
     with pytest.raises(SlackConfigError) as err:
