@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 JOB_ID = "monthly_summary"
 JOB_FUNC = "scheduler.job:scheduled_run"
 MISFIRE_GRACE = dt.timedelta(hours=6)
+JOB_OPTIONS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": int(MISFIRE_GRACE.total_seconds())}
 
 
 def settings_for_schedule(config: AppConfig) -> Settings:
@@ -45,8 +46,7 @@ def build_scheduler(config: AppConfig, schedule: Schedule,
     store = SQLAlchemyJobStore(url=config.database)
     scheduler = scheduler_class(
         jobstores={"default": store}, timezone=schedule.zone,
-        job_defaults={"coalesce": True, "max_instances": 1,
-                      "misfire_grace_time": int(MISFIRE_GRACE.total_seconds())},
+        job_defaults=JOB_OPTIONS,
     )
     trigger = monthly_trigger(schedule)
     store.jobs_t.create(store.engine, checkfirst=True)  # so the lookup works before the scheduler starts
@@ -55,6 +55,10 @@ def build_scheduler(config: AppConfig, schedule: Schedule,
     # after downtime still sees (and runs, or reports) the run it missed.
     if existing is None or str(existing.trigger) != str(trigger):
         scheduler.add_job(JOB_FUNC, trigger=trigger, id=JOB_ID, name="月报", replace_existing=True)
+    else:
+        # keep its next run time, but with today's run options (a job stored by an older clock may lack them)
+        existing._modify(**JOB_OPTIONS)
+        store.update_job(existing)
 
     def on_missed(event: JobExecutionEvent) -> None:
         month = last_full_month(event.scheduled_run_time, schedule.timezone)

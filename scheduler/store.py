@@ -29,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 LEASE = dt.timedelta(minutes=15)
 
@@ -80,7 +80,10 @@ class DeliveryStore:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = engine or create_engine(url, future=True)
-        metadata.create_all(self.engine)
+        try:
+            metadata.create_all(self.engine)
+        except OperationalError:  # another process created it between the check and the CREATE
+            metadata.create_all(self.engine)
 
     def get(self, month: str) -> Delivery | None:
         with self.engine.connect() as conn:

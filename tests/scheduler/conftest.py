@@ -1,0 +1,3 @@
+"""Fixtures for the scheduler tests: the loopback Slack API."""
+
+from tests.fakes.fixtures import slack_api  # noqa: F401

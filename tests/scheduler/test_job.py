@@ -1,0 +1,211 @@
+"""The monthly job against the loopback Slack fake and a real workbook: exactly once, whatever happens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from openpyxl import Workbook, load_workbook
+
+from roi_core.config import AppConfig
+from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
+from scheduler.clock import JOB_FUNC, JOB_ID, build_scheduler
+from scheduler.job import run_monthly
+from scheduler.schedule import Schedule, monthly_trigger
+from scheduler.store import DeliveryStore
+from tests.fakes.fixtures import SLACK_TEST_TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+OCT = pd.Period("2026-10", freq="M")
+NOW = dt.datetime(2026, 11, 1, 1, 0, tzinfo=dt.UTC)  # 09:00 on Nov 1 in Shanghai
+
+
+def make_book(path: Path) -> Path:
+    book = Workbook()
+    ws = book.active
+    ws.title = "活动"
+    ws.append(["活动名称", "渠道", "开始日期", "结束日期", "广告费用", "销售额"])
+    ws.append(["国庆", "抖音", "2026-10-01", "2026-10-07", 1000, 3000])  # ROI 200%
+    ws.append(["国庆", "微信", "2026-10-01", "2026-10-07", 1000, 1500])  # ROI 50%
+    ws.append(["九月", "抖音", "2026-09-01", "2026-09-30", 1000, 2000])
+    ws.append(["坏行", "抖音", "2026-10-01", None, "很多", 1])           # a problem for 数据校验
+    people = book.create_sheet("设置")
+    people.append(["参数", "值"])
+    people.append(["目标ROI", "=1+0"])  # a formula in a people tab must survive our writes
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def book(tmp_path):
+    return make_book(tmp_path / "team.xlsx")
+
+
+def config(book, slack_api, tmp_path, **extra) -> AppConfig:
+    return AppConfig(source=str(book), slack_bot_token=SLACK_TEST_TOKEN, slack_api_url=slack_api.api_url,
+                     report_channel="CREPORT", database_url=f"sqlite:///{tmp_path / 'clock.sqlite'}", **extra)
+
+
+def posts(slack_api):
+    return [c for c in slack_api.calls("chat.postMessage") if c["status"] == 200 and c["response"].get("ok")]
+
+
+def tab(book, title):
+    return [list(r) for r in load_workbook(book)[title].iter_rows(values_only=True)]
+
+
+def test_run_twice_one_row_one_post_one_update(book, slack_api, tmp_path):
+    cfg = config(book, slack_api, tmp_path)
+    people_before = tab(book, "活动"), tab(book, "设置")
+    first = run_monthly(cfg, month=OCT, now=NOW, out=io.StringIO())
+    second = run_monthly(cfg, month=OCT, now=NOW, out=io.StringIO())
+    assert (first.status, second.status) == ("posted", "updated")
+    assert len(posts(slack_api)) == 1 and len(slack_api.calls("chat.update")) == 1
+    assert slack_api.calls("chat.update")[0]["args"]["ts"] == first.ts
+    summary = tab(book, MONTHLY_SUMMARY_TAB)
+    assert [r[0] for r in summary] == ["月份", "2026-10"]
+    # October: cost 2,000, revenue 4,500 → ROI 125%
+    header = summary[0]
+    assert summary[1][header.index("总成本")] == 2000 and summary[1][header.index("ROI(%)")] == 125.0
+    assert summary[1][header.index("未计入行数")] == 1
+    channels = tab(book, CHANNEL_MONTHLY_TAB)
+    assert sorted(r[1] for r in channels[1:]) == ["微信", "抖音"]
+    assert tab(book, "数据校验")[1][:3] == ["活动", 5, "广告费用"]
+    assert (tab(book, "活动"), tab(book, "设置")) == people_before  # people's tabs cell for cell
+    record = DeliveryStore(cfg.database).get("2026-10")
+    assert (record.status, record.message_ts, record.channel) == ("posted", first.ts, "CREPORT")
+
+
+def test_two_at_once_post_once(book, slack_api, tmp_path):
+    cfg = config(book, slack_api, tmp_path)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(
+        run_monthly(cfg, month=OCT, now=NOW, store=DeliveryStore(cfg.database), out=io.StringIO())))
+        for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    statuses = sorted(r.status for r in results)
+    assert len(posts(slack_api)) == 1
+    assert statuses in (["locked", "posted"], ["posted", "updated"])
+
+
+def test_two_clock_processes_post_once(book, slack_api, tmp_path):
+    env = {**os.environ, "ROI_SOURCE": str(book), "SLACK_BOT_TOKEN": SLACK_TEST_TOKEN,
+           "SLACK_API_URL": slack_api.api_url, "REPORT_CHANNEL": "CREPORT",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'clock.sqlite'}"}
+    cmd = [sys.executable, "-m", "scheduler", "run-once", "--month", "2026-10"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert len(posts(slack_api)) == 1, outs
+    assert all("Traceback" not in err for _, err in outs)
+
+
+def test_failure_after_the_sheet_write_is_completed_once_by_the_next_run(book, slack_api, tmp_path):
+    cfg = config(book, slack_api, tmp_path)
+    dead = AppConfig(**{**cfg.__dict__, "slack_api_url": "http://127.0.0.1:9/api/"})  # nothing listens there
+    failed = run_monthly(dead, month=OCT, now=NOW, out=io.StringIO())
+    assert failed.status == "failed"
+    record = DeliveryStore(cfg.database).get("2026-10")
+    assert record.status == "failed" and record.sheet_written_at is not None and record.last_error
+    assert tab(book, MONTHLY_SUMMARY_TAB)[1][0] == "2026-10"
+    done = run_monthly(cfg, month=OCT, now=NOW, out=io.StringIO())
+    again = run_monthly(cfg, month=OCT, now=NOW, out=io.StringIO())
+    assert (done.status, again.status) == ("posted", "updated")
+    assert len(posts(slack_api)) == 1
+    assert len(tab(book, MONTHLY_SUMMARY_TAB)) == 2
+
+
+def test_slack_429_then_success_posts_once(book, slack_api, tmp_path):
+    slack_api.fail_next("chat.postMessage", 1, error="ratelimited", status=429, retry_after=0)
+    result = run_monthly(config(book, slack_api, tmp_path), month=OCT, now=NOW, out=io.StringIO())
+    assert result.status == "posted"
+    assert len(posts(slack_api)) == 1
+    assert len(slack_api.calls("chat.postMessage")) == 2  # the 429 and the retry
+
+
+def test_without_slack_the_summary_goes_to_the_sheet_and_stdout(book, tmp_path):
+    cfg = AppConfig(source=str(book), database_url=f"sqlite:///{tmp_path / 'c.sqlite'}")
+    out = io.StringIO()
+    result = run_monthly(cfg, month=OCT, now=NOW, out=out)
+    assert result.status == "sheet_only" and "月报 2026-10" in out.getvalue()
+    assert tab(book, MONTHLY_SUMMARY_TAB)[1][0] == "2026-10"
+
+
+def test_dry_run_writes_nothing(book, slack_api, tmp_path):
+    before = book.read_bytes()
+    out = io.StringIO()
+    result = run_monthly(config(book, slack_api, tmp_path), month=OCT, now=NOW, dry_run=True, out=out)
+    assert result.status == "dry_run" and "[dry-run]" in out.getvalue()
+    assert book.read_bytes() == before and not slack_api.calls("chat.postMessage")
+
+
+def test_default_month_is_the_last_full_month_in_shanghai(book, slack_api, tmp_path):
+    # 2026-10-31 20:00 UTC is already November 1 in Shanghai: October is the last full month
+    result = run_monthly(config(book, slack_api, tmp_path), now=dt.datetime(2026, 10, 31, 20, 0, tzinfo=dt.UTC),
+                         out=io.StringIO())
+    assert result.month == "2026-10"
+
+
+def _seed_job(cfg: AppConfig, schedule: Schedule, next_run_time: dt.datetime) -> None:
+    """A clock that was down: its stored job still waits for a run time now in the past.
+
+    The job is added by a paused scheduler, then its next run time is set in the
+    store directly (a stopping scheduler may wake once more and move it on).
+    """
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    seed = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=cfg.database)}, timezone=schedule.zone)
+    seed.start(paused=True)
+    seed.add_job(JOB_FUNC, trigger=monthly_trigger(schedule), id=JOB_ID)
+    seed.shutdown(wait=True)
+    store = SQLAlchemyJobStore(url=cfg.database)
+    store.start(BackgroundScheduler(timezone=schedule.zone), "default")
+    job = store.lookup_job(JOB_ID)
+    job._modify(next_run_time=next_run_time)
+    store.update_job(job)
+    store.shutdown()
+
+
+@pytest.mark.parametrize("down_for, expect", [(dt.timedelta(hours=1), "posted"), (dt.timedelta(hours=10), "missed")])
+def test_downtime_within_grace_runs_once_beyond_is_missed(book, slack_api, tmp_path, monkeypatch, down_for, expect):
+    cfg = config(book, slack_api, tmp_path)
+    for key, value in {"ROI_SOURCE": str(book), "SLACK_BOT_TOKEN": SLACK_TEST_TOKEN, "SLACK_API_URL": slack_api.api_url,
+                       "REPORT_CHANNEL": "CREPORT", "DATABASE_URL": cfg.database}.items():
+        monkeypatch.setenv(key, value)
+    schedule = Schedule(1, 9, 0, "Asia/Shanghai")
+    missed_at = dt.datetime.now(dt.UTC) - down_for
+    _seed_job(cfg, schedule, missed_at)
+    clock = build_scheduler(cfg, schedule, BackgroundScheduler)
+    clock.start()
+    try:
+        month = str(pd.Period(missed_at.astimezone(schedule.zone).date(), freq="M") - 1)
+        deadline = time.monotonic() + 30
+        store = DeliveryStore(cfg.database)
+        while time.monotonic() < deadline:
+            record = store.get(month)
+            if record and record.status in ("posted", "missed"):
+                break
+            time.sleep(0.2)
+        time.sleep(0.5)  # a second run, if there were one, would have started by now
+    finally:
+        clock.shutdown(wait=True)
+    record = store.get(month)
+    assert record.status == expect
+    if expect == "posted":
+        assert len(posts(slack_api)) == 1
+    else:
+        (notice,) = posts(slack_api)
+        assert "错过了计划时间" in notice["args"]["text"] and f"--month {month}" in notice["args"]["text"]
+        assert MONTHLY_SUMMARY_TAB not in load_workbook(book).sheetnames  # missed: nothing was run
