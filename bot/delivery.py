@@ -2,8 +2,8 @@
 
 Two kinds of destination:
 
-- ``response_url`` (slash commands, and buttons on those answers): through
-  bolt's ``respond``; reports go ``in_channel`` (``REPORTS_IN_CHANNEL``),
+- ``response_url`` (slash commands, and buttons on those answers): a JSON POST
+  as bolt's ``respond`` makes, over kept-alive connections; reports go ``in_channel`` (``REPORTS_IN_CHANNEL``),
   help, errors and choices ``ephemeral``.
 - a thread (``@ROI助手`` mentions, and buttons on answers in a thread):
   ``chat.postMessage`` with ``thread_ts`` (``chat.update`` to replace).
@@ -18,11 +18,14 @@ after the message ever fails the answer.
 
 from __future__ import annotations
 
+import http.client
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -58,6 +61,85 @@ class _UploadGate:
 UPLOADS = _UploadGate()
 
 
+class _Response:
+    def __init__(self, status_code: int, body: str):
+        self.status_code = status_code
+        self.body = body
+
+
+class ResponseUrlPoster:
+    """POSTs to response_urls over kept-alive connections (one per thread and host).
+
+    Does what bolt's ``respond`` does (a JSON body: text, blocks, response_type,
+    replace_original, delete_original, …) without a new connection, and in
+    production a new TLS handshake with hooks.slack.com, for every answer.
+    """
+
+    def __init__(self, timeout: float = 10.0):
+        self.timeout = timeout
+        self._local = threading.local()
+
+    def _conn(self, key):
+        conns = self._local.__dict__.setdefault("conns", {})
+        conn = conns.get(key)
+        if conn is None:
+            scheme, host, port = key
+            cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+            conn = conns[key] = cls(host, port, timeout=self.timeout)
+        return conn, conns
+
+    def post(self, url: str, payload: dict) -> _Response:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("not an http(s) response_url")
+        key = (parts.scheme, parts.hostname, parts.port)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json;charset=utf-8", "User-Agent": "roi-assistant"}
+        for attempt in (0, 1):
+            conn, conns = self._conn(key)
+            reused = conn.sock is not None
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                resp = conn.getresponse()
+                text = resp.read().decode("utf-8", "replace")
+                if resp.will_close:
+                    conn.close()
+                    conns.pop(key, None)
+                return _Response(resp.status, text)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                conn.close()
+                conns.pop(key, None)
+                if attempt or not reused:  # only a kept-alive connection the server had closed is retried
+                    raise
+            except Exception:
+                conn.close()
+                conns.pop(key, None)
+                raise
+        raise RuntimeError("unreachable")
+
+    def respond_for(self, url: str | None) -> Callable | None:
+        """A ``respond(text=…, blocks=…, response_type=…, replace_original=…, delete_original=…)`` for ``url``."""
+        if not url:
+            return None
+
+        def respond(text: str = "", blocks=None, response_type=None, replace_original=None, delete_original=None,
+                    unfurl_links=None, unfurl_media=None, thread_ts=None):
+            payload = {"text": text}
+            for name, value in (("blocks", blocks), ("response_type", response_type),
+                                ("replace_original", replace_original), ("delete_original", delete_original),
+                                ("unfurl_links", unfurl_links), ("unfurl_media", unfurl_media),
+                                ("thread_ts", thread_ts)):
+                if value is not None:
+                    payload[name] = value
+            return self.post(url, payload)
+
+        return respond
+
+
+RESPONSE_URLS = ResponseUrlPoster()
+
+
 @dataclass
 class Reply:
     config: AppConfig
@@ -73,6 +155,7 @@ class Reply:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def for_command(cls, config: AppConfig, client: WebClient, respond: Callable, command: dict, **kw) -> Reply:
+        respond = RESPONSE_URLS.respond_for(command.get("response_url")) or respond
         return cls(config, client, command.get("channel_id"), command.get("user_id"), respond=respond, **kw)
 
     @classmethod
@@ -90,6 +173,7 @@ class Reply:
         if thread_ts and not container.get("is_ephemeral"):
             return cls(config, client, channel, user, thread_ts=thread_ts,
                        message_ts=container.get("message_ts") or message.get("ts"), **kw)
+        respond = RESPONSE_URLS.respond_for(body.get("response_url")) or respond
         return cls(config, client, channel, user, respond=respond, **kw)
 
     # ------------------------------------------------------------------ sending
