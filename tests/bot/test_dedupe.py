@@ -61,3 +61,29 @@ def test_request_keys():
     assert request_key({"command": "/roi", "team_id": "T1", "trigger_id": "t.1"}) == "command:T1:t.1"
     assert request_key({"type": "block_actions", "team": {"id": "T1"}, "trigger_id": "a.1"}) == "action:T1:a.1"
     assert request_key({"type": "url_verification"}) is None
+
+
+def test_response_url_posts_reuse_one_connection(slack_api):
+    from bot.delivery import ResponseUrlPoster
+
+    poster = ResponseUrlPoster()
+    respond = poster.respond_for(slack_api.response_url("commands/T1/9/z"))
+    for i in range(3):
+        assert respond(text=f"第 {i} 条", response_type="ephemeral").status_code == 200
+    calls = slack_api.calls("response_url")
+    assert [c["args"] for c in calls] == [{"text": f"第 {i} 条", "response_type": "ephemeral"} for i in range(3)]
+    (conn,) = poster._local.conns.values()
+    assert conn.sock is not None  # still open: kept alive for the next answer
+
+
+def test_socket_mode_needs_the_app_token_not_the_signing_secret(slack_api):
+    import pytest
+
+    from bot.app import SlackConfigError, build_bolt_app, check_config
+    from roi_core.config import AppConfig
+
+    with pytest.raises(SlackConfigError, match="SLACK_APP_TOKEN"):
+        check_config(AppConfig(slack_bot_token="xoxb-1"), socket=True)
+    config = AppConfig(slack_bot_token="xoxb-1", slack_app_token="xapp-1-A1-1", slack_api_url=slack_api.api_url)
+    check_config(config, socket=True)
+    assert build_bolt_app(config, socket=True).client.base_url == slack_api.api_url
