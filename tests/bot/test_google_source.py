@@ -1,0 +1,42 @@
+"""The Slack app on a Google Sheet (the loopback Sheets API): Google's latency never reaches the ack."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from roi_core.config import AppConfig
+from tests.bot.conftest import CAMPAIGNS, HEADERS, SlackDriver
+from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN, sheets_api  # noqa: F401
+
+pytest.importorskip("sheets.google")
+
+KEY = "1RoiBotTestSheetAbcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture
+def google_driver(tmp_path, slack_api, sheets_api):  # noqa: F811
+    from bot.app import create_app
+
+    sheets_api.add_spreadsheet(KEY, "ROI 表", {"活动": [HEADERS, *CAMPAIGNS], "设置": [["参数", "值"], ["目标ROI", "100%"]]})
+    config = AppConfig(source=KEY, google_service_account_json=json.dumps(sheets_api.service_account_info()),
+                       google_sheets_api_url=sheets_api.url, sheet_cache_ttl=60.0,
+                       slack_bot_token=SLACK_TEST_TOKEN, slack_signing_secret=SLACK_TEST_SIGNING_SECRET,
+                       slack_api_url=slack_api.api_url, database_url=f"sqlite:///{tmp_path / 'bot.sqlite'}",
+                       chart_png="off")
+    return SlackDriver(create_app(config), slack_api)
+
+
+def test_ack_within_three_seconds_while_google_takes_five(google_driver, sheets_api):  # noqa: F811
+    sheets_api.delay_next(1, 5.0, kind="values.")  # the one batchGet that reads every tab
+    t0 = time.monotonic()
+    r = google_driver.command("春季促销")
+    assert r.status_code == 200 and time.monotonic() - t0 < 3.0
+    body = google_driver.responses(1, timeout=30)[0]
+    assert time.monotonic() - t0 >= 5.0
+    assert body["response_type"] == "in_channel" and "157.1%" in json.dumps(body["blocks"], ensure_ascii=False)
+    # the link on "查看表格" is the Google Sheet itself
+    buttons = [e for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert any(e.get("url") == f"https://docs.google.com/spreadsheets/d/{KEY}/edit" for e in buttons)
