@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from roi_core import SheetData
 from roi_core.config import AppConfig
 from sheets.base import RawTabs, SheetSource
+from sheets.cache import CACHE, SheetCache
 from sheets.errors import NotConfigured, SheetsError, SourceCorrupt, SourceNotFound
 from sheets.xlsx import XlsxSource
 
@@ -48,13 +50,15 @@ def open_source(location: str | Path | None = None, config: AppConfig | None = N
     return XlsxSource(path)
 
 
-def read_sheet(config: AppConfig, location: str | None = None):
-    """Read the configured (or given) source into SheetData.
+def read_sheet(config: AppConfig, location: str | None = None) -> SheetData:
+    """Read the configured (or given) source into SheetData, through the process-wide cache.
 
-    The single read path for the bot, the console and the scheduler. (Issue 4
-    puts the process-wide TTL cache and the stale-copy fallback behind it.)
+    The single read path for the bot and the console: within ``SHEET_CACHE_TTL``
+    seconds a source is read once; when the source fails and a copy exists, the
+    copy answers with ``stale_seconds`` set. Raises a SheetsError otherwise.
     """
-    return open_source(location, config).read()
+    where = str(location or config.source)
+    return CACHE.get(where, lambda: open_source(where, config).read(), config.sheet_cache_ttl)
 
 
-__all__ = ["read_sheet", "RawTabs", "SheetSource", "SheetsError", "XlsxSource", "google_key", "open_source"]
+__all__ = ["CACHE", "SheetCache", "read_sheet", "RawTabs", "SheetSource", "SheetsError", "XlsxSource", "google_key", "open_source"]
