@@ -296,6 +296,14 @@ class GoogleSource(SheetSource):
         self.http.values_update(self.key, f"{_quote(tab)}!A1", params={"valueInputOption": "RAW"},
                                 body={"values": values})
 
+    def write_template(self, tab: str, rows: list[list]) -> None:
+        """``sheets init`` only: the contract's header and examples into a people tab found EMPTY."""
+        if any(any(c not in (None, "") for c in r) for r in (self._values(tab) if tab in self.metadata()["sheets"] else [])):
+            raise SheetsError(f"「{tab}」已经有数据，init 不会改动它", "用一个空白表格运行 init")
+        structure, _ = self._grow_requests(tab, len(rows), max(len(r) for r in rows))
+        self._apply(structure)
+        self.http.values_update(self.key, f"{_quote(tab)}!A1", params={"valueInputOption": "RAW"}, body={"values": rows})
+
     def _chart_requests(self, tab: str, sheet_id: int, headers: Sequence[str]) -> list[dict]:
         """An addChart for ROI(%) by 月份 on the tab, unless one with our title is there already."""
         sheet = self.metadata()["sheets"].get(tab)

@@ -180,3 +180,23 @@ def test_read_sheet_cache_makes_a_burst_one_read(sheet, config):
         t.join()
     assert len(results) == 8 and len(sheet.calls("values.batchGet")) == 1
     CACHE.clear()
+
+
+def test_init_on_an_empty_google_sheet_and_refusal_on_data(sheets_api, config):
+    from sheets.__main__ import init_google
+
+    empty = "1EmptyEmptyEmptyEmptyEmptyEmpty000"
+    sheets_api.add_spreadsheet(empty, "新表", {"Sheet1": []})
+    created = init_google(empty, config)
+    assert created == ["活动", "触点", "设置"]
+    assert sheets_api.grid(empty, "活动")[0][:2] == ["活动名称", "渠道"]
+    forget_metadata()
+    data = GoogleSource(empty, config, sleep=lambda s: None).read()
+    assert data.problems == () and len(data.campaigns) == 2
+    sheets_api.add_spreadsheet(KEY, "市场部 ROI", {"活动": CAMPAIGNS})
+    before = sheets_api.grid(KEY, "活动")
+    from sheets.__main__ import TabHasData
+
+    with pytest.raises(TabHasData):
+        init_google(KEY, config)
+    assert sheets_api.grid(KEY, "活动") == before

@@ -1,0 +1,119 @@
+"""Sheet commands.
+
+    python -m sheets init  [--source FILE.xlsx | URL]   create the template (people's tabs, 设置 with defaults)
+    python -m sheets check [--source FILE.xlsx | URL]   validate, rewrite 数据校验, list the problems
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import signal
+import sys
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from roi_core import RoiError
+from roi_core.config import AppConfig
+from roi_core.schema import PEOPLE_TABS, SETTINGS, TabSpec, find_tab
+from roi_core.sheetdata import setting_defaults
+from sheets import google_key, open_source
+from sheets.errors import SheetsError
+
+
+def template_rows(spec: TabSpec) -> list[list]:
+    """A people tab's header and two example rows, from the contract itself."""
+    if spec is SETTINGS:
+        return [["参数", "值", "说明"]] + [[name, value, meaning] for name, value, meaning in setting_defaults()]
+    header = spec.headers()
+    examples = [[c.example[i] if len(c.example) > i else "" for c in spec.columns] for i in range(2)]
+    return [header, *examples]
+
+
+class TabHasData(SheetsError):
+    """init found one of the people's tabs already holding data."""
+
+
+def init_xlsx(path: Path) -> list[str]:
+    if path.exists():
+        tabs = open_source(str(path)).read_tabs()
+        busy = [t for t in (find_tab(spec, list(tabs)) for spec in PEOPLE_TABS)
+                if t is not None and any(any(c not in (None, "") for c in r) for r in tabs[t])]
+        if busy:
+            raise TabHasData(f"{path.name} 的「{'」「'.join(busy)}」已经有数据，init 不会改动它们",
+                             "换一个新文件名，或直接用 python -m sheets check 检查现有数据")
+        raise TabHasData(f"{path.name} 已经存在", "换一个新文件名再运行 init")
+    book = Workbook()
+    book.remove(book.active)
+    for spec in PEOPLE_TABS:
+        ws = book.create_sheet(spec.title)
+        for row in template_rows(spec):
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.freeze_panes = "A2"
+    book.save(path)
+    return [spec.title for spec in PEOPLE_TABS]
+
+
+def init_google(location: str, config: AppConfig) -> list[str]:
+    source = open_source(location, config)
+    tabs = source.read_tabs()
+    busy = [t for t in (find_tab(spec, list(tabs)) for spec in PEOPLE_TABS)
+            if t is not None and any(any(c not in (None, "") for c in r) for r in tabs[t])]
+    if busy:
+        raise TabHasData(f"这个 Google 表格的「{'」「'.join(busy)}」已经有数据，init 不会改动它们",
+                         "用一个空白表格运行 init，或直接运行 python -m sheets check")
+    created = []
+    for spec in PEOPLE_TABS:
+        rows = template_rows(spec)
+        title = find_tab(spec, list(tabs)) or spec.title
+        source.write_template(title, rows)
+        created.append(title)
+    return created
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sheets", description="ROI 助手的表格工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="生成模板：活动、触点、设置（不会改动已有数据的标签页）")
+    init.add_argument("--source", help="新 .xlsx 的路径，或一个空白 Google 表格的链接/ID")
+    check = sub.add_parser("check", help="检查数据，重写「数据校验」，列出问题")
+    check.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：配置的数据源）")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    config = AppConfig.from_env(os.environ)
+    try:
+        if args.command == "init":
+            location = args.source or "roi-template.xlsx"
+            if google_key(location):
+                created = init_google(location, config)
+            else:
+                created = init_xlsx(Path(location))
+            print(f"✅ 已创建模板：{location}（{'、'.join(created)}）")
+            print("下一步：在「活动」里每个活动每个渠道填一行，然后运行 python -m sheets check")
+            return 0
+        source = open_source(args.source, config)
+        data = source.read()
+        source.write_problems(list(data.problems), dt.datetime.now(dt.UTC))
+        if not data.problems:
+            print(f"✅ {source.display_name}：没有发现问题（活动 {len(data.campaigns)} 行，触点 {len(data.touchpoints)} 行）")
+            return 0
+        print(f"⚠ {source.display_name}：发现 {len(data.problems)} 个问题，{data.rows_skipped} 行未计入；"
+              f"已写入「数据校验」标签页")
+        for p in data.problems:
+            print(f"  - {p.describe()}")
+        return 1
+    except RoiError as err:
+        print(f"❌ {err.message}", file=sys.stderr)
+        if err.hint:
+            print(f"提示：{err.hint}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
