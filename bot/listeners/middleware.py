@@ -43,4 +43,5 @@ def register(app: App, deps) -> None:
             deps.later(context.respond, text=refusal, response_type="ephemeral", replace_original=False, body=body)
         return BoltResponse(status=200, body="")
 
-    app.middleware(allow_list)
+    if deps.config.allowed_team_ids or deps.config.allowed_channel_ids:  # no lists: no per-request cost
+        app.middleware(allow_list)
