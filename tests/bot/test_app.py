@@ -354,25 +354,11 @@ def test_our_own_bug_is_logged_and_the_user_gets_a_plain_message(make_driver, bo
     assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
 
 
-def test_ack_within_three_seconds_while_the_sheet_takes_five(make_driver, bot_config):
-    def slow(config):
-        time.sleep(5)
-        from sheets import open_source
-
-        return open_source(config.source).read()
-
-    d = _driver_with_read(make_driver, bot_config, slow)
-    t0 = time.monotonic()
-    assert d.command("春季促销").status_code == 200
-    assert time.monotonic() - t0 < 3.0
-    body = d.responses(1, timeout=15)[0]
-    assert time.monotonic() - t0 >= 5.0 and "157.1%" in blocks_json(body)
-
-
 def test_acks_are_not_queued_behind_busy_workers(make_driver, bot_config):
-    """Every after-ack thread busy with a slow sheet: new commands are still acked at once."""
+    """Every after-ack thread busy with a slow sheet: new commands are still acked at once.
+    (The 5-second Google case is tests/bot/test_google_source.py.)"""
     def slow(config):
-        time.sleep(1.5)
+        time.sleep(0.5)
         from sheets import open_source
 
         return open_source(config.source).read()
