@@ -35,6 +35,13 @@ def test_healthz(driver):
     assert r.status_code == 200 and r.get_json()["ok"] is True
 
 
+def test_events_url_verification(driver):
+    """What Slack sends when the Events request URL is saved in the app settings."""
+    r = driver.post(json.dumps({"token": "t", "challenge": "c-123", "type": "url_verification"}),
+                    content_type="application/json")
+    assert r.status_code == 200 and r.get_json()["challenge"] == "c-123"
+
+
 # ------------------------------------------------------------------------------ the grammar, row by row
 @pytest.mark.parametrize("text, response_type, expected", [
     ("", "ephemeral", ["/roi 618活动", "/roi 渠道 2026-10", "/roi 排行 10"]),
