@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, jsonify, request
@@ -85,6 +86,7 @@ class _BotIdentity:
         self.bot_user_id: str | None = None
         self.bot_id: str | None = None
         self._started = False
+        self._next_try = 0.0
         self._lock = threading.Lock()
 
     def _learn(self) -> None:
@@ -92,14 +94,16 @@ class _BotIdentity:
             resp = self.client.auth_test(token=self.token)
             self.bot_user_id, self.bot_id = resp.get("user_id"), resp.get("bot_id")
         except Exception as err:  # noqa: BLE001 - best effort; answers work without it
-            log.warning("auth.test failed (%s); continuing without the bot's user id", type(err).__name__)
+            log.warning("auth.test failed (%s); continuing without the bot's user id, retrying in a minute",
+                        type(err).__name__)
             with self._lock:
                 self._started = False
+                self._next_try = time.monotonic() + 60
 
     def authorize(self, enterprise_id, team_id, user_id) -> AuthorizeResult:
-        if not self._started:
+        if not self._started and time.monotonic() >= self._next_try:
             with self._lock:
-                if not self._started:
+                if not self._started and time.monotonic() >= self._next_try:
                     self._started = True
                     threading.Thread(target=self._learn, name="roi-auth-test", daemon=True).start()
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
@@ -125,7 +129,7 @@ def build_bolt_app(config: AppConfig, *, assistant: Assistant | None = None, cla
         authorize=_BotIdentity(config.slack_bot_token, client).as_function(),
         listener_executor=executor,
         # The ack runs in the request's own thread, the work after it on the executor. With bolt's default
-        # (False) the ack function itself is queued on the same executor as the lazy work, and the request
+        # (False) the ack function itself is queued on the same executor as the work after acks, and the request
         # thread polls for it: a burst of slow answers would then starve the acks past Slack's 3 seconds.
         process_before_response=True,
         request_verification_enabled=not socket,
