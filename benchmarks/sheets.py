@@ -13,10 +13,8 @@ Targets (issue 4): at least 2x faster than the baseline, under 1.5 GB peak.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import multiprocessing
-import random
 import sys
 import time
 import tracemalloc
@@ -32,21 +30,9 @@ from tests.fakes.sheets_api import FakeSheetsAPI, fake_gspread_client  # noqa: E
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from core import generate as generate_campaigns  # noqa: E402
+from core import generate_touches  # noqa: E402
 
 KEY = "1BenchBenchBenchBenchBenchBench0001"
-CHANNELS = ["抖音", "天猫直通车", "微信", "小红书", "百度搜索", "短信", "直接访问", "自然流量"]
-
-
-def touches(n: int, seed: int = 3) -> list[list]:
-    rng = random.Random(seed)
-    start = dt.datetime(2026, 1, 1)
-    rows = [["客户ID", "时间", "渠道", "活动名称", "是否转化", "订单金额"]]
-    for i in range(n):
-        converted = rng.random() < 0.12
-        rows.append([f"C{i // 3:07d}", start + dt.timedelta(minutes=rng.randrange(0, 480000)),
-                     CHANNELS[rng.randrange(len(CHANNELS))], "", "是" if converted else "否",
-                     round(rng.uniform(99, 999), 0) if converted else None])
-    return rows
 
 
 def measure(fn, repeat: int):
@@ -79,7 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     tabs = generate_campaigns(args.campaigns)
     if args.touches:
-        tabs["触点"] = touches(args.touches)
+        tabs["触点"] = generate_touches(args.touches)
     cells = sum(len(r) for rows in tabs.values() for r in rows)
     parent, child = multiprocessing.Pipe()
     server = multiprocessing.Process(target=serve, args=(tabs, child), daemon=True)

@@ -202,22 +202,20 @@ def find_anomalies(by_month_channel: pd.DataFrame, month: pd.Period, symbol: str
 
 def recurring_campaigns(rows: pd.DataFrame, spread: pd.DataFrame, month: pd.Period, basis: str) -> list[dict]:
     """Campaigns running in ``month`` with an earlier edition (same name apart from the year)."""
-    active = spread.loc[spread["month"] == month, "campaign"].unique()
-    if len(active) == 0:
+    active = set(spread.loc[spread["month"] == month, "campaign"].unique())
+    if not active:
         return []
     per_campaign = group_metrics(rows, ["campaign"], basis)
-    starts = rows.groupby("campaign")["start_date"].min()
-    per_campaign["start"] = per_campaign["campaign"].map(starts)
+    per_campaign["start"] = per_campaign["campaign"].map(rows.groupby("campaign")["start_date"].min())
     per_campaign["key"] = per_campaign["campaign"].map(edition_key)
+    # each campaign's previous edition is the one before it in (key, start) order
+    ordered = per_campaign.sort_values(["key", "start"]).reset_index(drop=True)
+    previous = ordered.groupby("key", sort=False).shift(1)
+    has_previous = previous["campaign"].notna() & ordered["campaign"].isin(active)
     out = []
-    for name in active:
-        me = per_campaign[per_campaign["campaign"] == name].iloc[0]
-        earlier = per_campaign[(per_campaign["key"] == me["key"]) & (per_campaign["start"] < me["start"])]
-        if earlier.empty:
-            continue
-        last = earlier.sort_values("start").iloc[-1]
+    for (_, me), (_, last) in zip(ordered[has_previous].iterrows(), previous[has_previous].iterrows(), strict=True):
         out.append({
-            "campaign": name, "previous": last["campaign"],
+            "campaign": me["campaign"], "previous": last["campaign"],
             "cost": float(me["cost"]), "previous_cost": float(last["cost"]),
             "revenue": float(me["revenue"]), "previous_revenue": float(last["revenue"]),
             "roi": None if pd.isna(me["roi"]) else float(me["roi"]),
