@@ -57,9 +57,10 @@ def touches_for_month(touchpoints: pd.DataFrame, month: pd.Period, lookback_days
                          & (touchpoints["timestamp"] <= end)]
     before = window["timestamp"] < start
     converted_before = window[before & window["converted"]].groupby("customer_id")["timestamp"].max()
-    cutoff = window["customer_id"].map(converted_before)
-    keep = cutoff.isna() | (window["timestamp"] > cutoff)
-    window = window[keep.to_numpy()]
+    if len(converted_before):
+        cutoff = window["customer_id"].map(converted_before).astype("datetime64[ns]")
+        keep = cutoff.isna() | (window["timestamp"] > cutoff)
+        window = window[keep.to_numpy()]
     # customers seen only in the margin before the month have no journey in it
     active = window.loc[window["timestamp"] >= start, "customer_id"].unique()
     return window[window["customer_id"].isin(active)]

@@ -81,3 +81,9 @@ def test_grammar_and_errors():
     no_conv = sheet(*CAMPAIGNS, touch_rows=[TOUCH_HEADERS, ["c1", "2026-10-01", "抖音", "否", None]])
     with pytest.raises(DataError, match="没有转化"):
         answer(parse_query("归因"), no_conv)
+
+
+def test_a_month_with_no_conversion_before_it():
+    touches = [TOUCH_HEADERS, ["c9", "2026-10-02 10:00", "抖音", "否", None], ["c9", "2026-10-05", "微信", "是", 50]]
+    ans = attribution_report(sheet(*CAMPAIGNS, touch_rows=touches), "first", OCT)
+    assert {r["channel"]: r["revenue"] for r in ans.channels} == {"抖音": 50.0, "微信": 0.0}
