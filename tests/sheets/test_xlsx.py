@@ -23,12 +23,34 @@ def demo(tmp_path) -> Path:
     return Path(shutil.copy(DEMO_WORKBOOK, tmp_path / "demo.xlsx"))
 
 
+@pytest.fixture
+def small(tmp_path) -> Path:
+    """A small team workbook: the write tests need the shape of the demo, not its size."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "活动"
+    ws.append(["活动名称", "渠道", "开始日期", "销售额"])
+    ws.append(["618活动", "抖音", "2026-06-01", "￥1.2万"])
+    ws["A1"].font = ws["A1"].font.copy(bold=True)
+    ws.freeze_panes = "A2"
+    book.create_sheet("触点").append(["客户ID", "时间", "渠道", "是否转化"])
+    settings = book.create_sheet("设置")
+    settings.append(["参数", "值"])
+    settings.append(["目标ROI", "120%"])
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    return path
+
+
 def cells(path: Path, title: str, formulas: bool = True) -> list[list]:
     book = load_workbook(path, data_only=not formulas)
     return [list(r) for r in book[title].iter_rows(values_only=True)]
 
 
-def test_write_back_twice_one_row_people_tabs_identical_formula_name_stays_text(demo):
+def test_write_back_twice_one_row_people_tabs_identical_formula_name_stays_text(small):
+    demo = small
     src = XlsxSource(demo)
     people = {t: cells(demo, t) for t in ("活动", "触点", "设置")}
     src.upsert_rows(MONTHLY_SUMMARY_TAB, ["月份", "总成本"], [["2026-10", 1.0]], ["月份"])
@@ -40,7 +62,8 @@ def test_write_back_twice_one_row_people_tabs_identical_formula_name_stays_text(
     assert src.read_tabs()[MONTHLY_SUMMARY_TAB][2][0] == "=IMPORTXML(\"x\")"
 
 
-def test_other_tabs_keep_formulas_and_formatting(demo):
+def test_other_tabs_keep_formulas_and_formatting(small):
+    demo = small
     book = load_workbook(demo)
     book["设置"]["D2"] = "=1+1"
     book.save(demo)
@@ -51,15 +74,15 @@ def test_other_tabs_keep_formulas_and_formatting(demo):
     assert after["活动"].freeze_panes == "A2"
 
 
-def test_people_tabs_are_refused(demo):
+def test_people_tabs_are_refused(small):
     with pytest.raises(ProtectedTab):
-        XlsxSource(demo).replace_rows("Campaigns", ["x"], [])
+        XlsxSource(small).replace_rows("Campaigns", ["x"], [])
 
 
-def test_locked_file_is_a_clear_error(demo):
-    with FileLock(str(demo) + ".lock"):
+def test_locked_file_is_a_clear_error(small):
+    with FileLock(str(small) + ".lock"):
         with pytest.raises(SourceLocked, match="正被另一个进程写入"):
-            XlsxSource(demo, lock_timeout=0.2).upsert_rows(MONTHLY_SUMMARY_TAB, ["月份"], [["2026-10"]], ["月份"])
+            XlsxSource(small, lock_timeout=0.2).upsert_rows(MONTHLY_SUMMARY_TAB, ["月份"], [["2026-10"]], ["月份"])
 
 
 def test_corrupt_file_is_a_clear_error_and_stays_as_it_was(tmp_path):
