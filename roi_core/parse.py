@@ -185,23 +185,26 @@ def parse_percent(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
 
 _TRUE = {"1", "是", "true", "y", "yes", "t", "已转化", "转化", "√", "✓", "1.0"}
 _FALSE = {"0", "否", "false", "n", "no", "f", "未转化", "0.0", "×", "✗"}
+# True == 1 and False == 0 hash alike, so numbers and real booleans are covered too
+_TRUE_CELLS = [*_TRUE, True, "Y", "TRUE", "True", "YES", "Yes"]
+_FALSE_CELLS = [*_FALSE, False, "N", "FALSE", "False", "NO", "No"]
 
 
 def parse_bool(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
     """Parse yes/no cells: 1/0, 是/否, true/false, Y/N (any case, full-width too)."""
     index = raw.index
     blank = blank_mask(raw) if blank is None else blank
-    t = _text(raw.where(~blank)).str.casefold()
-    is_true = t.isin(_TRUE).fillna(False).astype(bool)
-    is_false = t.isin(_FALSE).fillna(False).astype(bool)
-    # bool cells from Excel/Sheets
-    real_bool = _types(raw).isin((bool, np.bool_))
-    if real_bool.any():
-        truthy = raw[real_bool].astype(bool)
-        is_true[real_bool] = truthy.to_numpy()
-        is_false[real_bool] = (~truthy).to_numpy()
-    values = pd.Series(is_true.to_numpy(), index=index, dtype="bool")
-    reason = _reasons(~blank & ~is_true & ~is_false, "不是 是/否（可填 1/0、是/否、Y/N、true/false）", index)
+    # the usual spellings and cell types match as they are (C-level hashing); only the rest is normalised
+    is_true = raw.isin(_TRUE_CELLS).to_numpy() & ~blank.to_numpy()
+    is_false = raw.isin(_FALSE_CELLS).to_numpy() & ~blank.to_numpy()
+    rest = ~blank.to_numpy() & ~is_true & ~is_false
+    if rest.any():
+        t = _text(raw[rest]).str.casefold()
+        is_true[rest] = t.isin(_TRUE).fillna(False).to_numpy(dtype=bool)
+        is_false[rest] = t.isin(_FALSE).fillna(False).to_numpy(dtype=bool)
+    values = pd.Series(is_true, index=index, dtype="bool")
+    reason = _reasons(pd.Series(~blank.to_numpy() & ~is_true & ~is_false, index=index),
+                      "不是 是/否（可填 1/0、是/否、Y/N、true/false）", index)
     return Parsed(values, blank, reason)
 
 
@@ -231,8 +234,7 @@ def parse_date(raw: pd.Series, blank: pd.Series | None = None, tz: str | None = 
 
     is_dt = _types(raw).isin(_DATE_TYPES) & ~blank
     if is_dt.any():
-        values[is_dt] = pd.to_datetime(raw[is_dt].map(lambda v: _as_local(v, tz)), errors="coerce").astype(
-            "datetime64[ns]")
+        values[is_dt] = _date_cells(raw[is_dt], tz).to_numpy()
 
     numeric = _is_number_cell(raw) & ~blank & ~is_dt
     if numeric.any():
@@ -269,6 +271,18 @@ def parse_date(raw: pd.Series, blank: pd.Series | None = None, tz: str | None = 
         reason[unmatched.index[no_year.to_numpy()]] = "日期缺少年份（请写成 2026-06-18）"
         reason[unmatched.index[~no_year.to_numpy()]] = "不是日期（例：2026-06-18 或 2026年6月18日）"
     return Parsed(values, blank, reason)
+
+
+def _date_cells(cells: pd.Series, tz: str | None) -> pd.Series:
+    """Real date cells as naive local times: one C-level conversion when they agree on a zone (or have
+    none, the usual case); cell by cell only for a mix of zones."""
+    try:
+        stamps = pd.to_datetime(cells, errors="raise")
+    except (ValueError, TypeError):
+        return pd.to_datetime(cells.map(lambda v: _as_local(v, tz)), errors="coerce").astype("datetime64[ns]")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
+    return stamps.astype("datetime64[ns]")
 
 
 def _as_local(value: object, tz: str | None) -> object:

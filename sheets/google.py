@@ -145,7 +145,7 @@ def _quote(title: str) -> str:
 class GoogleSource(SheetSource):
     """One Google Sheet, by key."""
 
-    def __init__(self, key: str, config: AppConfig, *, sleep=None, timeout: float = 30.0):
+    def __init__(self, key: str, config: AppConfig, *, sleep=None, timeout: float | tuple[float, float] = (10.0, 120.0)):
         if not config.google_service_account_json:
             raise NotConfigured("没有配置 Google 服务账号", "设置 GOOGLE_SERVICE_ACCOUNT_JSON（见 README 的 Google 设置）")
         self.key = key
