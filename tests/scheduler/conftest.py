@@ -1,3 +1,3 @@
-"""Fixtures for the scheduler tests: the loopback Slack API."""
+"""Fixtures for the scheduler tests: the loopback Slack and Sheets APIs."""
 
-from tests.fakes.fixtures import slack_api  # noqa: F401
+from tests.fakes.fixtures import sheets_api, slack_api  # noqa: F401

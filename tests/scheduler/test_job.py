@@ -209,3 +209,36 @@ def test_downtime_within_grace_runs_once_beyond_is_missed(book, slack_api, tmp_p
         (notice,) = posts(slack_api)
         assert "错过了计划时间" in notice["args"]["text"] and f"--month {month}" in notice["args"]["text"]
         assert MONTHLY_SUMMARY_TAB not in load_workbook(book).sheetnames  # missed: nothing was run
+
+
+def test_run_twice_against_the_google_sheets_fake(sheets_api, slack_api, tmp_path):
+    import json
+
+    from sheets.google import forget_metadata
+
+    key = "1SchedulerSchedulerScheduler000001"
+    rows = [["活动名称", "渠道", "开始日期", "结束日期", "广告费用", "销售额"],
+            ["国庆", "抖音", dt.date(2026, 10, 1), dt.date(2026, 10, 7), 1000, 3000],
+            ["国庆", "微信", dt.date(2026, 10, 1), dt.date(2026, 10, 7), 1000, 1500]]
+    sheets_api.add_spreadsheet(key, "团队表", {"活动": rows})
+    cfg = AppConfig(source=key, google_service_account_json=json.dumps(sheets_api.service_account_info()),
+                    google_sheets_api_url=sheets_api.url, slack_bot_token=SLACK_TEST_TOKEN,
+                    slack_api_url=slack_api.api_url, report_channel="CREPORT",
+                    database_url=f"sqlite:///{tmp_path / 'g.sqlite'}")
+    forget_metadata()
+    people = sheets_api.grid(key, "活动")
+    sheets_api.reset_calls()
+    first = run_monthly(cfg, month=OCT, now=NOW, out=io.StringIO())
+    calls_first = [c["kind"] for c in sheets_api.calls() if c["kind"] != "token"]
+    sheets_api.reset_calls()
+    second = run_monthly(cfg, month=OCT, now=NOW, out=io.StringIO())
+    calls_second = [c["kind"] for c in sheets_api.calls() if c["kind"] != "token"]
+    assert (first.status, second.status) == ("posted", "updated")
+    assert len(posts(slack_api)) == 1 and len(slack_api.calls("chat.update")) == 1
+    summary = sheets_api.grid(key, MONTHLY_SUMMARY_TAB)
+    assert [r[0] for r in summary] == ["月份", "2026-10"]
+    assert sheets_api.grid(key, "活动") == people
+    # one read each run; the re-run writes with 2 calls per assistant tab (tab titles are cached)
+    assert calls_first.count("values.batchGet") == 1 and calls_second.count("values.batchGet") == 1
+    assert len(calls_second) == 7, calls_second
+    forget_metadata()
