@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 
 from roi_core.config import DEMO_WORKBOOK
 from roi_core.schema import DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
@@ -33,7 +34,7 @@ def small(tmp_path) -> Path:
     ws.title = "活动"
     ws.append(["活动名称", "渠道", "开始日期", "销售额"])
     ws.append(["618活动", "抖音", "2026-06-01", "￥1.2万"])
-    ws["A1"].font = ws["A1"].font.copy(bold=True)
+    ws["A1"].font = Font(bold=True)
     ws.freeze_panes = "A2"
     book.create_sheet("触点").append(["客户ID", "时间", "渠道", "是否转化"])
     settings = book.create_sheet("设置")
