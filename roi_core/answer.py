@@ -152,8 +152,7 @@ def _base(ans: Answer, query: Query, data: SheetData) -> Answer:
     ans.lang = query.lang
     ans.rows_skipped = data.rows_skipped
     ans.source = data.source
-    if data.fetched_at is not None:
-        ans.data_age_seconds = data.stale_seconds
+    ans.data_age_seconds = data.stale_seconds  # set only when a cached copy answers for a failed source
     ans.stale = data.stale_seconds is not None
     if data.rows_skipped:
         ans.warnings.append(_skipped_warning(data.rows_skipped, query.lang))

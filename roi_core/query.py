@@ -70,7 +70,7 @@ def parse_month(token: str, today: dt.date) -> pd.Period | None:
     if t in ("本月", "这个月", "thismonth"):
         return this_month
     m = re.fullmatch(r"(\d{4})(?:[-/.]|年)?(\d{1,2})月?", t)
-    if m and 1 <= int(m.group(2)) <= 12 and (len(t) != 6 or t.isdigit()):
+    if m and 1 <= int(m.group(2)) <= 12:
         return pd.Period(year=int(m.group(1)), month=int(m.group(2)), freq="M")
     if m:
         raise QueryError(f"月份「{token}」不存在", "请写成 2026-10 这样的格式")
