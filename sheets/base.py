@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from roi_core import Problem, SheetData, load_sheet
 from roi_core.parse import normalize_text
-from roi_core.schema import DATA_CHECK_HEADERS, DATA_CHECK_TAB, PEOPLE_TABS
+from roi_core.schema import ASSISTANT_TAB_ALIASES, DATA_CHECK_HEADERS, DATA_CHECK_TAB, PEOPLE_TABS
 from sheets.errors import ProtectedTab
 
 RawTabs = dict[str, list[list]]
@@ -35,6 +35,23 @@ def check_writable(title: str) -> None:
     """The assistant never writes into a tab people write."""
     if is_people_tab(title):
         raise ProtectedTab(f"「{title}」是大家填写的标签页，ROI 助手不会写入", "助手只写 月度汇总、渠道月度、数据校验")
+
+
+def resolve_tab(tab: str, titles: Sequence[str]) -> str | None:
+    """The title (as written in the sheet) of the tab we mean by ``tab``, or None when it is not there yet.
+
+    Matched like every tab name (NFKC, trimmed, case-folded), aliases included:
+    a sheet that already has a "Monthly Summary" tab gets 月度汇总 rows there.
+    """
+    names = {normalize_text(tab)}
+    for canonical, aliases in ASSISTANT_TAB_ALIASES.items():
+        group = {normalize_text(n) for n in (canonical, *aliases)}
+        if names & group:
+            names |= group
+    exact = [t for t in titles if t == tab]
+    if exact:
+        return exact[0]
+    return next((t for t in titles if normalize_text(t) in names), None)
 
 
 def _key(value: object) -> str:

@@ -1,26 +1,31 @@
 """A local .xlsx workbook through openpyxl: the embedded default when no Google Sheet is configured.
 
-Reads take the values Excel last calculated. Writes touch only the
-assistant's tabs, under a file lock, into a temporary file that replaces the
-workbook atomically, so a crash never leaves a half-written workbook and the
-people's tabs (with their formulas and formatting) come through unchanged.
+Reads take the values Excel last calculated (openpyxl, ``data_only``). Writes
+touch only the assistant's tabs, under a file lock (``<file>.lock``), into a
+temporary file in the same folder that replaces the workbook atomically, so a
+crash never leaves a half-written workbook; the people's tabs (formulas, the
+values last calculated for them, formatting, charts) come through byte for
+byte, because only the assistant's worksheet part is rewritten
+(:mod:`sheets.ooxml`).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 from openpyxl import load_workbook
-from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from sheets.base import RawTabs, SheetSource, check_writable, upsert_grid
+from sheets.base import RawTabs, SheetSource, check_writable, resolve_tab, upsert_grid
 from sheets.errors import SourceCorrupt, SourceLocked, SourceNotFound
+from sheets.ooxml import Package, PackageError, Worksheet, add_bold_style, new_worksheet
 
 LOCK_TIMEOUT = 10.0
 
@@ -49,56 +54,85 @@ class XlsxSource(SheetSource):
         finally:
             book.close()
 
-    def _edit(self, tab: str, change) -> None:
-        """Open the workbook for writing under the lock, let ``change(ws)`` edit one tab, save atomically."""
+    def _edit(self, tab: str, change, width: int) -> None:
+        """Under the lock: find (or add) the assistant's tab, let ``change(ws)`` edit it, replace the file atomically.
+
+        Only that worksheet part is rewritten (see :mod:`sheets.ooxml`); every other part of the
+        workbook, the people's tabs with their formulas, cached values and formatting included,
+        is copied byte for byte.
+        """
         check_writable(tab)
+        if not self.path.exists():
+            raise SourceNotFound(f"找不到工作簿 {self.path}", "检查路径，或用 python -m sheets init 生成模板")
+        target = self.path.resolve()  # a symlinked workbook stays a symlink
         try:
             with self.lock:
-                book = self._load()
-                ws = book[tab] if tab in book.sheetnames else book.create_sheet(tab)
-                change(ws)
-                fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-                os.close(fd)
-                try:
-                    book.save(tmp)
-                    os.replace(tmp, self.path)
-                finally:
-                    if os.path.exists(tmp):
-                        os.unlink(tmp)
+                self._edit_locked(target, tab, change, width)
         except Timeout:
             raise SourceLocked(f"{self.path.name} 正被另一个进程写入（等了 {self.lock.timeout:.0f} 秒）",
                                "稍后再试；如果没有其他进程在运行，删除同目录下的 .lock 文件") from None
 
+    def _edit_locked(self, target: Path, tab: str, change, width: int) -> None:
+        try:
+            package = Package(target)
+        except (zipfile.BadZipFile, OSError) as err:
+            raise self._corrupt(err) from None
+        with package:
+            try:
+                sheets = package.sheets()
+                title = resolve_tab(tab, [t for t, _ in sheets])
+                check_writable(title or tab)
+                if title is None:
+                    part, created = package.add_worksheet(tab, new_worksheet(width)), True
+                else:
+                    part, created = dict(sheets)[title], False
+                ws = Worksheet(package.read(part), package.shared_strings)
+                header_style = add_bold_style(package) if created else None
+                change(ws, header_style)
+                package.write(part, ws.render())
+                if ws.formula_overwritten:
+                    package.drop_calc_chain()
+            except (PackageError, ET.ParseError, KeyError, ValueError, UnicodeDecodeError) as err:
+                raise self._corrupt(err) from None
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            try:
+                package.save(tmp)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # mkstemp made it 0600
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    def _corrupt(self, err: Exception) -> SourceCorrupt:
+        return SourceCorrupt(f"{self.path.name} 不是可读的 .xlsx 工作簿（{type(err).__name__}）",
+                             "请在 Excel 或 Google 表格中另存为 .xlsx 后再试")
+
     def upsert_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
                     key_columns: Sequence[str]) -> None:
-        def change(ws):
-            existing = [list(r) for r in ws.iter_rows(values_only=True)] if ws.max_row > 1 or ws["A1"].value else []
+        def change(ws: Worksheet, header_style: str | None) -> None:
+            existing = ws.grid()
             grid, changed, columns = upsert_grid(existing, headers, rows, key_columns)
+            known = {c for c, h in enumerate(existing[0]) if h not in (None, "")} if existing else set()
             for i in sorted(changed):
                 for c in columns:
-                    value = grid[i][c] if c < len(grid[i]) else None
-                    if i == 0 and c < len(existing[0] if existing else []) and existing[0][c] not in (None, ""):
+                    if i == 0 and c in known:
                         continue  # a header already there stays exactly as people see it
-                    _set(ws.cell(row=i + 1, column=c + 1), value, bold=i == 0)
+                    value = grid[i][c] if c < len(grid[i]) else None
+                    ws.put(i + 1, c + 1, value, header_style if i == 0 else None)
 
-        self._edit(tab, change)
+        self._edit(tab, change, len(headers))
 
     def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
-        def change(ws):
-            ws.delete_rows(1, ws.max_row)
-            for j, h in enumerate(headers, start=1):
-                _set(ws.cell(row=1, column=j), h, bold=True)
-            for i, row in enumerate(rows, start=2):
+        def change(ws: Worksheet, header_style: str | None) -> None:
+            values = [list(headers), *[list(r) for r in rows]]
+            ws.keep_only({(i, j) for i, row in enumerate(values, start=1) for j in range(1, len(row) + 1)})
+            for i, row in enumerate(values, start=1):
                 for j, value in enumerate(row, start=1):
-                    _set(ws.cell(row=i, column=j), value)
+                    ws.put(i, j, value, header_style if i == 1 else None)
 
-        self._edit(tab, change)
-
-
-def _set(cell, value, bold: bool = False) -> None:
-    """Write a value as data, never as a formula: a name like "=IMPORTXML(...)" stays text (RAW)."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
+        self._edit(tab, change, len(headers))

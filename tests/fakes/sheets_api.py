@@ -523,11 +523,39 @@ def _render(book: _Book, v: Any, vro: str, dtro: str) -> Any:
     return str(v)
 
 
-def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+def _renderer(book: _Book, vro: str, dtro: str):
+    """``_render`` for one read, with the common cell types dispatched on their exact type first
+    (same results; a read of millions of cells spends its time here)."""
+    formatted = vro == "FORMATTED_VALUE"
+    serial = not formatted and dtro == "SERIAL_NUMBER"
+    epoch = _SERIAL_EPOCH_DT
+
+    def render(v: Any) -> Any:
+        t = type(v)
+        if t is str:
+            return v
+        if v is None:
+            return ""
+        if t is float:
+            return _fmt_number(v) if formatted else _num(v)
+        if t is int:
+            return str(v) if formatted else v
+        if t is datetime and serial and v.tzinfo is None:
+            d = v - epoch
+            s = d.days + (d.seconds + d.microseconds / 1e6) / 86400
+            return int(s) if s.is_integer() else s
+        return _render(book, v, vro, dtro)
+
+    return render
+
+
+def _trim(rows: list[list[Any]], copy: bool = True) -> list[list[Any]]:
+    """Trailing empty cells and rows dropped. ``copy=False``: ``rows`` are fresh lists, trimmed in place."""
     out = []
     for row in rows:
-        row = list(row)
-        while row and row[-1] == "" and not isinstance(row[-1], bool):
+        if copy:
+            row = list(row)
+        while row and row[-1] == "" and row[-1] is not False:
             row.pop()
         out.append(row)
     while out and not out[-1]:
@@ -1166,15 +1194,14 @@ class FakeSheetsAPI(LoopbackServer):
             raise ApiError(400, f"Unable to parse range: {text}")
         r1, c1 = rng.er1, rng.ec1
         _check_grid(rng, r1, c1)
-        rows = []
-        for r in range(rng.r0, min(r1, len(tab.rows))):
-            row = tab.rows[r]
-            rows.append([_render(book, row[c], vro, dtro) for c in range(rng.c0, min(c1, len(row)))])
+        render = _renderer(book, vro, dtro)
+        c0 = rng.c0
+        rows = [list(map(render, row[c0:c1])) for row in tab.rows[rng.r0:min(r1, len(tab.rows))]]
         if major == "COLUMNS":
             rows = _transpose(rows, "")
         out: dict[str, Any] = {"range": a1(tab, rng.r0, rng.c0, r1, c1), "majorDimension":
                                "COLUMNS" if major == "COLUMNS" else "ROWS"}
-        values = _trim(rows)
+        values = _trim(rows, copy=False)
         if values:
             out["values"] = values
         return out

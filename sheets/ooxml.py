@@ -1,0 +1,539 @@
+"""Edit one worksheet of an .xlsx package and copy every other part byte for byte.
+
+Why not openpyxl for writes: loading a workbook with openpyxl and saving it
+again drops the values Excel (or Google) last calculated for every formula in
+every tab (openpyxl writes ``<f>`` without ``<v>``), so after one monthly write a
+活动 row whose 销售额 is ``=D2*3`` reads back as blank; it also drops shapes,
+slicers, sparklines and other parts it does not model. Here a write rewrites
+only the ``<sheetData>`` (and ``<dimension>``) of the assistant's own worksheet
+part; adding that tab also touches ``workbook.xml``, its relationships and
+``[Content_Types].xml`` (one element added to each, text spliced, nothing else
+re-serialised). Every other part, the people's worksheets included, is copied
+unchanged.
+
+Cells we write are inline strings, numbers or booleans: a value that looks like
+a formula (``=IMPORTXML(...)``) is stored as text, the RAW semantics of the
+Sheets API. A cell we overwrite keeps its style (``s``), so a number format
+people put on an assistant column stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import numbers
+import posixpath
+import re
+import shutil
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+WORKSHEET_REL = REL_NS + "/worksheet"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+class PackageError(ValueError):
+    """The file is a zip but not a workbook we can edit safely."""
+
+
+def col_letters(n: int) -> str:
+    """1 → A, 27 → AA."""
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(value: str) -> str:
+    return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _text(value: str) -> str:
+    return escape(_ILLEGAL_XML.sub("", value))
+
+
+# ------------------------------------------------------------------------------------------- package
+class Package:
+    """An .xlsx (or .xlsm) file opened for editing part by part."""
+
+    def __init__(self, path):
+        self.path = path
+        self.zip = zipfile.ZipFile(path)
+        self.names = set(self.zip.namelist())
+        self.changed: dict[str, bytes] = {}
+        self.added: list[str] = []
+        self.removed: set[str] = set()
+        self.workbook = self._office_document()
+        self._sheets: list[tuple[str, str]] | None = None
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def read(self, name: str) -> bytes:
+        if name in self.changed:
+            return self.changed[name]
+        if name not in self.names or name in self.removed:
+            raise PackageError(f"missing part {name}")
+        return self.zip.read(name)
+
+    def write(self, name: str, data: bytes) -> None:
+        if name not in self.names and name not in self.changed:
+            self.added.append(name)
+        self.changed[name] = data
+
+    def _office_document(self) -> str:
+        for rel in self.relationships("_rels/.rels"):
+            if rel["Type"].endswith("/officeDocument"):
+                return rel["target"]
+        raise PackageError("no workbook part")
+
+    @staticmethod
+    def rels_of(part: str) -> str:
+        folder, name = posixpath.split(part)
+        return posixpath.join(folder, "_rels", name + ".rels")
+
+    def relationships(self, rels_part: str) -> list[dict]:
+        """Relationships of a .rels part, each with its ``target`` resolved to a part name."""
+        if rels_part not in self.names and rels_part not in self.changed:
+            return []
+        root = ET.fromstring(self.read(rels_part))
+        source_dir = posixpath.dirname(posixpath.dirname(rels_part))  # xl/_rels/x.rels → xl
+        out = []
+        for el in root:
+            if _local(el.tag) != "Relationship" or el.get("TargetMode") == "External":
+                continue
+            target = el.get("Target", "")
+            full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(source_dir, target))
+            out.append({**el.attrib, "target": full})
+        return out
+
+    def sheets(self) -> list[tuple[str, str]]:
+        """(tab title, worksheet part) in workbook order; chart sheets and the like left out."""
+        if self._sheets is None:
+            rels = {r["Id"]: r for r in self.relationships(self.rels_of(self.workbook))}
+            root = ET.fromstring(self.read(self.workbook))
+            out = []
+            for el in (e for parent in root if _local(parent.tag) == "sheets" for e in parent):
+                if _local(el.tag) != "sheet":
+                    continue
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                rel = rels.get(rid)
+                if rel is not None and rel["Type"].endswith("/worksheet"):
+                    out.append((el.get("name", ""), rel["target"]))
+            self._sheets = out
+        return self._sheets
+
+    def shared_strings(self, wanted: set[int]) -> dict[int, str]:
+        """The shared strings at the ``wanted`` indices (streamed: a big table is not held in memory)."""
+        part = next((r["target"] for r in self.relationships(self.rels_of(self.workbook))
+                     if r["Type"].endswith("/sharedStrings")), None)
+        if not wanted or part is None:
+            return {}
+        out: dict[int, str] = {}
+        last = max(wanted)
+        index = -1
+        with self.zip.open(part) as src:
+            for _, el in ET.iterparse(src, events=("end",)):
+                if _local(el.tag) != "si":
+                    continue
+                index += 1
+                if index in wanted:
+                    out[index] = _rich_text(el)
+                el.clear()
+                if index >= last:
+                    break
+        return out
+
+    # ---- structure
+    def add_worksheet(self, title: str, xml: bytes) -> str:
+        """Add a worksheet part at the end of the workbook; returns its part name."""
+        n = 1
+        while f"xl/worksheets/sheet{n}.xml" in self.names | set(self.changed):
+            n += 1
+        part = f"xl/worksheets/sheet{n}.xml"
+        self.write(part, xml)
+        rels_part = self.rels_of(self.workbook)
+        rel_ids = {r["Id"] for r in self.relationships(rels_part)}
+        rid = next(f"rId{i}" for i in range(1, len(rel_ids) + 2) if f"rId{i}" not in rel_ids)
+        target = posixpath.relpath(part, posixpath.dirname(self.workbook))
+        self._insert_before_end(rels_part, "Relationships",
+                                f'<Relationship Id="{rid}" Type="{WORKSHEET_REL}" Target="{_attr(target)}"/>')
+        self._insert_before_end("[Content_Types].xml", "Types",
+                                f'<Override PartName="/{part}" ContentType="{WORKSHEET_CT}"/>')
+        text = self.read(self.workbook).decode("utf-8")
+        p = _prefix_in(text, _root_namespace(self.read(self.workbook)))
+        ids = [int(m) for m in re.findall(r'<(?:[\w.-]+:)?sheet\b[^>]*?\ssheetId="(\d+)"', text)]
+        sheet_id = max(ids, default=0) + 1
+        r = _prefix_in(text, REL_NS)
+        declare = "" if r else f' xmlns:r="{REL_NS}"'
+        r = r or "r:"
+        element = f'<{p}sheet{declare} name="{_attr(title)}" sheetId="{sheet_id}" {r}id="{rid}"/>'
+        self._insert_before_end(self.workbook, f"{p}sheets", element)
+        self._sheets = None
+        return part
+
+    def _insert_before_end(self, part: str, qname: str, element: str) -> None:
+        text = self.read(part).decode("utf-8")
+        end = text.rfind(f"</{qname}>")
+        if end < 0:
+            empty = re.search(rf"<{re.escape(qname)}(\s[^>]*)?/>", text)
+            if empty is None:
+                raise PackageError(f"no <{qname}> in {part}")
+            opening = empty.group(0)[:-2].rstrip() + ">"
+            text = text[:empty.start()] + opening + element + f"</{qname}>" + text[empty.end():]
+        else:
+            text = text[:end] + element + text[end:]
+        self.write(part, text.encode("utf-8"))
+
+    def drop_calc_chain(self) -> None:
+        """Forget Excel's calculation chain (it lists formula cells; Excel rebuilds it on open)."""
+        rels_part = self.rels_of(self.workbook)
+        chain = next((r for r in self.relationships(rels_part) if r["Type"].endswith("/calcChain")), None)
+        if chain is None:
+            return
+        self.removed.add(chain["target"])
+        rels = self.read(rels_part).decode("utf-8")
+        rels = re.sub(rf'<(?:\w+:)?Relationship\b[^>]*\bId="{re.escape(chain["Id"])}"[^>]*/>', "", rels)
+        self.write(rels_part, rels.encode("utf-8"))
+        types = self.read("[Content_Types].xml").decode("utf-8")
+        types = re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(chain["target"])}"[^>]*/>', "", types)
+        self.write("[Content_Types].xml", types.encode("utf-8"))
+
+    def save(self, dest) -> None:
+        """Write the package to ``dest``: unchanged parts copied as they are, in their order."""
+        with zipfile.ZipFile(dest, "w", allowZip64=True) as out:
+            out.comment = self.zip.comment
+            for info in self.zip.infolist():
+                if info.filename in self.removed:
+                    continue
+                new = zipfile.ZipInfo(info.filename, info.date_time)
+                new.compress_type = info.compress_type
+                new.external_attr = info.external_attr
+                if info.filename in self.changed:
+                    out.writestr(new, self.changed[info.filename])
+                    continue
+                with self.zip.open(info) as src, out.open(new, "w", force_zip64=info.file_size > 2**30) as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            now = dt.datetime.now().timetuple()[:6]
+            for name in self.added:
+                info = zipfile.ZipInfo(name, now)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(info, self.changed[name])
+
+
+def _rich_text(el: ET.Element) -> str:
+    """The text of an ``<si>`` or ``<is>``: plain ``<t>`` and rich-text runs, phonetic hints left out."""
+    parts = []
+    for child in el:
+        name = _local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _root_namespace(xml: bytes) -> str:
+    tag = ET.fromstring(xml).tag
+    return tag[1:].split("}")[0] if tag.startswith("{") else ""
+
+
+def _prefix_in(text: str, uri: str) -> str:
+    """``'x:'`` when ``uri`` is bound to prefix x in the document's declarations, ``''`` when it is the default."""
+    for m in re.finditer(r'xmlns(?::([\w.-]+))?="([^"]*)"', text):
+        if m.group(2) == uri:
+            return f"{m.group(1)}:" if m.group(1) else ""
+    return ""
+
+
+# ----------------------------------------------------------------------------------------- worksheet
+@dataclass
+class _New:
+    """A cell this module rendered, with the value it holds."""
+
+    xml: str
+    value: object
+
+
+@dataclass
+class _Row:
+    attrib: dict
+    cells: dict[int, ET.Element | _New] = field(default_factory=dict)
+
+
+class Worksheet:
+    """One worksheet part: its cells read as values, some replaced, the part re-rendered.
+
+    Only ``<sheetData>`` and ``<dimension>`` change; the rest of the part
+    (views, column widths, merged cells, conditional formats, …) is kept as text.
+    """
+
+    def __init__(self, xml: bytes, shared_strings=None):
+        self.text = xml.decode("utf-8")
+        self.prefixes: dict[str, str] = {XML_NS: "xml"}  # uri → prefix, as the root element declares them
+        root = None
+        for event, item in ET.iterparse(io.BytesIO(xml), events=("start-ns", "start")):
+            if event == "start-ns" and root is None:
+                self.prefixes.setdefault(item[1], item[0])
+            elif event == "start" and root is None:
+                root = item
+        self.root = root
+        self.main = self.root.tag[1:].split("}")[0] if self.root.tag.startswith("{") else ""
+        self.p = f"{self.prefixes.get(self.main, '')}:" if self.prefixes.get(self.main) else ""
+        self.rows: dict[int, _Row] = {}
+        self.formula_overwritten = False
+        data = self.root.find(self._q("sheetData"))
+        if data is None:
+            raise PackageError("worksheet without sheetData")
+        r = 0
+        for row_el in data:
+            if _local(row_el.tag) != "row":
+                continue
+            r = int(row_el.get("r") or r + 1)
+            row = self.rows.setdefault(r, _Row({k: v for k, v in row_el.attrib.items() if k not in ("r", "spans")}))
+            c = 0
+            for cell in row_el:
+                if _local(cell.tag) != "c":
+                    continue
+                ref = _CELL_REF.match(cell.get("r", ""))
+                c = col_number(ref.group(1)) if ref else c + 1
+                row.cells[c] = cell
+        wanted = {int(v.text) for row in self.rows.values() for cell in row.cells.values()
+                  if cell.get("t") == "s" and (v := cell.find(self._q("v"))) is not None and (v.text or "").strip()}
+        self._shared = shared_strings(wanted) if (wanted and shared_strings) else {}
+
+    def _q(self, local: str) -> str:
+        return f"{{{self.main}}}{local}" if self.main else local
+
+    # ---- reading
+    def value(self, cell: ET.Element | _New):
+        if isinstance(cell, _New):
+            return cell.value
+        t = cell.get("t", "n")
+        if t == "inlineStr":
+            inline = cell.find(self._q("is"))
+            return _rich_text(inline) if inline is not None else None
+        v = cell.find(self._q("v"))
+        if v is None or v.text is None:
+            return None
+        if t == "s":
+            return self._shared.get(int(v.text), "")
+        if t == "b":
+            return v.text.strip() in ("1", "true")
+        if t in ("str", "e", "d"):
+            return v.text
+        try:
+            number = float(v.text)
+        except ValueError:
+            return v.text
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+    def grid(self) -> list[list]:
+        """Every row as a list of values (0-based; row 1 of the sheet is ``grid[0]``)."""
+        if not self.rows:
+            return []
+        out = []
+        for r in range(1, max(self.rows) + 1):
+            row = self.rows.get(r)
+            if row is None or not row.cells:
+                out.append([])
+                continue
+            values = [None] * max(row.cells)
+            for c, cell in row.cells.items():
+                values[c - 1] = self.value(cell)
+            out.append(values)
+        return out
+
+    # ---- writing
+    def put(self, r: int, c: int, value, style: str | None = None) -> None:
+        """Set cell (r, c), 1-based, keeping the style of the cell that was there."""
+        row = self.rows.setdefault(r, _Row({}))
+        old = row.cells.get(c)
+        if isinstance(old, ET.Element):
+            if old.find(self._q("f")) is not None:
+                self.formula_overwritten = True
+            style = old.get("s") or style
+        rendered = self._cell(f"{col_letters(c)}{r}", value, style)
+        if rendered is None:
+            row.cells.pop(c, None)
+        else:
+            row.cells[c] = rendered
+
+    def keep_only(self, cells: set[tuple[int, int]]) -> None:
+        """Drop every cell not in ``cells`` (1-based (row, column)), and rows left empty."""
+        for r in list(self.rows):
+            row = self.rows[r]
+            for c in list(row.cells):
+                if (r, c) not in cells:
+                    cell = row.cells.pop(c)
+                    if isinstance(cell, ET.Element) and cell.find(self._q("f")) is not None:
+                        self.formula_overwritten = True
+            if not row.cells:
+                del self.rows[r]
+
+    def _cell(self, ref: str, value, style: str | None) -> _New | None:
+        """A value as a cell: numbers and booleans as such, everything else as an inline string (never a formula)."""
+        p = self.p
+        s = f' s="{style}"' if style else ""
+        if isinstance(value, Decimal):
+            value = float(value)
+        if isinstance(value, bool):
+            return _New(f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>', value)
+        if isinstance(value, numbers.Real):
+            number = float(value)
+            if math.isnan(number) or math.isinf(number):
+                value = None
+            else:
+                exact = number.is_integer() and abs(number) < 2**53
+                text = str(int(number)) if exact else repr(number)
+                return _New(f'<{p}c r="{ref}"{s}><{p}v>{text}</{p}v></{p}c>', int(number) if exact else number)
+        if value is None or value == "":
+            return _New(f'<{p}c r="{ref}"{s}/>', None) if style else None
+        if isinstance(value, dt.datetime):
+            value = value.isoformat(sep=" ")
+        elif isinstance(value, dt.date | dt.time):
+            value = value.isoformat()
+        text = _ILLEGAL_XML.sub("", str(value))
+        return _New(f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{_text(text)}</{p}t>'
+                    f'</{p}is></{p}c>', text)
+
+    # ---- rendering
+    def render(self) -> bytes:
+        p = self.p
+        rows = []
+        min_r = min_c = None
+        max_r = max_c = 0
+        for r in sorted(self.rows):
+            row = self.rows[r]
+            if not row.cells and not row.attrib:
+                continue
+            cells = "".join(cell.xml if isinstance(cell, _New) else self._serialise(cell, {})
+                            for _, cell in sorted(row.cells.items()))
+            rows.append(self._element(self._q("row"), {"r": str(r), **row.attrib}, cells, {}))
+            if row.cells:
+                min_r = r if min_r is None else min_r
+                max_r = r
+                min_c = min(min(row.cells), min_c or 10**6)
+                max_c = max(max(row.cells), max_c)
+        data = f"<{p}sheetData>{''.join(rows)}</{p}sheetData>" if rows else f"<{p}sheetData/>"
+        ref = "A1" if min_r is None else (f"{col_letters(min_c)}{min_r}" + (
+            f":{col_letters(max_c)}{max_r}" if (min_r, min_c) != (max_r, max_c) else ""))
+        text = self.text
+        pfx = re.escape(p)
+        span = re.search(rf"<{pfx}sheetData(?:\s[^>]*)?(?:/>|>.*?</{pfx}sheetData\s*>)", text, re.S)
+        if span is None:
+            raise PackageError("sheetData not found")
+        head, tail = text[:span.start()], text[span.end():]
+        dim = re.search(rf"<{pfx}dimension\b[^>]*/>", head)
+        if dim is not None:
+            head = head[:dim.start()] + f'<{p}dimension ref="{ref}"/>' + head[dim.end():]
+        else:
+            first = re.search(rf"<{pfx}(?:sheetViews|sheetFormatPr|cols)\b", head)
+            at = first.start() if first else len(head)
+            head = head[:at] + f'<{p}dimension ref="{ref}"/>' + head[at:]
+        return (head + data + tail).encode("utf-8")
+
+    def _qname(self, name: str, local_decls: dict) -> str:
+        if not name.startswith("{"):
+            return name
+        uri, local = name[1:].split("}", 1)
+        prefix = self.prefixes.get(uri, local_decls.get(uri))
+        if prefix is None:
+            prefix = f"roi{len(local_decls) + 1}"
+            local_decls[uri] = prefix
+        return f"{prefix}:{local}" if prefix else local
+
+    def _serialise(self, el: ET.Element, inherited: dict) -> str:
+        """An element parsed from this part, written back with the part's own prefixes."""
+        decls = dict(inherited)
+        inner = "".join(self._serialise(child, decls) + _text(child.tail or "") for child in el)
+        return self._element(el.tag, el.attrib, _text(el.text or "") + inner, decls)
+
+    def _element(self, tag: str, attrib: dict, inner: str, decls: dict) -> str:
+        """``<tag attrs>inner</tag>``; a namespace the root does not declare is declared here."""
+        before = set(decls)
+        name = self._qname(tag, decls)
+        attrs = "".join(f' {self._qname(k, decls)}="{_attr(v)}"' for k, v in attrib.items())
+        xmlns = "".join(f' xmlns:{prefix}="{_attr(uri)}"' for uri, prefix in decls.items() if uri not in before)
+        return f"<{name}{xmlns}{attrs}>{inner}</{name}>" if inner else f"<{name}{xmlns}{attrs}/>"
+
+
+def new_worksheet(columns: int) -> bytes:
+    """A blank worksheet part for an assistant tab: header row frozen, readable column widths."""
+    cols = f'<cols><col min="1" max="{max(columns, 1)}" width="14" customWidth="1"/></cols>'
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="A1"/>'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+            f'{cols}<sheetData/></worksheet>').encode()
+
+
+def add_bold_style(package: Package) -> str | None:
+    """Append a bold cell format to styles.xml (existing indices unchanged); its index, or None."""
+    part = next((r["target"] for r in package.relationships(package.rels_of(package.workbook))
+                 if r["Type"].endswith("/styles")), None)
+    if part is None:
+        return None
+    text = package.read(part).decode("utf-8")
+    p = _prefix_in(text, _root_namespace(package.read(part)))
+    fonts = re.search(rf"<{p}fonts\b([^>]*)>(.*?)</{p}fonts>", text, re.S)
+    xfs = re.search(rf"<{p}cellXfs\b([^>]*)>(.*?)</{p}cellXfs>", text, re.S)
+    if fonts is None or xfs is None:
+        return None
+    fonts_found = re.findall(rf"<{p}font\b.*?(?:/>|</{p}font>)", fonts.group(2), re.S)
+    xfs_found = re.findall(rf"<{p}xf\b.*?(?:/>|</{p}xf>)", xfs.group(2), re.S)
+    font_id, xf_id = len(fonts_found), len(xfs_found)
+    bold, ours = f"<{p}font><{p}b/></{p}font>", '<{p}xf numFmtId="0" fontId="{id}" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    if bold in fonts_found:  # added by an earlier write: reuse it
+        existing = ours.format(p=p, id=fonts_found.index(bold))
+        if existing in xfs_found:
+            return str(xfs_found.index(existing))
+
+    def grow(match, element: str, count: int) -> str:
+        attrs = re.sub(r'\scount="\d+"', "", match.group(1))
+        name = match.group(0)[1:].split(None, 1)[0].split(">", 1)[0]
+        return f'<{name} count="{count}"{attrs}>{match.group(2)}{element}</{name}>'
+
+    new_xfs = grow(xfs, ours.format(p=p, id=font_id), xf_id + 1)
+    new_fonts = grow(fonts, bold, font_id + 1)
+    # cellXfs comes after fonts in styles.xml: replace the later span first
+    text = text[:xfs.start()] + new_xfs + text[xfs.end():]
+    text = text[:fonts.start()] + new_fonts + text[fonts.end():]
+    package.write(part, text.encode("utf-8"))
+    return str(xf_id)
+
+
+def part_bytes(path, names: Iterable[str]) -> dict[str, bytes]:
+    """The raw bytes of some parts of a package (tests compare people's tabs with this)."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in names}
