@@ -197,21 +197,22 @@ def header(text: str) -> dict:
     return {"type": "header", "text": {"type": "plain_text", "text": cut(text, HEADER_TEXT), "emoji": True}}
 
 
-def section(text: str) -> dict:
+# Every builder below returns None rather than a block Slack would refuse (an empty text, an
+# empty element list); ``fit`` drops the Nones, so a renderer can list optional parts inline.
+def section(text: str) -> dict | None:
+    if not text or not text.strip():
+        return None
     return {"type": "section", "text": _text(cut(text, SECTION_TEXT))}
 
 
-def fields_section(pairs: Sequence[tuple[str, str]]) -> dict:
+def fields_section(pairs: Sequence[tuple[str, str]]) -> dict | None:
     fields = [_text(cut(f"*{k}*\n{v}", FIELD_TEXT)) for k, v in list(pairs)[:MAX_FIELDS]]
-    return {"type": "section", "fields": fields}
+    return {"type": "section", "fields": fields} if fields else None
 
 
-def context(*texts: str) -> dict:
-    return {"type": "context", "elements": [_text(cut(t, FIELD_TEXT)) for t in texts[:CONTEXT_ELEMENTS] if t]}
-
-
-def divider() -> dict:
-    return {"type": "divider"}
+def context(*texts: str) -> dict | None:
+    elements = [_text(cut(t, FIELD_TEXT)) for t in texts if t and t.strip()][:CONTEXT_ELEMENTS]
+    return {"type": "context", "elements": elements} if elements else None
 
 
 def button(text: str, action_id: str, value: str | None = None, url: str | None = None,
@@ -227,8 +228,9 @@ def button(text: str, action_id: str, value: str | None = None, url: str | None 
     return b
 
 
-def actions(elements: list[dict], block_id: str | None = None) -> dict | None:
-    elements = elements[:ACTIONS_ELEMENTS]
+def actions(elements: Sequence[dict | None], block_id: str | None = None) -> dict | None:
+    """An actions block of the elements that exist (optional buttons are passed as None), or None."""
+    elements = [e for e in elements if e][:ACTIONS_ELEMENTS]
     if not elements:
         return None
     block = {"type": "actions", "elements": elements}
@@ -252,6 +254,24 @@ def _chart_label(text: str) -> str:
     return cut(str(text), CHART_LABEL)
 
 
+def unique_labels(names: Sequence[object], limit: int = CHART_LABEL) -> list[str]:
+    """``names`` cut to ``limit`` characters, numbered ("…~2") where cutting made two of them equal.
+
+    Slack refuses a chart whose categories or series names repeat.
+    """
+    out, seen = [], set()
+    for name in names:
+        label = cut(str(name), limit)
+        n = 2
+        while label in seen:
+            suffix = f"~{n}"
+            label = cut(str(name), limit - len(suffix)) + suffix
+            n += 1
+        seen.add(label)
+        out.append(label)
+    return out
+
+
 def chart_block(spec: ChartSpec) -> dict | None:
     """The native ``data_visualization`` block for ``spec``: bar or line, one value per category.
 
@@ -259,16 +279,8 @@ def chart_block(spec: ChartSpec) -> dict | None:
     point per category for every series, so categories where any series has
     no value are dropped. Labels are cut to 20 characters and kept unique.
     """
-    categories, seen = [], set()
-    for c in spec.categories[:CHART_POINTS]:
-        label = _chart_label(c)
-        n = 2
-        while label in seen:  # cutting made two labels equal: number them
-            suffix = f"~{n}"
-            label = _chart_label(str(c)[: CHART_LABEL - len(suffix) - 1]) + suffix
-            n += 1
-        seen.add(label)
-        categories.append(label)
+    categories = unique_labels(spec.categories[:CHART_POINTS])
+    names = unique_labels([name for name, _ in spec.series[:CHART_SERIES]])
     series_out = []
     keep = [i for i in range(len(categories))
             if spec.kind == "bar" or all(_finite(values[i]) for _, values in spec.series[:CHART_SERIES])]
@@ -277,10 +289,10 @@ def chart_block(spec: ChartSpec) -> dict | None:
     if not keep:
         return None
     cats = [categories[i] for i in keep]
-    for name, values in spec.series[:CHART_SERIES]:
+    for name, (_, values) in zip(names, spec.series[:CHART_SERIES], strict=False):
         data = [{"label": categories[i], "value": round(float(values[i]), 1)} for i in keep if _finite(values[i])]
         if data:
-            series_out.append({"name": _chart_label(name), "data": data})
+            series_out.append({"name": name, "data": data})
     if not series_out:
         return None
     axis = {"categories": cats}
@@ -643,12 +655,12 @@ def _attribution(ans, opts: RenderOptions) -> SlackMessage:
         if current:
             select["initial_option"] = current[0]
     value = encode_query("attribution", model=ans.model, month=ans.month, lang=ans.lang)
-    blocks.append(actions([e for e in (
+    blocks.append(actions([
         select,
         _query_button("📈 渠道排行" if ans.lang != "en" else "📈 Channels", "channels", ans.lang, month=ans.month),
         _chart_png_button(ans, chart, opts, value),
         _sheet_button(opts, ans.lang),
-    ) if e], "roi_attribution_actions"))
+    ], "roi_attribution_actions"))
     return SlackMessage(blocks + footer_blocks(ans, opts), "", overflow=overflow, chart=chart, kind=ans.kind)
 
 
@@ -787,7 +799,7 @@ def _help(ans: HelpAnswer, opts: RenderOptions) -> SlackMessage:
         blocks.append(section("*最近的活动*（点一下即可查看）" if ans.lang != "en" else "*Recent campaigns*"))
         blocks.append(actions(_choice_buttons(ans.campaigns, ans.lang), "roi_recent"))
     blocks.append(actions([_sheet_button(opts, ans.lang)], "roi_help_actions"))
-    return SlackMessage([b for b in blocks if b] + footer_blocks(ans, opts), "", ephemeral=True, kind=ans.kind)
+    return SlackMessage(blocks + footer_blocks(ans, opts), "", ephemeral=True, kind=ans.kind)
 
 
 def _generic(ans: Answer, opts: RenderOptions) -> SlackMessage:
@@ -874,12 +886,12 @@ def error_message(message: str, hint: str | None = None, lang: str = "zh") -> Sl
     if hint:
         text += f"\n💡 {'提示' if lang != 'en' else 'Hint'}：{mrkdwn(hint)}"
     plain = f"❌ {message}" + (f"（{hint}）" if hint else "")
-    return SlackMessage([section(text)], cut(mrkdwn(plain), FALLBACK_TEXT), ephemeral=True, kind="error")
+    return SlackMessage(fit([section(text)]), cut(mrkdwn(plain), FALLBACK_TEXT), ephemeral=True, kind="error")
 
 
 def notice_message(text: str, ephemeral: bool = True) -> SlackMessage:
     """A one-line message we wrote ourselves (may use mrkdwn; any sheet string in it must be escaped)."""
-    return SlackMessage([section(text)], cut(text, FALLBACK_TEXT), ephemeral=ephemeral, kind="notice")
+    return SlackMessage(fit([section(text)]), cut(text, FALLBACK_TEXT) or "…", ephemeral=ephemeral, kind="notice")
 
 
 __all__ = [

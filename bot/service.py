@@ -41,14 +41,6 @@ class Result:
     answer: Answer | None = None
 
 
-def sheet_url(config: AppConfig) -> str | None:
-    """The "查看表格" link: SHEET_URL, else the Google Sheet the source points at."""
-    if config.sheet_url:
-        return config.sheet_url
-    key = sheets.google_key(config.source or "")
-    return f"https://docs.google.com/spreadsheets/d/{key}/edit" if key else None
-
-
 def _query_key(q: Query) -> tuple:
     return (q.kind, q.text, None if q.month is None else str(q.month), q.model, q.top_n, q.lang)
 
@@ -154,7 +146,7 @@ class Assistant:
         self._rendered_lock = threading.Lock()
 
     def options(self, data=None) -> RenderOptions:
-        return RenderOptions(sheet_url=sheet_url(self.config), fetched_at=getattr(data, "fetched_at", None),
+        return RenderOptions(sheet_url=sheets.sheet_link(self.config.source, self.config.sheet_url), fetched_at=getattr(data, "fetched_at", None),
                              chart_button=self.chart_button)
 
     def answer(self, query: Query) -> tuple[Answer, object]:

@@ -30,7 +30,7 @@ from roi_core.monthly import (
 from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
 from scheduler.schedule import last_full_month
 from scheduler.store import DeliveryStore
-from sheets import open_source
+from sheets import open_source, sheet_link
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,8 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
 
             print(render_text(summary), file=out)
             return RunResult(str(month), "sheet_only", "已写入表格；未配置 Slack 或月报频道，摘要打印在此", None)
-        return _deliver(config, store, owner, summary, channel, client or slack_client(config))
+        link = sheet_link(source or config.source, config.sheet_url)
+        return _deliver(config, store, owner, summary, channel, client or slack_client(config), link)
     except Exception as err:  # recorded and reported, never lost
         reason = err.message if isinstance(err, RoiError) else f"{type(err).__name__}: {err}"
         log.exception("monthly run for %s failed", month)
@@ -124,8 +125,8 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
 
 
 def _deliver(config: AppConfig, store: DeliveryStore, owner: str, summary: MonthlySummary, channel: str,
-             client) -> RunResult:
-    message = summary_message(summary, config.sheet_url)
+             client, link: str | None) -> RunResult:
+    message = summary_message(summary, link)
     record = store.get(summary.month)
     if record and record.message_ts:
         # a re-run edits the message it posted, in the channel it posted to

@@ -30,6 +30,18 @@ def google_key(location: str) -> str | None:
     return None
 
 
+def sheet_link(location: str | Path | None, sheet_url: str | None = None) -> str | None:
+    """The "查看表格" link for a data source: ``sheet_url`` (SHEET_URL) when set, else the Google Sheet
+    ``location`` points at, else None (a local workbook has no link to open from Slack).
+
+    The one place the link is derived: the bot and the monthly job both call it.
+    """
+    if sheet_url:
+        return sheet_url
+    key = google_key(str(location or ""))
+    return f"https://docs.google.com/spreadsheets/d/{key}/edit" if key else None
+
+
 def open_source(location: str | Path | None = None, config: AppConfig | None = None) -> SheetSource:
     """The sheet source for ``location`` (default: the configured source, else the demo workbook)."""
     config = config or AppConfig()
