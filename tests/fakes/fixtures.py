@@ -25,10 +25,17 @@ SLACK_TEST_SIGNING_SECRET = "fake-signing-secret"
 
 @pytest.fixture
 def sheets_api() -> Iterator[FakeSheetsAPI]:
-    """A started :class:`FakeSheetsAPI` (no spreadsheets yet: call add_spreadsheet)."""
+    """A started :class:`FakeSheetsAPI` (no spreadsheets yet: call add_spreadsheet).
+
+    The test fails at teardown if the fake raised internally, or if it refused a request the real
+    API would refuse too (checked against Google's discovery document), unless the test expected it:
+    ``with sheets_api.expect_contract_violations(): ...`` or ``sheets_api.allow_contract_violations()``."""
     with FakeSheetsAPI() as fake:
         yield fake
     assert not fake.errors, f"FakeSheetsAPI raised internally: {fake.errors!r}"
+    refused = fake.unexpected_contract_violations()
+    assert not refused, "the real Sheets API would refuse these requests (400 INVALID_ARGUMENT):\n" + "\n".join(
+        f"  {v['kind']} {v['method']} {v['path']}: {' | '.join(v['messages'])}" for v in refused)
 
 
 @pytest.fixture

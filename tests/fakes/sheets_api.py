@@ -43,6 +43,7 @@ strings, like real date cells), :class:`Formula` and :class:`Formatted`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import dataclasses
 import functools
@@ -51,6 +52,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as dtime
@@ -61,6 +63,7 @@ from urllib.parse import unquote
 from requests.adapters import HTTPAdapter
 
 from ._server import LoopbackServer, Request, Response
+from .google_discovery import error_body, sheets_contract
 
 __all__ = [
     "FakeSheetsAPI",
@@ -241,14 +244,19 @@ class ApiError(Exception):
         504: "The service is currently unavailable.",
     }
 
-    def __init__(self, code: int, message: str | None = None, status: str | None = None):
+    def __init__(self, code: int, message: str | None = None, status: str | None = None,
+                 details: list[dict] | None = None):
         super().__init__(message)
         self.code = code
         self.message = message or self._MESSAGE.get(code, "Error")
         self.status = status or self._STATUS.get(code, "UNKNOWN")
+        self.details = details
 
     def body(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+        error = {"code": self.code, "message": self.message, "status": self.status}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
 
 
 @dataclass
@@ -580,21 +588,23 @@ def _b64url_decode(s: str) -> bytes:
 # ----------------------------------------------------------------------------------
 # spreadsheets.batchUpdate request kinds
 # ----------------------------------------------------------------------------------
-# valid request kinds the fake accepts but does not model (reply {}): formatting etc.
-# Note: sortRange, findReplace, copyPaste, ... are accepted but do NOT change values.
-_NOOP_REQUESTS = frozenset(
-    """repeatCell updateCells updateBorders mergeCells unmergeCells autoResizeDimensions
-    updateDimensionProperties setBasicFilter clearBasicFilter addConditionalFormatRule
-    updateConditionalFormatRule deleteConditionalFormatRule setDataValidation addNamedRange
-    updateNamedRange deleteNamedRange addProtectedRange updateProtectedRange deleteProtectedRange
-    addBanding updateBanding deleteBanding sortRange findReplace addFilterView updateFilterView
-    deleteFilterView duplicateFilterView copyPaste cutPaste pasteData textToColumns autoFill
-    appendCells insertRange deleteRange moveDimension addDimensionGroup deleteDimensionGroup
-    updateDimensionGroup trimWhitespace deleteDuplicates updateEmbeddedObjectPosition
-    updateEmbeddedObjectBorder addSlicer updateSlicerSpec randomizeRange createDeveloperMetadata
-    updateDeveloperMetadata deleteDeveloperMetadata addDataSource updateDataSource
-    deleteDataSource refreshDataSource cancelDataSourceRefresh addTable updateTable deleteTable""".split()
-)
+# Request kinds the fake does not model (repeatCell, sortRange, findReplace, ...) are accepted as no-ops
+# replying {} when Google's discovery document knows them; sortRange, copyPaste, ... do NOT change values.
+_REQUEST_KINDS = frozenset(sheets_contract().schemas["Request"]["properties"])
+
+# the discovery method behind each kind of call the fake serves (drive.*, token: no discovery document here)
+_DISCOVERY_METHODS = {
+    "spreadsheets.get": "sheets.spreadsheets.get",
+    "spreadsheets.create": "sheets.spreadsheets.create",
+    "spreadsheets.batchUpdate": "sheets.spreadsheets.batchUpdate",
+    "values.get": "sheets.spreadsheets.values.get",
+    "values.batchGet": "sheets.spreadsheets.values.batchGet",
+    "values.update": "sheets.spreadsheets.values.update",
+    "values.append": "sheets.spreadsheets.values.append",
+    "values.clear": "sheets.spreadsheets.values.clear",
+    "values.batchUpdate": "sheets.spreadsheets.values.batchUpdate",
+    "values.batchClear": "sheets.spreadsheets.values.batchClear",
+}
 
 
 def _apply_fields(target: dict, source: dict, fields: str | None) -> None:
@@ -627,6 +637,9 @@ class FakeSheetsAPI(LoopbackServer):
     :param require_auth: reject API calls without ``Authorization: Bearer ...`` (401).
     :param strict_tokens: only accept tokens this fake issued at ``/token`` plus
         ``accepted_tokens`` (default ``{"fake"}``); other tokens get 401.
+    :param check_contract: refuse, like Google (400 INVALID_ARGUMENT), any Sheets request that
+        does not fit Google's discovery document (``google_discovery/sheets.v4.json``), and record
+        it in :attr:`contract_violations` (the ``sheets_api`` fixture then fails the test).
     """
 
     def __init__(
@@ -635,10 +648,18 @@ class FakeSheetsAPI(LoopbackServer):
         require_auth: bool = True,
         strict_tokens: bool = False,
         accepted_tokens: tuple[str, ...] = ("fake",),
+        check_contract: bool = True,
     ) -> None:
         super().__init__()
         self.require_auth = require_auth
         self.strict_tokens = strict_tokens
+        self.check_contract = check_contract
+        self._contract = sheets_contract()
+        #: requests refused against the discovery document, oldest first: kind, method, path, params,
+        #: messages (Google's texts), expected (inside expect_contract_violations / allowed)
+        self.contract_violations: list[dict] = []
+        self._expecting = 0
+        self._allow_violations = False
         self._lock = threading.RLock()
         self._books: dict[str, _Book] = {}
         self._calls: list[dict] = []
@@ -821,6 +842,37 @@ class FakeSheetsAPI(LoopbackServer):
             self._fail_rules.clear()
             self._delay_rules.clear()
 
+    # ------------------------------------------------------------------ test API: the contract
+    @contextlib.contextmanager
+    def expect_contract_violations(self) -> Iterator[list[dict]]:
+        """For a test that sends bad requests on purpose: refusals against the discovery document
+        made inside the block are expected (the fixture will not fail the test for them). The block
+        must cause at least one; the list it yields fills with their records."""
+        with self._lock:
+            start = len(self.contract_violations)
+            self._expecting += 1
+        seen: list[dict] = []
+        try:
+            yield seen
+        finally:
+            with self._lock:
+                self._expecting -= 1
+                seen.extend(v for v in self.contract_violations[start:] if v["expected"])
+        if not seen:
+            raise AssertionError("expected the Sheets fake to refuse a request against Google's discovery "
+                                 "document inside expect_contract_violations(), but it refused none")
+
+    def allow_contract_violations(self, allow: bool = True) -> None:
+        """Opt a whole test out: refusals against the discovery document still happen (HTTP 400, as
+        Google would answer) but do not fail the test at teardown."""
+        with self._lock:
+            self._allow_violations = allow
+
+    def unexpected_contract_violations(self) -> list[dict]:
+        """Refusals not covered by :meth:`expect_contract_violations` / :meth:`allow_contract_violations`."""
+        with self._lock:
+            return [v for v in self.contract_violations if not v["expected"]]
+
     # ------------------------------------------------------------------ internals
     def _book(self, key: str) -> _Book:
         try:
@@ -916,6 +968,8 @@ class FakeSheetsAPI(LoopbackServer):
             else:
                 if self.require_auth and kind != "unknown":
                     self._check_token(token)
+                if self.check_contract and kind in _DISCOVERY_METHODS:
+                    self._enforce_contract(kind, request, call)
                 with self._lock:
                     result = route(request, params, call)
                 resp = Response.json(result)
@@ -926,6 +980,22 @@ class FakeSheetsAPI(LoopbackServer):
             resp = Response.json(e.body(), e.code, headers)
         call["status"] = resp.status
         return resp
+
+    def _enforce_contract(self, kind: str, request: Request, call: dict) -> None:
+        """Raise the 400 Google would send if the request does not fit the discovery document."""
+        body_is_json = not isinstance(call["body"], bytes)
+        violations = self._contract.check(_DISCOVERY_METHODS[kind], request.query, call["body"],
+                                          body_is_json=body_is_json)
+        if not violations:
+            return
+        error = error_body(violations)["error"]
+        with self._lock:
+            expected = self._expecting > 0 or self._allow_violations
+            self.contract_violations.append({
+                "kind": kind, "method": request.method, "path": call["path"], "params": call["params"],
+                "messages": [v.description for v in violations], "expected": expected})
+        call["contract_violations"] = [v.description for v in violations]
+        raise ApiError(400, error["message"], details=error["details"])
 
     def _check_token(self, token: str) -> None:
         if not token:
@@ -1178,7 +1248,7 @@ class FakeSheetsAPI(LoopbackServer):
                         t.charts.remove(c)
                         return {}
             raise ApiError(400, f"No embedded object with id: {arg.get('objectId')}")
-        if name in _NOOP_REQUESTS:
+        if name in _REQUEST_KINDS:
             return {}
         raise ApiError(400, f"Invalid JSON payload received. Unknown name \"{name}\" at 'requests[{{i}}]': "
                             "Cannot find field.")

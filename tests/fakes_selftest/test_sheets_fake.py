@@ -188,7 +188,7 @@ def test_batch_update_add_sheet_chart_and_properties(sheets_api, gspread_client)
     sh.batch_update({"requests": [{"appendDimension": {"sheetId": new.id, "dimension": "ROWS", "length": 5}},
                                   {"repeatCell": {"range": {"sheetId": new.id}, "cell": {}, "fields": "*"}}]})
     assert sheets_api.sheet_properties(KEY, "渠道 月度")["gridProperties"]["rowCount"] == 35
-    with pytest.raises(gspread.exceptions.APIError) as e:
+    with sheets_api.expect_contract_violations(), pytest.raises(gspread.exceptions.APIError) as e:
         sh.batch_update({"requests": [{"addChrat": {}}]})
     assert "Unknown name" in e.value.error["message"]
     sh.del_worksheet(new)
