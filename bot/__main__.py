@@ -3,6 +3,9 @@
     python -m bot ask "618活动" [--source FILE|URL] [--json]   answer in the console
     python -m bot serve [--port 3000] [--host 127.0.0.1]        run the Slack app (HTTP)
     python -m bot socket                                        run the Slack app in Socket Mode
+
+A bad setting (environment or database) ends any of them with one Chinese line,
+a 提示 line, and exit code 2; never a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import os
 import signal
 import sys
 
-from roi_core.config import AppConfig
+from roi_core.config import AppConfig, ConfigError
+from roi_runtime.cli import report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：示例工作簿）")
     ask_p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     serve_p = sub.add_parser("serve", help="运行 Slack 应用（HTTP）")
-    serve_p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    serve_p.add_argument("--port", type=int, help="端口（默认：环境变量 PORT，否则 3000）")
     serve_p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机；隧道用 127.0.0.1 即可）")
     sub.add_parser("socket", help="以 Socket Mode 运行 Slack 应用")
     args = parser.parse_args(argv)
@@ -33,7 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = AppConfig.from_env(os.environ)
+    try:
+        config = AppConfig.from_env(os.environ)
+        if args.command != "ask":
+            # the web workers and the socket runner record answered requests there: fail now, in words,
+            # rather than on the first request
+            from roi_runtime.db import check_database
+
+            check_database(config.database)
+    except ConfigError as err:
+        return report(err)
     if args.command == "ask":
         from bot.console import ask
 
@@ -41,10 +54,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from bot.app import serve
 
-        return serve(config, port=args.port, host=args.host)
+        try:
+            port = args.port if args.port is not None else _port(os.environ.get("PORT"))
+        except ConfigError as err:
+            return report(err)
+        return serve(config, port=port, host=args.host)
     from bot.app import run_socket_mode
 
     return run_socket_mode(config)
+
+
+def _port(value: str | None) -> int:
+    if not value or not value.strip():
+        return 3000
+    if value.strip().isdigit() and int(value) < 65536:
+        return int(value)
+    raise ConfigError(f"PORT「{value}」不是端口号", "写 0 到 65535 之间的整数，例如 3000；或用 --port 指定")
 
 
 if __name__ == "__main__":

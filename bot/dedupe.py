@@ -8,7 +8,7 @@ that creates the row wins; a retry's INSERT does nothing and the retry is
 acknowledged without a second answer. The table lives in the database the
 workers share: ``DATABASE_URL`` (PostgreSQL in production) or the default
 SQLite file under ``var/`` (WAL mode, so concurrent workers do not lock each
-other out).
+other out); the engine comes from ``roi_runtime.db``, shared with the clock.
 
 Keys: ``event:<team>:<event_id>`` for Events API deliveries,
 ``command:<team>:<trigger_id>`` for slash commands and
@@ -25,11 +25,12 @@ import datetime as dt
 import logging
 import threading
 import time
-from pathlib import Path
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, delete, event, insert
+from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
+
+from roi_runtime.db import shared_engine
 
 log = logging.getLogger(__name__)
 
@@ -45,22 +46,9 @@ claims = Table(
 )
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")  # readers and the writer do not block each other
-    cur.execute("PRAGMA synchronous=NORMAL")  # durable enough for a dedupe record, much faster
-    cur.execute("PRAGMA busy_timeout=5000")  # wait for another worker's write instead of failing
-    cur.close()
-
-
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    """The process's shared engine for ``url`` (kept for callers of the old name; see roi_runtime.db)."""
+    return shared_engine(url)
 
 
 class ClaimStore:
@@ -68,7 +56,7 @@ class ClaimStore:
 
     def __init__(self, url: str, engine: Engine | None = None):
         self.url = url
-        self.engine = engine or make_engine(url)
+        self.engine = engine or shared_engine(url)
         self._dialect = self.engine.dialect.name
         self._last_prune = 0.0
         self._prune_lock = threading.Lock()
@@ -79,7 +67,7 @@ class ClaimStore:
             try:
                 metadata.create_all(self.engine, checkfirst=True)
                 return
-            except OperationalError:
+            except (OperationalError, IntegrityError, ProgrammingError):  # PostgreSQL: duplicate type/relation
                 if attempt == 2:
                     raise
                 time.sleep(0.1 * (attempt + 1))

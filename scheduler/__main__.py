@@ -3,6 +3,11 @@
     python -m scheduler                                   run the clock (Procfile: clock)
     python -m scheduler run-once [--month 2026-10] [--dry-run] [--source ...] [--force]
     python -m scheduler next                              the next run, local and UTC
+
+A bad setting (environment or database) ends any of them with one Chinese line,
+a 提示 line, and exit code 2; never a traceback (``--debug`` shows one for our own bugs).
+Without ``--source``, the demo workbook is never written: run-once and the clock
+work on its copy under ``var/`` (named in the output).
 """
 
 from __future__ import annotations
@@ -15,11 +20,15 @@ import signal
 import sys
 
 import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
 
 from roi_core import QueryError, RoiError
-from roi_core.config import AppConfig
+from roi_core.config import AppConfig, ConfigError
 from roi_core.query import parse_month
-from scheduler.clock import build_scheduler, settings_for_schedule
+from roi_runtime.cli import report
+from roi_runtime.db import check_database, database_error
+from roi_runtime.workspace import writable_config
+from scheduler.clock import build_scheduler, read_schedule_settings
 from scheduler.job import run_monthly
 from scheduler.schedule import next_run, schedule_from
 
@@ -41,32 +50,71 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = AppConfig.from_env(os.environ)
+    config: AppConfig | None = None
     try:
+        config = AppConfig.from_env(os.environ)
         if args.command == "run-once":
-            month = _month(args.month)
-            result = run_monthly(config, month=month, source=args.source, dry_run=args.dry_run, force=args.force)
-            print(f"{result.month}: {result.message}")
-            return 0 if result.status in ("posted", "updated", "sheet_only", "dry_run") else 1
-        settings = settings_for_schedule(config)
-        schedule = schedule_from(settings, config)
+            return _run_once(config, args)
         if args.command == "next":
-            when = next_run(schedule, dt.datetime.now(dt.UTC))
-            print(f"下一次月报：{when:%Y-%m-%d %H:%M} {schedule.timezone}（UTC {when.astimezone(dt.UTC):%Y-%m-%d %H:%M}）")
-            print(f"计划：{schedule.describe()}")
-            return 0
-        scheduler = build_scheduler(config, schedule)
-        log.info("clock started: %s", schedule.describe())
-        scheduler.start()
-        return 0
-    except (RoiError, ValueError) as err:
-        message = err.message if isinstance(err, RoiError) else str(err)
-        print(f"❌ {message}", file=sys.stderr)
-        if isinstance(err, RoiError) and err.hint:
-            print(f"提示：{err.hint}", file=sys.stderr)
+            return _next(config)
+        return _clock(config)
+    except ConfigError as err:
+        return report(err)
+    except SQLAlchemyError as err:  # the database went away after the check
+        log.debug("database error", exc_info=True)
+        return report(database_error(err, config.database if config else ""))
+    except RoiError as err:  # the sheet or the --month: the user's to fix, as before
+        report(err)
         return 1
     except KeyboardInterrupt:
         return 0
+    except Exception:  # a bug of ours: say so plainly, keep the traceback for --debug
+        log.debug("unexpected error", exc_info=True)
+        print("❌ 出错了，这是 ROI 助手的问题，不是你的设置或数据的问题。请把命令发给维护者（加 --debug 可看详情）。",
+              file=sys.stderr)
+        return 3
+
+
+def _run_once(config: AppConfig, args) -> int:
+    month = _month(args.month)
+    if not args.dry_run:
+        check_database(config.database)
+        if args.source is None:
+            config, note = writable_config(config)
+            if note:
+                print(note)
+    result = run_monthly(config, month=month, source=args.source, dry_run=args.dry_run, force=args.force)
+    print(f"{result.month}: {result.message}")
+    return 0 if result.status in ("posted", "updated", "sheet_only", "dry_run") else 1
+
+
+def _next(config: AppConfig) -> int:
+    found = read_schedule_settings(config)
+    schedule = schedule_from(found.settings, config)
+    for note in found.notes:
+        print(f"⚠ {note}", file=sys.stderr)
+    when = next_run(schedule, dt.datetime.now(dt.UTC))
+    print(f"下一次月报：{when:%Y-%m-%d %H:%M} {schedule.timezone}（UTC {when.astimezone(dt.UTC):%Y-%m-%d %H:%M}）")
+    print(f"计划：{schedule.describe()}")
+    return 0
+
+
+def _clock(config: AppConfig) -> int:
+    check_database(config.database)
+    config, note = writable_config(config)
+    if note:
+        print(note)
+        # the job rebuilds its config from the environment when it fires (it is stored as a plain
+        # "module:function" reference): point it at the same working copy
+        os.environ["ROI_SOURCE"] = config.source
+    found = read_schedule_settings(config)
+    for line in found.notes:
+        log.warning("%s", line)
+    schedule = schedule_from(found.settings, config)
+    scheduler = build_scheduler(config, schedule)
+    log.info("clock started: %s", schedule.describe())
+    scheduler.start()
+    return 0
 
 
 def _month(text: str | None) -> pd.Period | None:

@@ -9,6 +9,7 @@ is a ``missed`` event, recorded and reported.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 
@@ -16,9 +17,13 @@ from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
-from roi_core import RoiError, Settings
-from roi_core.config import AppConfig
+from roi_core import RoiError, Settings, load_sheet
+from roi_core.config import AppConfig, parse_report_day
+from roi_core.parse import normalize_text
+from roi_core.schema import SETTING_BY_NAME, SETTINGS, column_lookup, find_tab
+from roi_runtime.db import shared_engine
 from scheduler.job import missed_run
 from scheduler.schedule import Schedule, last_full_month, monthly_trigger
 from sheets import open_source
@@ -27,23 +32,90 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "monthly_summary"
 JOB_FUNC = "scheduler.job:scheduled_run"
+RETRY_ID = "monthly_summary_retry"
+RETRY_FUNC = "scheduler.job:scheduled_retry"
+RETRY_EVERY = dt.timedelta(minutes=10)  # how often a failed month is looked at (its backoff decides)
 MISFIRE_GRACE = dt.timedelta(hours=6)
 JOB_OPTIONS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": int(MISFIRE_GRACE.total_seconds())}
 
 
-def settings_for_schedule(config: AppConfig) -> Settings:
-    """设置 from the sheet for the schedule; when the sheet cannot be read, defaults (env still overrides)."""
+# the 设置 entries the schedule uses, and the env variable that overrides each
+SCHEDULE_SETTINGS = {"report_day": "REPORT_DAY", "report_time": "REPORT_TIME", "timezone": "TIMEZONE"}
+_REASONS = {"report_day": "不是 1-31 之间的整数", "report_time": "不是 时:分 格式的时间（例：09:00）",
+            "timezone": "不是有效的时区（例：Asia/Shanghai）"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduleSettings:
+    """设置 as the schedule uses it, and one note per schedule setting that was replaced by its default."""
+
+    settings: Settings
+    notes: tuple[str, ...] = ()
+
+
+def read_schedule_settings(config: AppConfig, source: str | None = None) -> ScheduleSettings:
+    """设置 from the sheet for the schedule, with a note for each value replaced by a default.
+
+    A 月报日 / 月报时间 / 时区 that cannot be used (15.5, 25:99, Mars/Base) is
+    replaced by the contract's default, and the note says which row, which
+    value, why, and what was used instead; so is every one of them when the
+    sheet cannot be read or has no 设置 tab. Settings the environment
+    overrides (REPORT_DAY, REPORT_TIME, TIMEZONE) are not the sheet's to
+    report. Never raises for the sheet: the clock keeps its schedule.
+    """
+    from_sheet = [key for key, env in SCHEDULE_SETTINGS.items() if getattr(config, key) is None]
+    defaults = "、".join(f"{_spec(key).name} {_spec(key).default}" for key in from_sheet)
     try:
-        return open_source(None, config).read().settings
+        sheet = open_source(source, config)
+        tabs = sheet.read_tabs()
     except RoiError as err:
         log.warning("schedule from defaults, the sheet could not be read: %s", err.message)
-        return Settings()
+        return ScheduleSettings(Settings(), (f"读不到表格（{err.message}），排程用了默认值：{defaults}",) if from_sheet else ())
+    data = load_sheet(tabs, source=sheet.display_name)
+    title = find_tab(SETTINGS, list(tabs))
+    if title is None:
+        note = f"表格里没有「{SETTINGS.title}」标签页，排程用了默认值：{defaults}"
+        return ScheduleSettings(data.settings, (note,) if from_sheet else ())
+    settings, notes = data.settings, []
+    rows = tabs[title]
+    columns = {column_lookup(SETTINGS).get(normalize_text(h)): i for i, h in enumerate(rows[0] if rows else [])}
+    key_at, value_at = columns.get(SETTINGS.columns[0]), columns.get(SETTINGS.columns[1])
+    if key_at is None or value_at is None:
+        return ScheduleSettings(settings, ())
+    bad_rows = {p.row for p in data.problems if p.tab == title}
+    for number, row in enumerate(rows[1:], start=2):
+        spec = SETTING_BY_NAME.get(normalize_text(row[key_at] if key_at < len(row) else ""))
+        value = row[value_at] if value_at < len(row) else None
+        if spec is None or spec.key not in from_sheet or value in (None, ""):
+            continue
+        # the sheet parser reads 月报日 15.5 as 15 without a word: a day must be whole
+        day_not_whole = spec.key == "report_day" and parse_report_day(value) is None
+        if number in bad_rows or day_not_whole:
+            settings = dataclasses.replace(settings, **{spec.key: spec.default})
+            notes.append(f"「{title}」第 {number} 行 {spec.name}「{_cell(value)}」{_REASONS[spec.key]}，"
+                         f"已改用默认值 {spec.default}")
+    return ScheduleSettings(settings, tuple(notes))
+
+
+def settings_for_schedule(config: AppConfig) -> Settings:
+    """设置 from the sheet for the schedule; when the sheet cannot be read, defaults (env still overrides)."""
+    return read_schedule_settings(config).settings
+
+
+def _spec(key: str):
+    return SETTING_BY_NAME[normalize_text(key)]
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def build_scheduler(config: AppConfig, schedule: Schedule,
                     scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
     """A scheduler (not started) with the monthly job in the persistent job store."""
-    store = SQLAlchemyJobStore(url=config.database)
+    store = SQLAlchemyJobStore(engine=shared_engine(config.database))
     scheduler = scheduler_class(
         jobstores={"default": store}, timezone=schedule.zone,
         job_defaults=JOB_OPTIONS,
@@ -60,7 +132,14 @@ def build_scheduler(config: AppConfig, schedule: Schedule,
         existing._modify(**JOB_OPTIONS)
         store.update_job(existing)
 
+    # a month whose run failed (Google down at 09:00) is run again with backoff (scheduler.job.retry_failed)
+    scheduler.add_job(RETRY_FUNC, trigger=IntervalTrigger(seconds=int(RETRY_EVERY.total_seconds()),
+                                                          timezone=schedule.zone),
+                      id=RETRY_ID, name="月报重试", replace_existing=True)
+
     def on_missed(event: JobExecutionEvent) -> None:
+        if event.job_id != JOB_ID:
+            return  # a skipped retry check is not a missed month
         month = last_full_month(event.scheduled_run_time, schedule.timezone)
         log.error("monthly run for %s missed (scheduled %s)", month, event.scheduled_run_time)
         missed_run(config, str(month), event.scheduled_run_time)

@@ -12,7 +12,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from roi_core import Settings
-from roi_core.config import AppConfig
+from roi_core.config import AppConfig, ConfigError, check_timezone, parse_report_day, parse_report_time
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,25 @@ class Schedule:
 
 
 def schedule_from(settings: Settings, config: AppConfig) -> Schedule:
-    """The schedule from 设置, each part overridable from the environment (REPORT_DAY, REPORT_TIME, TIMEZONE)."""
-    day = config.report_day or settings.report_day
-    time_text = config.report_time or settings.report_time
-    hour, minute = (int(part) for part in time_text.split(":")[:2])
-    timezone = config.timezone or settings.timezone
-    ZoneInfo(timezone)  # a bad zone fails here, loudly, before anything is scheduled
-    return Schedule(min(max(int(day), 1), 31), hour, minute, timezone)
+    """The schedule from 设置, each part overridable from the environment (REPORT_DAY, REPORT_TIME, TIMEZONE).
+
+    Both are validated before they get here (AppConfig on construction, the sheet by
+    ``scheduler.clock.read_schedule_settings``); a value that still is not usable raises
+    ConfigError naming where it came from, before anything is scheduled.
+    """
+    day = _pick("REPORT_DAY", "月报日", config.report_day, settings.report_day, parse_report_day)
+    hour, minute = _pick("REPORT_TIME", "月报时间", config.report_time, settings.report_time, parse_report_time)
+    timezone = _pick("TIMEZONE", "时区", config.timezone, settings.timezone,
+                     lambda v: None if check_timezone(v) else v)
+    return Schedule(day, hour, minute, timezone)
+
+
+def _pick(env_name: str, setting: str, env_value, sheet_value, parse):
+    name, value = (env_name, env_value) if env_value is not None else (f"「设置」的 {setting}", sheet_value)
+    parsed = parse(value)
+    if parsed is None:
+        raise ConfigError(f"{name}「{value}」不能用来排月报", f"改正 {name}（例：月报日 1、月报时间 09:00、时区 Asia/Shanghai）")
+    return parsed
 
 
 def monthly_trigger(schedule: Schedule) -> BaseTrigger:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import (
     Column,
@@ -23,13 +22,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
     insert,
     select,
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from roi_runtime.db import shared_engine
 
 LEASE = dt.timedelta(minutes=15)
 
@@ -77,12 +77,12 @@ class DeliveryStore:
     """Month-keyed delivery records with a lease, on any SQLAlchemy database."""
 
     def __init__(self, url: str, engine: Engine | None = None):
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = engine or create_engine(url, future=True)
+        self.engine = engine or shared_engine(url)
         try:
             metadata.create_all(self.engine)
-        except OperationalError:  # another process created it between the check and the CREATE
+        except (OperationalError, IntegrityError, ProgrammingError):
+            # another process created it between the check and the CREATE (SQLite: "already exists";
+            # PostgreSQL: a duplicate type or relation)
             metadata.create_all(self.engine)
 
     def get(self, month: str) -> Delivery | None:
@@ -144,3 +144,9 @@ class DeliveryStore:
 
     def release(self, month: str, owner: str) -> None:
         self._set(month, owner, lease_owner=None, lease_until=None)
+
+    def last_update(self, month: str) -> dt.datetime | None:
+        """When the month's record last changed (a failed run's time, for the retry backoff)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(deliveries.c.updated_at).where(deliveries.c.month == month)).scalar()
+        return _aware(value)

@@ -2,13 +2,19 @@
 
     python -m sheets init  [--source FILE.xlsx | URL]   create the template (people's tabs, 设置 with defaults)
     python -m sheets check [--source FILE.xlsx | URL]   validate, rewrite 数据校验, list the problems
+
+Errors a user can fix (a bad setting, a missing or locked file) print one Chinese
+line and a 提示 line and exit 2; never a traceback. ``check`` without
+``--source`` on the demo workbook writes its copy under ``var/``, never the demo.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
+import shlex
 import signal
 import sys
 from pathlib import Path
@@ -20,6 +26,8 @@ from roi_core import RoiError
 from roi_core.config import AppConfig
 from roi_core.schema import PEOPLE_TABS, SETTINGS, TabSpec, find_tab
 from roi_core.sheetdata import setting_defaults
+from roi_runtime.cli import report
+from roi_runtime.workspace import writable_config
 from sheets import google_key, open_source
 from sheets.errors import SheetsError
 
@@ -84,10 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     init.add_argument("--source", help="新 .xlsx 的路径，或一个空白 Google 表格的链接/ID")
     check = sub.add_parser("check", help="检查数据，重写「数据校验」，列出问题")
     check.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：配置的数据源）")
+    parser.add_argument("--debug", action="store_true", help="打印调试日志")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    config = AppConfig.from_env(os.environ)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        config = AppConfig.from_env(os.environ)
         if args.command == "init":
             location = args.source or "roi-template.xlsx"
             if google_key(location):
@@ -95,8 +106,13 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 created = init_xlsx(Path(location))
             print(f"✅ 已创建模板：{location}（{'、'.join(created)}）")
-            print("下一步：在「活动」里每个活动每个渠道填一行，然后运行 python -m sheets check")
+            print("下一步：在「活动」里每个活动每个渠道填一行，然后运行 "
+                  f"python -m sheets check --source {shlex.quote(location)}")
             return 0
+        if args.source is None:
+            config, note = writable_config(config)
+            if note:
+                print(note)
         source = open_source(args.source, config)
         data = source.read()
         source.write_problems(list(data.problems), dt.datetime.now(dt.UTC))
@@ -109,11 +125,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {p.describe()}")
         return 1
     except RoiError as err:
-        print(f"❌ {err.message}", file=sys.stderr)
-        if err.hint:
-            print(f"提示：{err.hint}", file=sys.stderr)
-        return 2
-
+        return report(err)
+    except Exception:  # a bug of ours: say so plainly, keep the traceback for --debug
+        logging.getLogger("sheets").debug("unexpected error", exc_info=True)
+        print("❌ 出错了，这是 ROI 助手的问题，不是你的表格的问题。请把命令发给维护者（加 --debug 可看详情）。",
+              file=sys.stderr)
+        return 3
 
 if __name__ == "__main__":
     sys.exit(main())

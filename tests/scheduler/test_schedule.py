@@ -1,13 +1,13 @@
 """Next fire times and month boundaries, worked out on a calendar."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
 
 from roi_core import Settings
-from roi_core.config import AppConfig
+from roi_core.config import AppConfig, ConfigError
 from scheduler.schedule import Schedule, last_full_month, next_run, schedule_from
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -63,6 +63,17 @@ def test_shanghai_versus_utc_month_boundaries():
     assert when.astimezone(dt.UTC) == dt.datetime(2026, 11, 1, 1, 0, tzinfo=dt.UTC)
 
 
-def test_bad_zone_fails_loudly():
-    with pytest.raises(ZoneInfoNotFoundError):
-        schedule_from(Settings(), AppConfig(timezone="Mars/Base"))
+def test_bad_zone_fails_loudly_in_words():
+    with pytest.raises(ConfigError) as err:
+        AppConfig(timezone="Mars/Base")
+    assert "TIMEZONE「Mars/Base」" in err.value.message and "Asia/Shanghai" in err.value.hint
+    # a zone that slipped past the sheet check still stops the schedule, naming where it came from
+    with pytest.raises(ConfigError) as err:
+        schedule_from(Settings(timezone="Mars/Base"), AppConfig())
+    assert "「设置」的 时区「Mars/Base」" in err.value.message
+
+
+def test_a_fractional_day_is_refused_not_rounded():
+    with pytest.raises(ConfigError) as err:
+        schedule_from(Settings(report_day=15.5), AppConfig())
+    assert "月报日「15.5」" in err.value.message
