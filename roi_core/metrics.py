@@ -36,6 +36,8 @@ RATIOS = {
     "retention_rate": ("retained_customers", "new_customers"),
 }
 
+HALF_FEN = 0.005  # money sums smaller than this in absolute value are 0
+
 BASIS_LABEL = {"gross_profit": "按毛利", "revenue": "按销售额"}
 
 _DENOMINATOR_WORD = {
@@ -131,6 +133,11 @@ def group_metrics(rows: pd.DataFrame, by: list[str] | None, basis: str) -> pd.Da
         sums["rows"] = len(rows)
     for col in ("cost", "revenue", "ad_spend", "promo_cost", "staff_cost", "other_cost"):
         sums[col] = sums[col].fillna(0.0)
+    # Cells are 0 or at least 0.01 (roi_core.parse), but sums of signed amounts can cancel to float
+    # noise (0.1 + 0.2 - 0.3 = 5.6e-17), and a day's share of a long row can be a fraction of a fen:
+    # under half a fen is 0, so no ratio is ever divided by dust.
+    for col in ("cost", "revenue", "ad_spend", "promo_cost", "staff_cost", "other_cost", "gross_profit_est"):
+        sums[col] = sums[col].mask(sums[col].abs() < HALF_FEN, 0.0)
 
     # a group's 毛利 is known only when every one of its rows knows it
     if by:
@@ -149,7 +156,7 @@ def group_metrics(rows: pd.DataFrame, by: list[str] | None, basis: str) -> pd.Da
             sums[name] = np.nan
             continue
         n, d = _pair_sum(rows, by, num, den)
-        value = (n / d).where(d > 0)
+        value = (n / d).where(d >= HALF_FEN if den == "cost" else d > 0)
         sums[name] = value.to_numpy() if not by else value.reindex(sums.index).to_numpy()
     # pair sums for roas use the same rows as cost, so cost 0 → NaN (no inf)
     weights = rows["participants"].where(rows["participants"].notna() & rows["avg_minutes"].notna())

@@ -21,9 +21,26 @@ import pandas as pd
 
 # Google Sheets and Excel count days from 1899-12-30.
 SERIAL_EPOCH = pd.Timestamp("1899-12-30")
-# Serial numbers we accept as dates: 1954-10-06 .. 2173-10-14. Anything else
-# in a date column is far more likely a typo than a date.
+# Serial numbers that look like dates at all: 1954-10-06 .. 2173-10-14. A number
+# in a date column outside these is far more likely a typo than a date.
 SERIAL_MIN, SERIAL_MAX = 20000, 100000
+
+# Plausible values. A campaign's money or count beyond 1,000 万亿 (1e15) in
+# absolute value, or a non-zero amount under one 分 (0.01), is a wrong unit, a
+# slipped decimal point or a formula artefact; dividing by it would show a
+# ratio nobody can act on, so such cells are problems, never numbers.
+MAX_MAGNITUDE = 1e15
+MIN_AMOUNT = 0.01
+# Dates outside 2000-01-01 .. 2100-12-31 are typos unless 设置 (最早日期 /
+# 最晚日期) says otherwise; 设置 may widen the window up to 1900-01-01 ..
+# 2261-12-31 (pandas keeps dates in nanoseconds, which end in April 2262).
+DATE_MIN, DATE_MAX = pd.Timestamp("2000-01-01"), pd.Timestamp("2100-12-31")
+WIDEST_DATE_MIN, WIDEST_DATE_MAX = pd.Timestamp("1900-01-01"), pd.Timestamp("2261-12-31")
+
+TOO_LARGE = "数值超出合理范围（绝对值应不超过 1,000 万亿），检查单位或小数点"
+TOO_SMALL = "金额不足 0.01（1 分），填 0 或检查单位和小数点"
+NOT_INTEGER = "应为整数"
+NEGATIVE = "不能为负数"
 
 
 @dataclass(frozen=True)
@@ -115,11 +132,16 @@ _NUMBER_RE = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$"
 
 
 def parse_number(raw: pd.Series, *, kind: str = "money", blank: pd.Series | None = None) -> Parsed:
-    """Parse money-like cells.
+    """Parse money-like cells into finite, plausible float64 values.
 
     Accepts ``12345.6``, ``12,345.60``, ``¥12,345``, ``￥1.2万`` (12000), ``3亿``,
     ``12,345元``, ``RMB 100``, ``(1,000)`` (negative), full-width digits and
     commas, and number cells as they come.
+
+    Every kind rejects values beyond ±1e15 (:data:`MAX_MAGNITUDE`, also
+    ``1e400`` and infinities). ``kind="money"`` also rejects a non-zero amount
+    under 0.01; ``kind="count"`` accepts only whole numbers ≥ 0;
+    ``kind="number"`` only the magnitude rule. Rejected cells are NaN with a reason.
 
     >>> parse_number(pd.Series(["￥1.2万", "(1,000)", "abc"])).values.tolist()
     [12000.0, -1000.0, nan]
@@ -128,9 +150,11 @@ def parse_number(raw: pd.Series, *, kind: str = "money", blank: pd.Series | None
     blank = blank_mask(raw) if blank is None else blank
     # Number cells and plain numeric strings convert in C; only the messy rest
     # (currency signs, separators, 万/亿, parentheses) takes the text path.
-    has_bools = _column_kind(raw) in ("boolean", "mixed")
+    # a checkbox (True/False) is not an amount, though pandas would read it as 1/0
+    has_bools = _column_kind(raw) not in (*_NUMERIC_COLUMNS, "string")
     plain = raw.where(~_types(raw).isin((bool, np.bool_)), None) if has_bools else raw
-    values = pd.to_numeric(plain, errors="coerce").astype("float64")
+    values = _to_float(plain)
+    # "inf" and "nan" typed as text are not numbers: send them down the text path, which rejects them
     values[~np.isfinite(values.to_numpy())] = np.nan
     values[blank.to_numpy()] = np.nan
     text_mask = ~blank & values.isna()
@@ -149,21 +173,42 @@ def parse_number(raw: pd.Series, *, kind: str = "money", blank: pd.Series | None
         parsed[negative.fillna(False).to_numpy()] *= -1
         values[text_mask] = parsed.to_numpy()
 
-    bad = ~blank & values.isna()
-    if kind == "count":
-        reason = _reasons(bad, "不是数字", index)
-        negative = values < 0
-        reason[negative.to_numpy()] = "不能为负数"
-        values[negative.to_numpy()] = np.nan
-    elif kind == "number":
-        reason = _reasons(bad, "不是数字", index)
-    else:
-        reason = _reasons(bad, "不是金额（例：12,345 或 ￥1.2万）", index)
-    return Parsed(values, blank, reason)
+    v = values.to_numpy()
+    reason = np.full(len(v), None, dtype=object)
+    reason[~blank.to_numpy() & np.isnan(v)] = {"money": "不是金额（例：12,345 或 ￥1.2万）"}.get(kind, "不是数字")
+    with np.errstate(invalid="ignore"):
+        magnitude = np.abs(v)
+        if kind == "count":
+            reason[np.isfinite(v) & (v != np.floor(v))] = NOT_INTEGER
+            reason[v < 0] = NEGATIVE
+        elif kind == "money":
+            reason[(magnitude > 0) & (magnitude < MIN_AMOUNT)] = TOO_SMALL
+        # ±inf arrives only from text such as "1e400" or "1e308万": too large, like any |x| > 1e15
+        reason[magnitude > MAX_MAGNITUDE] = TOO_LARGE
+    values[pd.notna(reason)] = np.nan
+    return Parsed(values, blank, pd.Series(reason, index=index, dtype="object"))
+
+
+def _to_float(cells: pd.Series) -> pd.Series:
+    """Cells as float64 where they are numbers or numeric strings (C speed), NaN elsewhere; never raises."""
+    try:
+        return pd.to_numeric(cells, errors="coerce").astype("float64")
+    except (OverflowError, TypeError, ValueError):
+        # an integer cell too big for a float (an .xlsx can hold one): it is ±inf, i.e. too large
+        return pd.to_numeric(cells.map(_int_as_float), errors="coerce").astype("float64")
+
+
+def _int_as_float(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            return np.inf if value > 0 else -np.inf
+    return value
 
 
 def parse_count(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:
-    """Parse non-negative counts (``1,234``, ``1.2万``, number cells); negatives are problems."""
+    """Parse counts: whole numbers 0..1e15 (``1,234``, ``1.2万``, number cells); anything else is a problem."""
     return parse_number(raw, kind="count", blank=blank)
 
 
@@ -213,15 +258,34 @@ _DATE_RE = (
     r"(?:(?:\s+|t)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?\s*(?P<tz>z|(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2}))?$"
 )
 _NO_YEAR_RE = r"^\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s.*)?$"
+_ONE_DAY = pd.Timedelta(days=1)
 
 
-def parse_date(raw: pd.Series, blank: pd.Series | None = None, tz: str | None = None) -> Parsed:
-    """Parse dates and date-times into naive ``datetime64[ns]``.
+def date_window(earliest: object = None, latest: object = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The accepted (first day, last day) for date cells: 2000-01-01 .. 2100-12-31 unless given,
+    and never wider than 1900-01-01 .. 2261-12-31."""
+    lo = DATE_MIN if earliest is None else max(pd.Timestamp(earliest).normalize(), WIDEST_DATE_MIN)
+    hi = DATE_MAX if latest is None else min(pd.Timestamp(latest).normalize(), WIDEST_DATE_MAX)
+    return lo, hi
+
+
+def out_of_window_reason(lo: pd.Timestamp, hi: pd.Timestamp) -> str:
+    return (f"日期超出范围（应在 {lo:%Y-%m-%d} 至 {hi:%Y-%m-%d} 之间；"
+            "确有更早或更晚的日期，在「设置」填写 最早日期 / 最晚日期）")
+
+
+def parse_date(raw: pd.Series, blank: pd.Series | None = None, tz: str | None = None,
+               earliest: object = None, latest: object = None) -> Parsed:
+    """Parse dates and date-times into naive ``datetime64[ns]``; never raises on any cell.
 
     Accepts ``2026-06-18``, ``2026/6/18``, ``2026.6.18``, ``2026年6月18日``
     (each optionally followed by ``HH:MM[:SS]``), Sheets/Excel serial numbers
     (days since 1899-12-30, fractions are the time of day) and real date cells.
     A date without a year (``6月18日``) is reported, never guessed.
+
+    Only days from ``earliest`` to ``latest`` (default 2000-01-01 .. 2100-12-31,
+    see :func:`date_window`) are dates; any other day, however written, is a
+    problem, as is a time of day that does not exist (``25:00``).
 
     Wall-clock cells stay as written. A cell that names its own offset
     (``2026-10-31T20:00Z``, ``…+08:00``, an aware datetime) is converted to
@@ -229,67 +293,108 @@ def parse_date(raw: pd.Series, blank: pd.Series | None = None, tz: str | None = 
     """
     index = raw.index
     blank = blank_mask(raw) if blank is None else blank
+    lo, hi = date_window(earliest, latest)
+    outside = out_of_window_reason(lo, hi)
     values = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     reason = pd.Series(None, index=index, dtype="object")
 
+    def keep(stamps: pd.Series, why_outside: str | pd.Series) -> None:
+        """Store naive stamps (any unit) that fall in the window; the rest get ``why_outside``."""
+        inside = stamps.notna() & (stamps >= lo) & (stamps < hi + _ONE_DAY)
+        values[stamps.index[inside.to_numpy()]] = stamps[inside].astype("datetime64[ns]").to_numpy()
+        miss = stamps.notna() & ~inside
+        if isinstance(why_outside, pd.Series):
+            reason[stamps.index[miss.to_numpy()]] = why_outside[miss].to_numpy()
+        else:
+            reason[stamps.index[miss.to_numpy()]] = why_outside
+
     is_dt = _types(raw).isin(_DATE_TYPES) & ~blank
     if is_dt.any():
-        values[is_dt] = _date_cells(raw[is_dt], tz).to_numpy()
+        stamps = _date_cells(raw[is_dt], tz)
+        keep(stamps, outside)
+        # a real date cell that no timestamp can hold (year 20000, ...) is out of range too
+        reason[stamps.index[stamps.isna().to_numpy()]] = outside
 
     numeric = _is_number_cell(raw) & ~blank & ~is_dt
     if numeric.any():
-        serial = pd.to_numeric(raw[numeric], errors="coerce").astype("float64")
-        in_range = serial.between(SERIAL_MIN, SERIAL_MAX)
-        days = serial.where(in_range)
-        values[numeric] = (SERIAL_EPOCH + pd.to_timedelta(days * 86400.0, unit="s").dt.round("s")).to_numpy()
-        reason[numeric[numeric].index[~in_range.to_numpy()]] = "不是日期（数字超出日期范围）"
+        serial = _to_float(raw[numeric])
+        first = (lo - SERIAL_EPOCH) / _ONE_DAY
+        end = (hi + _ONE_DAY - SERIAL_EPOCH) / _ONE_DAY
+        in_window = (serial >= first) & (serial < end)
+        days = serial.where(in_window)
+        stamps = SERIAL_EPOCH + pd.to_timedelta(days * 86400.0, unit="s").dt.round("s")
+        # a serial that could be a date (1954..2173) is a date out of range; any other number is no date
+        looks_like_date = serial.between(SERIAL_MIN, SERIAL_MAX)
+        why = pd.Series(np.where(looks_like_date, outside, "不是日期（数字超出日期范围）"), index=serial.index)
+        keep(stamps, why)
+        reason[serial.index[~in_window.to_numpy()]] = why[~in_window].to_numpy()
 
     text_mask = ~blank & ~is_dt & ~numeric
     if text_mask.any():
-        t = _text(raw[text_mask]).str.casefold()
-        parts = t.str.extract(_DATE_RE)
-        matched = parts["y"].notna()
-        comp = parts[matched.to_numpy()]
-        comp = comp.drop(columns=["tz", "sign"]).astype("float64").fillna({"H": 0, "M": 0, "S": 0}).assign(
-            tz=comp["tz"], sign=comp["sign"])
-        stamps = pd.to_datetime(
-            pd.DataFrame({"year": comp["y"], "month": comp["m"], "day": comp["d"],
-                          "hour": comp["H"], "minute": comp["M"], "second": comp["S"]}),
-            errors="coerce",
-        )
-        stamps = stamps.astype("datetime64[ns]")
-        zoned = comp["tz"].notna() if "tz" in comp else pd.Series(False, index=comp.index)
-        if zoned.any():
-            minutes = (comp["oh"].fillna(0) * 60 + comp["om"].fillna(0)) * comp["sign"].map({"-": -1.0}).fillna(1.0)
-            utc = (stamps[zoned] - pd.to_timedelta(minutes[zoned], unit="min")).dt.tz_localize("UTC")
-            stamps[zoned] = utc.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
-        values[stamps.index] = stamps.to_numpy()
-        invalid = stamps.index[stamps.isna().to_numpy()]
-        reason[invalid] = "日期不存在（检查月份和日）"
-        unmatched = t[~matched.to_numpy()]
-        no_year = unmatched.str.fullmatch(_NO_YEAR_RE).fillna(False).astype(bool)
-        reason[unmatched.index[no_year.to_numpy()]] = "日期缺少年份（请写成 2026-06-18）"
-        reason[unmatched.index[~no_year.to_numpy()]] = "不是日期（例：2026-06-18 或 2026年6月18日）"
+        _text_dates(raw[text_mask], tz, lo, hi, keep, reason)
     return Parsed(values, blank, reason)
 
 
+def _text_dates(cells: pd.Series, tz: str | None, lo: pd.Timestamp, hi: pd.Timestamp, keep, reason: pd.Series) -> None:
+    """Typed dates: pattern-matched and built as whole columns; every cell gets a value or a reason."""
+    t = _text(cells).str.casefold()
+    parts = t.str.extract(_DATE_RE)
+    matched = parts["y"].notna()
+    comp = parts[matched.to_numpy()]
+    zone = comp[["tz", "sign"]]
+    comp = comp.drop(columns=["tz", "sign"]).astype("float64").fillna({"H": 0, "M": 0, "S": 0, "oh": 0, "om": 0})
+    # a clock that does not exist is a typo, not the next day (pandas would roll 25:00 over)
+    bad_time = (comp["H"] > 23) | (comp["M"] > 59) | (comp["S"] > 59) | (comp["oh"] > 14) | (comp["om"] > 59)
+    # whole years outside the window are never built: a year like 9999 would overflow nanoseconds
+    bad_year = (comp["y"] < lo.year) | (comp["y"] > hi.year)
+    build = ~bad_time & ~bad_year
+    c = comp[build.to_numpy()]
+    stamps = pd.to_datetime(
+        pd.DataFrame({"year": c["y"], "month": c["m"], "day": c["d"], "hour": c["H"], "minute": c["M"],
+                      "second": c["S"]}),
+        errors="coerce",
+    )
+    zoned = zone.loc[c.index, "tz"].notna()
+    if zoned.any():
+        minutes = (c["oh"] * 60 + c["om"]) * zone.loc[c.index, "sign"].map({"-": -1.0}).fillna(1.0)
+        utc = (stamps[zoned] - pd.to_timedelta(minutes[zoned], unit="min")).dt.tz_localize("UTC")
+        stamps = stamps.copy()
+        stamps[zoned] = utc.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
+    keep(stamps, out_of_window_reason(lo, hi))
+    reason[stamps.index[stamps.isna().to_numpy()]] = "日期不存在（检查月份和日）"
+    reason[comp.index[bad_time.to_numpy()]] = "时间不存在（时 0-23，分和秒 0-59）"
+    reason[comp.index[(bad_year & ~bad_time).to_numpy()]] = out_of_window_reason(lo, hi)
+    unmatched = t[~matched.to_numpy()]
+    no_year = unmatched.str.fullmatch(_NO_YEAR_RE).fillna(False).astype(bool)
+    reason[unmatched.index[no_year.to_numpy()]] = "日期缺少年份（请写成 2026-06-18）"
+    reason[unmatched.index[~no_year.to_numpy()]] = "不是日期（例：2026-06-18 或 2026年6月18日）"
+
+
 def _date_cells(cells: pd.Series, tz: str | None) -> pd.Series:
-    """Real date cells as naive local times: one C-level conversion when they agree on a zone (or have
-    none, the usual case); cell by cell only for a mix of zones."""
+    """Real date cells as naive local times, in whatever unit pandas picks; NaT where no timestamp can
+    hold the cell. One C-level conversion when the cells agree on a zone (or have none, the usual
+    case); cell by cell for a mix of zones or a value out of pandas' range."""
     try:
         stamps = pd.to_datetime(cells, errors="raise")
-    except (ValueError, TypeError):
-        return pd.to_datetime(cells.map(lambda v: _as_local(v, tz)), errors="coerce").astype("datetime64[ns]")
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
-    return stamps.astype("datetime64[ns]")
+        if getattr(stamps.dt, "tz", None) is not None:
+            stamps = stamps.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
+        if pd.api.types.is_datetime64_dtype(stamps):
+            return stamps
+    except (ValueError, TypeError, OverflowError):  # OutOfBoundsDatetime is a ValueError
+        pass
+    local = [_as_local(v, tz) for v in cells.tolist()]
+    return pd.Series(np.array(local, dtype="datetime64[us]"), index=cells.index)
 
 
-def _as_local(value: object, tz: str | None) -> object:
-    """An aware date cell as the team's wall-clock time (naive); naive cells unchanged."""
-    if isinstance(value, (dt.datetime, pd.Timestamp)) and value.tzinfo is not None:
-        return pd.Timestamp(value).tz_convert(tz or "UTC").tz_localize(None)
-    return value
+def _as_local(value: object, tz: str | None) -> np.datetime64:
+    """One date cell as the team's naive wall-clock time in microseconds; NaT if it cannot be one."""
+    try:
+        stamp = pd.Timestamp(value)
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert(tz or "UTC").tz_localize(None)
+        return stamp.as_unit("us").to_datetime64()
+    except (ValueError, TypeError, OverflowError):
+        return np.datetime64("NaT", "us")
 
 
 def parse_text(raw: pd.Series, blank: pd.Series | None = None) -> Parsed:

@@ -92,7 +92,7 @@ class SettingSpec:
     key: str
     name: str  # the Chinese 参数 people type
     aliases: tuple[str, ...]
-    kind: str  # percent | text | count | time
+    kind: str  # percent | text | count | number | time | date
     default: object
     meaning: str
 
@@ -108,6 +108,10 @@ SETTING_SPECS = (
     SettingSpec("report_time", "月报时间", ("report_time", "report time"), "time", "09:00", "月报的本地时间"),
     SettingSpec("timezone", "时区", ("timezone", "time zone", "tz"), "text", "Asia/Shanghai", "排程与月份边界的时区 (IANA)"),
     SettingSpec("report_channel", "月报频道", ("report_channel", "report channel"), "text", None, "月报发送的 Slack 频道 ID"),
+    SettingSpec("earliest_date", "最早日期", ("earliest_date", "earliest date"), "date", "2000-01-01",
+                "早于此日的日期视为填错（最早可设 1900-01-01）"),
+    SettingSpec("latest_date", "最晚日期", ("latest_date", "latest date"), "date", "2100-12-31",
+                "晚于此日的日期视为填错（最晚可设 2261-12-31）"),
 )
 
 

@@ -16,7 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from roi_core.parse import PARSERS, blank_mask, normalize_text
+from roi_core.parse import (
+    PARSERS,
+    WIDEST_DATE_MAX,
+    WIDEST_DATE_MIN,
+    blank_mask,
+    normalize_text,
+    parse_date,
+)
 from roi_core.schema import (
     CAMPAIGNS,
     SETTING_BY_NAME,
@@ -33,13 +40,19 @@ ROW_COLUMN = "row"  # the row number as the sheet shows it (header is row 1)
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in a people-written tab, worded for the people who wrote it."""
+    """One thing wrong in a people-written tab, worded for the people who wrote it.
+
+    ``blocking`` problems make a whole tab unusable: a missing 活动 tab, a
+    missing required column, two columns that mean the same field. The others
+    are bad cells or rows, left out of the numbers while the rest still count.
+    """
 
     tab: str
     row: int | None  # sheet row number; None for a whole-tab problem (a missing column)
     column: str  # header as written (or the canonical header when missing)
     value: str
     reason: str
+    blocking: bool = False
 
     def describe(self) -> str:
         where = f"「{self.tab}」第{self.row}行" if self.row else f"「{self.tab}」"
@@ -62,6 +75,8 @@ class Settings:
     report_time: str = "09:00"
     timezone: str = "Asia/Shanghai"
     report_channel: str | None = None
+    earliest_date: dt.date = dt.date(2000, 1, 1)  # dates outside earliest..latest are problems
+    latest_date: dt.date = dt.date(2100, 12, 31)
 
     @property
     def currency_symbol(self) -> str:
@@ -81,7 +96,8 @@ class SheetData:
     # 活动 rows left out: their sheet row and campaign name, so an answer about a
     # campaign can say which of its own rows were left out and why
     skipped_campaign_rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"row": [], "campaign": []}))
-    missing: tuple[str, ...] = ()  # whole-tab problems that stop campaign answers
+    # whole-tab problems that stop campaign answers (活动 or 设置 unusable), as sentences
+    missing: tuple[str, ...] = ()
     source: str = ""
     fetched_at: dt.datetime | None = None
     stale_seconds: float | None = None  # set when a cached copy answers because the source failed
@@ -89,6 +105,15 @@ class SheetData:
 
     def with_source(self, **changes) -> SheetData:
         return replace(self, **changes)
+
+    @property
+    def blocking_problems(self) -> tuple[Problem, ...]:
+        """Problems that make a whole tab unusable (see :class:`Problem`); ``sheets check`` fails on them.
+
+        Those of 活动 and 设置 also stop every campaign answer (they are in ``missing``);
+        those of 触点 leave the 触点 data empty.
+        """
+        return tuple(p for p in self.problems if p.blocking)
 
 
 def _empty_frame(spec: TabSpec) -> pd.DataFrame:
@@ -106,7 +131,7 @@ class _TabResult:
     frame: pd.DataFrame
     problems: list[Problem]
     skipped: int
-    missing: list[str]
+    blocking: list[str]  # why the tab is unusable, as sentences naming it; empty when it is fine
     skipped_frame: pd.DataFrame | None = None
 
 
@@ -123,13 +148,23 @@ def _problem_records(tab: str, rows: pd.Series, header: str, raw: pd.Series, rea
 def _cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    if isinstance(value, float) and value.is_integer():
+    # whole numbers as typed (12345, not 12345.0); a huge one keeps its exponent, not 300 digits
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 1e15:
         return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
+        digits = str(abs(value))  # no float can hold it: write the exponent by hand
+        return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
     return str(value)
 
 
-def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None = None) -> _TabResult:
-    """Parse one people-written tab against its spec (header row first)."""
+def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None = None,
+                    dates: tuple[object, object] = (None, None)) -> _TabResult:
+    """Parse one people-written tab against its spec (header row first).
+
+    ``dates`` is the accepted (earliest, latest) day of date cells (None: the defaults of
+    :func:`roi_core.parse.date_window`). A missing required column, or two columns that
+    map to one field, make the whole tab unusable: its frame is empty and ``blocking`` says why.
+    """
     lookup = column_lookup(spec)
     start = next((i for i, r in enumerate(rows) if any(not _is_blank_cell(c) for c in r)), None)
     if start is None:
@@ -150,21 +185,29 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None 
     raw, sheet_rows, blank_cells = raw[keep], sheet_rows[keep], blank_cells[keep]
 
     problems: list[Problem] = []
-    by_key: dict[str, int] = {}
+    blocking: list[str] = []
+    positions: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         col = lookup.get(normalize_text(h))
-        if col is None:
-            continue
-        if col.key in by_key:
-            problems.append(Problem(title, None, h, "", f"与「{header[by_key[col.key]]}」重复，已忽略此列"))
-            continue
-        by_key[col.key] = i
+        if col is not None:
+            positions.setdefault(col.key, []).append(i)
+    by_key = {key: where[0] for key, where in positions.items()}
 
-    missing = [c.header for c in spec.columns if c.required and c.key not in by_key]
-    for name in missing:
-        problems.append(Problem(title, None, name, "", f"缺少必填列「{name}」"))
-    if missing:
-        return _TabResult(_empty_frame(spec), problems, 0, missing)
+    # two columns for one field (收入 next to 销售额): taking either one would be a silent guess
+    for col in spec.columns:
+        where = positions.get(col.key, [])
+        if len(where) > 1:
+            names = "」和「".join(header[i] for i in where)
+            why = f"「{names}」都表示「{col.header}」，只能保留一列：删除或改名其中一列"
+            problems.append(Problem(title, None, header[where[1]], "", why, blocking=True))
+            blocking.append(_tab_sentence(title, why))
+    for col in spec.columns:
+        if col.required and col.key not in by_key:
+            why = f"缺少必填列「{col.header}」"
+            problems.append(Problem(title, None, col.header, "", why, blocking=True))
+            blocking.append(_tab_sentence(title, why))
+    if blocking:
+        return _TabResult(_empty_frame(spec), problems, 0, blocking)
 
     frame = pd.DataFrame(index=raw.index)
     bad_row = pd.Series(False, index=raw.index)
@@ -176,7 +219,7 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None 
         i = by_key[col.key]
         cells = raw[i]
         if col.kind == "date":
-            parsed = PARSERS["date"](cells, blank=blank_cells[i], tz=tz)
+            parsed = parse_date(cells, blank=blank_cells[i], tz=tz, earliest=dates[0], latest=dates[1])
         else:
             parsed = PARSERS[col.kind](cells, blank=blank_cells[i])
         reasons = parsed.reason.copy()
@@ -201,6 +244,11 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None 
     clean = frame[~bad_row.to_numpy()].reset_index(drop=True)
     problems.sort(key=lambda p: (p.row or 0))
     return _TabResult(clean, problems, int(bad_row.sum()), [], frame[bad_row.to_numpy()])
+
+
+def _tab_sentence(title: str, why: str) -> str:
+    """A blocking problem as one sentence naming its tab: 「活动」缺少必填列「销售额」."""
+    return f"「{title}」{why}" if why.startswith("缺少") else f"「{title}」：{why}"
 
 
 def _is_blank_cell(c: object) -> bool:
@@ -241,9 +289,14 @@ def _finish_touchpoints(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def parse_settings(title: str, rows: list[list]) -> tuple[Settings, list[Problem]]:
-    """设置 rows (参数 | 值) → Settings; unknown 参数 are ignored, bad values reported and defaulted."""
+    """设置 rows (参数 | 值) → Settings; unknown 参数 are ignored, bad values reported and defaulted.
+
+    A 设置 tab without its 参数 column, or with two columns for one field, gives the
+    defaults and a blocking problem (see :class:`Problem`).
+    """
     result = normalize_table(title, rows, SETTINGS)
     values: dict[str, object] = {}
+    rows_of: dict[str, int] = {}
     problems = list(result.problems)
     frame = result.frame
     for key, value, row in zip(frame["key"].tolist(), frame["value"].tolist(), frame[ROW_COLUMN].tolist(), strict=True):
@@ -255,11 +308,28 @@ def parse_settings(title: str, rows: list[list]) -> tuple[Settings, list[Problem
             problems.append(Problem(title, int(row), "值", str(value), f"{spec.name}：{reason}，已用默认值 {spec.default}"))
         else:
             values[spec.key] = parsed
+            rows_of[spec.key] = int(row)
+    earliest, latest = values.get("earliest_date"), values.get("latest_date")
+    if earliest is not None and latest is not None and earliest > latest:
+        problems.append(Problem(title, rows_of["latest_date"], "值", latest.isoformat(),
+                                f"最晚日期早于最早日期 {earliest.isoformat()}，两者都已用默认值"))
+        del values["earliest_date"], values["latest_date"]
     return Settings(**values), problems
+
+
+# 设置 numbers beyond these are typos; a lookback of 1e15 days would not even fit a timestamp
+_SETTING_RANGES = {
+    "target_roi": (-1.0, 100.0, "目标ROI应在 -100% 至 10000% 之间"),
+    "gross_margin": (0.0, 1.0, "毛利率应在 0%-100% 之间"),
+    "report_day": (1, 31, "月报日应在 1-31 之间"),
+    "lookback_days": (1, 3650, "回溯天数应在 1-3650 之间"),
+    "half_life_days": (0.01, 3650, "半衰期应在 0.01-3650 天之间"),
+}
 
 
 def _parse_setting(kind: str, key: str, value: object) -> tuple[object, str | None]:
     cell = pd.Series([value], dtype=object)
+    low, high, out_of_range = _SETTING_RANGES.get(key, (-np.inf, np.inf, ""))
     if kind == "percent":
         p = PARSERS["percent"](cell)
         if p.bad.iloc[0]:
@@ -269,19 +339,17 @@ def _parse_setting(kind: str, key: str, value: object) -> tuple[object, str | No
         # "40" for a margin means 40%; a target ROI of 150 means 150%
         if not text.endswith("%") and v > 1 and not isinstance(value, (int, float)):
             v /= 100.0
-        if key == "gross_margin" and not 0 <= v <= 1:
-            return None, "毛利率应在 0%-100% 之间"
-        return v, None
+        return (None, out_of_range) if not low <= v <= high else (v, None)
     if kind in ("count", "number"):
         p = PARSERS[kind](cell)
         if p.bad.iloc[0] or p.values.isna().iloc[0]:
-            return None, "不是数字"
+            return None, p.reason.iloc[0] if p.bad.iloc[0] and kind == "count" else "不是数字"
         v = float(p.values.iloc[0])
-        if key == "report_day" and not 1 <= v <= 31:
-            return None, "月报日应在 1-31 之间"
-        if key in ("lookback_days", "half_life_days") and v <= 0:
-            return None, "应大于 0"
+        if not low <= v <= high:
+            return None, out_of_range
         return (int(v) if kind == "count" else v), None
+    if kind == "date":
+        return _parse_date_setting(value)
     if kind == "time":
         text = normalize_text(value)
         if isinstance(value, float) and 0 <= value < 1:  # a time cell as a day fraction
@@ -306,12 +374,27 @@ def _parse_setting(kind: str, key: str, value: object) -> tuple[object, str | No
     return text, None
 
 
+def _parse_date_setting(value: object) -> tuple[dt.date | None, str | None]:
+    """最早日期 / 最晚日期: a typed date, a date cell or a serial (the 值 column arrives as text)."""
+    if isinstance(value, str):
+        try:  # a Google date cell read unformatted is a serial number, handed over as its text
+            value = float(value)
+        except ValueError:
+            pass
+    p = parse_date(pd.Series([value], dtype=object), earliest=WIDEST_DATE_MIN, latest=WIDEST_DATE_MAX)
+    if p.values.isna().iloc[0]:
+        return None, f"不是 {WIDEST_DATE_MIN:%Y-%m-%d} 至 {WIDEST_DATE_MAX:%Y-%m-%d} 之间的日期（例：2000-01-01）"
+    return p.values.iloc[0].date(), None
+
+
 def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.datetime | None = None) -> SheetData:
     """Clean every people-written tab found in ``tabs`` (title → rows) into a SheetData.
 
     Tab titles match the contract after NFKC, trim and case-fold. A missing
-    活动 tab or a missing required column is recorded in ``missing`` and as a
+    活动 tab, or a 活动 / 设置 tab that cannot be read (a missing required column,
+    two columns for one field), is recorded in ``missing`` and as a blocking
     problem; answers that need it raise :class:`roi_core.errors.DataError`.
+    Date cells must fall in 设置's 最早日期 .. 最晚日期 (2000-01-01 .. 2100-12-31).
     """
     titles = list(tabs)
     problems: list[Problem] = []
@@ -326,18 +409,24 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         found["settings"] = title
         settings, setting_problems = parse_settings(title, tabs[title])
         problems += setting_problems
+        # 设置 changes every answer (目标ROI, 毛利率): an unreadable one must not be silently defaulted
+        missing += [_tab_sentence(title, p.reason) for p in setting_problems if p.blocking]
+    dates = (settings.earliest_date, settings.latest_date)
 
     title = find_tab(CAMPAIGNS, titles)
     if title is None:
         missing.append("缺少「活动」标签页")
+        problems.append(Problem(CAMPAIGNS.title, None, "", "", "缺少「活动」标签页（必需）：新建名为「活动」的标签页，"
+                                "表头至少有 活动名称、渠道、开始日期、销售额；或运行 python -m sheets init 生成模板",
+                                blocking=True))
         campaigns = _finish_campaigns(_empty_frame(CAMPAIGNS))
     else:
         found["campaigns"] = title
-        result = normalize_table(title, tabs[title], CAMPAIGNS, settings.timezone)
+        result = normalize_table(title, tabs[title], CAMPAIGNS, settings.timezone, dates)
         campaigns = _finish_campaigns(result.frame)
         problems += result.problems
         skipped += result.skipped
-        missing += [f"「{title}」缺少必填列「{m}」" for m in result.missing]
+        missing += result.blocking
         if result.skipped_frame is not None:
             skipped_campaign_rows = result.skipped_frame[[ROW_COLUMN, "campaign"]].reset_index(drop=True)
 
@@ -345,7 +434,7 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
     touchpoints = _finish_touchpoints(_empty_frame(TOUCHPOINTS))
     if title is not None:
         found["touchpoints"] = title
-        result = normalize_table(title, tabs[title], TOUCHPOINTS, settings.timezone)
+        result = normalize_table(title, tabs[title], TOUCHPOINTS, settings.timezone, dates)
         touchpoints = _finish_touchpoints(result.frame)
         problems += result.problems
         skipped += result.skipped
