@@ -1,60 +1,128 @@
-"""A process-wide read cache: a burst of /roi questions costs one read, and Google down is not the end.
+"""A process-wide read cache: a burst of /roi questions costs one read, and a slow or failing Google
+is not the end of answering.
 
-Keyed by source location. Within the TTL every caller gets the cached
-SheetData; after it, the first caller reads again while the others wait for
-that same read (single flight). When the read fails and a copy exists, the
-copy answers, marked with its age (``SheetData.stale_seconds``).
+Keyed by source location. Within the TTL every caller gets the cached SheetData.
+After it, one refresh runs (single flight, in its own thread) and every caller
+waits for it, but a caller who has a copy to fall back on waits at most
+``wait`` seconds (the answer deadline): past it, or when the refresh fails,
+the copy answers, marked with its age (``stale_seconds``) and the reason
+(``stale_reason``). A refresh that outlives the wait still completes in the
+background and updates the cache.
+
+A copy is not served forever. When the refresh fails because the source is
+gone or no longer shared with us (a non-retryable error: 404, 403, settings),
+the copy answers for at most ``max_stale_denied`` seconds of age with the
+cause in its warning, then the error itself is raised, so a lost share
+surfaces. For retryable failures (Google down, timeouts) the limit is
+``max_stale``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from roi_core import SheetData
 from sheets.errors import SheetsError
 
+log = logging.getLogger(__name__)
+
+ANSWER_WAIT = 8.0  # seconds an asker with a cached copy waits for a refresh before the copy answers
+MAX_STALE = 24 * 3600.0  # a copy older than this is not served when Google keeps failing
+MAX_STALE_DENIED = 15 * 60.0  # ... nor older than this when the sheet is gone or no longer shared
+# SheetData carries the reason once roi_core grows the field; until then the reason is logged only
+_HAS_REASON = "stale_reason" in {f.name for f in dataclasses.fields(SheetData)}
+
 
 @dataclass
-class _Entry:
-    data: SheetData
-    at: float
+class _Flight:
+    done: threading.Event = field(default_factory=threading.Event)
+    data: SheetData | None = None
+    error: BaseException | None = None
+
+
+@dataclass
+class _Slot:
+    data: SheetData | None = None
+    at: float = 0.0  # clock() when ``data`` was read
+    flight: _Flight | None = None
 
 
 class SheetCache:
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
+    """See the module docstring. ``clock`` measures ages (injectable in tests); waits use real time."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, *, wait: float = ANSWER_WAIT,
+                 max_stale: float = MAX_STALE, max_stale_denied: float = MAX_STALE_DENIED):
         self._clock = clock
-        self._entries: dict[str, _Entry] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self.wait = wait
+        self.max_stale = max_stale
+        self.max_stale_denied = max_stale_denied
+        self._slots: dict[str, _Slot] = {}
         self._guard = threading.Lock()
 
-    def _lock(self, key: str) -> threading.Lock:
+    def get(self, key: str, load: Callable[[], SheetData], ttl: float, *, wait: float | None = None) -> SheetData:
+        """The cached data for ``key`` if younger than ``ttl`` seconds, else a refresh by ``load()`` (one at
+        a time per key, shared by every caller). With a copy in hand a caller waits at most ``wait``
+        seconds (default: the cache's) and then gets the copy with ``stale_seconds`` and
+        ``stale_reason``; a SheetsError of the refresh is raised only when there is no copy, or the
+        copy is too old to stand in (see the module docstring)."""
+        wait = self.wait if wait is None else wait
         with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
+            slot = self._slots.setdefault(key, _Slot())
+            if slot.data is not None and self._clock() - slot.at < ttl:
+                return slot.data
+            flight = slot.flight
+            if flight is None:
+                flight = slot.flight = _Flight()
+                threading.Thread(target=self._refresh, args=(slot, flight, load), daemon=True,
+                                 name=f"sheet-refresh {key[-24:]}").start()
+            has_copy = slot.data is not None
+        finished = flight.done.wait(wait if has_copy else None)
+        if finished and flight.error is None:
+            return flight.data  # type: ignore[return-value]
+        if not has_copy:
+            raise flight.error  # type: ignore[misc]
+        with self._guard:
+            data, at = slot.data, slot.at
+        return self._stale(data, self._clock() - at, flight.error if finished else None, wait)  # type: ignore[arg-type]
 
-    def get(self, key: str, load: Callable[[], SheetData], ttl: float) -> SheetData:
-        """The cached data for ``key`` if younger than ``ttl`` seconds, else ``load()`` (once for all waiters)."""
-        entry = self._entries.get(key)
-        if entry is not None and self._clock() - entry.at < ttl:
-            return entry.data
-        with self._lock(key):
-            entry = self._entries.get(key)  # filled while we waited?
-            if entry is not None and self._clock() - entry.at < ttl:
-                return entry.data
-            try:
-                data = load()
-            except SheetsError:
-                if entry is None:
-                    raise
-                return entry.data.with_source(stale_seconds=self._clock() - entry.at)
-            self._entries[key] = _Entry(data, self._clock())
-            return data
+    def _refresh(self, slot: _Slot, flight: _Flight, load: Callable[[], SheetData]) -> None:
+        try:
+            data = load()
+        except BaseException as err:  # handed to every waiter; non-SheetsErrors pass through unchanged
+            flight.error = err
+        else:
+            flight.data = data
+            with self._guard:
+                slot.data, slot.at = data, self._clock()
+        finally:
+            with self._guard:
+                slot.flight = None
+            flight.done.set()
+
+    def _stale(self, data: SheetData, age: float, error: BaseException | None, wait: float) -> SheetData:
+        if error is None:
+            reason = f"表格读取超过 {wait:g} 秒还没有完成"
+        elif not isinstance(error, SheetsError):
+            raise error
+        else:
+            limit = self.max_stale if error.retryable else self.max_stale_denied
+            if age > limit:
+                raise error
+            reason = error.message
+        log.warning("Serving a %.0f s old copy of %s: %s", age, data.source, reason)
+        changes: dict = {"stale_seconds": age}
+        if _HAS_REASON:
+            changes["stale_reason"] = reason
+        return data.with_source(**changes)
 
     def clear(self) -> None:
         with self._guard:
-            self._entries.clear()
+            self._slots.clear()
 
 
 CACHE = SheetCache()

@@ -97,15 +97,16 @@ def test_500_past_the_retry_budget_is_a_clear_error_and_the_stale_copy_answers(s
     assert stale.stale_seconds is not None and len(stale.campaigns) == 2
 
 
-def test_slower_than_the_timeout_is_retried_then_reported(sheet, config):
-    src = source(config, timeout=0.3)
+def test_slower_than_the_deadline_is_reported_within_it(sheet, config):
+    src = source(config, timeout=(5.0, 0.3), deadline=2.0)
     src.metadata()
-    src.http.max_retries = 1
-    sheet.delay_next(2, seconds=1.0, kind="values.batchGet")
+    sheet.delay_next(20, seconds=3.0, kind="values.batchGet")
     started = time.monotonic()
-    with pytest.raises(SourceUnavailable, match="连不上"):
+    with pytest.raises(SourceUnavailable, match="2 秒内没有完成.*迟迟没有答复") as caught:
         src.read()
-    assert time.monotonic() - started < 5
+    # every attempt's timeout was cut to the 2 s deadline: no 613 s wait, no attempt past it
+    assert time.monotonic() - started < 2.6
+    assert caught.value.retryable and len(sheet.calls("values.batchGet")) >= 2
 
 
 def test_not_shared_and_missing_sheets_say_what_to_do(sheet, config):
