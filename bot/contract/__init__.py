@@ -203,7 +203,7 @@ def check_blocks(blocks: list[Any], path: str = "blocks") -> list[str]:
     if seen.markdown_chars > MARKDOWN_TOTAL:
         out.append(Reason(path, f"markdown blocks hold {seen.markdown_chars} characters in all; "
                                 f"at most {MARKDOWN_TOTAL}"))
-    if seen.data_table_chars > DATA_TABLE_CHARS:
+    if seen.data_table_chars > DATA_TABLE_CHARS and not seen.data_table_over:
         out.append(Reason(path, f"data_table cells hold {seen.data_table_chars} characters in all; "
                                 f"at most {DATA_TABLE_CHARS} per message"))
     return out
@@ -450,6 +450,7 @@ class _Seen:
         self.tables = 0
         self.markdown_chars = 0
         self.data_table_chars = 0
+        self.data_table_over = False  # one table is over already: the message total says nothing new
 
     def new_block(self) -> _Seen:
         self.action_ids = {}  # action_id is unique within its block
@@ -658,6 +659,7 @@ def _data_table(block: dict, where: str, out: list[str], seen: _Seen) -> None:
                 chars += _cell_chars(cell)
         seen.data_table_chars += chars
         if chars > DATA_TABLE_CHARS:
+            seen.data_table_over = True
             out.append(Reason(f"{where}.rows", f"cells hold {chars} characters; at most {DATA_TABLE_CHARS}"))
     page_size = block.get("page_size")
     if isinstance(page_size, (int, float)) and not isinstance(page_size, bool):
