@@ -343,7 +343,7 @@ def _parse_setting(kind: str, key: str, value: object) -> tuple[object, str | No
     if kind in ("count", "number"):
         p = PARSERS[kind](cell)
         if p.bad.iloc[0] or p.values.isna().iloc[0]:
-            return None, p.reason.iloc[0] if p.bad.iloc[0] and kind == "count" else "不是数字"
+            return None, p.reason.iloc[0] if p.bad.iloc[0] else "不是数字"
         v = float(p.values.iloc[0])
         if not low <= v <= high:
             return None, out_of_range
