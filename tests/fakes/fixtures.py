@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from .sheets_api import FakeSheetsAPI, fake_gspread_client, fake_service_account_client
-from .slack_api import FakeSlackAPI
+from .slack_api import FakeSlackAPI, SlackRefusal
 
 SLACK_TEST_TOKEN = "xoxb-fake-test-token"
 SLACK_TEST_SIGNING_SECRET = "fake-signing-secret"
@@ -63,9 +63,15 @@ def sheets_service_account_info(sheets_api: FakeSheetsAPI) -> dict:
 
 @pytest.fixture
 def slack_api() -> Iterator[FakeSlackAPI]:
-    """A started :class:`FakeSlackAPI`; ``slack_api.api_url`` is the WebClient base_url."""
+    """A started :class:`FakeSlackAPI`; ``slack_api.api_url`` is the WebClient base_url.
+
+    At teardown the test fails if it sent a message Slack would refuse, unless it called
+    ``slack_api.expect_refusals()``."""
     with FakeSlackAPI() as fake:
         yield fake
+    refused = [str(e) for e in fake.errors if isinstance(e, SlackRefusal)]
+    assert not refused, ("Slack would refuse what this test sent (if that is the point, call "
+                         "slack_api.expect_refusals() first):\n" + "\n".join(refused))
     assert not fake.errors, f"FakeSlackAPI raised internally: {fake.errors!r}"
 
 

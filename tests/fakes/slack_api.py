@@ -16,6 +16,15 @@ Endpoints: ``POST|GET /api/<method>`` (form-encoded, JSON or query args),
 ``POST /upload/<file_id>`` (the upload_url handed out by files.getUploadURLExternal)
 and ``POST /hooks/<anything>`` (response_url / incoming webhooks; recorded as
 method "response_url"). Tokens are never recorded, only whether one was sent.
+
+The fake refuses what Slack refuses: every chat.postMessage, chat.update,
+chat.postEphemeral, files.completeUploadExternal (its ``blocks`` / ``initial_comment``)
+and response_url POST goes through :func:`bot.contract.check_message` (Slack's Block Kit
+schema from ``@slack/types`` plus the reference's limits). A refused call is answered as
+Slack answers it (``{"ok": false, "error": "invalid_blocks", "errors": [...]}``; HTTP 400
+``invalid_blocks`` on a response_url), is not applied, is listed in ``refusals``, and --
+unless the test called :meth:`FakeSlackAPI.expect_refusals` -- fails the test at teardown
+(the ``slack_api`` fixture asserts ``errors`` is empty).
 """
 
 from __future__ import annotations
@@ -27,13 +36,22 @@ import time
 from typing import Any
 from urllib.parse import unquote, urlencode
 
+from bot.contract import check_message, slack_error
+
 from ._server import LoopbackServer, Request, Response
 
-__all__ = ["FakeSlackAPI", "slack_signed_headers", "slash_command_body", "event_body"]
+__all__ = ["FakeSlackAPI", "SlackRefusal", "slack_signed_headers", "slash_command_body", "event_body"]
 
 TEAM_ID = "T1"
 BOT_USER_ID = "UBOT"
 BOT_ID = "B1"
+
+#: methods whose arguments are a message Slack checks before posting it
+MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
+
+
+class SlackRefusal(AssertionError):
+    """A call the real Slack would have refused (kept in ``FakeSlackAPI.errors`` when strict)."""
 
 
 class FakeSlackAPI(LoopbackServer):
@@ -41,12 +59,15 @@ class FakeSlackAPI(LoopbackServer):
 
     :param token: if given, calls with another token get ``invalid_auth``.
     :param require_auth: calls to /api/ without any token get ``not_authed``.
+    :param strict: a message Slack would refuse is also put in ``errors``, so the
+        ``slack_api`` fixture fails the test that sent it (see :meth:`expect_refusals`).
     """
 
-    def __init__(self, *, token: str | None = None, require_auth: bool = True) -> None:
+    def __init__(self, *, token: str | None = None, require_auth: bool = True, strict: bool = True) -> None:
         super().__init__()
         self._token = token
         self.require_auth = require_auth
+        self.strict = strict
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self.reset()
@@ -72,13 +93,22 @@ class FakeSlackAPI(LoopbackServer):
             self._missing_scope: dict[str, str] = {}  # method prefix -> needed scope
             self._ts = itertools.count(1)
             self._file_ids = itertools.count(1)
+            #: calls refused by the message contract: method, path, error, reasons (oldest first)
+            self.refusals: list[dict] = []
+
+    def expect_refusals(self) -> FakeSlackAPI:
+        """This test sends messages Slack refuses on purpose: they are still refused and
+        listed in ``refusals``, but no longer fail the test at teardown."""
+        self.strict = False
+        return self
 
     def calls(self, method: str | None = None) -> list[dict]:
         """Recorded calls, oldest first: dicts with ``method`` (e.g. "chat.postMessage",
         "upload", "response_url"), ``args`` (form/JSON/query arguments merged; for
         response_url the JSON body), ``json`` (True if the body was JSON), ``path``,
         ``headers`` (content_type, has_auth, user_agent), ``status``, ``response``
-        (the JSON answered, if any), ``time``."""
+        (the JSON answered, if any), ``time``, and ``refused`` (``{"error", "reasons"}``
+        when the message contract refused the call, else None)."""
         with self._lock:
             out = list(self._calls)
         return out if method is None else [c for c in out if c["method"] == method]
@@ -178,6 +208,7 @@ class FakeSlackAPI(LoopbackServer):
             "status": None,
             "response": None,
             "time": time.time(),
+            "refused": None,
         }
         if method == "upload":
             call["args"] = {"file_id": path[len("/upload/"):], "size": len(request.body)}
@@ -211,6 +242,9 @@ class FakeSlackAPI(LoopbackServer):
         if method == "upload":
             return self._upload(call["args"]["file_id"], request.body)
         if method == "response_url":
+            refused = self._refuse(method, args, call)
+            if refused:  # a response_url answers a refusal with HTTP 400 and the bare error code
+                return Response.text(refused["error"], 400)
             return Response.text("ok")
         if method == "unknown":
             return Response.text("not found", 404)
@@ -225,8 +259,38 @@ class FakeSlackAPI(LoopbackServer):
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return Response.json({"ok": False, "error": "unknown_method"})
+        refused = self._refuse(method, args, call)
+        if refused:
+            body = {"ok": False, "error": refused["error"]}
+            if refused["error"].startswith("invalid_blocks"):  # Slack lists what is wrong with the blocks
+                body["errors"] = refused["reasons"]
+                body["response_metadata"] = {"messages": [f"[ERROR] {r}" for r in refused["reasons"]]}
+            return Response.json(body)
         result = handler(args)
         return Response.json(result, headers={"X-Slack-Req-Id": f"fake-{len(self._calls)}"})
+
+    def _refuse(self, method: str, args: dict, call: dict) -> dict | None:
+        """Check a message with the contract; on a refusal record it and return it."""
+        if method in MESSAGE_METHODS:
+            payload = args
+            if method == "response_url" and isinstance(args.get("payload"), str):
+                payload = self._jsonish(args["payload"])  # an incoming webhook's form-encoded payload=
+                payload = payload if isinstance(payload, dict) else {"text": args["payload"]}
+            reasons = check_message(payload)
+        elif method == "files.completeUploadExternal":
+            payload = {"blocks": args.get("blocks"), "text": args.get("initial_comment")}
+            reasons = check_message(payload, require_content=False)
+        else:
+            return None
+        if not reasons:
+            return None
+        refused = {"error": slack_error(reasons), "reasons": [str(r) for r in reasons]}
+        call["refused"] = refused
+        self.refusals.append({"method": method, "path": call["path"], **refused})
+        if self.strict:
+            self.errors.append(SlackRefusal(f"Slack would refuse {method} ({refused['error']}): "
+                                            + "; ".join(refused["reasons"])))
+        return refused
 
     # ------------------------------------------------------------------ methods
     def _next_ts(self) -> str:

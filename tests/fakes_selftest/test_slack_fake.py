@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
 import pytest
+import requests
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -13,7 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN
-from tests.fakes.slack_api import FakeSlackAPI, slack_signed_headers, slash_command_body
+from tests.fakes.slack_api import FakeSlackAPI, SlackRefusal, slack_signed_headers, slash_command_body
 
 
 def test_auth_test_post_update_ephemeral(slack_api, slack_client):
@@ -164,3 +166,164 @@ def test_context_manager_and_restart():
     with fake:
         assert fake.url.startswith("http://127.0.0.1:")  # restarted, maybe on another port than url1
         assert WebClient(token="x", base_url=fake.api_url).auth_test()["ok"]
+
+
+# ----------------------------------------------------------------------------- the fake refuses what Slack refuses
+def _button(text: str = "查看", action_id: str = "a", **extra) -> dict:
+    return {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id, **extra}
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _cells(*texts: str) -> list[dict]:
+    return [{"type": "raw_text", "text": t} for t in texts]
+
+
+def _chart(n_series: int = 1, title: str = "渠道 ROI", name: str = "ROI") -> dict:
+    return {"type": "data_visualization", "title": title, "chart": {
+        "type": "bar", "axis_config": {"categories": ["抖音", "微信"]},
+        "series": [{"name": f"{name}{i or ''}", "data": [{"label": "抖音", "value": 200.0},
+                                                       {"label": "微信", "value": -20.0}]}
+                   for i in range(n_series)]}}
+
+
+def _select(n_options: int, text: str = "线性") -> dict:
+    return {"type": "actions", "elements": [{"type": "static_select", "action_id": "roi:model", "options": [
+        {"text": {"type": "plain_text", "text": text}, "value": f"m{i}"} for i in range(n_options)]}]}
+
+
+# name -> (blocks for size n, the largest n Slack accepts, the reason's path when one more)
+LIMITS = {
+    "blocks per message": (lambda n: [{"type": "divider"}] * n, 50, "blocks"),
+    "header text": (lambda n: [{"type": "header", "text": {"type": "plain_text", "text": "标" * n}}], 150,
+                    "blocks[0].text.text"),
+    "section text": (lambda n: [_section("x" * n)], 3000, "blocks[0].text.text"),
+    "section fields": (lambda n: [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * n}], 10,
+                       "blocks[0].fields"),
+    "field text": (lambda n: [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * n}]}], 2000,
+                   "blocks[0].fields[0].text"),
+    "context elements": (lambda n: [{"type": "context", "elements": [{"type": "mrkdwn", "text": "c"}] * n}], 10,
+                         "blocks[0].elements"),
+    "actions elements": (lambda n: [{"type": "actions", "elements": [_button(action_id=f"a{i}") for i in range(n)]}],
+                         25, "blocks[0].elements"),
+    "button text": (lambda n: [{"type": "actions", "elements": [_button("按" * n)]}], 75,
+                    "blocks[0].elements[0].text.text"),
+    "button value": (lambda n: [{"type": "actions", "elements": [_button(value="v" * n)]}], 2000,
+                     "blocks[0].elements[0].value"),
+    "button url": (lambda n: [{"type": "actions", "elements": [_button(url="https://x/" + "u" * (n - 10))]}], 3000,
+                   "blocks[0].elements[0].url"),
+    "action_id": (lambda n: [{"type": "actions", "elements": [_button(action_id="a" * n)]}], 255,
+                  "blocks[0].elements[0].action_id"),
+    "block_id": (lambda n: [{"type": "divider", "block_id": "b" * n}], 255, "blocks[0].block_id"),
+    "select options": (lambda n: [_select(n)], 100, "blocks[0].elements[0].options"),
+    "option text": (lambda n: [_select(1, "选" * n)], 75, "blocks[0].elements[0].options[0].text.text"),
+    "table rows": (lambda n: [{"type": "table", "rows": [_cells("x")] * n}], 100, "blocks[0].rows"),
+    "table cells": (lambda n: [{"type": "table", "rows": [_cells(*["x"] * n)]}], 20, "blocks[0].rows[0]"),
+    "data_table rows": (lambda n: [{"type": "data_table", "caption": "c", "rows": [_cells("x")] * n}], 101,
+                        "blocks[0].rows"),
+    "chart title": (lambda n: [_chart(title="标" * n)], 50, "blocks[0].title"),
+    "chart series": (lambda n: [_chart(n)], 6, "blocks[0].chart.series"),
+    "series name": (lambda n: [_chart(name="名" * n)], 20, "blocks[0].chart.series[0].name"),
+}
+
+
+@pytest.mark.parametrize("name", LIMITS)
+def test_each_limit_at_its_boundary(slack_api, slack_client, name):
+    make, largest, path = LIMITS[name]
+    slack_api.expect_refusals()
+    assert slack_client.chat_postMessage(channel="C1", text="ROI", blocks=make(largest))["ok"]
+    with pytest.raises(SlackApiError) as e:
+        slack_client.chat_postMessage(channel="C1", text="ROI", blocks=make(largest + 1))
+    assert e.value.response["error"] == "invalid_blocks"
+    assert len(e.value.response["errors"]) == 1 and e.value.response["errors"][0].startswith(f"{path}: ")
+    assert len(slack_api.messages()) == 1  # the refused one was not posted
+    assert [r["method"] for r in slack_api.refusals] == ["chat.postMessage"]
+
+
+def test_a_null_button_is_refused_with_its_path_and_fails_the_test_at_teardown():
+    blocks = [_section("ROI"), {"type": "actions", "elements": [_button(), None]}]
+    with FakeSlackAPI() as fake:
+        client = WebClient(token="xoxb-1", base_url=fake.api_url)
+        with pytest.raises(SlackApiError) as e:
+            client.chat_postMessage(channel="C1", text="ROI", blocks=blocks)
+        assert e.value.response.status_code == 200
+        assert e.value.response.data == {
+            "ok": False, "error": "invalid_blocks", "errors": ["blocks[1].elements[1]: null is not allowed"],
+            "response_metadata": {"messages": ["[ERROR] blocks[1].elements[1]: null is not allowed"]}}
+        call = fake.calls("chat.postMessage")[0]
+        assert call["refused"] == {"error": "invalid_blocks", "reasons": ["blocks[1].elements[1]: null is not allowed"]}
+        assert fake.messages() == []
+    # what the slack_api fixture asserts at teardown
+    assert [type(err) for err in fake.errors] == [SlackRefusal]
+    assert "blocks[1].elements[1]: null is not allowed" in str(fake.errors[0])
+
+
+def test_expect_refusals_keeps_the_refusal_but_not_the_teardown_failure(slack_api, slack_client):
+    slack_api.expect_refusals()
+    with pytest.raises(SlackApiError):
+        slack_client.chat_postMessage(channel="C1", text="ROI", blocks=[{"type": "section"}])
+    assert slack_api.refusals == [{"method": "chat.postMessage", "path": "/api/chat.postMessage",
+                                   "error": "invalid_blocks", "reasons": ["blocks[0]: a section needs text or fields"]}]
+    assert slack_api.errors == []
+
+
+def test_update_ephemeral_and_form_encoded_blocks(slack_api, slack_client):
+    slack_api.expect_refusals()
+    ts = slack_client.chat_postMessage(channel="C1", text="ROI", blocks=[_section("ROI")])["ts"]
+    with pytest.raises(SlackApiError) as e:
+        slack_client.chat_update(channel="C1", ts=ts, text="ROI", blocks=[_section("")])
+    assert e.value.response["errors"] == ["blocks[0].text.text: mrkdwn text must not be empty"]
+    assert slack_api.messages()[0]["blocks"] == [_section("ROI")]  # unchanged
+    with pytest.raises(SlackApiError) as e:
+        slack_client.chat_postEphemeral(channel="C1", user="U1", text="x" * 40_001)
+    assert e.value.response["error"] == "msg_too_long" and "errors" not in e.value.response.data
+    # a form body carries blocks as a JSON string: checked the same way, a broken one is invalid_blocks_format
+    form = {"channel": "C1", "text": "ROI", "blocks": json.dumps([{"type": "header", "text": {
+        "type": "plain_text", "text": "x" * 151}}])}
+    with pytest.raises(SlackApiError) as e:
+        slack_client.api_call("chat.postMessage", data=form)
+    assert e.value.response["errors"] == ["blocks[0].text.text: is 151 characters; at most 150"]
+    with pytest.raises(SlackApiError) as e:
+        slack_client.api_call("chat.postMessage", data={**form, "blocks": "[{"})
+    assert e.value.response["error"] == "invalid_blocks_format"
+    with pytest.raises(SlackApiError) as e:
+        slack_client.api_call("chat.postMessage", json={"channel": "C1", "text": ""})
+    assert e.value.response["error"] == "no_text"
+    assert [r["error"] for r in slack_api.refusals] == [
+        "invalid_blocks", "msg_too_long", "invalid_blocks", "invalid_blocks_format", "no_text"]
+
+
+def test_response_url_refusal_is_http_400(slack_api):
+    slack_api.expect_refusals()
+    url = slack_api.response_url("commands/T1/42/abc")
+    resp = WebhookClient(url).send(text="ROI", blocks=[{"type": "actions", "elements": []}])
+    assert (resp.status_code, resp.body) == (400, "invalid_blocks")
+    assert slack_api.calls("response_url")[0]["refused"]["reasons"] == ["blocks[0].elements: 0 elements; at least 1"]
+    assert WebhookClient(url).send(text="ROI", blocks=[_section("ROI")]).status_code == 200
+    assert WebhookClient(url).send_dict({"delete_original": True}).status_code == 200  # a deletion needs no text
+
+
+def test_file_upload_comment_and_blocks(slack_api, slack_client):
+    slack_api.expect_refusals()
+    assert slack_client.files_upload_v2(channel="C1", content="a,b\n", filename="roi.csv")["ok"]  # no comment: fine
+    with pytest.raises(SlackApiError) as e:
+        slack_client.files_upload_v2(channel="C1", content="a,b\n", filename="roi.csv", initial_comment="x" * 40_001)
+    assert e.value.response["error"] == "msg_too_long"
+    step1 = slack_client.files_getUploadURLExternal(filename="roi.csv", length=4)
+    requests.post(step1["upload_url"], data=b"a,b\n", timeout=5)
+    with pytest.raises(SlackApiError) as e:
+        slack_client.files_completeUploadExternal(files=[{"id": step1["file_id"]}], channel_id="C1",
+                                                  blocks=json.dumps([None]))
+    assert e.value.response["errors"] == ["blocks[0]: null is not allowed"]
+    assert not slack_api.files[step1["file_id"]]["completed"]
+
+
+def test_a_message_from_the_bot_renderer_goes_through(slack_api, slack_client):
+    """A real Block Kit answer (the help message: buttons, sections, context) is accepted as it is."""
+    from bot.blocks import build_message
+    from roi_core import HelpAnswer
+
+    msg = build_message(HelpAnswer(campaigns=["春季促销", "夏季大促"]))
+    assert slack_client.chat_postMessage(channel="C1", text=msg.text, blocks=msg.blocks)["ok"]
