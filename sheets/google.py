@@ -259,14 +259,14 @@ class _TokenRequest(GoogleAuthRequest):
         response = super().__call__(url, method=method, body=body, headers=headers,
                                     timeout=timeout or (CONNECT_TIMEOUT, READ_TIMEOUT), **kwargs)
         if response.status == 429 or response.status >= 500:
-            raise google.auth.exceptions.TransportError(f"token endpoint answered HTTP {response.status}")
+            raise google.auth.exceptions.TransportError(f"登录服务答复 HTTP {response.status}")
         if response.status == 200:
             try:
                 ok = isinstance(json.loads(response.data), dict)
             except (ValueError, UnicodeDecodeError):
                 ok = False
             if not ok:
-                raise google.auth.exceptions.TransportError("token endpoint answered 200 without a JSON object")
+                raise google.auth.exceptions.TransportError("登录服务的答复不是 JSON")
         return response
 
 
@@ -345,7 +345,8 @@ class _GoogleHTTPClient(HTTPClient):
             except google.auth.exceptions.RefreshError as err:
                 raise self._token_refused(err) from None
             except google.auth.exceptions.TransportError as err:
-                cause = err.args[0] if err.args and isinstance(err.args[0], str) else type(err.__cause__ or err).__name__
+                inner = err.__cause__ if isinstance(err.__cause__, requests.RequestException) else None
+                cause = _cause(inner) if inner is not None else str(err.args[0] if err.args else type(err).__name__)
                 raise SourceUnavailable(
                     f"拿不到 Google 的访问令牌（{cause}），读不了 Google 表格「{self.sheet_name}」",
                     "Google 的登录服务暂时不可用：稍后再试；如果一直如此，检查网络，或服务账号 JSON 里的 token_uri") from None
@@ -367,7 +368,7 @@ class _GoogleHTTPClient(HTTPClient):
     def _friendly(self, err: APIError, writes: bool, budget: Budget) -> SheetsError:
         status = err.response.status_code
         sheet, message = self.sheet_name, _api_message(err)
-        account = f"服务账号 {self.client_email}" if self.client_email else "服务账号（client_email）"
+        account = f"服务账号 {self.client_email} " if self.client_email else "服务账号（client_email）"
         if status == 404:
             return SourceNotFound(f"找不到 Google 表格「{sheet}」", "检查链接或 ID 是否正确，以及表格是否已被删除")
         if status == 403 and ("has not been used" in message or "is disabled" in message):
