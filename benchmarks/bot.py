@@ -1,6 +1,7 @@
 """Benchmark: signed ``/roi`` requests over loopback to gunicorn, the ROI app against a bare bolt app.
 
     python benchmarks/bot.py [--seconds 20] [--concurrency 50] [--workers 2] [--threads 8] [--text 618活动]
+    python benchmarks/bot.py --contract     # only the Slack message pre-flight check, per message
 
 Both apps run under gunicorn (``--workers`` x ``--threads``) on 127.0.0.1, one
 after the other in the same run, with the same load: ``--concurrency``
@@ -257,6 +258,39 @@ def pct(values: list[float], p: float) -> float:
 
 
 # ----------------------------------------------------------------------------- main
+def bench_contract(questions: tuple[str, ...] = ("618活动", "渠道 2026-06", "top 10", "归因 2026-06",
+                                                  "建议 2026-06", "月报 2026-06", "帮助"), repeat: int = 200) -> int:
+    """bot.contract.check_message on the demo workbook's answers: milliseconds per message (target < 2 ms)."""
+    import datetime as dt
+    import timeit
+
+    # run as a script, this file's folder comes first on sys.path and would shadow the bot package
+    sys.path.insert(0, str(REPO))
+    if getattr(sys.modules.get("bot"), "__file__", "") == __file__:
+        del sys.modules["bot"]
+    from bot.blocks import RenderOptions, build_message
+    from bot.contract import check_message, slack_error
+    from roi_core import answer, parse_query
+    from sheets import open_source
+
+    today = dt.date(2026, 11, 22)
+    data = open_source(str(REPO / "examples" / "demo.xlsx")).read()
+    opts = RenderOptions(sheet_url="https://docs.google.com/spreadsheets/d/demo", chart_button=True)
+    print(f"{'question':<14}{'blocks':>7}{'JSON bytes':>11}{'ms/check':>10}  verdict")
+    worst = 0.0
+    for question in questions:
+        msg = build_message(answer(parse_query(question, today), data, today), opts)
+        payload = {"channel": "C1", "text": msg.text, "blocks": msg.blocks}
+        reasons = check_message(payload)
+        ms = timeit.timeit(lambda payload=payload: check_message(payload), number=repeat) / repeat * 1000
+        worst = max(worst, ms)
+        size = len(json.dumps(msg.blocks, ensure_ascii=False).encode())
+        verdict = slack_error(reasons) + (f" ({reasons[0]}{' …' if len(reasons) > 1 else ''})" if reasons else "")
+        print(f"{question:<14}{len(msg.blocks):>7}{size:>11}{ms:>10.3f}  {verdict}")
+    print(f"slowest {worst:.3f} ms per message (target < 2 ms)")
+    return 0 if worst < 2 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=float, default=20.0)
@@ -268,7 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--drain", type=float, default=15.0, help="seconds to wait for answers after the load")
     ap.add_argument("--sink", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--roi-target", default="bot.app:create_app()", help=argparse.SUPPRESS)
+    ap.add_argument("--contract", action="store_true", help="only time bot.contract.check_message (no servers)")
     args = ap.parse_args(argv)
+    if args.contract:
+        return bench_contract()
     if args.sink:
         run_sink(args.sink)
         return 0
