@@ -73,6 +73,7 @@ class ClaimStore:
                 time.sleep(0.1 * (attempt + 1))
 
     def _insert(self, key: str, now: dt.datetime):
+        """The claiming INSERT; it returns the key when it created the row (SQLite, PostgreSQL)."""
         values = {"key": key, "claimed_at": now}
         if self._dialect == "sqlite":
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
@@ -80,7 +81,10 @@ class ClaimStore:
             from sqlalchemy.dialects.postgresql import insert as dialect_insert
         else:
             return insert(claims).values(**values)
-        return dialect_insert(claims).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        # RETURNING says whether this INSERT created the row: rowcount does not (psycopg 3 under
+        # SQLAlchemy 2.1 reports -1 for INSERT … ON CONFLICT DO NOTHING)
+        return (dialect_insert(claims).values(**values).on_conflict_do_nothing(index_elements=["key"])
+                .returning(claims.c.key))
 
     def claim(self, key: str, now: dt.datetime | None = None) -> bool:
         """Record ``key``; True if this call created it (answer), False if it existed (a retry: skip)."""
@@ -88,7 +92,7 @@ class ClaimStore:
         try:
             with self.engine.begin() as conn:
                 result = conn.execute(self._insert(key[:255], now))
-                first = result.rowcount == 1
+                first = result.first() is not None if result.returns_rows else result.rowcount == 1
         except IntegrityError:
             first = False
         except SQLAlchemyError:
