@@ -969,7 +969,7 @@ class FakeSheetsAPI(LoopbackServer):
                 if self.require_auth and kind != "unknown":
                     self._check_token(token)
                 if self.check_contract and kind in _DISCOVERY_METHODS:
-                    self._enforce_contract(kind, request, call)
+                    params = self._enforce_contract(kind, request, call, params)
                 with self._lock:
                     result = route(request, params, call)
                 resp = Response.json(result)
@@ -981,13 +981,16 @@ class FakeSheetsAPI(LoopbackServer):
         call["status"] = resp.status
         return resp
 
-    def _enforce_contract(self, kind: str, request: Request, call: dict) -> None:
-        """Raise the 400 Google would send if the request does not fit the discovery document."""
+    def _enforce_contract(self, kind: str, request: Request, call: dict, params: dict) -> dict:
+        """Raise the 400 Google would send if the request does not fit the discovery document;
+        otherwise keep its canonical body in ``call`` and return the query by canonical names
+        (``value_input_option`` -> ``valueInputOption``) for the handlers."""
+        method = _DISCOVERY_METHODS[kind]
         body_is_json = not isinstance(call["body"], bytes)
-        violations = self._contract.check(_DISCOVERY_METHODS[kind], request.query, call["body"],
-                                          body_is_json=body_is_json)
+        violations = self._contract.check(method, request.query, call["body"], body_is_json=body_is_json)
         if not violations:
-            return
+            call["canonical"] = self._contract.canonical(method, call["body"])
+            return self._contract.canonical_query(method, params)
         error = error_body(violations)["error"]
         with self._lock:
             expected = self._expecting > 0 or self._allow_violations
@@ -996,6 +999,11 @@ class FakeSheetsAPI(LoopbackServer):
                 "messages": [v.description for v in violations], "expected": expected})
         call["contract_violations"] = [v.description for v in violations]
         raise ApiError(400, error["message"], details=error["details"])
+
+    @staticmethod
+    def _body(call: dict) -> Any:
+        """The request body the handlers work on: the canonical form when the contract checked it."""
+        return call.get("canonical", call["body"]) or {}
 
     def _check_token(self, token: str) -> None:
         if not token:
@@ -1094,7 +1102,7 @@ class FakeSheetsAPI(LoopbackServer):
         return self._metadata(self._get(sid, call))
 
     def _create_spreadsheet(self, request: Request, params: dict, call: dict) -> dict:
-        body = call["body"] or {}
+        body = self._body(call)
         key = body.get("spreadsheetId") or f"fake-{len(self._books) + 1}-{int(time.time() * 1000)}"
         title = body.get("properties", {}).get("title", "Untitled spreadsheet")
         tabs = {s["properties"]["title"]: [] for s in body.get("sheets", []) if "properties" in s} or None
@@ -1103,7 +1111,7 @@ class FakeSheetsAPI(LoopbackServer):
         return self._metadata(self._books[key])
 
     def _batch_update(self, sid: str, request: Request, params: dict, call: dict) -> dict:
-        body = call["body"] or {}
+        body = self._body(call)
         reqs = body.get("requests")
         if not isinstance(reqs, list) or not reqs:
             raise ApiError(400, "Must specify at least one request.")
@@ -1345,7 +1353,7 @@ class FakeSheetsAPI(LoopbackServer):
     def _values_update(self, sid: str, text: str, request: Request, params: dict, call: dict) -> dict:
         call["range"] = text
         vio = _enum(params.get("valueInputOption"), _VIO, "valueInputOption", None)
-        body = call["body"] or {}
+        body = self._body(call)
 
         def apply(book: _Book) -> dict:
             res = self._write(book, parse_range(book, text), body.get("values"), body.get("majorDimension"), vio)
@@ -1361,7 +1369,7 @@ class FakeSheetsAPI(LoopbackServer):
         ido = params.get("insertDataOption") or "OVERWRITE"
         if ido not in ("OVERWRITE", "INSERT_ROWS"):
             raise ApiError(400, f"Invalid value at 'insert_data_option' ({ido})")
-        body = call["body"] or {}
+        body = self._body(call)
 
         def apply(book: _Book) -> dict:
             rng = parse_range(book, text)
@@ -1403,13 +1411,13 @@ class FakeSheetsAPI(LoopbackServer):
         return self._mutate(sid, call, lambda book: {"spreadsheetId": sid, "clearedRange": self._clear(book, text)})
 
     def _values_batch_clear(self, sid: str, request: Request, params: dict, call: dict) -> dict:
-        ranges = (call["body"] or {}).get("ranges") or []
+        ranges = self._body(call).get("ranges") or []
         call["ranges"] = ranges
         return self._mutate(sid, call, lambda book: {
             "spreadsheetId": sid, "clearedRanges": [self._clear(book, r) for r in ranges]})
 
     def _values_batch_update(self, sid: str, request: Request, params: dict, call: dict) -> dict:
-        body = call["body"] or {}
+        body = self._body(call)
         vio = _enum(body.get("valueInputOption"), _VIO, "valueInputOption", None)
         data = body.get("data") or []
         call["ranges"] = [d.get("range") for d in data]
@@ -1454,7 +1462,7 @@ class FakeSheetsAPI(LoopbackServer):
         return {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
 
     def _drive_create(self, request: Request, params: dict, call: dict) -> dict:
-        body = call["body"] or {}
+        body = self._body(call)
         key = f"fake-{len(self._books) + 1}-{int(time.time() * 1000)}"
         self.add_spreadsheet(key, body.get("name") or "Untitled spreadsheet")
         call["spreadsheet_id"] = key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import types
 from datetime import date, datetime
 
@@ -275,3 +276,217 @@ def _other_key_pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption()).decode()
+
+
+# ----------------------------------------------------------------------------------
+# the contract: Google's discovery document (tests/fakes/google_discovery/sheets.v4.json)
+# ----------------------------------------------------------------------------------
+def _refusal(excinfo) -> dict:
+    """The error object of a 400 the fake sent, checked for Google's envelope."""
+    err = excinfo.value.response.json()["error"]
+    assert excinfo.value.code == 400 and err["status"] == "INVALID_ARGUMENT"
+    assert err["details"][0]["@type"] == "type.googleapis.com/google.rpc.BadRequest"
+    return err
+
+
+def test_unknown_field_is_refused_with_its_path(sheets_api, gspread_client):
+    _seed(sheets_api)
+    sh = gspread_client.open_by_key(KEY)
+    with sheets_api.expect_contract_violations() as refused, pytest.raises(gspread.exceptions.APIError) as e:
+        sh.batch_update({"requests": [{"addSheet": {"properties": {"title": "新", "colour": "red"}}}]})
+    err = _refusal(e)
+    message = ("Invalid JSON payload received. Unknown name \"colour\" at 'requests[0].add_sheet.properties': "
+               "Cannot find field.")
+    assert err["message"] == message
+    assert err["details"][0]["fieldViolations"] == [{"field": "requests[0].add_sheet.properties",
+                                                     "description": message}]
+    assert sheets_api.tab_titles(KEY) == ["活动", "设置"]  # nothing applied
+    assert len(refused) == 1 and refused[0]["kind"] == "spreadsheets.batchUpdate"
+    assert refused[0]["messages"] == [message]
+    # a top-level unknown name has no "at", and every violation is listed, one per line
+    with sheets_api.expect_contract_violations(), pytest.raises(gspread.exceptions.APIError) as e:
+        sh.batch_update({"requests": [{"addSheet": {}}], "dryRun": True, "foo": 1})
+    assert _refusal(e)["message"] == ('Invalid JSON payload received. Unknown name "dryRun": Cannot find field.\n'
+                                      'Invalid JSON payload received. Unknown name "foo": Cannot find field.')
+
+
+def test_wrong_enum_is_refused_like_google(sheets_api, gspread_client):
+    _seed(sheets_api)
+    http = gspread_client.http_client
+    with sheets_api.expect_contract_violations(), pytest.raises(gspread.exceptions.APIError) as e:
+        http.values_update(KEY, "'设置'!A3", params={"valueInputOption": "USER_ENTER"}, body={"values": [["x"]]})
+    assert _refusal(e)["message"] == ("Invalid value at 'value_input_option' "
+                                      "(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), \"USER_ENTER\"")
+    with sheets_api.expect_contract_violations(), pytest.raises(gspread.exceptions.APIError) as e:
+        http.values_batch_get(KEY, ["设置"], params={"valueRenderOption": "UNFORMATTED"})
+    assert _refusal(e)["message"] == ("Invalid value at 'value_render_option' "
+                                      "(type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), \"UNFORMATTED\"")
+    sh = gspread_client.open_by_key(KEY)
+    with sheets_api.expect_contract_violations(), pytest.raises(gspread.exceptions.APIError) as e:
+        sh.batch_update({"requests": [{"addChart": {"chart": {"spec": {"basicChart": {"chartType": "PIE"}}}}}]})
+    assert _refusal(e)["message"] == (
+        "Invalid value at 'requests[0].add_chart.chart.spec.basic_chart.chart_type' "
+        "(type.googleapis.com/google.apps.sheets.v4.BasicChartType), \"PIE\"")
+    assert sheets_api.grid(KEY, "设置")[2:] == [] and sheets_api.charts(KEY) == []
+
+
+def test_wrong_types_are_refused_like_google(sheets_api, gspread_client):
+    _seed(sheets_api)
+    http = gspread_client.http_client
+    # exactly the response Google recorded for this request (gspread's cassette
+    # WorksheetTest.test_add_validation: PUT .../values/'Sheet1'!A1?valueInputOption=RAW)
+    with sheets_api.expect_contract_violations(), pytest.raises(gspread.exceptions.APIError) as e:
+        http.values_update(KEY, "'设置'!A1", params={"valueInputOption": "RAW"},
+                           body={"values": "X", "majorDimension": None})
+    assert e.value.response.json() == {"error": {
+        "code": 400,
+        "message": "Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), \"X\"",
+        "status": "INVALID_ARGUMENT",
+        "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [{
+            "field": "data.values",
+            "description": "Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), \"X\""}]}]}}
+    sh = gspread_client.open_by_key(KEY)
+    with sheets_api.expect_contract_violations() as refused, pytest.raises(gspread.exceptions.APIError) as e:
+        sh.batch_update({"requests": [
+            {"addSheet": {"properties": {"title": 7, "gridProperties": {"rowCount": "ten", "columnCount": 2.5},
+                                         "hidden": "yes"}}},
+            {"addSheet": {}, "deleteSheet": {"sheetId": 0}},
+            {"appendDimension": [{"sheetId": 0}]},
+        ]})
+    assert refused[0]["messages"] == [
+        "Invalid value at 'requests[0].add_sheet.properties.title' (TYPE_STRING), 7",
+        "Invalid value at 'requests[0].add_sheet.properties.grid_properties.row_count' (TYPE_INT32), \"ten\"",
+        "Invalid value at 'requests[0].add_sheet.properties.grid_properties.column_count' (TYPE_INT32), 2.5",
+        "Invalid value at 'requests[0].add_sheet.properties.hidden' (TYPE_BOOL), \"yes\"",
+        "Invalid value at 'requests[1]' (oneof), oneof field 'kind' is already set. Cannot set 'deleteSheet'",
+        "Invalid JSON payload received. Unknown name \"appendDimension\" at 'requests[2]': "
+        "Proto field is not repeating, cannot start list.",
+    ]
+    assert [v["field"] for v in _refusal(e)["details"][0]["fieldViolations"]] == [
+        "requests[0].add_sheet.properties.title", "requests[0].add_sheet.properties.grid_properties.row_count",
+        "requests[0].add_sheet.properties.grid_properties.column_count", "requests[0].add_sheet.properties.hidden",
+        "requests[1]", "requests[2]"]
+    # query parameters: unknown names and booleans
+    with sheets_api.expect_contract_violations() as refused, pytest.raises(gspread.exceptions.APIError):
+        http.values_update(KEY, "'设置'!A3", params={"valueInputOption": "RAW", "includeValuesInResponse": "maybe",
+                                                    "valueInput": "RAW"}, body={"values": [["x"]]})
+    assert refused[0]["messages"] == [
+        "Invalid value at 'include_values_in_response' (TYPE_BOOL), \"maybe\"",
+        "Invalid JSON payload received. Unknown name \"valueInput\": Cannot bind query parameter. "
+        "Field 'valueInput' could not be found in request message.",
+    ]
+    assert sheets_api.tab_titles(KEY) == ["活动", "设置"] and len(sheets_api.grid(KEY, "设置")) == 2
+
+
+def test_proto_json_leniency_google_has_too(sheets_api, gspread_client):
+    """null = not set, snake_case names, an int32 as a numeric string, an enum by number, a single value
+    for a list: proto3 JSON accepts all of them, so the fake must too."""
+    _seed(sheets_api)
+    sh = gspread_client.open_by_key(KEY)
+    sh.batch_update({"requests": {"add_sheet": {"properties": {
+        "title": "宽表", "grid_properties": {"rowCount": "30", "columnCount": 4.0}, "tabColor": None}}}})
+    assert sheets_api.sheet_properties(KEY, "宽表")["gridProperties"]["rowCount"] == 30
+    http = gspread_client.http_client
+    res = http.values_update(KEY, "'宽表'!A1", params={"value_input_option": "RAW", "includeValuesInResponse": "True"},
+                             body={"values": [["a", 1, 2.5, True, None, ""]], "major_dimension": 2, "range": None})
+    assert sheets_api.grid(KEY, "宽表") == [["a"], [1], [2.5], [True]]  # 2 = COLUMNS
+    assert res["updatedRange"] == "'宽表'!A1:A6" and "updatedData" in res  # "True" is a boolean to Google
+    assert sheets_api.contract_violations == []
+
+
+def test_requests_gspread_really_sends_are_accepted(sheets_api, gspread_client):
+    _seed(sheets_api)
+    sh = gspread_client.open_by_key(KEY)
+    ws = sh.worksheet("设置")
+    ws.update([["=IMPORTXML(\"http://x\")", 12.5, True]], "A3", raw=True)  # PUT, RAW, "majorDimension": null
+    ws.update([["2026-06-18"]], "A4", value_input_option=ValueInputOption.user_entered)
+    ws.append_rows([["目标ROI2", 1.2]], value_input_option=ValueInputOption.raw, insert_data_option="INSERT_ROWS")
+    ws.batch_update([{"range": "C1:D1", "values": [[1, 2]]}])
+    ws.batch_clear(["C1:D1"])
+    new = sh.add_worksheet("渠道月度", rows=20, cols=5)  # batchUpdate addSheet
+    new.resize(rows=30)  # updateSheetProperties with the field mask "gridProperties/rowCount"
+    res = sh.values_batch_get(["'活动'!A1:E2", "设置!A:B"],
+                              params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+                                      "majorDimension": "ROWS"})
+    assert res["valueRanges"][0]["values"][1] == ["双11", "抖音", 46191, 1200, 12345.6]
+    assert ws.get("A4", value_render_option=ValueRenderOption.unformatted,
+                  date_time_render_option=DateTimeOption.serial_number) == [[46191]]
+    sh.fetch_sheet_metadata(params={"fields": "properties.title,sheets(properties(sheetId,title,index,"
+                                              "gridProperties),charts(chartId,spec.title))"})
+    ws.clear()
+    assert sheets_api.contract_violations == []
+    kinds = {c["kind"] for c in sheets_api.calls()}
+    assert {"values.update", "values.append", "values.batchUpdate", "values.batchClear", "values.batchGet",
+            "values.get", "values.clear", "spreadsheets.batchUpdate", "spreadsheets.get"} <= kinds
+
+
+def test_the_products_own_chart_request_is_accepted(sheets_api, gspread_client):
+    from roi_core.config import AppConfig
+    from roi_core.monthly import MONTHLY_SUMMARY_HEADERS
+    from roi_core.schema import MONTHLY_SUMMARY_TAB
+    from sheets.google import CHART_TITLE, GoogleSource, forget_metadata
+
+    _seed(sheets_api)
+    sh = gspread_client.open_by_key(KEY)
+    tab = sh.add_worksheet(MONTHLY_SUMMARY_TAB, rows=200, cols=30)
+    config = AppConfig(source=KEY, google_service_account_json=json.dumps(sheets_api.service_account_info()),
+                       google_sheets_api_url=sheets_api.url)
+    forget_metadata(KEY)
+    try:
+        requests_ = GoogleSource(KEY, config, sleep=lambda s: None)._chart_requests(
+            MONTHLY_SUMMARY_TAB, tab.id, MONTHLY_SUMMARY_HEADERS)
+    finally:
+        forget_metadata(KEY)
+    assert [next(iter(r)) for r in requests_] == ["addChart"]
+    sh.batch_update({"requests": requests_})
+    assert [c["spec"]["title"] for c in sheets_api.charts(KEY, MONTHLY_SUMMARY_TAB)] == [CHART_TITLE]
+    assert sheets_api.contract_violations == []
+
+
+def test_fields_selector_is_checked_against_the_response_schema(sheets_api, gspread_client):
+    _seed(sheets_api)
+    http = gspread_client.http_client
+    with sheets_api.expect_contract_violations(), pytest.raises(gspread.exceptions.APIError) as e:
+        http.fetch_sheet_metadata(KEY, params={"fields": "properties.titel,sheets(properties(sheetId))"})
+    err = _refusal(e)
+    assert err["message"] == "Request contains an invalid argument."  # the reason is only in the details
+    assert err["details"][0]["fieldViolations"] == [{"field": "fields", "description": (
+        "Error expanding 'fields' parameter. Cannot find matching fields for path 'properties.titel'.")}]
+    with sheets_api.expect_contract_violations() as refused, pytest.raises(gspread.exceptions.APIError):
+        http.fetch_sheet_metadata(KEY, params={"fields": "properties, sheets.properties"})  # a space is a name
+    assert refused[0]["messages"] == [
+        "Error expanding 'fields' parameter. Cannot find matching fields for path ' sheets'."]
+
+
+def test_a_request_that_is_not_json_is_refused(sheets_api, gspread_client):
+    _seed(sheets_api)
+    with sheets_api.expect_contract_violations():
+        r = requests.post(f"{sheets_api.url}/v4/spreadsheets/{KEY}:batchUpdate", data=b"{requests:",
+                          headers={"Authorization": "Bearer fake", "Content-Type": "application/json"}, timeout=5)
+    assert r.status_code == 400 and r.json()["error"]["message"].startswith("Invalid JSON payload received.")
+
+
+def test_refusals_fail_the_test_unless_expected():
+    with FakeSheetsAPI() as fake:
+        fake.add_spreadsheet(KEY, "t", {"设置": [["参数", "值"]]})
+        gc = fake_gspread_client(fake)
+        http = gc.http_client
+        with pytest.raises(gspread.exceptions.APIError):
+            http.values_update(KEY, "设置!A1", params={"valueInputOption": "RAWW"}, body={"values": [["x"]]})
+        assert [v["messages"] for v in fake.unexpected_contract_violations()] == [[
+            "Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "
+            "\"RAWW\""]]
+        # a block that promises a refusal and causes none fails
+        with pytest.raises(AssertionError, match="refused none"), fake.expect_contract_violations():
+            http.values_update(KEY, "设置!A1", params={"valueInputOption": "RAW"}, body={"values": [["x"]]})
+        fake.allow_contract_violations()
+        with pytest.raises(gspread.exceptions.APIError):
+            http.values_update(KEY, "设置!A1", params={"valueInputOption": "RAWW"}, body={"values": [["x"]]})
+        assert len(fake.contract_violations) == 2 and len(fake.unexpected_contract_violations()) == 1
+        gc.http_client.session.close()
+    # semantic refusals (a range that does not parse) are the fake's own rules, not contract violations
+    with FakeSheetsAPI(check_contract=False) as fake:
+        fake.add_spreadsheet(KEY, "t", {"设置": [["参数", "值"]]})
+        http = fake_gspread_client(fake).http_client
+        http.values_update(KEY, "设置!A1", params={"valueInputOption": "RAW", "foo": "1"}, body={"values": [["y"]]})
+        assert fake.grid(KEY, "设置")[0] == ["y", "值"] and fake.contract_violations == []

@@ -186,6 +186,8 @@ class _Field:
     check: Checker  # for one value (an element, when repeated)
     repeated: bool
     type_name: str  # what an element is called in an "Invalid value" text
+    json: str  # the lowerCamelCase name the canonical form uses
+    norm: Callable[[Any], Any]  # one accepted value -> its canonical form
 
 
 @dataclass
@@ -232,6 +234,38 @@ class _Message:
                 f.check(x, fpath, errs)  # one value for a repeated field is a one-element list in proto JSON
 
 
+    def normal(self, v: dict) -> dict:
+        """An accepted value in canonical form: JSON names, no nulls, lists for repeated fields,
+        enums by name, numbers as numbers (the cells of ValueRange.values are left as sent)."""
+        out = {}
+        for key, x in v.items():
+            f = self.fields.get(key)
+            if f is None or x is None:
+                continue
+            norm = f.norm
+            if f.repeated:
+                out[f.json] = [norm(i) for i in x] if type(x) is list else [norm(x)]
+            else:
+                out[f.json] = norm(x)
+        return out
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+def _to_int(v: Any) -> Any:
+    return v if type(v) is int else int(v)
+
+
+def _to_number(v: Any) -> Any:
+    return v if type(v) in (int, float) else float(v)
+
+
+def _to_bool(v: Any) -> Any:
+    return v if type(v) is bool else v.lower() == "true"
+
+
 def _map(inner: Checker) -> Checker:
     def check(v: Any, path: str, errs: list) -> None:
         if type(v) is not dict:
@@ -258,7 +292,25 @@ class _Compiler:
         repeated = prop.get("type") == "array"
         element = prop["items"] if repeated else prop
         check, type_name = self.checker(element, owner, json_name)
-        return _Field(snake(json_name), check, repeated, type_name)
+        return _Field(snake(json_name), check, repeated, type_name, json_name, self.normaliser(element))
+
+    def normaliser(self, prop: dict) -> Callable[[Any], Any]:
+        if "$ref" in prop:
+            return self.messages[prop["$ref"]].normal
+        kind, fmt = prop.get("type"), prop.get("format")
+        if kind == "string" and "enum" in prop:
+            names = prop["enum"]
+            return lambda v: names[v] if type(v) is int else v
+        if kind == "integer" or (kind == "string" and fmt in ("int64", "uint64")):
+            return _to_int
+        if kind == "number":
+            return _to_number
+        if kind == "boolean":
+            return _to_bool
+        if kind == "object" and "additionalProperties" in prop:
+            inner = self.normaliser(prop["additionalProperties"])
+            return lambda v: {k: inner(x) for k, x in v.items() if x is not None}
+        return _same
 
     def checker(self, prop: dict, owner: str, json_name: str) -> tuple[Checker, str]:
         if "$ref" in prop:
@@ -355,6 +407,19 @@ class Contract:
         elif body is not None and method.body is not None:
             method.body(body, method.body_field, errs)
         return errs
+
+    def canonical(self, method_id: str, body: Any) -> Any:
+        """An accepted body (see :meth:`check`) in canonical form: lowerCamelCase names, no nulls, lists
+        for repeated fields, enums by name, numbers as numbers; the cells of ``values`` as sent."""
+        method = self.methods[method_id]
+        if body is None or method.body is None:
+            return body
+        return method.body.normal(body)
+
+    def canonical_query(self, method_id: str, params: dict) -> dict:
+        """Query parameters of an accepted call by their discovery names (snake_case ones renamed)."""
+        known = self.methods[method_id].params
+        return {(known[k].name if k in known else k): v for k, v in params.items()}
 
     def check_fields(self, selector: str, schema_name: str) -> list[Violation]:
         """A ``fields`` partial-response selector (``properties.title,sheets(properties(sheetId,title))``)
