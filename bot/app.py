@@ -26,6 +26,7 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
 
 from bot import logs
 from bot.dedupe import ClaimStore
@@ -37,6 +38,7 @@ from roi_core.config import AppConfig
 log = logging.getLogger(__name__)
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class SlackConfigError(RoiError):
@@ -161,16 +163,42 @@ def create_app(config: AppConfig | None = None, **overrides) -> Flask:
 
     flask_app = Flask("roi_assistant")
     flask_app.config["BOLT_APP"] = bolt
+    # Slack's own requests are a few KB (a button click carries the message it was on: up to a few
+    # hundred KB for a long Chinese answer);
+    # beyond this cap Flask answers 413 without reading the body.
+    flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    verifier = SignatureVerifier(config.slack_signing_secret)
 
     @flask_app.post("/slack/events")
     def slack_events():
-        return handler.handle(request)
+        # The signature is checked on the raw bytes before anything parses them: an unsigned body,
+        # however malformed or large, costs one HMAC and gets 401.
+        body = request.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH, chunked bodies included
+        if not _signed(verifier, body, request.headers):
+            return _plain(401, "invalid request")
+        try:
+            return handler.handle(request)
+        except Exception as err:  # a signed but malformed body: bolt could not parse it
+            log.warning("a signed request could not be handled: %s", type(err).__name__)
+            return _plain(400, "bad request")
 
     @flask_app.get("/healthz")
     def healthz():
         return jsonify(ok=True, app="roi-assistant")
 
     return flask_app
+
+
+def _signed(verifier: SignatureVerifier, body: bytes, headers) -> bool:
+    """Slack's signature over the raw body; a malformed timestamp or non-UTF-8 body is simply unsigned."""
+    try:
+        return verifier.is_valid_request(body, {k: v for k, v in headers.items()})
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+def _plain(status: int, text: str):
+    return text, status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _print_config_error(err: RoiError) -> None:

@@ -34,6 +34,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -117,6 +118,19 @@ def more_text(n: int, lang: str = "zh") -> str:
 
 
 # --------------------------------------------------------------------------- the message
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[¥$€£]?\d[\d,]*(\.\d+)?%?")
+
+
+def csv_safe(cell: object) -> str:
+    """A CSV cell a spreadsheet program will not run as a formula (OWASP's CSV injection advice): text
+    starting with ``= + - @``, tab or CR gets a leading ``'``. Plain numbers ("-12.5%", "-¥1,200") stay."""
+    text = str(cell)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 @dataclass
 class Overflow:
     """The full table of a list cut in the message; sent as a CSV file (or text in the thread)."""
@@ -132,10 +146,11 @@ class Overflow:
         return len(self.rows) - self.shown
 
     def csv_bytes(self) -> bytes:
+        """The table as CSV for spreadsheet programs, every cell made inert (:func:`csv_safe`)."""
         buf = io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow(self.headers)
-        writer.writerows(self.rows)
+        writer.writerow([csv_safe(h) for h in self.headers])
+        writer.writerows([csv_safe(c) for c in row] for row in self.rows)
         return buf.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the Chinese
 
     def text_chunks(self, limit: int = SECTION_TEXT - 10) -> list[str]:
@@ -177,6 +192,8 @@ class SlackMessage:
     overflow: Overflow | None = None
     chart: ChartSpec | None = None
     kind: str = ""
+    lang: str = "zh"
+    plain: bool = False  # already the plain-text version (no blocks on purpose)
 
 
 @dataclass(frozen=True)
@@ -871,6 +888,7 @@ def build_message(ans: Answer, opts: RenderOptions | None = None) -> SlackMessag
         msg = _generic(ans, opts)
     msg.blocks = fit(msg.blocks)
     msg.text = fallback_text(ans)
+    msg.lang = getattr(ans, "lang", "zh")
     return msg
 
 

@@ -30,7 +30,8 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import ChartSpec, Overflow, SlackMessage, mrkdwn, section
+from bot.blocks import ChartSpec, Overflow, SlackMessage, cut, mrkdwn, section
+from bot.contract import check_message, slack_error
 from roi_core.config import AppConfig
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ SKIP_UPLOAD_ERRORS = {"missing_scope", "not_in_channel", "channel_not_found", "n
                       "no_permission", "restricted_action", "is_archived", "invalid_auth", "not_authed"}
 MAX_TEXT_FOLLOWUPS = 8  # messages of rows in a thread
 MAX_RESPONSE_URL_FOLLOWUPS = 2  # a response_url takes five uses in all
+TEXT_LIMIT = 40000  # characters of a message's text (msg_too_long beyond)
 _NO_FILES_FOR = 600.0  # seconds to stop trying uploads after missing_scope
 
 
@@ -118,10 +120,22 @@ class ResponseUrlPoster:
                 raise
         raise RuntimeError("unreachable")
 
-    def respond_for(self, url: str | None) -> Callable | None:
-        """A ``respond(text=…, blocks=…, response_type=…, replace_original=…, delete_original=…)`` for ``url``."""
+    def respond_for(self, url: str | None, config: AppConfig | None = None) -> Callable | None:
+        """A ``respond(text=…, blocks=…, response_type=…, replace_original=…, delete_original=…)`` for ``url``.
+
+        With ``config``, a url that is not Slack's (see :func:`response_url_allowed`) gets a
+        ``respond`` that sends nothing: a signed request must not make us POST anywhere it names.
+        """
         if not url:
             return None
+        if config is not None and not response_url_allowed(url, config):
+            host = urlsplit(url).hostname or "?"
+
+            def refuse(**_kwargs):
+                log.warning("response_url on host %s is not Slack's: nothing sent", host[:80])
+                return _Response(403, "response_url not allowed")
+
+            return refuse
 
         def respond(text: str = "", blocks=None, response_type=None, replace_original=None, delete_original=None,
                     unfurl_links=None, unfurl_media=None, thread_ts=None):
@@ -139,6 +153,50 @@ class ResponseUrlPoster:
 
 RESPONSE_URLS = ResponseUrlPoster()
 
+# Slack sends response_urls on these hosts only (commercial and GovSlack).
+SLACK_HOOK_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
+
+
+def response_url_allowed(url: str, config: AppConfig) -> bool:
+    """Whether ``url`` is a response_url Slack could have sent: https on Slack's hooks host, or the
+    scheme, host and port of ``SLACK_API_URL`` when that is set (a test or a proxy of Slack)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    if config.slack_api_url:
+        api = urlsplit(config.slack_api_url)
+        if (parts.scheme, parts.hostname, port) == (api.scheme, api.hostname, api.port):
+            return True
+    return parts.scheme == "https" and parts.hostname in SLACK_HOOK_HOSTS and port in (None, 443)
+
+
+# Slack's answers that mean "this message's layout was refused": send the plain-text version instead.
+REFUSED_LAYOUT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks",
+                            "invalid_attachments", "no_text", "invalid_arguments", "msg_blocks_too_long"})
+
+
+def plain_version(msg: SlackMessage) -> SlackMessage:
+    """``msg`` as plain text only (its fallback text) with a one-line note: what a person sees when
+    Slack refuses the layout, instead of nothing after the ⏳."""
+    note = ("（排版未能通过 Slack 的检查，先以纯文本显示）" if msg.lang != "en"
+            else "(the formatted layout did not pass Slack's checks; shown as plain text)")
+    return SlackMessage([], f"{cut(msg.text or '…', TEXT_LIMIT - len(note) - 1)}\n{note}", ephemeral=msg.ephemeral,
+                        overflow=msg.overflow, chart=msg.chart, kind=msg.kind, lang=msg.lang, plain=True)
+
+
+def preflight(msg: SlackMessage) -> SlackMessage:
+    """``msg`` when Slack would take it, else its plain-text version (the reasons are logged)."""
+    if msg.plain:
+        return msg
+    reasons = check_message({"text": msg.text, "blocks": msg.blocks})
+    if not reasons:
+        return msg
+    log.warning("a %s answer would be refused by Slack (%s): sent as plain text; %s", msg.kind or "?",
+                slack_error(reasons), "; ".join(reasons[:5]))
+    return plain_version(msg)
+
 
 @dataclass
 class Reply:
@@ -155,7 +213,7 @@ class Reply:
     # ------------------------------------------------------------------ constructors
     @classmethod
     def for_command(cls, config: AppConfig, client: WebClient, respond: Callable, command: dict, **kw) -> Reply:
-        respond = RESPONSE_URLS.respond_for(command.get("response_url")) or respond
+        respond = RESPONSE_URLS.respond_for(command.get("response_url"), config) or respond
         return cls(config, client, command.get("channel_id"), command.get("user_id"), respond=respond, **kw)
 
     @classmethod
@@ -173,7 +231,7 @@ class Reply:
         if thread_ts and not container.get("is_ephemeral"):
             return cls(config, client, channel, user, thread_ts=thread_ts,
                        message_ts=container.get("message_ts") or message.get("ts"), **kw)
-        respond = RESPONSE_URLS.respond_for(body.get("response_url")) or respond
+        respond = RESPONSE_URLS.respond_for(body.get("response_url"), config) or respond
         return cls(config, client, channel, user, respond=respond, **kw)
 
     # ------------------------------------------------------------------ sending
@@ -191,37 +249,53 @@ class Reply:
 
     def delete_original(self) -> None:
         if self.respond is not None:
-            self._call_respond(delete_original=True)
+            self._call_respond(text="", delete_original=True)
 
     def _post(self, msg: SlackMessage, replace: bool) -> bool | None:
+        """Send the message (checked first); a layout Slack refuses is sent again as plain text.
+
+        Returns whether it went out publicly, or None when it could not be sent at all."""
+        msg = preflight(msg)
+        public, error = self._send(msg, replace)
+        if public is None and error in REFUSED_LAYOUT and not msg.plain:
+            log.warning("Slack refused a %s answer (%s): sending it as plain text", msg.kind or "?", error)
+            public, error = self._send(plain_version(msg), replace)
+        return public
+
+    def _send(self, msg: SlackMessage, replace: bool) -> tuple[bool | None, str | None]:
+        """(public, None) when sent; (None, Slack's error code or None) when not."""
+        blocks = msg.blocks or None
         if self.respond is not None:
             public = not msg.ephemeral and self.config.reports_in_channel
-            ok = self._call_respond(text=msg.text, blocks=msg.blocks,
-                                    response_type="in_channel" if public else "ephemeral",
-                                    replace_original=replace)
-            return public if ok else None
+            ok, error = self._call_respond(text=msg.text, blocks=blocks,
+                                           response_type="in_channel" if public else "ephemeral",
+                                           replace_original=replace)
+            return (public if ok else None), error
         try:
             if replace and self.message_ts:
-                self.client.chat_update(channel=self.channel, ts=self.message_ts, text=msg.text, blocks=msg.blocks)
+                self.client.chat_update(channel=self.channel, ts=self.message_ts, text=msg.text,
+                                        blocks=blocks or [])
             else:
                 self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=msg.text,
-                                             blocks=msg.blocks, unfurl_links=False, unfurl_media=False)
+                                             blocks=blocks, unfurl_links=False, unfurl_media=False)
         except SlackApiError as err:
-            log.warning("could not post the answer in %s: %s", self.channel, err.response.get("error"))
-            return None
-        return True
+            error = err.response.get("error") if err.response is not None else None
+            log.warning("could not post the answer in %s: %s", self.channel, error)
+            return None, error
+        return True, None
 
-    def _call_respond(self, **kwargs) -> bool:
+    def _call_respond(self, **kwargs) -> tuple[bool, str | None]:
         try:
             resp = self.respond(**kwargs)
         except Exception:  # response_url unreachable or expired
             log.warning("response_url call failed", exc_info=True)
-            return False
+            return False, None
         status = getattr(resp, "status_code", 200)
         if status >= 400:
-            log.warning("response_url answered %s: %s", status, getattr(resp, "body", "")[:200])
-            return False
-        return True
+            body = str(getattr(resp, "body", ""))[:200]
+            log.warning("response_url answered %s: %s", status, body)
+            return False, body.strip().strip('"') or None
+        return True, None
 
     def _after(self, msg: SlackMessage, public: bool) -> None:
         if msg.chart is not None and public and self.chart_png == "auto":

@@ -90,10 +90,20 @@ def _model_name(token: str) -> str | None:
     return MODEL_ALIASES.get(normalize_text(token)) or MODEL_ALIASES.get(token.strip())
 
 
+MAX_QUESTION_CHARS = 500
+
+
 def parse_query(text: str, today: dt.date | None = None) -> Query:
     """Turn the user's text into a Query. Raises QueryError for a malformed month or number."""
     today = today or dt.date.today()
     raw = text or ""
+    if len(raw) > MAX_QUESTION_CHARS:
+        # every step below is linear or worse in the text's length: refuse before doing any of it
+        lang = detect_lang(raw[:200])
+        raise QueryError(f"问题太长（{len(raw):,} 个字符），最多 {MAX_QUESTION_CHARS} 个" if lang != "en" else
+                         f"The question is too long ({len(raw):,} characters; at most {MAX_QUESTION_CHARS})",
+                         "请只写活动名或一个简短的问题，例如 618活动、渠道 2026-10" if lang != "en" else
+                         "Ask with a campaign name or a short question, e.g. 618, channels 2026-10")
     cleaned = re.sub(r"<@[A-Z0-9]+(\|[^>]*)?>", " ", raw)  # an @mention of the bot itself
     cleaned = cleaned.replace("\u3000", " ").strip()
     lang = detect_lang(cleaned)

@@ -28,6 +28,7 @@ from roi_core.monthly import (
     summary_row,
 )
 from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
+from roi_core.sheetdata import Settings
 from scheduler.schedule import last_full_month
 from scheduler.store import DeliveryStore
 from sheets import open_source, sheet_link
@@ -81,7 +82,13 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
     out = out or sys.stdout
     now = now or dt.datetime.now(dt.UTC)
     sheet = open_source(source, config)
-    data = sheet.read()
+    try:
+        data = sheet.read()
+    except RoiError as err:  # Google down, the share lost, the workbook locked: recorded, told, retried
+        if dry_run:
+            raise
+        month = month or last_full_month(now, config.timezone or Settings().timezone)
+        return _read_failed(config, store or DeliveryStore(config.database), str(month), now, err, client, out)
     timezone = config.timezone or data.settings.timezone
     month = month or last_full_month(now, timezone)
     summary = monthly_summary(data, month)
@@ -124,17 +131,86 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
         store.release(str(month), owner)
 
 
+def _read_failed(config: AppConfig, store: DeliveryStore, month: str, now: dt.datetime, err: RoiError, client,
+                 out) -> RunResult:
+    """The sheet could not be read: the attempt is recorded (so :func:`retry_failed` tries again with
+    backoff), the first failure of the month is told to the report channel, the run exits non-zero."""
+    reason = err.message + (f"（{err.hint}）" if err.hint else "")
+    log.error("monthly run for %s could not read the sheet: %s", month, err.message)
+    owner = store.acquire(month, now=now)
+    if owner is None:
+        return RunResult(month, "locked", f"{month} 的月报正在由另一个进程运行，本次跳过", None)
+    try:
+        record = store.get(month)
+        if record is not None and record.status == "posted":
+            return RunResult(month, "failed", f"读取表格失败，已发布的月报保持不变：{reason}", record.channel)
+        store.mark_failed(month, owner, reason)
+    finally:
+        store.release(month, owner)
+    attempts = record.attempts if record is not None else 1
+    wait = retry_delay(attempts)
+    print(f"⚠ {month} 月报读取表格失败：{reason}；{wait // 60:.0f} 分钟后自动重试（时钟进程运行时）", file=out)
+    channel = config.report_channel
+    if attempts <= 1:  # the channel hears about the month once, not on every retry
+        _report_failure(config, client, channel, month, reason, not (config.slack_bot_token and channel))
+    return RunResult(month, "failed", reason, channel)
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds to wait after the ``attempts``-th failed run of a month: 10 min, 20, 40, … at most 6 h."""
+    return float(min(6 * 3600, 600 * 2 ** max(0, attempts - 1)))
+
+
+def retry_failed(config: AppConfig, *, now: dt.datetime | None = None, store: DeliveryStore | None = None,
+                 client=None, out=None) -> RunResult | None:
+    """Run last month's summary again when its last run failed and its backoff has passed (the clock
+    calls this every few minutes; it does nothing for a month delivered, running or waiting)."""
+    now = now or dt.datetime.now(dt.UTC)
+    store = store or DeliveryStore(config.database)
+    month = last_full_month(now, config.timezone or Settings().timezone)
+    record = store.get(str(month))
+    if record is None or record.status != "failed":
+        return None
+    last = store.last_update(str(month))
+    if last is not None and (now - last).total_seconds() < retry_delay(record.attempts):
+        return None
+    return run_monthly(config, month=month, now=now, store=store, client=client, out=out)
+
+
+def send_checked(client, message, *, channel: str, ts: str | None = None):
+    """``chat.update`` (``ts`` given) or ``chat.postMessage`` of ``message``, checked against Slack's
+    block contract first; a layout Slack refuses goes out as the plain-text version instead."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.delivery import REFUSED_LAYOUT, plain_version, preflight
+
+    def send(msg):
+        if ts:
+            return client.chat_update(channel=channel, ts=ts, blocks=msg.blocks, text=msg.text)
+        return client.chat_postMessage(channel=channel, blocks=msg.blocks or None, text=msg.text,
+                                       unfurl_links=False)
+
+    message = preflight(message)
+    try:
+        return send(message)
+    except SlackApiError as err:
+        error = err.response.get("error") if err.response is not None else None
+        if error not in REFUSED_LAYOUT or message.plain:
+            raise
+        log.warning("Slack refused the monthly message (%s): sending it as plain text", error)
+        return send(plain_version(message))
+
+
 def _deliver(config: AppConfig, store: DeliveryStore, owner: str, summary: MonthlySummary, channel: str,
              client, link: str | None) -> RunResult:
     message = summary_message(summary, link)
     record = store.get(summary.month)
     if record and record.message_ts:
         # a re-run edits the message it posted, in the channel it posted to
-        client.chat_update(channel=record.channel, ts=record.message_ts, blocks=message.blocks, text=message.text)
+        send_checked(client, message, channel=record.channel, ts=record.message_ts)
         store.mark_posted(summary.month, owner, record.channel, record.message_ts)
         return RunResult(summary.month, "updated", "已更新上次发布的月报消息", record.channel, record.message_ts)
-    response = client.chat_postMessage(channel=channel, blocks=message.blocks, text=message.text,
-                                       unfurl_links=False)
+    response = send_checked(client, message, channel=channel)
     ts = response["ts"]
     posted_channel = response.get("channel", channel)
     store.mark_posted(summary.month, owner, posted_channel, ts)
@@ -160,12 +236,18 @@ def _upload_trend_chart(client, summary: MonthlySummary, channel: str, ts: str) 
         log.warning("trend chart not uploaded: %s", err.response.get("error"))
 
 
+def mrkdwn_safe(text: str) -> str:
+    from bot.blocks import mrkdwn
+
+    return mrkdwn(text)
+
+
 def _report_failure(config: AppConfig, client, channel: str | None, month: str, reason: str, text_only: bool) -> None:
     if text_only or not channel:
         return
     try:
         (client or slack_client(config)).chat_postMessage(
-            channel=channel, text=f"⚠️ {month} 月报没有完成：{reason}\n会在下次运行时补上；也可手动运行 "
+            channel=channel, text=f"⚠️ {month} 月报没有完成：{mrkdwn_safe(reason)}\n会自动重试；也可手动运行 "
                                   f"python -m scheduler run-once --month {month}")
     except Exception:  # Slack itself is down: the record in the database keeps the failure
         log.exception("could not report the failed monthly run to Slack")
@@ -204,3 +286,12 @@ def scheduled_run() -> None:
 
     result = run_monthly(AppConfig.from_env(os.environ))
     log.warning("monthly run %s: %s (%s)", result.month, result.status, result.message)
+
+
+def scheduled_retry() -> None:
+    """The clock's retry job ("scheduler.job:scheduled_retry"): last month again if its run failed."""
+    import os
+
+    result = retry_failed(AppConfig.from_env(os.environ))
+    if result is not None:
+        log.warning("monthly retry %s: %s (%s)", result.month, result.status, result.message)

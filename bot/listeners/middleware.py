@@ -13,6 +13,7 @@ import logging
 from slack_bolt import App, BoltResponse
 
 from bot.blocks import notice_message
+from bot.delivery import RESPONSE_URLS
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ def register(app: App, deps) -> None:
             reply = deps.reply_for_mention(client, event)
             deps.later(reply.send, notice_message(refusal, ephemeral=False), body=body)
         elif body.get("type") == "block_actions" and context.response_url:
-            deps.later(context.respond, text=refusal, response_type="ephemeral", replace_original=False, body=body)
+            respond = RESPONSE_URLS.respond_for(context.response_url, cfg)  # only Slack's hooks host
+            deps.later(respond, text=refusal, response_type="ephemeral", replace_original=False, body=body)
         return BoltResponse(status=200, body="")
 
     if deps.config.allowed_team_ids or deps.config.allowed_channel_ids:  # no lists: no per-request cost
