@@ -120,7 +120,7 @@ def normalize_database_url(url: str) -> str:
         raise ConfigError(f"DATABASE_URL「{_shown(url)}」不是数据库地址", hint)
     scheme = m.group("scheme").lower()
     if scheme not in _DB_SCHEMES:
-        raise ConfigError(f"DATABASE_URL 的类型「{scheme}」不支持（只支持 PostgreSQL 和 SQLite）", hint)
+        raise ConfigError(f"DATABASE_URL「{_shown(url)}」的数据库类型 {scheme} 不支持（只支持 PostgreSQL 和 SQLite）", hint)
     rest = m.group("rest")
     if scheme == "sqlite":
         if rest and not rest.startswith("/"):
