@@ -35,6 +35,11 @@ has to replace the scheme+host ``https://sheets.googleapis.com`` and
 ``https://www.googleapis.com`` with that base: this fake serves ``/v4/...``,
 ``/drive/v3/...`` and ``/token`` on one port.
 
+Every Sheets request is first checked against Google's discovery document
+(``google_discovery/sheets.v4.json``) and refused the way Google refuses it (400 INVALID_ARGUMENT
+with field violations); refusals are recorded in ``contract_violations`` and fail a test that used
+the ``sheets_api`` fixture unless it expected them (``expect_contract_violations()``).
+
 Cell values are stored as Python objects: str, int, float, bool, None/"" (empty),
 datetime.date / datetime.datetime / datetime.time (rendered as serial numbers or
 strings, like real date cells), :class:`Formula` and :class:`Formatted`.
