@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from roi_core import Problem, SheetData, load_sheet
 from roi_core.parse import normalize_text
@@ -111,6 +113,49 @@ def problem_rows(problems: Sequence[Problem], checked_at: dt.datetime) -> list[l
     return [[p.tab, p.row if p.row is not None else "", p.column, p.value, p.reason, stamp] for p in problems]
 
 
+@dataclass(frozen=True)
+class Write:
+    """One write to an assistant tab: ``upsert`` by ``key_columns``, or ``replace`` the whole tab."""
+
+    kind: str  # "upsert" | "replace"
+    tab: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    key_columns: tuple[str, ...] = ()
+
+    @classmethod
+    def upsert(cls, tab: str, headers: Sequence[str], rows: Sequence[Sequence], key_columns: Sequence[str]) -> Write:
+        if not key_columns or any(k not in headers for k in key_columns):
+            raise ValueError(f"key columns {list(key_columns)} must be among the headers {list(headers)}")
+        return cls("upsert", tab, tuple(headers), tuple(tuple(r) for r in rows), tuple(key_columns))
+
+    @classmethod
+    def replace(cls, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> Write:
+        return cls("replace", tab, tuple(headers), tuple(tuple(r) for r in rows))
+
+    @classmethod
+    def problems(cls, problems: Sequence[Problem], checked_at: dt.datetime) -> Write:
+        """数据校验 rewritten with one row per problem."""
+        return cls.replace(DATA_CHECK_TAB, list(DATA_CHECK_HEADERS), problem_rows(problems, checked_at))
+
+
+class Batch:
+    """The writes collected by ``with source.batch() as w:``; the same three calls as a source."""
+
+    def __init__(self) -> None:
+        self.writes: list[Write] = []
+
+    def upsert_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
+                    key_columns: Sequence[str]) -> None:
+        self.writes.append(Write.upsert(tab, headers, rows, key_columns))
+
+    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
+        self.writes.append(Write.replace(tab, headers, rows))
+
+    def write_problems(self, problems: Sequence[Problem], checked_at: dt.datetime) -> None:
+        self.writes.append(Write.problems(problems, checked_at))
+
+
 class SheetSource(ABC):
     """A place the team's sheet lives."""
 
@@ -136,4 +181,33 @@ class SheetSource(ABC):
 
     def write_problems(self, problems: Sequence[Problem], checked_at: dt.datetime) -> None:
         """Rewrite 数据校验 with one row per problem."""
-        self.replace_rows(DATA_CHECK_TAB, list(DATA_CHECK_HEADERS), problem_rows(problems, checked_at))
+        self.write_many([Write.problems(problems, checked_at)])
+
+    def write_many(self, writes: Sequence[Write]) -> None:
+        """Apply ``writes`` in order. Every tab is checked writable before the first one is written.
+
+        This default does them one by one (one request or save each); an adapter that can do
+        better overrides it (the workbook: one lock, one load, one save for all of them).
+        """
+        for w in writes:
+            check_writable(w.tab)
+        for w in writes:
+            if w.kind == "upsert":
+                self.upsert_rows(w.tab, list(w.headers), [list(r) for r in w.rows], list(w.key_columns))
+            elif w.kind == "replace":
+                self.replace_rows(w.tab, list(w.headers), [list(r) for r in w.rows])
+            else:
+                raise ValueError(f"unknown write kind {w.kind!r}")
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Collect writes and apply them together when the block ends without an exception.
+
+        ``with source.batch() as w: w.upsert_rows(...); w.write_problems(...)`` — nothing is
+        written before the block ends, and nothing at all when it raises. Same arguments and
+        meaning as the source's own calls; applied by :meth:`write_many`.
+        """
+        collected = Batch()
+        yield collected
+        if collected.writes:
+            self.write_many(collected.writes)

@@ -26,6 +26,7 @@ import numbers
 import posixpath
 import re
 import shutil
+import struct
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable
@@ -174,6 +175,40 @@ class Package:
                     break
         return out
 
+    def unsaved_formulas(self, part: str) -> list[UnsavedFormula]:
+        """The formula cells of a worksheet part saved with no calculated value, in sheet order.
+
+        Excel and Google save each formula's last result next to it (``<f>…</f><v>…</v>``);
+        tools that do not calculate (openpyxl, many exporters) save ``<f>`` alone, and a reader
+        of values then sees a blank. Streamed (the part is never held whole) and searched for
+        ``<f`` at C speed, so a sheet without formulas costs one inflate of its XML.
+        """
+        if part in self.changed:
+            src = io.BytesIO(self.changed[part])
+        else:
+            src = self.zip.open(part)
+        with src:
+            head = src.read(1 << 16)
+            root = re.search(rb"<(?:([\w.-]+):)?worksheet\b", head)
+            p = (root.group(1) + b":") if root and root.group(1) else b""
+            row_end = b"</" + p + b"row>"
+            scan = _FormulaScan(p)
+            buffer = head
+            while True:
+                chunk = src.read(1 << 22)
+                if chunk:
+                    buffer += chunk
+                    cut = buffer.rfind(row_end)
+                    if cut < 0:
+                        continue
+                    cut += len(row_end)
+                else:
+                    cut = len(buffer)
+                scan.feed(buffer[:cut])
+                buffer = buffer[cut:]
+                if not chunk:
+                    return scan.found
+
     # ---- structure
     def add_worksheet(self, title: str, xml: bytes) -> str:
         """Add a worksheet part at the end of the workbook; returns its part name."""
@@ -242,13 +277,128 @@ class Package:
                 if info.filename in self.changed:
                     out.writestr(new, self.changed[info.filename])
                     continue
-                with self.zip.open(info) as src, out.open(new, "w", force_zip64=info.file_size > 2**30) as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
+                if not self._copy_raw(info, out):
+                    with self.zip.open(info) as src, out.open(new, "w", force_zip64=info.file_size > 2**30) as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
             now = dt.datetime.now().timetuple()[:6]
             for name in self.added:
                 info = zipfile.ZipInfo(name, now)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 out.writestr(info, self.changed[name])
+
+
+    def _copy_raw(self, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+        """Append an entry's compressed bytes unchanged (no inflate and deflate again); False when it cannot.
+
+        Why: re-deflating a 100 MB 活动 sheet took seconds per write; its bytes, CRC and sizes are
+        already right. zipfile has no public call for this, so it writes the local header with
+        ``ZipInfo.FileHeader`` and registers the entry as ``ZipFile.write`` does (stable since 3.6).
+        """
+        if info.flag_bits & 0x1 or not hasattr(out, "start_dir") or not hasattr(info, "FileHeader"):
+            return False  # encrypted (never in an .xlsx), or a zipfile without the attributes used here
+        src = self.zip.fp
+        src.seek(info.header_offset)
+        header = src.read(zipfile.sizeFileHeader)
+        if len(header) != zipfile.sizeFileHeader or header[:4] != zipfile.stringFileHeader:
+            return False
+        fields = struct.unpack(zipfile.structFileHeader, header)
+        name_len, extra_len = fields[zipfile._FH_FILENAME_LENGTH], fields[zipfile._FH_EXTRA_FIELD_LENGTH]
+        src.seek(info.header_offset + zipfile.sizeFileHeader + name_len + extra_len)
+        new = zipfile.ZipInfo(info.filename, info.date_time)
+        new.compress_type = info.compress_type
+        new.external_attr = info.external_attr
+        new.create_system = info.create_system
+        new.flag_bits = info.flag_bits & ~0x08  # CRC and sizes go in the local header, not a data descriptor
+        new.CRC, new.compress_size, new.file_size = info.CRC, info.compress_size, info.file_size
+        zip64 = max(info.file_size, info.compress_size) > zipfile.ZIP64_LIMIT
+        new.header_offset = out.fp.tell()
+        out.fp.write(new.FileHeader(zip64))
+        left = info.compress_size
+        while left:
+            chunk = src.read(min(left, 1 << 20))
+            if not chunk:
+                raise PackageError(f"part {info.filename} is truncated")
+            out.fp.write(chunk)
+            left -= len(chunk)
+        out.filelist.append(new)
+        out.NameToInfo[new.filename] = new
+        out.start_dir = out.fp.tell()
+        out._didModify = True
+        return True
+
+
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A formula cell saved without the value it calculates to."""
+
+    row: int  # 1-based, as the sheet shows it
+    column: int  # 1-based
+    ref: str  # "E2"
+    formula: str  # "=D2*3"; a shared formula's later cells show the first cell's text
+
+
+_XML_ENTITIES = {b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
+_ATTR_R = re.compile(rb'\sr="\$?([A-Za-z]{1,3})\$?(\d+)"')
+_ATTR_T = re.compile(rb'\st="(\w+)"')
+_ATTR_SI = re.compile(rb'\ssi="(\d+)"')
+
+
+class _FormulaScan:
+    """Find ``<f>`` cells without a ``<v>`` in pieces of worksheet XML cut at row ends."""
+
+    def __init__(self, prefix: bytes):
+        self.f = b"<" + prefix + b"f"
+        self.f_end = b"</" + prefix + b"f>"
+        self.v = b"<" + prefix + b"v"
+        self.v_end = b"</" + prefix + b"v>"
+        self.shared: dict[bytes, str] = {}  # si → the text of the shared formula's first cell
+        self.found: list[UnsavedFormula] = []
+
+    def feed(self, xml: bytes) -> None:
+        pos = xml.find(self.f)
+        while pos >= 0:
+            after_name = xml[pos + len(self.f):pos + len(self.f) + 1]
+            if after_name in (b" ", b">", b"/", b"\t", b"\r", b"\n"):
+                self._cell(xml, pos)
+            pos = xml.find(self.f, pos + 1)
+
+    def _cell(self, xml: bytes, pos: int) -> None:
+        # <f> is the first child of <c>, so the cell's start tag is what comes right before it
+        cell_tag = xml[xml.rfind(b"<", 0, pos):pos]
+        tag_end = xml.find(b">", pos)
+        f_tag = xml[pos:tag_end]
+        if f_tag.endswith(b"/"):
+            text, after = b"", tag_end + 1
+        else:
+            close = xml.find(self.f_end, tag_end)
+            text, after = xml[tag_end + 1:close], close + len(self.f_end)
+        formula = _unescape(text)
+        si = _ATTR_SI.search(f_tag)
+        if si is not None and b't="shared"' in f_tag:
+            if formula:
+                self.shared[si.group(1)] = formula
+            else:
+                formula = self.shared.get(si.group(1), "")
+        if xml.startswith(self.v, after):
+            v_open_end = xml.find(b">", after)
+            if xml[v_open_end - 1:v_open_end] != b"/":
+                value = xml[v_open_end + 1:xml.find(self.v_end, v_open_end)]
+                t = _ATTR_T.search(cell_tag)
+                if value.strip() or (t is not None and t.group(1) == b"str"):
+                    return  # a saved result (an empty text result is a result too)
+        ref = _ATTR_R.search(cell_tag)
+        if ref is None:
+            return  # a cell without its reference: too rare to place
+        letters, row = ref.group(1).decode().upper(), int(ref.group(2))
+        self.found.append(UnsavedFormula(row, col_number(letters), f"{letters}{row}", f"={formula}"))
+
+
+def _unescape(text: bytes) -> str:
+    for entity, char in _XML_ENTITIES.items():
+        text = text.replace(entity, char)
+    text = re.sub(rb"&#(x[0-9a-fA-F]+|\d+);",
+                  lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[:1] == b"x" else int(m.group(1))).encode(), text)
+    return text.replace(b"&amp;", b"&").decode("utf-8", "replace")
 
 
 def _rich_text(el: ET.Element) -> str:
