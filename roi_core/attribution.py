@@ -22,8 +22,6 @@ Models (canonical name, Chinese label): ``first`` 首次触点, ``last`` 末次�
 Examples
 --------
 >>> import pandas as pd
-
-from roi_core.errors import RoiError
 >>> touches = pd.DataFrame({
 ...     "customer_id": ["c1", "c1", "c2"],
 ...     "timestamp": pd.to_datetime(["2026-06-01", "2026-06-03", "2026-06-02"]),
@@ -75,9 +73,22 @@ class AttributionError(RoiError, ValueError):
 
     Examples
     --------
+    A model that cannot run on these data (too many states, no times) also carries the reason in
+    English (``english``), for answers to a user who wrote English; :meth:`text` picks one.
+
     >>> str(AttributionError("触点数据中没有转化，无法归因", "请检查 是否转化 列"))
     '触点数据中没有转化，无法归因\\n请检查 是否转化 列'
     """
+
+    def __init__(self, message: str, hint: str | None = None, *, english: str | None = None):
+        super().__init__(message, hint)
+        self.english = english
+
+    def text(self, lang: str = "zh") -> str:
+        """The reason in one line: English when ``lang`` is "en" and an English text exists, else Chinese."""
+        if lang == "en" and self.english:
+            return self.english
+        return self.message if not self.hint else f"{self.message}（{self.hint}）"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,13 +158,23 @@ def resolve_model(name: str) -> str:
 #: Channels that the last-non-direct model skips (compared NFKC + case-folded).
 DEFAULT_DIRECT_CHANNELS: tuple[str, ...] = ("直接访问", "自然流量", "direct")
 
-#: Above this many channels the exact Shapley enumeration (2^n coalitions) is refused.
+#: Shapley with ``value="conv_rate"`` enumerates 2^n coalitions: above this many channels that
+#: variant refuses (alone). The default game (conversions) has a closed form and no limit.
 MAX_SHAPLEY_CHANNELS = 20
 
 _MAX_MARKOV_ORDER = 4
 # Above this many transient states the Markov system is solved by fixed-point iteration over the
-# sparse transition list instead of a dense LU (order 3-4 chains reach thousands of states).
+# sparse transition list instead of a dense inverse (order 3-4 chains reach thousands of states).
 _DENSE_STATE_LIMIT = 500
+# At order 1 each channel is one state, and every removal scenario follows from one inverse in
+# O(n) more, so the dense solve stays cheap up to this many states (channels + 1): ~1 s, 72 MB.
+_DENSE_SINGLE_STATE_LIMIT = 3000
+# The iteration moves (edges + states) x 2 x scenarios numbers per step, some 60 steps to 1e-15;
+# above this many per step (~30 s in all on one core) the Markov model refuses rather than hold
+# the answer for minutes.
+_MAX_ITERATION_WORK = 100_000_000
+# Scenarios are iterated in batches of at most this many values per array (32 MB of float64).
+_ITERATION_BATCH_ELEMENTS = 1 << 22
 _NS_PER_DAY = 86_400 * 10**9
 
 _MODEL_OPTIONS: dict[str, frozenset[str]] = {
@@ -575,24 +596,30 @@ def attribute(touchpoints: pd.DataFrame | Journeys, model: str = "markov", **opt
         Exact Shapley values over the coalitions of distinct channels: data-driven attribution
         in the line of Shao & Li 2011 ("Data-driven multi-touch attribution models", KDD),
         with the Shapley formulation of Zhao, Mahboobi & Bagheri 2018 ("Shapley value methods
-        for attribution modeling in online advertising", arXiv:1804.05327). Journeys are
-        grouped by their channel-set bitmask and v is computed for all 2^n coalitions at once
-        by a subset-sum (zeta) transform. With ``value="conversions"`` (default) the characteristic function
-        is v(S) = conversions of the journeys whose channel *set* is a subset of S, so the
-        Shapley values sum to the total conversions; revenue uses the same game with revenue in
-        place of conversions (an exact Shapley value, not a proportional split). For this v the
-        values equal Zhao et al.'s simplified form: each converting journey's credit shared
-        equally among its distinct channels. With ``value="conv_rate"``, v(S) = conversions /
-        journeys over the journeys whose channel set is a subset of S (0 when none), as
-        marketing-attribution-models' ``conv_rate``, and likewise revenue / journeys for
-        revenue; the values are then scaled to sum to the totals. Under ``conv_rate`` a channel
-        whose journeys convert less often than the rest lowers every coalition it joins, so its
-        credit can be negative. Refused above :data:`MAX_SHAPLEY_CHANNELS` channels (2^n coalitions).
+        for attribution modeling in online advertising", arXiv:1804.05327). With
+        ``value="conversions"`` (default) the characteristic function is v(S) = conversions of
+        the journeys whose channel *set* is a subset of S, so the Shapley values sum to the
+        total conversions; revenue uses the same game with revenue in place of conversions (an
+        exact Shapley value, not a proportional split). This v is a sum of unanimity games, one
+        per journey (its Harsanyi dividend is the journey's weight), so the exact values have a
+        closed form, Zhao et al.'s simplified form: each converting journey's credit shared
+        equally among its distinct channels. It is computed that way, for any number of
+        channels. With ``value="conv_rate"``, v(S) = conversions / journeys over the journeys
+        whose channel set is a subset of S (0 when none), as marketing-attribution-models'
+        ``conv_rate``, and likewise revenue / journeys for revenue; the values are then scaled
+        to sum to the totals. Under ``conv_rate`` a channel whose journeys convert less often
+        than the rest lowers every coalition it joins, so its credit can be negative. That
+        ratio has no such decomposition: v is computed for all 2^n coalitions by a subset-sum
+        (zeta) transform, and the variant is refused above :data:`MAX_SHAPLEY_CHANNELS` channels.
 
     Raises
     ------
     AttributionError
-        No conversions, unknown model, bad option value, or too many channels for Shapley.
+        No conversions, unknown model or bad option value; or this model cannot run on these
+        data: ``time_decay`` on aggregated paths (no times), ``shapley`` with
+        ``value="conv_rate"`` above :data:`MAX_SHAPLEY_CHANNELS` channels, ``markov`` with more
+        states than an exact solve can hold. Those carry an English reason too
+        (:meth:`AttributionError.text`).
 
     Examples
     --------
@@ -682,7 +709,9 @@ def _time_decay_shares(journeys: Journeys, half_life_days: object) -> np.ndarray
         raise AttributionError(f"时间衰减半衰期必须大于0，现在是 {half_life_days}")
     days = journeys.touch_days_before_conversion
     if np.isnan(days).any():
-        raise AttributionError("汇总路径没有触点时间，不能用时间衰减模型", "请用触点明细，或换一个模型")
+        raise AttributionError("汇总路径没有触点时间，不能用时间衰减模型", "请用触点明细，或换一个模型",
+                               english="Aggregated paths carry no touch times, so the time-decay model cannot "
+                                       "run on them. Use touch-level data, or another model.")
     # Days are measured back from each journey's last touch, which therefore weighs 1:
     # the per-journey sum is >= 1 and never underflows to 0.
     weight = np.exp2(-days / half_life)
@@ -784,6 +813,12 @@ def _markov_chain(journeys: Journeys, order: int) -> _MarkovChain:
         # State = the last min(position + 1, order) channels as base-(n+1) digits, 0 = none:
         # shorter tuples open a journey, so "a" at the start differs from "b > a" later on.
         base = n_channels + 1
+        if base**order >= 1 << 62:  # the state keys below are int64
+            raise AttributionError(
+                f"{n_channels:,} 个渠道太多，无法建立 {order} 阶马尔可夫模型",
+                "请用 1 阶马尔可夫，或合并小渠道；其他模型不受影响",
+                english=(f"{n_channels:,} channels are too many for an order-{order} Markov model. Use order 1, "
+                         "or merge small channels; the other models are not affected."))
         key = np.zeros(n_merged, dtype=np.int64)
         for back in range(order):
             has = np.flatnonzero(position >= back)
@@ -827,64 +862,93 @@ def _absorption_values(chain: _MarkovChain) -> np.ndarray:
     with every state containing channel c redirected to null; columns conversion, revenue.
     Redirecting a state to null is the same as dropping it from the transient system (its
     value is 0), so each scenario solves ``(I - Q) x = r`` restricted to the surviving states.
+    Raises AttributionError (alone, with its reason) when the chain is too large to solve
+    exactly in reasonable time.
     """
     out = np.where(chain.out_weight > 0, chain.out_weight, 1.0)
     probability = chain.edge_weight / out[chain.edge_from]
     rhs = np.column_stack([chain.to_conversion / out, chain.to_revenue / out])
     removed = chain.state_has_channel.T  # (n_channels, n_states)
-    if chain.n_states <= _DENSE_STATE_LIMIT:
+    one_state_per_channel = bool((removed.sum(axis=1) == 1).all())
+    if chain.n_states <= _DENSE_STATE_LIMIT or (one_state_per_channel
+                                                and chain.n_states <= _DENSE_SINGLE_STATE_LIMIT):
         return _solve_dense(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs, removed)
+    n_channels = removed.shape[0]
+    if (len(chain.edge_from) + chain.n_states) * 2 * (n_channels + 1) > _MAX_ITERATION_WORK:
+        raise AttributionError(
+            f"马尔可夫模型有 {chain.n_states - 1:,} 个状态、{n_channels:,} 个渠道，精确求解太慢",
+            "请用 1 阶马尔可夫（设置里不改阶数即为 1 阶），或合并小渠道；其他模型不受影响",
+            english=(f"The Markov chain has {chain.n_states - 1:,} states over {n_channels:,} channels, too many "
+                     "to solve exactly in reasonable time. Use order 1, or merge small channels; the other "
+                     "models are not affected."))
     return _solve_iterative(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs, removed)
 
 
 def _solve_dense(n_states: int, edge_from: np.ndarray, edge_to: np.ndarray, probability: np.ndarray,
                  rhs: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """Every scenario from one inverse M = (I - Q)^-1.
+
+    Dropping the states R (and their equations) from ``(I - Q) x = r`` gives
+    y = x - M[:, R] M[R, R]^-1 x[R]: y[R] = 0, and (I - Q) y differs from r only in the rows of R,
+    because (I - Q) M[:, R] is the identity's columns R. So each channel costs a solve of size
+    |R| (1 at order 1, all channels at once) instead of a new factorisation.
+    """
     system = np.eye(n_states)
     system[edge_from, edge_to] -= probability  # each (from, to) pair is listed once
-    results = [np.linalg.solve(system, rhs)[0]]
-    for removed_states in removed:  # one solve per channel
-        alive = ~removed_states
-        results.append(np.linalg.solve(system[np.ix_(alive, alive)], rhs[alive])[0])
-    return np.array(results)
+    inverse = np.linalg.inv(system)
+    full = inverse @ rhs
+    results = np.empty((removed.shape[0] + 1, 2))
+    results[0] = full[0]
+    sizes = removed.sum(axis=1)
+    if (sizes == 1).all():
+        state = removed.argmax(axis=1)
+        results[1:] = full[0] - (inverse[0, state] / inverse[state, state])[:, None] * full[state]
+        return results
+    for channel, removed_states in enumerate(removed):  # over channels
+        rows = np.flatnonzero(removed_states)
+        results[channel + 1] = full[0] - inverse[0, rows] @ np.linalg.solve(inverse[np.ix_(rows, rows)], full[rows])
+    return results
 
 
 def _solve_iterative(n_states: int, edge_from: np.ndarray, edge_to: np.ndarray, probability: np.ndarray,
                      rhs: np.ndarray, removed: np.ndarray, max_iterations: int = 100_000) -> np.ndarray:
-    """Fixed-point iteration x <- r + Q x over the sparse transitions, all scenarios at once.
+    """Fixed-point iteration x <- r + Q x over the sparse transitions, scenarios in batches.
 
     Deterministic, no sampling: Q is substochastic and every state can reach absorption, so
     the iteration converges geometrically to the solution of ``(I - Q) x = r``; it stops once
-    an iteration moves no value by more than 1e-15 of its column's scale. Q is held as a padded
-    successor table (at most one successor per next channel), so a step is one gather and one
-    weighted sum.
+    an iteration moves no value by more than 1e-15 of its batch's scale. Values are laid out
+    one row per (scenario, conversion | revenue); a step gathers every edge's target value and
+    sums them per (row, source state) in one bincount, so it costs edges + states per row,
+    whatever the out-degrees; rows go in batches so memory stays bounded at any channel count.
     """
-    out_degree = np.bincount(edge_from, minlength=n_states)
-    first_edge = np.zeros(n_states, dtype=np.int64)
-    np.cumsum(out_degree[:-1], out=first_edge[1:])
-    slot = np.arange(len(edge_from)) - first_edge[edge_from]  # edge_from is sorted
-    width = max(int(out_degree.max()), 1)
-    successor = np.zeros((n_states, width), dtype=np.int64)
-    step_probability = np.zeros((n_states, width))
-    successor[edge_from, slot] = edge_to
-    step_probability[edge_from, slot] = probability
-
-    n_scenarios = removed.shape[0] + 1
-    alive = np.ones((n_states, n_scenarios), dtype=bool)
-    alive[:, 1:] = ~removed.T
-    alive = np.repeat(alive, 2, axis=1)  # columns: scenario-major, (conversion, revenue) inside
     scale = np.maximum(np.abs(rhs).max(axis=0), 1e-300)
-    base = np.tile(rhs / scale, (1, n_scenarios)) * alive
-    values = base
-    for _ in range(max_iterations):
-        updated = base + np.einsum("sw,swk->sk", step_probability, values[successor])
-        updated *= alive
-        change = np.abs(updated - values).max()
-        values = updated
-        if change <= 1e-15 * max(1.0, np.abs(values).max()):
-            break
-    else:  # pragma: no cover - a chain this slow to mix is solved densely instead
-        return _solve_dense(n_states, edge_from, edge_to, probability, rhs, removed)
-    return values[0].reshape(n_scenarios, 2) * scale
+    scaled_rhs = (rhs / scale).T  # (2, n_states)
+    n_scenarios = removed.shape[0] + 1
+    alive_all = np.ones((n_scenarios, n_states), dtype=bool)
+    alive_all[1:] = ~removed
+    batch = max(1, _ITERATION_BATCH_ELEMENTS // (2 * max(len(edge_from), n_states)))
+    results = np.empty((n_scenarios, 2))
+    for first in range(0, n_scenarios, batch):  # over batches of scenarios
+        alive = np.repeat(alive_all[first:first + batch], 2, axis=0)  # rows: (scenario, conv | revenue)
+        n_rows = alive.shape[0]
+        base = np.tile(scaled_rhs, (n_rows // 2, 1)) * alive
+        row_offset = (np.arange(n_rows) * n_states)[:, None]
+        key = (row_offset + edge_from).ravel()
+        values = base
+        for _ in range(max_iterations):
+            flow = np.take(values, edge_to, axis=1)
+            flow *= probability
+            updated = np.bincount(key, weights=flow.ravel(), minlength=n_rows * n_states).reshape(n_rows, n_states)
+            updated += base
+            updated *= alive
+            change = np.abs(updated - values).max()
+            values = updated
+            if change <= 1e-15 * max(1.0, np.abs(values).max()):
+                break
+        else:  # pragma: no cover - a chain this slow to mix is solved densely instead
+            return _solve_dense(n_states, edge_from, edge_to, probability, rhs, removed)
+        results[first:first + batch] = values[:, 0].reshape(-1, 2)
+    return results * scale
 
 
 def _checked_order(order: object) -> int:
@@ -992,6 +1056,36 @@ def _shapley_values(game: np.ndarray, n_players: int) -> np.ndarray:
 def _shapley_credit(journeys: Journeys, value: object) -> tuple[np.ndarray, np.ndarray]:
     if value not in ("conversions", "conv_rate"):
         raise AttributionError(f"沙普利模型的 value 只能是 conversions 或 conv_rate，现在是 {value}")
+    if value == "conversions":
+        return _shapley_subset_sum(journeys)
+    return _shapley_enumerated(journeys, "conv_rate")
+
+
+def _shapley_subset_sum(journeys: Journeys) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Shapley values of v(S) = Σ over journeys whose channel set T ⊆ S of w(T), any channel count.
+
+    v is a sum of unanimity games, v = Σ_T w(T)·u_T with u_T(S) = 1 when T ⊆ S (its Harsanyi
+    dividends are the journeys' own weights). The Shapley value is linear, and the value of
+    u_T gives 1/|T| to each member of T (symmetry, null players, efficiency), so each journey's
+    conversions and revenue are split equally among its distinct channels. Equal, to rounding,
+    to the 2^n enumeration (:func:`_shapley_enumerated`) on the same game.
+    """
+    n_channels = journeys.n_channels
+    # Only journeys with a weight are dividends; the others add 0 to every coalition.
+    carries = (journeys.journey_conversions != 0) | (journeys.journey_revenue != 0)
+    touch_carries = carries[journeys.touch_journey]
+    key = journeys.touch_journey[touch_carries] * n_channels + journeys.touch_channel[touch_carries]
+    journey, channel = np.divmod(np.unique(key), n_channels)  # one entry per (journey, distinct channel)
+    share = 1.0 / np.bincount(journey, minlength=journeys.n_journeys)[journey]
+    conversions = np.bincount(channel, weights=journeys.journey_conversions[journey] * share, minlength=n_channels)
+    revenue = np.bincount(channel, weights=journeys.journey_revenue[journey] * share, minlength=n_channels)
+    return conversions, revenue
+
+
+def _shapley_enumerated(journeys: Journeys, value: str) -> tuple[np.ndarray, np.ndarray]:
+    """Shapley values by enumerating every coalition (2^n): for ``conv_rate``, a ratio of two
+    subset sums that is not a sum of a few unanimity games, and as the reference for the
+    closed form. Refused above :data:`MAX_SHAPLEY_CHANNELS` players."""
     n_channels = journeys.n_channels
     if value == "conversions":
         # Channels never in a converting journey are null players of this game (their Shapley
@@ -1002,8 +1096,11 @@ def _shapley_credit(journeys: Journeys, value: object) -> tuple[np.ndarray, np.n
     n_players = len(players)
     if n_players > MAX_SHAPLEY_CHANNELS:
         raise AttributionError(
-            f"沙普利模型最多支持 {MAX_SHAPLEY_CHANNELS} 个渠道，现在有 {n_players} 个",
-            "需要枚举 2^n 个渠道组合；请合并小渠道，或改用马尔可夫 / 线性模型")
+            f"按转化率的沙普利模型最多支持 {MAX_SHAPLEY_CHANNELS} 个渠道，现在有 {n_players} 个",
+            "它要枚举 2^n 个渠道组合；请合并小渠道，或用默认的按转化数的沙普利模型（任意渠道数）",
+            english=(f"Shapley on conversion rates handles at most {MAX_SHAPLEY_CHANNELS} channels and these "
+                     f"data have {n_players}: it enumerates 2^n channel combinations. Merge small channels, "
+                     "or use the default Shapley on conversions (any number of channels)."))
     player_of_channel = np.full(n_channels, -1, dtype=np.int64)
     player_of_channel[players] = np.arange(n_players)
 
@@ -1078,12 +1175,18 @@ def compare_models(touchpoints: pd.DataFrame | Journeys, models: Iterable[str] =
         ``<model>_rank`` (1 = highest attributed revenue, ties by conversions); ``rank_moves``
         (True where the best and worst rank differ by 2 or more). Sorted by mean rank, then channel.
 
+        A model that cannot run on these data or options (e.g. ``time_decay`` on aggregated
+        paths, which carry no time; ``shapley`` with ``value="conv_rate"`` above :data:`MAX_SHAPLEY_CHANNELS`
+        channels; ``markov`` with too many states) refuses alone: it has no columns, it does not
+        count towards ``rank_moves``, and ``table.attrs["refused"]`` maps it to its
+        :class:`AttributionError` (Chinese ``str(err)``, ``err.text("en")`` in English).
+        ``attrs["refused"]`` is always present (empty when every model ran).
+
     Raises
     ------
     AttributionError
-        As :func:`attribute`, for the first model that cannot run (e.g. ``time_decay`` on
-        aggregated paths, which carry no time, or ``shapley`` above 20 channels): leave it out
-        of ``models``.
+        The journeys cannot be built, there are no conversions, or every model refused (then
+        the first model's reason).
 
     Examples
     --------
@@ -1109,20 +1212,31 @@ def compare_models(touchpoints: pd.DataFrame | Journeys, models: Iterable[str] =
     if unknown:
         raise TypeError(f"unknown attribution option(s): {', '.join(sorted(unknown))}")
     journeys = build_journeys(touchpoints, **{k: v for k, v in options.items() if k in _JOURNEY_OPTIONS})
+    if not journeys.total_conversions > 0:  # no model can answer; say so once
+        _attribute_journeys(journeys, canonical[0], {})
     table = pd.DataFrame({"channel": pd.Series(journeys.channels, dtype=object)})
     rank_columns = []
+    refused: dict[str, AttributionError] = {}
     for model in canonical:
-        result = _attribute_journeys(journeys, model,
-                                     {k: v for k, v in options.items() if k in _MODEL_OPTIONS.get(model, ())})
+        try:
+            result = _attribute_journeys(journeys, model,
+                                         {k: v for k, v in options.items() if k in _MODEL_OPTIONS.get(model, ())})
+        except AttributionError as err:
+            # One model's limit (no times, too many states ...) must not take the others down.
+            refused[model] = err
+            continue
         result[f"{model}_rank"] = _rank_by_revenue(result)
         result = result.rename(columns={"conversions": f"{model}_conversions", "revenue": f"{model}_revenue"})
         table = table.merge(result, on="channel", how="left", validate="one_to_one")
         rank_columns.append(f"{model}_rank")
+    if not rank_columns:
+        raise refused[canonical[0]]
     ranks = table[rank_columns].to_numpy()
     table["rank_moves"] = (ranks.max(axis=1) - ranks.min(axis=1)) >= 2
     mean_rank = ranks.mean(axis=1)
-    table = table.iloc[np.lexsort((table["channel"].to_numpy(dtype=str), mean_rank))]
-    return table.reset_index(drop=True)
+    table = table.iloc[np.lexsort((table["channel"].to_numpy(dtype=str), mean_rank))].reset_index(drop=True)
+    table.attrs["refused"] = refused
+    return table
 
 
 def attributed_roi(attribution_df: pd.DataFrame, channel_cost: pd.Series) -> pd.DataFrame:

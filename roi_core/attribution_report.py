@@ -42,6 +42,9 @@ class AttributionAnswer(Answer):
     comparison: list[dict] = field(default_factory=list)  # channel, <model>_revenue, <model>_rank, rank_moves
     models: list[str] = field(default_factory=list)
     model_labels: dict = field(default_factory=dict)
+    # models that could not run on these data → the reason, in the answer's language; they have
+    # no columns in ``comparison`` (shown as —), and when the asked model is one, ``channels`` is empty
+    refused: dict = field(default_factory=dict)
 
 
 def touches_for_month(touchpoints: pd.DataFrame, month: pd.Period, lookback_days: int) -> pd.DataFrame:
@@ -99,13 +102,10 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
         table = compare_models(journeys, MODELS, half_life_days=settings.half_life_days)
     except AttributionError as err:
         raise DataError(err.message, err.hint or "检查「触点」表的 是否转化 和 订单金额 列") from None
-    chosen = table[["channel", f"{model}_conversions", f"{model}_revenue"]].rename(
-        columns={f"{model}_conversions": "conversions", f"{model}_revenue": "revenue"})
-    chosen = chosen.sort_values(["revenue", "conversions"], ascending=False).reset_index(drop=True)
+    en = lang == "en"
+    refused = {m: err.text(lang) for m, err in table.attrs.get("refused", {}).items()}
     total_revenue = journeys.total_revenue
-    chosen["share"] = chosen["revenue"] / total_revenue if total_revenue > 0 else np.nan
     costs, campaign_return = channel_costs(data, month)
-    with_roi = attributed_roi(chosen, costs)
     # 触点 is often a CRM sample covering part of the sales: then ROI on the touches'
     # own revenue is meaningless, and each channel's share of the attributed revenue
     # is applied to the period's 活动 return instead (the answer says which).
@@ -113,27 +113,61 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
     roi_basis = "touch_revenue"
     if coverage is not None and coverage < SAMPLE_COVERAGE:
         roi_basis = "share_of_campaign_return"
-        shared = attributed_roi(chosen.assign(revenue=chosen["share"] * campaign_return), costs)
-        with_roi["return_by_share"] = shared["revenue"]
-        with_roi["roi"] = shared["roi"]
-        with_roi["roi_note"] = shared["roi_note"]
+    channels: list[dict] = []
+    if model not in refused:
+        channels = to_json_dict(_channel_rows(table, model, total_revenue, costs, campaign_return, roi_basis))
     ans = AttributionAnswer(
         kind="attribution", lang=lang, model=model, model_label=MODEL_LABELS_ZH[model],
         month=None if month is None else str(month), lookback_days=settings.lookback_days,
         currency=settings.currency_symbol, journeys=int(journeys.journey_count.sum()),
         converting_journeys=int(journeys.journey_converted.sum()), conversions=journeys.total_conversions,
-        revenue=total_revenue, channels=to_json_dict(with_roi), comparison=to_json_dict(table),
+        revenue=total_revenue, channels=channels, comparison=to_json_dict(table),
         models=list(MODELS), model_labels=dict(MODEL_LABELS_ZH), roi_basis=roi_basis, coverage=coverage,
+        refused=refused,
     )
+    for m, reason in refused.items():
+        name = m if en else MODEL_LABELS_ZH[m]
+        if m == model:
+            ans.warnings.append(f"The {name} model cannot run on these data: {reason} The other models are compared "
+                                "below; pick one with the model menu." if en else
+                                f"{name}模型无法计算：{reason}。下面是其他模型的对比，可用模型菜单换一个模型")
+        else:
+            ans.warnings.append(f"{name} is left out of the comparison (—): {reason}" if en else
+                                f"{name}模型未参与对比（—）：{reason}")
     if roi_basis == "share_of_campaign_return":
-        ans.warnings.append(f"「触点」订单金额只占同期活动收益的 {coverage:.0%}，按样本处理："
+        ans.warnings.append(f"The 触点 order values are only {coverage:.0%} of the period's campaign return, so they are "
+                            "treated as a sample: each channel's ROI = its attributed share × the campaign return, "
+                            "against its cost" if en else
+                            f"「触点」订单金额只占同期活动收益的 {coverage:.0%}，按样本处理："
                             "各渠道 ROI = 归因份额 × 同期活动收益 与渠道成本相比")
     if journeys.touches_outside_lookback:
-        ans.warnings.append(f"{journeys.touches_outside_lookback} 个触点早于转化前 {settings.lookback_days} 天（回溯天数），未计入")
+        n_out = journeys.touches_outside_lookback
+        ans.warnings.append(f"{n_out} touches are more than {settings.lookback_days} days (the lookback) before "
+                            "their conversion and were left out" if en else
+                            f"{n_out} 个触点早于转化前 {settings.lookback_days} 天（回溯天数），未计入")
     no_cost = [r["channel"] for r in ans.channels if r.get("roi_note") == "无成本数据"]
     if no_cost:
-        ans.warnings.append("这些渠道在「活动」表中没有成本，无法算归因 ROI：" + "、".join(no_cost))
+        ans.warnings.append(("These channels have no cost in 活动, so no attributed ROI: " + ", ".join(no_cost)) if en
+                            else "这些渠道在「活动」表中没有成本，无法算归因 ROI：" + "、".join(no_cost))
     moved = [r["channel"] for r in ans.comparison if r.get("rank_moves")]
     if moved:
-        ans.warnings.append("不同模型下排名变化 ≥2 位的渠道（预算决策前请对照多个模型）：" + "、".join(moved))
+        ans.warnings.append(("Channels whose rank moves by 2 or more between models (compare several before "
+                             "deciding budgets): " + ", ".join(moved)) if en else
+                            "不同模型下排名变化 ≥2 位的渠道（预算决策前请对照多个模型）：" + "、".join(moved))
     return ans
+
+
+def _channel_rows(table: pd.DataFrame, model: str, total_revenue: float, costs: pd.Series, campaign_return: float,
+                  roi_basis: str) -> pd.DataFrame:
+    """One model's credit per channel with share, cost and attributed ROI (on the basis chosen)."""
+    chosen = table[["channel", f"{model}_conversions", f"{model}_revenue"]].rename(
+        columns={f"{model}_conversions": "conversions", f"{model}_revenue": "revenue"})
+    chosen = chosen.sort_values(["revenue", "conversions"], ascending=False).reset_index(drop=True)
+    chosen["share"] = chosen["revenue"] / total_revenue if total_revenue > 0 else np.nan
+    with_roi = attributed_roi(chosen, costs)
+    if roi_basis == "share_of_campaign_return":
+        shared = attributed_roi(chosen.assign(revenue=chosen["share"] * campaign_return), costs)
+        with_roi["return_by_share"] = shared["revenue"]
+        with_roi["roi"] = shared["roi"]
+        with_roi["roi_note"] = shared["roi_note"]
+    return with_roi
