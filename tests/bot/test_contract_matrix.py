@@ -1,0 +1,189 @@
+"""Every answer kind, in every setting that changes its layout, is a message Slack accepts.
+
+Two layers:
+
+* the whole matrix (answer kind × data × SHEET_URL set / unset / a Google source × PNG chart on a
+  button or not × 中文 / English, plus the scheduler's monthly message and the follow-up tables) on
+  the rendered messages, checked with ``bot.contract.check_message``, the same check the bot runs
+  before every send;
+* the same questions through the real bolt app on Flask, signed like Slack signs, into the fake
+  Slack that refuses what Slack refuses (it fails the test on any refusal), for every
+  ``CHART_PNG`` × ``REPORTS_IN_CHANNEL`` × language × data, and once on a Google source.
+
+"Zero refusals" means the pre-flight never had to fall back to plain text either: every answer
+that reached the fake still has its blocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.blocks import RenderOptions, build_message
+from bot.contract import check_message
+from bot.delivery import Reply
+from bot.service import Assistant
+from roi_core import answer, parse_query
+from roi_core.config import AppConfig
+from tests.bot.conftest import HEADERS, SlackDriver, write_workbook
+from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN, sheets_api  # noqa: F401
+
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.xlsx"
+TODAY = dt.date(2026, 11, 30)
+NASTY = "<!channel> <@U1> <https://x|y> * _ ~ ``` "
+
+
+def _nasty_name(i: int, kind: str) -> str:
+    # 110 characters, every one unique only after the first 90: cutting to 20 or 75 makes them collide
+    return (f"{NASTY}{kind}" * 6)[:90] + f"{kind}{i:03d}".rjust(20, "~")
+
+
+def hostile_workbook(path: Path) -> Path:
+    """40 channels and 3 campaigns whose names are 110 characters of Slack syntax, in March 2026."""
+    campaigns = [_nasty_name(c, "活动") for c in range(3)]
+    rows = []
+    for c, campaign in enumerate(campaigns):
+        for i in range(40):
+            cost = 1000 + 37 * i + c
+            rows.append([campaign, _nasty_name(i, "渠道"), dt.date(2026, 3, 1), dt.date(2026, 3, 31), cost, 0, 0, 0,
+                         cost * (0.5 + (i % 7) / 2), 10 + i, 10000 + i, 500 + i, 20 + i])
+    touches = [["客户ID", "时间", "渠道", "活动名称", "是否转化", "订单金额"]]
+    for j in range(120):
+        customer = f"C{j // 3}"
+        converts = j % 3 == 2
+        touches.append([customer, dt.datetime(2026, 3, 1 + j % 28, 10), _nasty_name(j % 40, "渠道"), campaigns[0],
+                        "是" if converts else "否", 100 + j if converts else None])
+    assert len(HEADERS) == len(rows[0])
+    return write_workbook(path, rows, touches, {"目标ROI": "100%"})
+
+
+def questions(data: str, lang: str) -> dict[str, str]:
+    """One question per answer kind (the kind is the key)."""
+    if data == "demo":
+        campaign, several, month = "618", "双", "2026-10"
+    else:
+        campaign, several, month = "活动000", "活动00", "2026-03"
+    if lang == "en":
+        return {"campaign": campaign, "channels": f"channels {month}", "top": "top 20", "advice": f"advice {month}",
+                "monthly": f"summary {month}", "attribution": f"attribution linear {month}", "help": "help",
+                "candidates": several, "no_match": "zzzz-no-such-campaign", "error": "channels 2026-13"}
+    return {"campaign": campaign, "channels": f"渠道 {month}", "top": "排行 20", "advice": f"建议 {month}",
+            "monthly": f"月报 {month}", "attribution": f"归因 线性 {month}", "help": "帮助",
+            "candidates": several, "no_match": "不存在的活动xyz", "error": "渠道 2026-13"}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    return hostile_workbook(tmp_path_factory.mktemp("hostile") / "hostile.xlsx")
+
+
+def _sources(hostile: Path) -> dict[str, Path]:
+    return {"demo": DEMO, "hostile": hostile}
+
+
+# ---------------------------------------------------------------------------- the rendered matrix
+@pytest.mark.parametrize("data", ["demo", "hostile"])
+def test_every_answer_kind_renders_a_message_slack_accepts(data, hostile):
+    source = _sources(hostile)[data]
+    sheet_links = [None, "https://docs.google.com/spreadsheets/d/1AbC/edit"]  # unset, set (or a Google source)
+    refused = []
+    kinds_seen = set()
+    for lang in ("zh", "en"):
+        assistant = Assistant(AppConfig(source=str(source)), today=lambda: TODAY)
+        for kind, text in questions(data, lang).items():
+            result = assistant.result_for(text)
+            kinds_seen.add(result.message.kind)
+            for link in sheet_links:
+                for chart_button in (False, True):
+                    msg = (build_message(result.answer, RenderOptions(sheet_url=link, chart_button=chart_button))
+                           if result.answer is not None else result.message)
+                    assert msg.blocks, (kind, lang)
+                    for reason in check_message({"text": msg.text, "blocks": msg.blocks}):
+                        refused.append(f"{data}/{lang}/{kind}/link={bool(link)}/button={chart_button}: {reason}")
+                    if msg.overflow is not None:  # the follow-up tables, as text in the thread
+                        for chunk in msg.overflow.text_chunks():
+                            follow = {"text": "…", "blocks": [{"type": "section",
+                                                               "text": {"type": "mrkdwn", "text": chunk}}]}
+                            refused += [f"{data}/{lang}/{kind}/overflow: {r}" for r in check_message(follow)]
+    assert refused == []
+    assert {"campaign", "channels", "top", "advice", "monthly", "attribution", "help", "no_match",
+            "error"} <= kinds_seen
+
+
+@pytest.mark.parametrize("data", ["demo", "hostile"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_scheduler_message_is_accepted(data, lang, hostile):
+    from roi_core.monthly import monthly_summary
+    from scheduler.job import summary_message
+    from sheets import open_source
+
+    sheet = open_source(str(_sources(hostile)[data]))
+    month = "2026-10" if data == "demo" else "2026-03"
+    summary = monthly_summary(sheet.read(), __import__("pandas").Period(month, freq="M"))
+    if lang == "en":
+        summary.lang = "en"
+    for link in (None, "https://docs.google.com/spreadsheets/d/1AbC/edit"):
+        msg = summary_message(summary, link)
+        assert check_message({"text": msg.text, "blocks": msg.blocks}) == []
+
+
+def test_hostile_attribution_answers_with_all_40_channels(hostile):
+    query = parse_query("归因 线性 2026-03", TODAY)
+    from sheets import open_source
+
+    ans = answer(query, open_source(str(hostile)).read(), TODAY)
+    assert len(ans.channels) == 40
+    assert abs(sum(r["conversions"] for r in ans.channels) - 40) < 1e-9  # 40 converting journeys
+
+
+# ---------------------------------------------------------------------------- through bolt and the fake
+SETTINGS = [("auto", True), ("button", False), ("off", True)]  # CHART_PNG × REPORTS_IN_CHANNEL, both of each
+
+
+@pytest.mark.parametrize("chart_png, in_channel", SETTINGS)
+@pytest.mark.parametrize("data", ["demo", "hostile"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_answer_through_bolt_is_accepted(tmp_path, slack_api, hostile, chart_png, in_channel, data, lang,
+                                               monkeypatch):
+    from bot.app import create_app
+
+    Reply.render_png = None
+    config = AppConfig(source=str(_sources(hostile)[data]), slack_bot_token=SLACK_TEST_TOKEN,
+                       slack_signing_secret=SLACK_TEST_SIGNING_SECRET, slack_api_url=slack_api.api_url,
+                       database_url=f"sqlite:///{tmp_path / 'bot.sqlite'}", chart_png=chart_png,
+                       reports_in_channel=in_channel)
+    driver = SlackDriver(create_app(config), slack_api)
+    qs = questions(data, lang)
+    for text in qs.values():
+        assert driver.command(text).status_code == 200
+    bodies = driver.responses(len(qs), timeout=60)
+    for body in bodies:
+        assert body.get("blocks"), body.get("text", "")[:200]  # never the plain-text fallback
+        assert check_message(body) == []
+    public = [b for b in bodies if b.get("response_type") == "in_channel"]
+    assert bool(public) is in_channel
+    # what followed the answers (charts, CSV files, text tables) was accepted too: the fake fails the
+    # test at teardown on any refusal
+
+
+def test_google_source_without_sheet_url_links_the_sheet_and_is_accepted(tmp_path, slack_api, sheets_api):  # noqa: F811
+    from bot.app import create_app
+    from tests.bot.conftest import CAMPAIGNS
+
+    key = "1MatrixSheetAbcdefghijklmnopqrstuvwxyz0123"
+    sheets_api.add_spreadsheet(key, "ROI 表", {"活动": [HEADERS, *CAMPAIGNS], "设置": [["参数", "值"], ["目标ROI", "100%"]]})
+    config = AppConfig(source=key, google_service_account_json=json.dumps(sheets_api.service_account_info()),
+                       google_sheets_api_url=sheets_api.url, slack_bot_token=SLACK_TEST_TOKEN,
+                       slack_signing_secret=SLACK_TEST_SIGNING_SECRET, slack_api_url=slack_api.api_url,
+                       database_url=f"sqlite:///{tmp_path / 'bot.sqlite'}", chart_png="off")
+    driver = SlackDriver(create_app(config), slack_api)
+    for text in ("春季促销", "渠道 2026-03", "排行", "建议 2026-03", "月报 2026-03", "帮助"):
+        driver.command(text)
+    bodies = driver.responses(6, timeout=60)
+    link = f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    for body in bodies:
+        assert body.get("blocks") and check_message(body) == []
+    assert sum(link in json.dumps(b["blocks"]) for b in bodies) == 6
