@@ -395,11 +395,34 @@ def test_markov_sparse_iteration_matches_dense_solve(monkeypatch):
     data = random_touches(seed=3, n_customers=300)
     dense = {order: markov_removal_effects(data, order=order) for order in (1, 2, 3)}
     monkeypatch.setattr(attribution, "_DENSE_STATE_LIMIT", 0)
-    for order in (1, 2, 3):
-        iterative = markov_removal_effects(data, order=order)
-        np.testing.assert_allclose(iterative[["removal_effect", "removal_effect_revenue"]].to_numpy(),
-                                   dense[order][["removal_effect", "removal_effect_revenue"]].to_numpy(),
-                                   rtol=0, atol=1e-12)
+    monkeypatch.setattr(attribution, "_DENSE_SINGLE_STATE_LIMIT", 0)
+    for batch in (1 << 22, 1):  # all scenarios in one batch; one scenario per batch
+        monkeypatch.setattr(attribution, "_ITERATION_BATCH_ELEMENTS", batch)
+        for order in (1, 2, 3):
+            iterative = markov_removal_effects(data, order=order)
+            np.testing.assert_allclose(iterative[["removal_effect", "removal_effect_revenue"]].to_numpy(),
+                                       dense[order][["removal_effect", "removal_effect_revenue"]].to_numpy(),
+                                       rtol=0, atol=1e-12)
+
+
+def test_markov_one_inverse_matches_a_solve_per_channel():
+    # The dense path derives every removal from one inverse; check it against fresh solves of the
+    # restricted systems at orders 1 and 2 (one state per channel, and several).
+    journeys = build_journeys(random_touches(seed=6, n_customers=150))
+    for order in (1, 2):
+        chain = attribution._markov_chain(journeys, order)
+        out = np.where(chain.out_weight > 0, chain.out_weight, 1.0)
+        probability = chain.edge_weight / out[chain.edge_from]
+        rhs = np.column_stack([chain.to_conversion / out, chain.to_revenue / out])
+        system = np.eye(chain.n_states)
+        system[chain.edge_from, chain.edge_to] -= probability
+        expected = [np.linalg.solve(system, rhs)[0]]
+        for removed in chain.state_has_channel.T:
+            alive = ~removed
+            expected.append(np.linalg.solve(system[np.ix_(alive, alive)], rhs[alive])[0])
+        got = attribution._solve_dense(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs,
+                                       chain.state_has_channel.T)
+        np.testing.assert_allclose(got, np.array(expected), rtol=1e-12, atol=1e-14)
 
 
 def test_markov_conversion_probability_is_the_conversion_rate():
@@ -468,11 +491,161 @@ def test_shapley_equals_simplified_form_on_random_data():
     np.testing.assert_allclose(result["revenue"], expected_revenue, rtol=1e-12)
 
 
-def test_shapley_refuses_too_many_channels():
+def test_shapley_three_channels_four_journeys_by_dividends():
+    # J1 微信 > 抖音 > 小红书 ✓ 90, J2 抖音 > 微信 > 抖音 ✓ 40, J3 微信 ✓ 10, J4 抖音 > 小红书 ✗.
+    # v(S) = converting journeys with set ⊆ S:  v(W)=1 v(D)=0 v(X)=0 v(WD)=2 v(WX)=1 v(DX)=0 v(WDX)=3.
+    # Weights for n=3: |S|=0: 1/3, 1: 1/6, 2: 1/3.
+    # phi_W = 1/3·1 + 1/6·(2-0) + 1/6·(1-0) + 1/3·(3-0) = 11/6
+    # phi_D = 1/3·0 + 1/6·(2-1) + 1/6·(0-0) + 1/3·(3-1) = 5/6
+    # phi_X = 1/3·0 + 1/6·(1-1) + 1/6·(0-0) + 1/3·(3-2) = 1/3                (sum 3)
+    # Harsanyi dividends: w({W,D,X}) = 1, w({W,D}) = 1, w({W}) = 1, each split over its members:
+    #   W = 1/3 + 1/2 + 1 = 11/6, D = 1/3 + 1/2 = 5/6, X = 1/3 — the same.
+    # Revenue the same way: W = 30 + 20 + 10 = 60, D = 30 + 20 = 50, X = 30    (sum 140)
+    data = touches(
+        ("c1", "2026-06-01", W, False, 0.0), ("c1", "2026-06-02", D, False, 0.0), ("c1", "2026-06-03", X, True, 90.0),
+        ("c2", "2026-06-01", D, False, 0.0), ("c2", "2026-06-02", W, False, 0.0), ("c2", "2026-06-03", D, True, 40.0),
+        ("c3", "2026-06-01", W, True, 10.0),
+        ("c4", "2026-06-01", D, False, 0.0), ("c4", "2026-06-02", X, False, 0.0),
+    )
+    assert_credit(attribute(data, "shapley"), {W: (F(11, 6), 60), D: (F(5, 6), 50), X: (F(1, 3), 30)})
+    journeys = build_journeys(data)
+    assert journeys.channels == (X, W, D)  # code-point order
+    enumerated = attribution._shapley_enumerated(journeys, "conversions")
+    np.testing.assert_allclose(enumerated[0], [float(F(1, 3)), float(F(11, 6)), float(F(5, 6))], rtol=1e-12)
+    np.testing.assert_allclose(enumerated[1], [30, 60, 50], rtol=1e-12)
+
+
+def many_channel_touches(n_channels: int, seed: int, n_customers: int = 120, name_length: int = 0) -> pd.DataFrame:
+    """Random touches over ``n_channels`` channels (padded to ``name_length`` characters if given)."""
+    rng = np.random.default_rng(seed)
+    names = [f"渠道{i:03d}".ljust(name_length, "长") for i in range(n_channels)]
+    per_customer = rng.integers(1, 7, size=n_customers)
+    customer = np.repeat(np.arange(n_customers), per_customer)
+    n = len(customer)
+    converted = rng.random(n) < 0.3
+    return pd.DataFrame({
+        "customer_id": [f"u{c}" for c in customer],
+        "timestamp": pd.Timestamp("2026-03-01") + pd.to_timedelta(rng.uniform(0, 25, size=n), unit="D"),
+        "channel": np.array(names, dtype=object)[rng.integers(0, n_channels, size=n)],
+        "converted": converted,
+        "revenue": np.where(converted, rng.integers(1, 900, size=n).astype(float), 0.0),
+    })
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_shapley_closed_form_equals_enumeration_up_to_12_channels(seed):
+    # Property: for the subset-sum game the closed form and the 2^n enumeration agree to rounding,
+    # from touches and from aggregated paths (counts > 1, revenue on a path that never converts).
+    n_channels = 3 + seed + (seed > 4)  # 3..12
+    journeys = build_journeys(many_channel_touches(n_channels, seed))
+    closed = attribution._shapley_subset_sum(journeys)
+    enumerated = attribution._shapley_enumerated(journeys, "conversions")
+    for ours, reference in zip(closed, enumerated, strict=True):
+        np.testing.assert_allclose(ours, reference, rtol=1e-12, atol=1e-9)
+    rng = np.random.default_rng(seed)
+    paths = pd.DataFrame({
+        "path": [" > ".join(rng.choice([f"p{i}" for i in range(n_channels)], size=rng.integers(1, 6)))
+                 for _ in range(40)],
+        "total_conversions": rng.integers(0, 4, size=40),
+        "total_conversion_value": rng.integers(0, 500, size=40).astype(float),
+        "total_null": rng.integers(0, 3, size=40),
+    })
+    journeys = journeys_from_paths(paths)
+    for ours, reference in zip(attribution._shapley_subset_sum(journeys),
+                               attribution._shapley_enumerated(journeys, "conversions"), strict=True):
+        np.testing.assert_allclose(ours, reference, rtol=1e-12, atol=1e-9)
+
+
+def test_shapley_answers_any_channel_count():
+    # 110 channels, journey i: 渠道i > 渠道(i+1 mod 110), converting for 10·(i+1).
+    # Both channels of a journey get half: channel k gets 5(k+1) from its own journey and 5k from
+    # journey k-1; channel 0 gets 5 + 5·110 = 555. Conversions: 1/2 + 1/2 = 1 each.
+    n = 110
+    rows = []
+    for i in range(n):
+        rows += [(f"c{i}", "2026-06-01", f"渠道{i:03d}", False, 0.0),
+                 (f"c{i}", "2026-06-02", f"渠道{(i + 1) % n:03d}", True, 10.0 * (i + 1))]
+    got = credit(attribute(touches(*rows), "shapley"))
+    assert len(got) == n
+    assert got["渠道000"] == pytest.approx((1.0, 555.0), abs=1e-9)
+    for k in range(1, n):
+        assert got[f"渠道{k:03d}"] == pytest.approx((1.0, 10.0 * k + 5), abs=1e-9)
+
+
+def test_shapley_conv_rate_refuses_above_20_channels_in_chinese_and_english():
     many = touches(*[(f"c{i}", "2026-06-01", f"渠道{i}", True, 1.0) for i in range(21)])
-    with pytest.raises(AttributionError, match="20"):
-        attribute(many, "shapley")
-    assert attribute(many.iloc[:20], "shapley")["conversions"].tolist() == pytest.approx([1.0] * 20, rel=1e-12)
+    with pytest.raises(AttributionError, match="最多支持 20 个渠道，现在有 21 个") as caught:
+        attribute(many, "shapley", value="conv_rate")
+    assert "at most 20 channels" in caught.value.text("en") and "21" in caught.value.text("en")
+    assert "合并小渠道" in caught.value.text("zh")
+    # 20 channels still run; the default game runs at 21.
+    assert attribute(many.iloc[:20], "shapley", value="conv_rate")["conversions"].tolist() == pytest.approx(
+        [1.0] * 20, rel=1e-12)
+    assert attribute(many, "shapley")["conversions"].tolist() == pytest.approx([1.0] * 21, rel=1e-12)
+
+
+def paired_paths(n_pairs: int) -> pd.DataFrame:
+    # Per pair k: "a_k > b_k" converts once (30), "b_k" once without conversion. N = n_pairs.
+    # Order 1: x_b = 1/2 (conv 1 of 2 exits), x_a = x_b = 1/2; P = 1/2 over 2N starts.
+    #   Without a_k: that pair's a-start is lost: P = (2N-1)/(4N), removal effect 1/(2N).
+    #   Without b_k: both of the pair's starts are lost: P = (N-1)/(2N), removal effect 1/N.
+    #   N conversions split 1/(2N) : 1/N → a_k 1/3, b_k 2/3; revenue 30 per conversion → 10, 20.
+    # Order 2 tells the starts apart: (b_k) at a journey's start only ever ends in null, x = 0,
+    #   while (a_k) → (a_k, b_k) → conv, x = 1; P = N / 2N = 1/2. Removing a_k drops (a_k) and
+    #   (a_k, b_k); removing b_k drops (b_k) and (a_k, b_k): either way the pair's one converting
+    #   path is gone, P = (N-1)/(2N), removal effect 1/N each → a_k 1/2, b_k 1/2; revenue 15, 15.
+    paths = [f"a{k:03d} > b{k:03d}" for k in range(n_pairs)] + [f"b{k:03d}" for k in range(n_pairs)]
+    return pd.DataFrame({"path": paths, "total_conversions": [1] * n_pairs + [0] * n_pairs,
+                         "total_conversion_value": [30.0] * n_pairs + [0.0] * n_pairs,
+                         "total_null": [0] * n_pairs + [1] * n_pairs})
+
+
+@pytest.mark.parametrize(("order", "a_share"), [(1, 1 / 3), (2, 1 / 2)])
+def test_markov_600_channels(order, a_share):
+    # Order 1: 601 states (the one-inverse dense solve); order 2: 901 states (the iteration).
+    got = credit(attribute(paired_paths(300), "markov", order=order))
+    assert len(got) == 600
+    for k in (0, 123, 299):
+        assert got[f"a{k:03d}"] == pytest.approx((a_share, 30 * a_share), abs=1e-9)
+        assert got[f"b{k:03d}"] == pytest.approx((1 - a_share, 30 * (1 - a_share)), abs=1e-9)
+
+
+def test_markov_refuses_alone_when_the_chain_is_too_large(monkeypatch):
+    # Order 4 state keys need (channels + 1)^4 < 2^62: 46,341 channels are too many.
+    wide = touches(*[(f"c{i}", "2026-06-01", f"渠道{i}", True, 1.0) for i in range(46_341)])
+    with pytest.raises(AttributionError, match="4 阶马尔可夫") as caught:
+        attribute(wide, "markov", order=4)
+    assert "order-4 Markov" in caught.value.text("en")
+    # A chain beyond the iteration budget refuses; the comparison keeps every other model.
+    monkeypatch.setattr(attribution, "_DENSE_STATE_LIMIT", 0)
+    monkeypatch.setattr(attribution, "_DENSE_SINGLE_STATE_LIMIT", 0)
+    monkeypatch.setattr(attribution, "_MAX_ITERATION_WORK", 10)
+    with pytest.raises(AttributionError, match="精确求解太慢"):
+        attribute(FOUR, "markov")
+    table = compare_models(FOUR)
+    assert set(table.attrs["refused"]) == {"markov"}
+    assert "too many" in table.attrs["refused"]["markov"].text("en")
+    assert not any(c.startswith("markov_") for c in table.columns)
+    assert table.set_index("channel").loc[W, "linear_revenue"] == pytest.approx(150)
+    # rank_moves over the seven models that ran
+    ranks = table[[f"{m}_rank" for m in MODELS if m != "markov"]].to_numpy()
+    assert (table["rank_moves"] == (ranks.max(axis=1) - ranks.min(axis=1) >= 2)).all()
+
+
+def test_compare_models_on_paths_leaves_out_time_decay_only():
+    paths = pd.DataFrame({"path": [f"{W} > {D}", D], "total_conversions": [1, 1],
+                          "total_conversion_value": [100.0, 50.0], "total_null": [0, 1]})
+    table = compare_models(paths).set_index("channel")
+    assert set(table.attrs["refused"]) == {"time_decay"}
+    assert "no touch times" in table.attrs["refused"]["time_decay"].text("en")
+    assert "time_decay_rank" not in table.columns
+    # linear: 微信 50; 抖音 50 + 50 = 100.
+    assert table.loc[D, "linear_revenue"] == pytest.approx(100) and table.loc[W, "linear_revenue"] == pytest.approx(50)
+    # Every model refusing, or no conversion at all, is still an error.
+    with pytest.raises(AttributionError, match="时间衰减"):
+        compare_models(paths, ["time_decay"])
+    with pytest.raises(AttributionError, match="没有转化"):
+        compare_models(FOUR.assign(converted=False))
 
 
 # --- every model ------------------------------------------------------------------------------
