@@ -39,7 +39,8 @@ CHART_PNG_CHOICES = ("auto", "button", "off")
 _TRUE = ("1", "true", "yes", "on", "是")
 _FALSE = ("0", "false", "no", "off", "否")
 _DB_SCHEMES = {"sqlite": "sqlite", "postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg",
-               "postgresql+psycopg": "postgresql+psycopg"}
+               "postgresql+psycopg": "postgresql+psycopg",
+               "postgresql+psycopg2": "postgresql+psycopg"}  # a URL written for psycopg2: the pinned driver serves it
 _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<rest>.*)$")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
 

@@ -92,6 +92,7 @@ def test_a_password_never_appears_in_a_message():
     ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
     ("postgresql://u@h:5433/db?sslmode=require", "postgresql+psycopg://u@h:5433/db?sslmode=require"),
     ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql+psycopg2://u@h/db", "postgresql+psycopg://u@h/db"),
     ("sqlite:////srv/roi.sqlite", "sqlite:////srv/roi.sqlite"),
     ("SQLite:///var/roi.sqlite", "sqlite:///var/roi.sqlite"),
 ])
