@@ -648,39 +648,35 @@ def new_worksheet(columns: int) -> bytes:
             f'{cols}<sheetData/></worksheet>').encode()
 
 
-def add_bold_style(package: Package) -> str | None:
-    """Append a bold cell format to styles.xml (existing indices unchanged); its index, or None."""
+def bold_style(package: Package) -> str | None:
+    """The index of a plain bold cell format the workbook already has (for a new tab's header), or None.
+
+    styles.xml is shared by every tab, so it is never rewritten: people's formats stay byte for
+    byte. Plain means a bold font that is not italic, underlined, struck or coloured, on no
+    fill, border or number format. A workbook without one gets a header in the default format.
+    """
     part = next((r["target"] for r in package.relationships(package.rels_of(package.workbook))
                  if r["Type"].endswith("/styles")), None)
     if part is None:
         return None
     text = package.read(part).decode("utf-8")
-    p = _prefix_in(text, _root_namespace(package.read(part)))
-    fonts = re.search(rf"<{p}fonts\b([^>]*)>(.*?)</{p}fonts>", text, re.S)
-    xfs = re.search(rf"<{p}cellXfs\b([^>]*)>(.*?)</{p}cellXfs>", text, re.S)
+    p = re.escape(_prefix_in(text, _root_namespace(package.read(part))))
+    fonts = re.search(rf"<{p}fonts\b[^>]*>(.*?)</{p}fonts>", text, re.S)
+    xfs = re.search(rf"<{p}cellXfs\b[^>]*>(.*?)</{p}cellXfs>", text, re.S)
     if fonts is None or xfs is None:
         return None
-    fonts_found = re.findall(rf"<{p}font\b.*?(?:/>|</{p}font>)", fonts.group(2), re.S)
-    xfs_found = re.findall(rf"<{p}xf\b.*?(?:/>|</{p}xf>)", xfs.group(2), re.S)
-    font_id, xf_id = len(fonts_found), len(xfs_found)
-    bold, ours = f"<{p}font><{p}b/></{p}font>", '<{p}xf numFmtId="0" fontId="{id}" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    if bold in fonts_found:  # added by an earlier write: reuse it
-        existing = ours.format(p=p, id=fonts_found.index(bold))
-        if existing in xfs_found:
-            return str(xfs_found.index(existing))
-
-    def grow(match, element: str, count: int) -> str:
-        attrs = re.sub(r'\scount="\d+"', "", match.group(1))
-        name = match.group(0)[1:].split(None, 1)[0].split(">", 1)[0]
-        return f'<{name} count="{count}"{attrs}>{match.group(2)}{element}</{name}>'
-
-    new_xfs = grow(xfs, ours.format(p=p, id=font_id), xf_id + 1)
-    new_fonts = grow(fonts, bold, font_id + 1)
-    # cellXfs comes after fonts in styles.xml: replace the later span first
-    text = text[:xfs.start()] + new_xfs + text[xfs.end():]
-    text = text[:fonts.start()] + new_fonts + text[fonts.end():]
-    package.write(part, text.encode("utf-8"))
-    return str(xf_id)
+    fonts_found = re.findall(rf"<{p}font\b.*?(?:/>|</{p}font>)", fonts.group(1), re.S)
+    plain_bold = {
+        i for i, f in enumerate(fonts_found)
+        if re.search(rf'<{p}b(?:\s+val="(?:1|true)")?\s*/>', f)
+        and not re.search(rf"<{p}(?:i|u|strike)\b(?![^>]*val=\"(?:0|false)\")", f)
+        and not re.search(rf'<{p}color\b(?![^>]*(?:theme="1"|rgb="FF000000"))', f)}
+    for index, xf in enumerate(re.findall(rf"<{p}xf\b[^>]*?(?:/>|>.*?</{p}xf>)", xfs.group(1), re.S)):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', xf.split(">", 1)[0]))
+        if (int(attrs.get("fontId", "0")) in plain_bold and attrs.get("numFmtId", "0") == "0"
+                and attrs.get("fillId", "0") == "0" and attrs.get("borderId", "0") == "0"):
+            return str(index)
+    return None
 
 
 def part_bytes(path, names: Iterable[str]) -> dict[str, bytes]:

@@ -36,7 +36,7 @@ from roi_core import Problem, SheetData, load_sheet
 from roi_core.parse import normalize_text
 from sheets.base import RawTabs, SheetSource, Write, check_writable, is_people_tab, resolve_tab, upsert_grid
 from sheets.errors import SourceCorrupt, SourceLocked, SourceNotFound
-from sheets.ooxml import Package, PackageError, UnsavedFormula, Worksheet, add_bold_style, new_worksheet
+from sheets.ooxml import Package, PackageError, UnsavedFormula, Worksheet, bold_style, new_worksheet
 
 LOCK_TIMEOUT = 10.0
 
@@ -149,7 +149,7 @@ class XlsxSource(SheetSource):
                     if title is None:
                         part = package.add_worksheet(w.tab, new_worksheet(len(w.headers)))
                         open_sheets[part] = (Worksheet(package.read(part), package.shared_strings),
-                                             add_bold_style(package))
+                                             bold_style(package))
                     else:
                         part = dict(sheets)[title]
                         if part not in open_sheets:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,11 +15,14 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from roi_core.config import DEMO_WORKBOOK
-from roi_core.schema import DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
+from roi_core.schema import CHANNEL_MONTHLY_TAB, DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
 from sheets import open_source
 from sheets.__main__ import main as sheets_main
+from sheets.base import is_people_tab
 from sheets.errors import ProtectedTab, SourceCorrupt, SourceLocked
+from sheets.ooxml import Package
 from sheets.xlsx import XlsxSource
+from tests.sheets import excel_like
 
 
 @pytest.fixture
@@ -122,3 +128,164 @@ def test_data_check_rows(demo):
     data = src.read()
     src.write_problems(list(data.problems), dt.datetime(2026, 11, 1, 9, 0))
     assert cells(demo, DATA_CHECK_TAB)[1][5] == "2026-11-01 09:00"
+
+
+# ------------------------------------------------------------------ people's parts byte for byte, one save
+MONTH_HEADERS = ["月份", "总成本"]
+CHANNEL_HEADERS = ["月份", "渠道", "总成本"]
+CHECK_HEADERS = ["标签页", "行", "列", "值", "问题", "检查时间"]
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None  # every CRC still right
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _assistant_parts(path: Path) -> set[str]:
+    with Package(path) as package:
+        return {part for title, part in package.sheets() if not is_people_tab(title)}
+
+
+@pytest.fixture
+def openpyxl_made(small) -> Path:
+    """The small workbook with what people add in Excel: a comment, a chart, a formula (no cached value)."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+
+    book = load_workbook(small)
+    ws = book["活动"]
+    ws["A2"].comment = Comment("去年的 618", "小王")
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=4, min_row=1, max_row=2), titles_from_data=True)
+    ws.add_chart(chart, "F2")
+    book["设置"]["D2"] = "=1+1"
+    book.save(small)
+    return small
+
+
+def _write_three(path: Path, batched: bool) -> None:
+    source = XlsxSource(path)
+    month = [["2026-10", 350.0]]
+    channels = [["2026-10", "抖音", 100.0], ["2026-10", "天猫", 250.0]]
+    problems = [["活动", 19, "销售额", "待补充", "不是金额", "2026-11-01 09:00"]]
+    if batched:
+        with source.batch() as w:
+            w.upsert_rows(MONTHLY_SUMMARY_TAB, MONTH_HEADERS, month, ["月份"])
+            w.upsert_rows(CHANNEL_MONTHLY_TAB, CHANNEL_HEADERS, channels, ["月份", "渠道"])
+            w.replace_rows(DATA_CHECK_TAB, CHECK_HEADERS, problems)
+    else:
+        source.upsert_rows(MONTHLY_SUMMARY_TAB, MONTH_HEADERS, month, ["月份"])
+        source.upsert_rows(CHANNEL_MONTHLY_TAB, CHANNEL_HEADERS, channels, ["月份", "渠道"])
+        source.replace_rows(DATA_CHECK_TAB, CHECK_HEADERS, problems)
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["batch", "one-by-one"])
+@pytest.mark.parametrize("kind", ["excel", "openpyxl"])
+def test_writes_leave_every_part_of_the_people_tabs_byte_for_byte(tmp_path, openpyxl_made, kind, batched):
+    path = excel_like.build(tmp_path / "excel.xlsx") if kind == "excel" else openpyxl_made
+    before = _parts(path)
+    people = {n for n in before if n.startswith("xl/worksheets/sheet")} - _assistant_parts(path)
+    assert len(people) == 3  # 活动, 触点, 设置
+    _write_three(path, batched)
+    after = _parts(path)
+    # what a write may change: the assistant's worksheets, and the workbook's list of tabs (渠道月度 is new)
+    ours = _assistant_parts(path) | {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
+    # Excel's calculation chain lists 数据校验!B2, a formula the rewrite removes: Excel rebuilds the chain
+    dropped = {"xl/calcChain.xml"} if kind == "excel" else set()
+    kept = set(before) - ours - dropped
+    assert kept >= people | {"xl/styles.xml"}
+    assert {n for n in kept if "drawing" in n or "comments" in n or "chart" in n}  # there is something to keep
+    assert {n: after.get(n) for n in kept} == {n: before[n] for n in kept}
+    assert set(after) == set(before) - dropped | (set(after) & ours)
+
+
+def test_the_three_writes_land_in_the_assistant_tabs(tmp_path):
+    path = excel_like.build(tmp_path / "excel.xlsx")
+    _write_three(path, batched=True)
+    assert cells(path, "Monthly Summary") == [["备注", "月份", "总成本"], ["手写备注", "2026-09", 1],
+                                              [None, "2026-10", 350]]
+    assert cells(path, CHANNEL_MONTHLY_TAB) == [CHANNEL_HEADERS, ["2026-10", "抖音", 100], ["2026-10", "天猫", 250]]
+    assert cells(path, DATA_CHECK_TAB) == [CHECK_HEADERS, ["活动", 19, "销售额", "待补充", "不是金额", "2026-11-01 09:00"]]
+    assert load_workbook(path)[CHANNEL_MONTHLY_TAB]["A1"].font.bold  # the workbook's own bold format, reused
+
+
+def test_a_618_whose_revenue_cells_are_formulas_keeps_its_total_after_writes(tmp_path):
+    from bot.text import render_text
+    from roi_core import answer, parse_query
+
+    path = excel_like.build(tmp_path / "excel.xlsx")
+    _write_three(path, batched=True)
+    data = XlsxSource(path).read()
+    assert data.problems == ()
+    rows = data.campaigns[data.campaigns["campaign"] == "618活动"]
+    # 销售额 = E2 (=D2*3, cached 300) + E3 (the shared formula, cached 750) = 1,050; 总成本 = 100 + 250 = 350
+    assert rows["revenue"].sum() == 1050.0
+    text = render_text(answer(parse_query("618活动"), data))
+    assert "总成本 ¥350" in text and "销售额 ¥1,050" in text and "ROI 200.0%" in text  # (1050 - 350) / 350
+
+
+def test_a_failing_batch_writes_nothing(tmp_path):
+    path = excel_like.build(tmp_path / "excel.xlsx")
+    before = path.read_bytes()
+    source = XlsxSource(path)
+    with pytest.raises(ProtectedTab):
+        with source.batch() as w:
+            w.upsert_rows(MONTHLY_SUMMARY_TAB, MONTH_HEADERS, [["2026-10", 1.0]], ["月份"])
+            w.replace_rows("设置", ["参数"], [])  # refused before anything is written
+    with pytest.raises(RuntimeError):
+        with source.batch() as w:
+            w.upsert_rows(MONTHLY_SUMMARY_TAB, MONTH_HEADERS, [["2026-10", 1.0]], ["月份"])
+            raise RuntimeError("the job failed half way")
+    assert path.read_bytes() == before
+
+
+def test_two_writes_to_one_tab_in_a_batch_apply_in_order(tmp_path):
+    path = excel_like.build(tmp_path / "excel.xlsx")
+    with XlsxSource(path).batch() as w:
+        w.upsert_rows(CHANNEL_MONTHLY_TAB, CHANNEL_HEADERS, [["2026-10", "抖音", 1.0]], ["月份", "渠道"])
+        w.upsert_rows(CHANNEL_MONTHLY_TAB, CHANNEL_HEADERS, [["2026-10", "抖音", 2.0], ["2026-10", "天猫", 3.0]],
+                      ["月份", "渠道"])
+    assert cells(path, CHANNEL_MONTHLY_TAB) == [CHANNEL_HEADERS, ["2026-10", "抖音", 2], ["2026-10", "天猫", 3]]
+
+
+def test_a_killed_writers_temp_files_are_removed_at_the_next_write(small):
+    old = small.parent / f".{small.name}.k1ll3d.tmp"
+    old.write_bytes(b"half a workbook")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    fresh = small.parent / f".{small.name}.fr3sh.tmp"  # any age: with the lock held no writer of ours is mid-save
+    fresh.write_bytes(b"")
+    other = small.parent / ".other.xlsx.abc.tmp"
+    other.write_bytes(b"")
+    XlsxSource(small).upsert_rows(MONTHLY_SUMMARY_TAB, ["月份"], [["2026-10"]], ["月份"])
+    assert not old.exists() and not fresh.exists() and other.exists()
+    assert sorted(p.name for p in small.parent.iterdir()) == [".other.xlsx.abc.tmp", "team.xlsx", "team.xlsx.lock"]
+
+
+# ------------------------------------------------------------------ formulas saved without a value
+def test_formulas_saved_without_values_are_named_with_cell_and_fix(small):
+    book = load_workbook(small)
+    ws = book["活动"]
+    ws.append(["双11", "抖音", "2026-11-11", "=D2*3"])  # 销售额 (required): a formula openpyxl saves with no value
+    ws["E1"] = "广告费用"
+    ws["E2"] = "=100+50"  # optional money: would silently count as 0
+    book.save(small)
+    data = XlsxSource(small).read()
+    by_cell = {(p.row, p.column): p for p in data.problems}
+    revenue = by_cell[(3, "销售额")]
+    assert revenue.tab == "活动" and revenue.value == "=D2*3"
+    assert "D3" in revenue.reason and "没有保存它的计算结果" in revenue.reason and "保存一次" in revenue.reason
+    spend = by_cell[(2, "广告费用")]
+    assert spend.value == "=100+50" and "E2" in spend.reason
+    assert not any("必填项为空" in p.reason for p in data.problems)
+    assert data.rows_skipped == 2 and len(data.campaigns) == 0  # neither row counted with a made-up 0
+    assert "「活动」第3行「销售额」 = '=D2*3'：单元格 D3 是公式" in revenue.describe()
+
+
+def test_check_lists_an_unsaved_formula_and_the_fix(small, capsys):
+    book = load_workbook(small)
+    book["活动"]["D2"] = "=1.2*10000"
+    book.save(small)
+    assert sheets_main(["check", "--source", str(small)]) == 1
+    out = capsys.readouterr().out
+    assert "「活动」第2行「销售额」 = '=1.2*10000'：单元格 D2 是公式" in out and "Excel、WPS 或 Google 表格" in out
