@@ -88,7 +88,7 @@ class AttributionError(RoiError, ValueError):
         """The reason in one line: English when ``lang`` is "en" and an English text exists, else Chinese."""
         if lang == "en" and self.english:
             return self.english
-        return self.message if not self.hint else f"{self.message}（{self.hint}）"
+        return self.message if not self.hint else f"{self.message}；{self.hint}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -855,7 +855,7 @@ def _markov_chain(journeys: Journeys, order: int) -> _MarkovChain:
     )
 
 
-def _absorption_values(chain: _MarkovChain) -> np.ndarray:
+def _absorption_values(chain: _MarkovChain, order: int = 1) -> np.ndarray:
     """Expected conversions and revenue from (start): full chain, then each channel removed.
 
     Returns an array of shape (n_channels + 1, 2): row 0 the full chain, row 1 + c the chain
@@ -875,12 +875,15 @@ def _absorption_values(chain: _MarkovChain) -> np.ndarray:
         return _solve_dense(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs, removed)
     n_channels = removed.shape[0]
     if (len(chain.edge_from) + chain.n_states) * 2 * (n_channels + 1) > _MAX_ITERATION_WORK:
+        fix_zh, fix_en = "合并小渠道（如把长尾渠道归为「其他」）", "merge small channels (e.g. the long tail into one)"
+        if order > 1:
+            fix_zh, fix_en = "改用 1 阶马尔可夫，或" + fix_zh, "use order 1, or " + fix_en
         raise AttributionError(
-            f"马尔可夫模型有 {chain.n_states - 1:,} 个状态、{n_channels:,} 个渠道，精确求解太慢",
-            "请用 1 阶马尔可夫（设置里不改阶数即为 1 阶），或合并小渠道；其他模型不受影响",
-            english=(f"The Markov chain has {chain.n_states - 1:,} states over {n_channels:,} channels, too many "
-                     "to solve exactly in reasonable time. Use order 1, or merge small channels; the other "
-                     "models are not affected."))
+            f"{order} 阶马尔可夫模型有 {chain.n_states - 1:,} 个状态、{n_channels:,} 个渠道，精确求解太慢",
+            f"请{fix_zh}；其他模型不受影响",
+            english=(f"The order-{order} Markov chain has {chain.n_states - 1:,} states over {n_channels:,} "
+                     f"channels, too many to solve exactly in reasonable time: {fix_en}. The other models "
+                     "are not affected."))
     return _solve_iterative(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs, removed)
 
 
@@ -959,7 +962,8 @@ def _checked_order(order: object) -> int:
 
 def _markov_removal(journeys: Journeys, order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Removal effects (conversion, revenue) per channel and the full chain's expectations."""
-    values = _absorption_values(_markov_chain(journeys, _checked_order(order)))
+    order = _checked_order(order)
+    values = _absorption_values(_markov_chain(journeys, order), order)
     full, without = values[0], values[1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         effect = np.where(full > 0, 1.0 - without / np.where(full > 0, full, 1.0), 0.0)

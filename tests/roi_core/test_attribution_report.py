@@ -87,3 +87,80 @@ def test_a_month_with_no_conversion_before_it():
     touches = [TOUCH_HEADERS, ["c9", "2026-10-02 10:00", "抖音", "否", None], ["c9", "2026-10-05", "微信", "是", 50]]
     ans = attribution_report(sheet(*CAMPAIGNS, touch_rows=touches), "first", OCT)
     assert {r["channel"]: r["revenue"] for r in ans.channels} == {"抖音": 50.0, "微信": 0.0}
+
+
+def ring_rows(n: int, name=lambda k: f"渠道{k:02d}") -> list[list]:
+    """Customer i: channel i on Oct 2, then channel i+1 (mod n) on Oct 3, converting for 10·(i+1)."""
+    rows = [TOUCH_HEADERS]
+    for i in range(n):
+        rows += [[f"c{i}", "2026-10-02 10:00", name(i), "否", None],
+                 [f"c{i}", "2026-10-03 10:00", name((i + 1) % n), "是", 10 * (i + 1)]]
+    return rows
+
+
+def test_forty_channels_linear_and_every_model_in_chinese():
+    # Each journey has two touches of two channels: linear (and Shapley) give each half.
+    # Channel k ≥ 1: 5(k+1) from journey k + 5k from journey k-1 = 10k + 5; channel 0: 5 + 5·40 = 205.
+    # Total 10 · (1 + ... + 40) = 8,200; conversions 1/2 + 1/2 = 1 per channel.
+    ans = answer(parse_query("归因 线性 2026-10"), sheet(*CAMPAIGNS, touch_rows=ring_rows(40)))
+    assert ans.model == "linear" and ans.lang == "zh" and ans.refused == {}
+    assert (ans.journeys, ans.converting_journeys, ans.revenue) == (40, 40, 8200)
+    rows = {r["channel"]: r for r in ans.channels}
+    assert len(rows) == 40
+    assert rows["渠道00"]["revenue"] == pytest.approx(205) and rows["渠道00"]["conversions"] == pytest.approx(1)
+    assert rows["渠道07"]["revenue"] == pytest.approx(75) and rows["渠道39"]["revenue"] == pytest.approx(395)
+    assert rows["渠道39"]["share"] == pytest.approx(395 / 8200)
+    # every model answers: Shapley equals linear here; each model's revenue column sums to 8,200
+    assert len(ans.comparison) == 40
+    for model in ans.models:
+        assert sum(r[f"{model}_revenue"] for r in ans.comparison) == pytest.approx(8200), model
+        assert all(r[f"{model}_rank"] >= 1 for r in ans.comparison)
+    shapley = {r["channel"]: r["shapley_revenue"] for r in ans.comparison}
+    assert shapley == pytest.approx({channel: row["revenue"] for channel, row in rows.items()})
+    assert any(w.startswith("这些渠道在「活动」表中没有成本") for w in ans.warnings)
+
+
+def test_forty_channels_shapley_in_english():
+    ans = answer(parse_query("attribution shapley 2026-10"), sheet(*CAMPAIGNS, touch_rows=ring_rows(40)))
+    assert ans.model == "shapley" and ans.lang == "en" and ans.refused == {}
+    rows = {r["channel"]: r for r in ans.channels}
+    assert rows["渠道20"]["revenue"] == pytest.approx(205) and len(rows) == 40
+    assert any(w.startswith("These channels have no cost") for w in ans.warnings)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_110_character_channel_name(lang):
+    # Three channels, one named with 110 characters; it keeps its full name everywhere.
+    long_name = "超长渠道名" * 22
+    assert len(long_name) == 110
+    names = {0: long_name, 1: "抖音", 2: "微信"}
+    ans = attribution_report(sheet(*CAMPAIGNS, touch_rows=ring_rows(3, names.get)), "shapley", OCT, lang=lang)
+    # Journeys 0, 1, 2 convert for 10, 20, 30, halved between their two channels:
+    # long name (0) = 5 (journey 0) + 15 (journey 2); 抖音 (1) = 10 + 5; 微信 (2) = 15 + 10; total 60.
+    rows = {r["channel"]: r["revenue"] for r in ans.channels}
+    assert rows == pytest.approx({long_name: 20, "抖音": 15, "微信": 25})
+    assert {r["channel"] for r in ans.comparison} == {long_name, "抖音", "微信"}
+    assert ans.lang == lang and ans.refused == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_model_that_cannot_run_refuses_alone(monkeypatch, lang):
+    # Shrink the Markov budget so its exact solve is refused: the answer still comes, the
+    # comparison keeps the seven other models, and the reason is given in the user's language.
+    from roi_core import attribution
+
+    monkeypatch.setattr(attribution, "_DENSE_STATE_LIMIT", 0)
+    monkeypatch.setattr(attribution, "_DENSE_SINGLE_STATE_LIMIT", 0)
+    monkeypatch.setattr(attribution, "_MAX_ITERATION_WORK", 10)
+    data40 = sheet(*CAMPAIGNS, touch_rows=ring_rows(40))
+    ans = attribution_report(data40, "linear", OCT, lang=lang)
+    assert set(ans.refused) == {"markov"}
+    assert ("too many" in ans.refused["markov"]) == (lang == "en")
+    assert all("markov_rank" not in r and "linear_rank" in r for r in ans.comparison)
+    assert len(ans.channels) == 40
+    left_out = [w for w in ans.warnings if ("markov" if lang == "en" else "马尔可夫") in w]
+    assert len(left_out) == 1 and "—" in left_out[0]
+    # Asking for the refused model itself: no channel table, the reason first, the comparison kept.
+    asked = attribution_report(data40, "马尔可夫", OCT, lang=lang)
+    assert asked.model == "markov" and asked.channels == [] and len(asked.comparison) == 40
+    assert ("cannot run" if lang == "en" else "马尔可夫模型无法计算") in asked.warnings[0]
