@@ -110,9 +110,10 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
         print(msg, file=out)
         return RunResult(str(month), "locked", msg, channel)
     try:
-        sheet.upsert_rows(MONTHLY_SUMMARY_TAB, list(MONTHLY_SUMMARY_HEADERS), [row], ["月份"])
-        sheet.upsert_rows(CHANNEL_MONTHLY_TAB, list(CHANNEL_MONTHLY_HEADERS), per_channel, ["月份", "渠道"])
-        sheet.write_problems(list(data.problems), now)
+        with sheet.batch() as writes:  # a workbook is loaded and saved once for the three tabs
+            writes.upsert_rows(MONTHLY_SUMMARY_TAB, list(MONTHLY_SUMMARY_HEADERS), [row], ["月份"])
+            writes.upsert_rows(CHANNEL_MONTHLY_TAB, list(CHANNEL_MONTHLY_HEADERS), per_channel, ["月份", "渠道"])
+            writes.write_problems(list(data.problems), now)
         store.mark_sheet_written(str(month), owner)
         if text_only:
             from bot.text import render_text
