@@ -244,3 +244,51 @@ def test_run_twice_against_the_google_sheets_fake(sheets_api, slack_api, tmp_pat
     assert calls_first.count("values.batchGet") == 1 and calls_second.count("values.batchGet") == 1
     assert len(calls_second) == 7, calls_second
     forget_metadata()
+
+
+def test_a_month_whose_sheet_cannot_be_read_is_recorded_told_once_and_retried(book, slack_api, tmp_path):
+    from scheduler.job import retry_delay, retry_failed
+
+    good = book.read_bytes()
+    book.write_bytes(b"PK\x03\x04 not really a workbook")  # the read fails (like Google answering 503)
+    cfg = config(book, slack_api, tmp_path)
+    out = io.StringIO()
+    first = run_monthly(cfg, now=NOW, out=out)
+    assert (first.month, first.status) == ("2026-10", "failed")
+    record = DeliveryStore(cfg.database).get("2026-10")
+    assert (record.status, record.attempts) == ("failed", 1) and "不是可读的 .xlsx" in record.last_error
+    (notice,) = slack_api.calls("chat.postMessage")
+    assert notice["args"]["channel"] == "CREPORT" and "2026-10 月报没有完成" in notice["args"]["text"]
+    assert "10 分钟后自动重试" in out.getvalue()
+    # the clock looks again every 10 minutes; the backoff decides: 10 min after the 1st failure, 20 after the 2nd
+    assert (retry_delay(1), retry_delay(2), retry_delay(3), retry_delay(30)) == (600, 1200, 2400, 6 * 3600)
+    last = DeliveryStore(cfg.database).last_update("2026-10")
+    assert retry_failed(cfg, now=last + dt.timedelta(minutes=9), out=io.StringIO()) is None
+    second = retry_failed(cfg, now=last + dt.timedelta(minutes=11), out=io.StringIO())
+    assert second.status == "failed" and DeliveryStore(cfg.database).get("2026-10").attempts == 2
+    assert len(slack_api.calls("chat.postMessage")) == 1  # the channel heard about it once
+    book.write_bytes(good)  # Google is back
+    last = DeliveryStore(cfg.database).last_update("2026-10")
+    assert retry_failed(cfg, now=last + dt.timedelta(minutes=19), out=io.StringIO()) is None
+    third = retry_failed(cfg, now=last + dt.timedelta(minutes=21), out=io.StringIO())
+    assert third.status == "posted" and len(posts(slack_api)) == 2
+    assert retry_failed(cfg, now=last + dt.timedelta(hours=5), out=io.StringIO()) is None  # delivered: done
+    assert DeliveryStore(cfg.database).get("2026-10").status == "posted"
+
+
+def test_the_monthly_message_links_a_google_source_without_sheet_url():
+    from scheduler.job import summary_message
+    from sheets import sheet_link
+
+    key = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd"
+    assert sheet_link(key) == f"https://docs.google.com/spreadsheets/d/{key}/edit"
+    assert sheet_link(f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0") == sheet_link(key)
+    assert sheet_link("team.xlsx") is None and sheet_link("team.xlsx", "https://example.com/s") == "https://example.com/s"
+    from roi_core.monthly import monthly_summary
+    from sheets import open_source
+
+    summary = monthly_summary(open_source(str(ROOT / "examples" / "demo.xlsx")).read(), OCT)
+    blocks = summary_message(summary, sheet_link(key)).blocks
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert any(e.get("url") == sheet_link(key) for e in buttons)
+    assert all(e is not None for b in summary_message(summary, None).blocks for e in b.get("elements", []))
