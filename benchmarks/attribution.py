@@ -2,6 +2,13 @@
 
     python benchmarks/attribution.py [--sizes 10000,100000,1000000] [--budget 120] [--repeat 1]
                                      [--only ours|peers|all]
+    python benchmarks/attribution.py --shapley [--channels 20,40,100] [--sizes 100000] [--repeat 3]
+
+``--shapley`` times the Shapley model against the channel count instead: before, the exact
+enumeration of all 2^n coalitions (refused above 20 channels); after, the exact closed form
+(each journey's weight split over its distinct channels), with the largest difference between
+the two where both run. The same generated journeys, their channels re-drawn uniformly from n
+names.
 
 One run generates, per size, a deterministic (seeded) set of journeys over 10 channels with
 1..10 touches each (about 2.55 touches per journey), saves it once, and runs every task on
@@ -47,7 +54,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from roi_core.attribution import MODELS, attribute, build_journeys, journeys_from_paths  # noqa: E402
+from roi_core import attribution as core  # noqa: E402
+from roi_core.attribution import MODELS, AttributionError, attribute, build_journeys, journeys_from_paths  # noqa: E402
 
 CHANNELS = ("微信", "抖音", "小红书", "百度", "淘宝", "京东", "微博", "B站", "知乎", "直接访问")
 MAM_METHODS = {
@@ -247,6 +255,52 @@ def worker(name: str, data_file: str, repeat: int) -> None:
     print(json.dumps({"seconds": best, "peak_mb": peak_kb / 1024, "growth_mb": (peak_kb - loaded_kb) / 1024}))
 
 
+# --- Shapley against the channel count -------------------------------------------------------
+
+
+def touches_over_channels(n_journeys: int, n_channels: int, seed: int) -> pd.DataFrame:
+    """The generated touches with each touch's channel re-drawn uniformly from ``n_channels`` names."""
+    touches = generate_touches(n_journeys, seed=seed)
+    rng = np.random.default_rng(seed + n_channels)
+    names = np.array([f"渠道{i:03d}" for i in range(n_channels)], dtype=object)
+    return touches.assign(channel=names[rng.integers(0, n_channels, size=len(touches))])
+
+
+def _best_of(repeat: int, task) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = task()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def shapley_table(channel_counts: list[int], sizes: list[int], repeat: int, seed: int) -> None:
+    print(f"Shapley (value=conversions) against the channel count: seed {seed}, {os.cpu_count()} cores, "
+          f"best of {repeat}; journeys built once, not timed")
+    print("\n| journeys | channels | before: 2^n enumeration (s) | after: closed form (s) | after, attribute() (s) "
+          "| max difference / max value |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        for n_channels in channel_counts:
+            journeys = build_journeys(touches_over_channels(size, n_channels, seed))
+            after, closed = _best_of(repeat, lambda j=journeys: core._shapley_subset_sum(j))
+            public, _ = _best_of(repeat, lambda j=journeys: attribute(j, "shapley"))
+            try:
+                before, enumerated = _best_of(repeat, lambda j=journeys: core._shapley_enumerated(j, "conversions"))
+            except AttributionError:
+                # 2^n coalitions x (conversions, revenue) in float64
+                terabytes = 2**n_channels * 16 / 1e12
+                size_text = f"{terabytes:,.0f}" if terabytes < 1e6 else f"{terabytes:.1e}"
+                before_text, difference = f"refused (2^{n_channels} coalitions: {size_text} TB)", ""
+            else:
+                before_text = f"{before:.3f}"
+                relative = max(np.abs(a - b).max() / np.abs(b).max() for a, b in zip(closed, enumerated, strict=True))
+                difference = f"{relative:.1e}"
+            print(f"| {size:,} | {journeys.n_channels} | {before_text} | {after:.4f} | {public:.4f} | {difference} |",
+                  flush=True)
+
+
 # --- driver ----------------------------------------------------------------------------------
 
 
@@ -270,6 +324,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per task (best is shown)")
     parser.add_argument("--only", choices=("ours", "peers", "all"), default="all")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shapley", action="store_true", help="time Shapley against the channel count instead")
+    parser.add_argument("--channels", default="20,40,100", help="with --shapley: channel counts, comma-separated")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -278,6 +334,10 @@ def main() -> None:
         return
 
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    if args.shapley:
+        shapley_sizes = sizes if "--sizes" in sys.argv else [100_000]
+        shapley_table([int(n) for n in args.channels.split(",")], shapley_sizes, args.repeat, args.seed)
+        return
     names = task_names(args.only)
     last_time: dict[str, tuple[int, float]] = {}
     rows = []

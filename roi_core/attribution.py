@@ -1079,7 +1079,12 @@ def _shapley_subset_sum(journeys: Journeys) -> tuple[np.ndarray, np.ndarray]:
     carries = (journeys.journey_conversions != 0) | (journeys.journey_revenue != 0)
     touch_carries = carries[journeys.touch_journey]
     key = journeys.touch_journey[touch_carries] * n_channels + journeys.touch_channel[touch_carries]
-    journey, channel = np.divmod(np.unique(key), n_channels)  # one entry per (journey, distinct channel)
+    # Touches come journey by journey, so the keys are sorted but for short runs inside each
+    # journey: a stable (tim)sort is near linear here, many times faster than np.unique.
+    key = np.sort(key, kind="stable")
+    first = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    journey, channel = np.divmod(key[first], n_channels)  # one entry per (journey, distinct channel)
     share = 1.0 / np.bincount(journey, minlength=journeys.n_journeys)[journey]
     conversions = np.bincount(channel, weights=journeys.journey_conversions[journey] * share, minlength=n_channels)
     revenue = np.bincount(channel, weights=journeys.journey_revenue[journey] * share, minlength=n_channels)
