@@ -33,8 +33,6 @@ def main(argv: list[str] | None = None) -> int:
     serve_p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机；隧道用 127.0.0.1 即可）")
     sub.add_parser("socket", help="以 Socket Mode 运行 Slack 应用")
     args = parser.parse_args(argv)
-    # `| head` closing the pipe ends the program quietly, as it does for other CLI tools
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -73,4 +71,7 @@ def _port(value: str | None) -> int:
 
 
 if __name__ == "__main__":
+    # `| head` closing the pipe ends the program quietly, as it does for other CLI tools (set here, not in
+    # main(): a test calling main() in-process must not make its own process die on a closed socket)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())

@@ -94,7 +94,6 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：配置的数据源）")
     parser.add_argument("--debug", action="store_true", help="打印调试日志")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -133,4 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 if __name__ == "__main__":
+    # `| head` closing the pipe ends the program quietly, as it does for other CLI tools (set here, not in
+    # main(): a test calling main() in-process must not make its own process die on a closed socket)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())
