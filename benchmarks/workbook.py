@@ -9,6 +9,7 @@ runs every operation in a new Python process and prints a table of wall
 seconds and that process's peak RSS (``os.wait4``'s ru_maxrss):
 
 - read:     ``XlsxSource(path).read()`` (read + parse + validate, nothing else)
+- 3 writes / 3 batched: the monthly job's three tab writes alone, one by one / in one ``batch()``
 - ask:      ``python -m bot ask 618活动 --source FILE``
 - check:    ``python -m sheets check --source FILE`` (reads, rewrites 数据校验)
 - run-once: ``python -m scheduler run-once --month 2025-06 --source FILE`` (no Slack: writes the 3 tabs)
@@ -73,6 +74,29 @@ def workbook(rows: int, touches: int) -> Path:
     return path
 
 
+def _writes(path: str, batched: bool) -> None:
+    """The monthly job's three writes (月度汇总, 渠道月度, 数据校验), one by one or as one batch."""
+    from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
+    from sheets.xlsx import XlsxSource
+
+    source = XlsxSource(path)
+    with source.batch() if batched else _Direct(source) as w:
+        w.upsert_rows(MONTHLY_SUMMARY_TAB, ["月份", "总成本"], [["2025-06", 1.0]], ["月份"])
+        w.upsert_rows(CHANNEL_MONTHLY_TAB, ["月份", "渠道", "总成本"], [["2025-06", "抖音", 1.0]], ["月份", "渠道"])
+        w.write_problems([], dt.datetime(2025, 7, 1))
+
+
+class _Direct:
+    def __init__(self, source):
+        self.source = source
+
+    def __enter__(self):
+        return self.source
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
 def _read_only(path: str) -> None:
     from sheets.xlsx import XlsxSource
 
@@ -82,6 +106,8 @@ def _read_only(path: str) -> None:
 
 COMMANDS = {
     "read": lambda f: [sys.executable, __file__, "--read-only", f],
+    "3 writes": lambda f: [sys.executable, __file__, "--writes", "each", f],
+    "3 batched": lambda f: [sys.executable, __file__, "--writes", "batch", f],
     "ask": lambda f: [sys.executable, "-m", "bot", "ask", "618活动", "--source", f],
     "check": lambda f: [sys.executable, "-m", "sheets", "check", "--source", f],
     "run-once": lambda f: [sys.executable, "-m", "scheduler", "run-once", "--month", "2025-06", "--source", f],
@@ -109,7 +135,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--only", nargs="*", choices=list(COMMANDS), help="run only these operations")
     parser.add_argument("--read-only", help=argparse.SUPPRESS)
+    parser.add_argument("--writes", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.writes:
+        _writes(args.writes[1], args.writes[0] == "batch")
+        return
     if args.read_only:
         _read_only(args.read_only)
         return
@@ -117,12 +147,12 @@ def main() -> None:
     source = workbook(args.rows, args.touches)
     made = time.perf_counter() - t0
     print(f"workbook: {source.relative_to(ROOT)} ({source.stat().st_size / 2**20:.1f} MiB; "
-          f"活动 {args.rows} rows, 触点 {args.touches}; {'made in %.1f s' % made if made > 1 else 'cached'})")
+          f"活动 {args.rows} rows, 触点 {args.touches}; {f'made in {made:.1f} s' if made > 1 else 'cached'})")
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOOGLE_", "ROI_", "REPORT_"))}
         env["DATABASE_URL"] = f"sqlite:///{tmp}/runs.sqlite"
         env["PYTHONPATH"] = str(ROOT)
-        print(f"{'operation':<10} {'seconds':>8} {'peak RSS MiB':>13} {'exit':>5}")
+        print(f"{'operation':<10} {'seconds':>8} {'peak RSS MiB':>13} {'exit':>5}", flush=True)
         for name in args.only or list(COMMANDS):
             for _ in range(args.repeat):
                 copy = Path(tmp) / "team.xlsx"

@@ -175,13 +175,14 @@ class Package:
                     break
         return out
 
-    def unsaved_formulas(self, part: str) -> list[UnsavedFormula]:
-        """The formula cells of a worksheet part saved with no calculated value, in sheet order.
+    def unread_cells(self, part: str) -> list[UnreadCell]:
+        """The cells of a worksheet part whose value a reader of values sees as blank, in sheet order.
 
-        Excel and Google save each formula's last result next to it (``<f>…</f><v>…</v>``);
-        tools that do not calculate (openpyxl, many exporters) save ``<f>`` alone, and a reader
-        of values then sees a blank. Streamed (the part is never held whole) and searched for
-        ``<f`` at C speed, so a sheet without formulas costs one inflate of its XML.
+        Two kinds. A formula saved without its result: Excel and Google save each formula's
+        last result next to it (``<f>…</f><v>…</v>``); tools that do not calculate (openpyxl,
+        many exporters) save ``<f>`` alone. And an error result (``t="e"``: ``#DIV/0!``, ``#N/A``).
+        Streamed (the part is never held whole) and searched at C speed, so a sheet with
+        neither costs one inflate of its XML.
         """
         if part in self.changed:
             src = io.BytesIO(self.changed[part])
@@ -192,7 +193,7 @@ class Package:
             root = re.search(rb"<(?:([\w.-]+):)?worksheet\b", head)
             p = (root.group(1) + b":") if root and root.group(1) else b""
             row_end = b"</" + p + b"row>"
-            scan = _FormulaScan(p)
+            scan = _CellScan(p)
             buffer = head
             while True:
                 chunk = src.read(1 << 22)
@@ -207,7 +208,7 @@ class Package:
                 scan.feed(buffer[:cut])
                 buffer = buffer[cut:]
                 if not chunk:
-                    return scan.found
+                    return sorted(scan.found, key=lambda cell: (cell.row, cell.column))
 
     # ---- structure
     def add_worksheet(self, title: str, xml: bytes) -> str:
@@ -328,13 +329,14 @@ class Package:
 
 
 @dataclass(frozen=True)
-class UnsavedFormula:
-    """A formula cell saved without the value it calculates to."""
+class UnreadCell:
+    """A cell whose value reads as blank: a formula saved without its result, or an error result."""
 
     row: int  # 1-based, as the sheet shows it
     column: int  # 1-based
     ref: str  # "E2"
-    formula: str  # "=D2*3"; a shared formula's later cells show the first cell's text
+    text: str  # the formula ("=D2*3"; a shared formula's later cells show the first cell's) or the error ("#N/A")
+    kind: str  # "formula" | "error"
 
 
 _XML_ENTITIES = {b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
@@ -343,16 +345,18 @@ _ATTR_T = re.compile(rb'\st="(\w+)"')
 _ATTR_SI = re.compile(rb'\ssi="(\d+)"')
 
 
-class _FormulaScan:
-    """Find ``<f>`` cells without a ``<v>`` in pieces of worksheet XML cut at row ends."""
+class _CellScan:
+    """Find formula cells without a ``<v>``, and error cells, in pieces of worksheet XML cut at row ends."""
 
     def __init__(self, prefix: bytes):
+        self.c = b"<" + prefix + b"c"
+        self.c_end = b"</" + prefix + b"c>"
         self.f = b"<" + prefix + b"f"
         self.f_end = b"</" + prefix + b"f>"
         self.v = b"<" + prefix + b"v"
         self.v_end = b"</" + prefix + b"v>"
         self.shared: dict[bytes, str] = {}  # si → the text of the shared formula's first cell
-        self.found: list[UnsavedFormula] = []
+        self.found: list[UnreadCell] = []
 
     def feed(self, xml: bytes) -> None:
         pos = xml.find(self.f)
@@ -361,6 +365,27 @@ class _FormulaScan:
             if after_name in (b" ", b">", b"/", b"\t", b"\r", b"\n"):
                 self._cell(xml, pos)
             pos = xml.find(self.f, pos + 1)
+        pos = xml.find(b' t="e"')
+        while pos >= 0:
+            self._error(xml, pos)
+            pos = xml.find(b' t="e"', pos + 1)
+
+    def _error(self, xml: bytes, pos: int) -> None:
+        start = xml.rfind(b"<", 0, pos)
+        tag_end = xml.find(b">", pos)
+        tag = xml[start:tag_end + 1]
+        if not tag.startswith(self.c) or tag[len(self.c):len(self.c) + 1] not in (b" ", b"\t", b"\r", b"\n"):
+            return
+        ref = _ATTR_R.search(tag)
+        if ref is None or tag.endswith(b"/>"):
+            return
+        end = xml.find(self.c_end, tag_end)
+        v = xml.find(self.v + b">", tag_end, end)
+        if v < 0:
+            return  # an error formula without its result: found as a formula
+        text = _unescape(xml[v + len(self.v) + 1:xml.find(self.v_end, v)]).strip()
+        letters, row = ref.group(1).decode().upper(), int(ref.group(2))
+        self.found.append(UnreadCell(row, col_number(letters), f"{letters}{row}", text, "error"))
 
     def _cell(self, xml: bytes, pos: int) -> None:
         # <f> is the first child of <c>, so the cell's start tag is what comes right before it
@@ -390,7 +415,7 @@ class _FormulaScan:
         if ref is None:
             return  # a cell without its reference: too rare to place
         letters, row = ref.group(1).decode().upper(), int(ref.group(2))
-        self.found.append(UnsavedFormula(row, col_number(letters), f"{letters}{row}", f"={formula}"))
+        self.found.append(UnreadCell(row, col_number(letters), f"{letters}{row}", f"={formula}", "formula"))
 
 
 def _unescape(text: bytes) -> str:

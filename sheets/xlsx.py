@@ -2,10 +2,11 @@
 
 Reads take the values Excel (or Google, WPS, LibreOffice) last calculated, through
 python-calamine (a Rust reader: about ten times faster than openpyxl's read-only
-mode on a 200,000-row 活动 tab, at half the memory). A formula saved with no
+mode on a 200,000-row 活动 tab, at less memory). A formula saved with no
 calculated value (files written by tools that do not calculate, openpyxl
-among them) is not read as a blank: its text stands in the cell and the
-problem names the tab, the cell, the formula and the fix.
+among them), or an error result (``#DIV/0!``), is not read as a blank (a blank
+money cell counts as 0): the formula or the error stands in the cell, and the
+problem names the tab, the row, the column, the cell and the fix.
 
 Writes touch only the assistant's tabs, under a file lock (``<file>.lock``,
 next to the real file when the path is a symlink), into a temporary file in the
@@ -36,15 +37,17 @@ from roi_core import Problem, SheetData, load_sheet
 from roi_core.parse import normalize_text
 from sheets.base import RawTabs, SheetSource, Write, check_writable, is_people_tab, resolve_tab, upsert_grid
 from sheets.errors import SourceCorrupt, SourceLocked, SourceNotFound
-from sheets.ooxml import Package, PackageError, UnsavedFormula, Worksheet, bold_style, new_worksheet
+from sheets.ooxml import Package, PackageError, UnreadCell, Worksheet, bold_style, new_worksheet
 
 LOCK_TIMEOUT = 10.0
 
-Unsaved = dict[str, list[UnsavedFormula]]  # tab title → its formula cells saved without a value
+Unread = dict[str, list[UnreadCell]]  # tab title → its cells whose value reads as blank
 
 
-def unsaved_reason(cell: UnsavedFormula) -> str:
-    """The 数据校验 reason for a formula saved without its calculated value."""
+def unread_reason(cell: UnreadCell) -> str:
+    """The 数据校验 reason for a formula saved without its result, or an error result."""
+    if cell.kind == "error":
+        return f"单元格 {cell.ref} 是错误值 {cell.text}，这一行没有计入：改正这个公式（或它引用的单元格）后再试"
     return (f"单元格 {cell.ref} 是公式，但文件里没有保存它的计算结果（保存这个文件的程序不计算公式），"
             "这一行没有计入：用 Excel、WPS 或 Google 表格打开这个文件，保存一次，再试")
 
@@ -67,16 +70,16 @@ class XlsxSource(SheetSource):
                              "请在 Excel 或 Google 表格中另存为 .xlsx 后再试")
 
     def read_tabs(self) -> RawTabs:
-        """Every worksheet's values (calculated values; a formula saved without one as its text)."""
+        """Every worksheet's values: calculated values; a formula saved without one as its text, an error as ``#N/A``."""
         return self._read()[0]
 
     def read(self) -> SheetData:
-        """Read and clean the workbook; formulas saved without a value are problems that say so."""
-        tabs, unsaved = self._read()
+        """Read and clean the workbook; formulas saved without a result, and error results, are problems that say so."""
+        tabs, unread = self._read()
         data = load_sheet(tabs, source=self.display_name, fetched_at=dt.datetime.now(dt.UTC))
-        return explain_unsaved(data, tabs, unsaved) if unsaved else data
+        return explain_unread(data, tabs, unread) if unread else data
 
-    def _read(self) -> tuple[RawTabs, Unsaved]:
+    def _read(self) -> tuple[RawTabs, Unread]:
         if not self.path.exists():
             raise self._missing()
         try:
@@ -91,18 +94,18 @@ class XlsxSource(SheetSource):
             raise self._corrupt(err) from None
         finally:
             book.close()
-        unsaved: Unsaved = {}
+        unread: Unread = {}
         try:
             with Package(self.path) as package:
                 for title, part in package.sheets():
                     if title in tabs and is_people_tab(title):
-                        cells = package.unsaved_formulas(part)
+                        cells = package.unread_cells(part)
                         if cells:
-                            unsaved[title] = cells
-                            _show_formulas(tabs[title], cells)
+                            unread[title] = cells
+                            _show_unread(tabs[title], cells)
         except (zipfile.BadZipFile, PackageError, KeyError, OSError) as err:
             raise self._corrupt(err) from None
-        return tabs, unsaved
+        return tabs, unread
 
     # ------------------------------------------------------------------------------------- writing
     def upsert_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
@@ -213,25 +216,25 @@ def _replace(ws: Worksheet, w: Write, header_style: str | None) -> None:
             ws.put(i, j, value, header_style if i == 1 else None)
 
 
-def _show_formulas(grid: list[list], cells: list[UnsavedFormula]) -> None:
-    """Put each unsaved formula's text where its value would be: not blank, so never silently 0."""
+def _show_unread(grid: list[list], cells: list[UnreadCell]) -> None:
+    """Put each unread cell's formula or error where its value would be: not blank, so never silently 0."""
     for cell in cells:
         while len(grid) < cell.row:
             grid.append([])
         row = grid[cell.row - 1]
         if len(row) < cell.column:
             row.extend([""] * (cell.column - len(row)))
-        row[cell.column - 1] = cell.formula
+        row[cell.column - 1] = cell.text
 
 
-def explain_unsaved(data: SheetData, tabs: RawTabs, unsaved: Unsaved) -> SheetData:
-    """``data`` with each formula saved without a value reported as such.
+def explain_unread(data: SheetData, tabs: RawTabs, unread: Unread) -> SheetData:
+    """``data`` with each formula saved without a result, and each error result, reported as such.
 
-    A problem the core already found at that cell (the formula text is no 金额 or 日期) gets
-    the precise reason; a formula cell the core took as text gets a problem of its own.
+    A problem the core already found at that cell (a formula or ``#N/A`` is no 金额 or 日期)
+    gets the precise reason; a cell the core took as text gets a problem of its own.
     """
-    reasons: dict[tuple[str, int, str], tuple[UnsavedFormula, str]] = {}
-    for title, cells in unsaved.items():
+    reasons: dict[tuple[str, int, str], tuple[UnreadCell, str]] = {}
+    for title, cells in unread.items():
         header = tabs[title][0] if tabs[title] else []
         for cell in cells:
             column = header[cell.column - 1] if cell.column <= len(header) else ""
@@ -241,12 +244,12 @@ def explain_unsaved(data: SheetData, tabs: RawTabs, unsaved: Unsaved) -> SheetDa
     for p in data.problems:
         key = (normalize_text(p.tab), p.row, normalize_text(p.column))
         if p.row is not None and key in reasons:
-            problems.append(replace(p, reason=unsaved_reason(reasons[key][0])))
+            problems.append(replace(p, reason=unread_reason(reasons[key][0])))
             explained.add(key)
         else:
             problems.append(p)
     for key, (cell, column) in reasons.items():
         if key not in explained:
-            title = next(t for t in unsaved if normalize_text(t) == key[0])
-            problems.append(Problem(title, cell.row, column or cell.ref, cell.formula, unsaved_reason(cell)))
+            title = next(t for t in unread if normalize_text(t) == key[0])
+            problems.append(Problem(title, cell.row, column or cell.ref, cell.text, unread_reason(cell)))
     return data.with_source(problems=tuple(problems))

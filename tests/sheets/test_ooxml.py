@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from sheets.ooxml import Package, UnsavedFormula
+from sheets.ooxml import Package, UnreadCell
 from tests.sheets import excel_like
 
 MAIN = excel_like.MAIN
@@ -21,9 +21,9 @@ def _book(tmp_path: Path, sheet_xml: str) -> Path:
     return path
 
 
-def _unsaved(path: Path) -> list[UnsavedFormula]:
+def _unread(path: Path) -> list[UnreadCell]:
     with Package(path) as package:
-        return package.unsaved_formulas("xl/worksheets/sheet1.xml")
+        return package.unread_cells("xl/worksheets/sheet1.xml")
 
 
 def test_only_formulas_without_a_saved_value_are_found(tmp_path):
@@ -37,19 +37,30 @@ def test_only_formulas_without_a_saved_value_are_found(tmp_path):
         '<c r="F2"><f t="array" ref="F2">SUM(A1:A2*2)</f><v>9</v></c></row>'
         '<row r="3"><c r="A3"><f t="shared" si="4"/></c><c r="B3"><v>7</v></c></row>')
     path = _book(tmp_path, f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>')
-    assert _unsaved(path) == [
-        UnsavedFormula(1, 3, "C1", "=A1*3"),
-        UnsavedFormula(1, 4, "D1", "=SUM(A1:C1)"),
-        UnsavedFormula(1, 5, "E1", '=A1&"元"'),
-        UnsavedFormula(2, 1, "A2", "=B2*2"),
-        UnsavedFormula(3, 1, "A3", "=B2*2"),  # a shared formula's later cell: the first cell's text
+    assert _unread(path) == [
+        UnreadCell(1, 3, "C1", "=A1*3", "formula"),
+        UnreadCell(1, 4, "D1", "=SUM(A1:C1)", "formula"),
+        UnreadCell(1, 5, "E1", '=A1&"元"', "formula"),
+        UnreadCell(2, 1, "A2", "=B2*2", "formula"),
+        UnreadCell(3, 1, "A3", "=B2*2", "formula"),  # a shared formula's later cell: the first cell's text
+    ]
+
+
+def test_error_results_are_found_with_their_error(tmp_path):
+    rows = ('<row r="2"><c r="A2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="B2" s="3" t="e"><v>#N/A</v></c>'
+            '<c r="C2" t="e"><f>NA()</f></c><c r="D2" t="e"/><c r="E2"><v>1</v></c></row>')
+    path = _book(tmp_path, f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>')
+    assert _unread(path) == [
+        UnreadCell(2, 1, "A2", "#DIV/0!", "error"),
+        UnreadCell(2, 2, "B2", "#N/A", "error"),
+        UnreadCell(2, 3, "C2", "=NA()", "formula"),  # no saved result at all
     ]
 
 
 def test_a_prefixed_worksheet_is_scanned_too(tmp_path):
     xml = (f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData><x:row r="1"><x:c r="AB12"><x:f>1/0</x:f></x:c>'
            '<x:c r="AC12"><x:f>2</x:f><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>')
-    assert _unsaved(_book(tmp_path, xml)) == [UnsavedFormula(12, 28, "AB12", "=1/0")]
+    assert _unread(_book(tmp_path, xml)) == [UnreadCell(12, 28, "AB12", "=1/0", "formula")]
 
 
 def test_unchanged_parts_are_copied_compressed_as_they_were(tmp_path):

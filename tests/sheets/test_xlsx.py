@@ -289,3 +289,22 @@ def test_check_lists_an_unsaved_formula_and_the_fix(small, capsys):
     assert sheets_main(["check", "--source", str(small)]) == 1
     out = capsys.readouterr().out
     assert "「活动」第2行「销售额」 = '=1.2*10000'：单元格 D2 是公式" in out and "Excel、WPS 或 Google 表格" in out
+
+
+def test_error_results_are_reported_not_read_as_blank_or_zero(tmp_path):
+    parts = dict(excel_like.PARTS)
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    sheet = sheet.replace('<c r="E3"><f t="shared" si="0"/><v>750</v></c>',
+                          '<c r="E3" t="e"><f t="shared" si="0"/><v>#DIV/0!</v></c>')
+    sheet = sheet.replace('<c r="D2"><v>100</v></c>', '<c r="D2" t="e"><v>#N/A</v></c>')
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    path = tmp_path / "errors.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    data = XlsxSource(path).read()
+    assert [p.describe() for p in data.problems] == [
+        "「活动」第2行「广告费用」 = '#N/A'：单元格 D2 是错误值 #N/A，这一行没有计入：改正这个公式（或它引用的单元格）后再试",
+        "「活动」第3行「销售额」 = '#DIV/0!'：单元格 E3 是错误值 #DIV/0!，这一行没有计入：改正这个公式（或它引用的单元格）后再试",
+    ]
+    assert data.rows_skipped == 2 and len(data.campaigns) == 0
