@@ -80,32 +80,45 @@ class XlsxSource(SheetSource):
         return explain_unread(data, tabs, unread) if unread else data
 
     def _read(self) -> tuple[RawTabs, Unread]:
-        if not self.path.exists():
-            raise self._missing()
         try:
-            book = CalamineWorkbook.from_path(str(self.path))
-        except (CalamineError, OSError, ValueError) as err:
+            # one open file for both readers: a writer replacing the workbook meanwhile cannot mix two versions
+            with open(self.path, "rb") as file:
+                tabs = self._values(file)
+                file.seek(0)
+                return tabs, self._unread(file, tabs)
+        except FileNotFoundError:
+            raise self._missing() from None
+        except OSError as err:
+            raise self._corrupt(err) from None
+
+    def _values(self, file) -> RawTabs:
+        try:
+            book = CalamineWorkbook.from_filelike(file)
+        except (CalamineError, ValueError) as err:
             raise self._corrupt(err) from None
         try:
             titles = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
             # from A1, so a row's index is its row number as people see it
-            tabs = {t: book.get_sheet_by_name(t).to_python(skip_empty_area=False) for t in titles}
+            return {t: book.get_sheet_by_name(t).to_python(skip_empty_area=False) for t in titles}
         except (CalamineError, ValueError) as err:
             raise self._corrupt(err) from None
         finally:
             book.close()
+
+    def _unread(self, file, tabs: RawTabs) -> Unread:
+        """Formulas saved without a result and error results in the people's tabs, shown in ``tabs``."""
         unread: Unread = {}
         try:
-            with Package(self.path) as package:
+            with Package(file) as package:
                 for title, part in package.sheets():
                     if title in tabs and is_people_tab(title):
                         cells = package.unread_cells(part)
                         if cells:
                             unread[title] = cells
                             _show_unread(tabs[title], cells)
-        except (zipfile.BadZipFile, PackageError, KeyError, OSError) as err:
+        except (zipfile.BadZipFile, PackageError, KeyError, ValueError) as err:
             raise self._corrupt(err) from None
-        return tabs, unread
+        return unread
 
     # ------------------------------------------------------------------------------------- writing
     def upsert_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],

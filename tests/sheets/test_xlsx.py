@@ -95,6 +95,8 @@ def test_locked_file_is_a_clear_error(small):
 def test_corrupt_file_is_a_clear_error_and_stays_as_it_was(tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a zip")
+    with pytest.raises(SourceCorrupt, match="bad.xlsx 不是可读的 .xlsx 工作簿"):
+        XlsxSource(bad).read()
     with pytest.raises(SourceCorrupt):
         XlsxSource(bad).upsert_rows(MONTHLY_SUMMARY_TAB, ["月份"], [["2026-10"]], ["月份"])
     assert bad.read_bytes() == b"not a zip"
