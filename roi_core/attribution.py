@@ -1,8 +1,12 @@
 """Multi-touch attribution: journeys from the 触点 tab, eight models, model comparison, attributed ROI.
 
 Pure computation: standard library, numpy and pandas only, no I/O. Everything is vectorised
-over touches and journeys; Python loops run only over channels, Markov states' orders or
-coalition bits.
+over touches and journeys; Python loops run only over channels, Markov states' orders,
+batches of Markov removal scenarios or coalition bits. Every model answers at any channel count
+that its exact method can hold: Shapley (the default game) has a closed form, Markov order 1
+solves every removal from one inverse; a model that cannot (Shapley on conversion rates above
+:data:`MAX_SHAPLEY_CHANNELS` channels, a Markov chain too large to solve exactly, time decay on
+paths without times) refuses alone, and :func:`compare_models` still compares the others.
 
 The pipeline is
 
