@@ -404,6 +404,8 @@ class _CellScan:
                 self.shared[si.group(1)] = formula
             else:
                 formula = self.shared.get(si.group(1), "")
+        while xml[after:after + 1] in (b" ", b"\t", b"\r", b"\n"):  # pretty-printed XML
+            after += 1
         if xml.startswith(self.v, after):
             v_open_end = xml.find(b">", after)
             if xml[v_open_end - 1:v_open_end] != b"/":

@@ -35,7 +35,8 @@ def test_only_formulas_without_a_saved_value_are_found(tmp_path):
         '<c r="E1" t="str"><f>A1&amp;"元"</f></c></row>'
         '<row r="2"><c r="A2"><f t="shared" ref="A2:A3" si="4">B2*2</f></c>'
         '<c r="F2"><f t="array" ref="F2">SUM(A1:A2*2)</f><v>9</v></c></row>'
-        '<row r="3"><c r="A3"><f t="shared" si="4"/></c><c r="B3"><v>7</v></c></row>')
+        '<row r="3"><c r="A3"><f t="shared" si="4"/></c><c r="B3"><v>7</v></c>'
+        '<c r="C3">\n  <f>B3</f>\n  <v>7</v>\n</c></row>')  # pretty-printed, saved
     path = _book(tmp_path, f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>')
     assert _unread(path) == [
         UnreadCell(1, 3, "C1", "=A1*3", "formula"),
