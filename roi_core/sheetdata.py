@@ -305,7 +305,8 @@ def parse_settings(title: str, rows: list[list]) -> tuple[Settings, list[Problem
             continue
         parsed, reason = _parse_setting(spec.kind, spec.key, value)
         if reason:
-            problems.append(Problem(title, int(row), "值", str(value), f"{spec.name}：{reason}，已用默认值 {spec.default}"))
+            fallback = "已忽略此项" if spec.default is None else f"已用默认值 {spec.default}"
+            problems.append(Problem(title, int(row), "值", _cell_text(value), f"{spec.name}：{reason}，{fallback}"))
         else:
             values[spec.key] = parsed
             rows_of[spec.key] = int(row)
@@ -339,7 +340,12 @@ def _parse_setting(kind: str, key: str, value: object) -> tuple[object, str | No
         # "40" for a margin means 40%; a target ROI of 150 means 150%
         if not text.endswith("%") and v > 1 and not isinstance(value, (int, float)):
             v /= 100.0
-        return (None, out_of_range) if not low <= v <= high else (v, None)
+        if not low <= v <= high:
+            return None, out_of_range
+        # 毛利 = 销售额 x 毛利率: a margin of 1e-282 would make every return dust that ratios divide by
+        if key == "gross_margin" and 0 < v < 0.0001:
+            return None, "毛利率不足 0.01%（填 0 或检查小数点）"
+        return v, None
     if kind in ("count", "number"):
         p = PARSERS[kind](cell)
         if p.bad.iloc[0] or p.values.isna().iloc[0]:

@@ -156,11 +156,14 @@ def test_date_settings_as_a_google_serial_and_in_the_wrong_order():
     ("时间衰减半衰期", "1e308", f"时间衰减半衰期：{TOO_LARGE}，已用默认值 7.0"),
     ("目标ROI", "1e6", "目标ROI：目标ROI应在 -100% 至 10000% 之间，已用默认值 1.0"),  # 1e6 → 1e6 % = 1e4
     ("目标ROI", "1e400", "目标ROI：不是百分比，已用默认值 1.0"),
+    ("毛利率", 6.6e-282, "毛利率：毛利率不足 0.01%（填 0 或检查小数点），已忽略此项"),
+    ("毛利率", "140%", "毛利率：毛利率应在 0%-100% 之间，已忽略此项"),
 ])
 def test_implausible_settings_fall_back_to_defaults(name, value, reason):
     data = load_sheet({"活动": [HEAD], "设置": [["参数", "值"], [name, value]]})
     assert [(p.row, p.reason) for p in data.problems] == [(2, reason)]
-    assert (data.settings.lookback_days, data.settings.half_life_days, data.settings.target_roi) == (30, 7.0, 1.0)
+    s = data.settings
+    assert (s.lookback_days, s.half_life_days, s.target_roi, s.gross_margin) == (30, 7.0, 1.0, None)
 
 
 def test_two_columns_for_one_field_block_the_tab_naming_both():
