@@ -33,7 +33,9 @@ from bot.dedupe import ClaimStore
 from bot.listeners import Deps, register
 from bot.service import Assistant
 from roi_core import RoiError
-from roi_core.config import AppConfig
+from roi_core.config import AppConfig, ConfigError
+from roi_runtime.cli import report
+from roi_runtime.db import check_database
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +149,12 @@ def build_bolt_app(config: AppConfig, *, assistant: Assistant | None = None, cla
 
 def create_app(config: AppConfig | None = None, **overrides) -> Flask:
     """The Flask app Slack talks to. Raises SlackConfigError when tokens are missing."""
-    config = config or AppConfig.from_env(os.environ)
+    try:
+        config = config or AppConfig.from_env(os.environ)
+        check_database(config.database)  # exactly-once needs a shared, writable database
+    except ConfigError as err:  # gunicorn would print a traceback for a raised error: one line, exit 2
+        log.error("%s；%s", err.message, err.hint)
+        sys.exit(report(err))
     logs.install(secrets=tuple(s for s in (config.slack_bot_token, config.slack_signing_secret,
                                            config.slack_app_token) if s))
     try:

@@ -33,6 +33,8 @@ from scheduler.schedule import last_full_month
 from scheduler.store import DeliveryStore
 from sheets import open_source, sheet_link
 
+JOB_DEADLINE = 120.0  # seconds the monthly job's read may take, retries included
+
 log = logging.getLogger(__name__)
 
 
@@ -83,7 +85,7 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
     now = now or dt.datetime.now(dt.UTC)
     sheet = open_source(source, config)
     try:
-        data = sheet.read()
+        data = sheet.read(deadline=JOB_DEADLINE)  # no one is waiting: Google gets longer than for an answer
     except RoiError as err:  # Google down, the share lost, the workbook locked: recorded, told, retried
         if dry_run:
             raise

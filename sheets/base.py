@@ -166,8 +166,9 @@ class SheetSource(ABC):
     def read_tabs(self) -> RawTabs:
         """Every tab's values in one go: title → rows (header row first)."""
 
-    def read(self) -> SheetData:
-        """Read and clean the sheet (one read of every tab)."""
+    def read(self, *, deadline: float | None = None) -> SheetData:
+        """Read and clean the sheet (one read of every tab). ``deadline``: seconds a source behind a
+        network service may take, retries included (a local file has none and ignores it)."""
         tabs = self.read_tabs()
         return load_sheet(tabs, source=self.display_name, fetched_at=dt.datetime.now(dt.UTC))
 

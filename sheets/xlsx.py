@@ -73,8 +73,11 @@ class XlsxSource(SheetSource):
         """Every worksheet's values: calculated values; a formula saved without one as its text, an error as ``#N/A``."""
         return self._read()[0]
 
-    def read(self) -> SheetData:
-        """Read and clean the workbook; formulas saved without a result, and error results, are problems that say so."""
+    def read(self, *, deadline: float | None = None) -> SheetData:
+        """Read and clean the workbook; formulas saved without a result, and error results, are problems that say so.
+
+        ``deadline`` is for sources behind a network service; a local file ignores it.
+        """
         tabs, unread = self._read()
         data = load_sheet(tabs, source=self.display_name, fetched_at=dt.datetime.now(dt.UTC))
         return explain_unread(data, tabs, unread) if unread else data
