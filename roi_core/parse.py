@@ -173,20 +173,23 @@ def parse_number(raw: pd.Series, *, kind: str = "money", blank: pd.Series | None
         parsed[negative.fillna(False).to_numpy()] *= -1
         values[text_mask] = parsed.to_numpy()
 
-    v = values.to_numpy()
+    v = values.to_numpy(dtype="float64", copy=True)
     reason = np.full(len(v), None, dtype=object)
-    reason[~blank.to_numpy() & np.isnan(v)] = {"money": "不是金额（例：12,345 或 ￥1.2万）"}.get(kind, "不是数字")
+    unreadable = ~blank.to_numpy() & np.isnan(v)
+    reason[unreadable] = {"money": "不是金额（例：12,345 或 ￥1.2万）"}.get(kind, "不是数字")
     with np.errstate(invalid="ignore"):
         magnitude = np.abs(v)
-        if kind == "count":
-            reason[np.isfinite(v) & (v != np.floor(v))] = NOT_INTEGER
-            reason[v < 0] = NEGATIVE
-        elif kind == "money":
-            reason[(magnitude > 0) & (magnitude < MIN_AMOUNT)] = TOO_SMALL
         # ±inf arrives only from text such as "1e400" or "1e308万": too large, like any |x| > 1e15
-        reason[magnitude > MAX_MAGNITUDE] = TOO_LARGE
-    values[pd.notna(reason)] = np.nan
-    return Parsed(values, blank, pd.Series(reason, index=index, dtype="object"))
+        rules = [(magnitude > MAX_MAGNITUDE, TOO_LARGE)]
+        if kind == "count":
+            rules = [(np.isfinite(v) & (v != np.floor(v)), NOT_INTEGER), (v < 0, NEGATIVE), *rules]
+        elif kind == "money":
+            rules = [((magnitude > 0) & (magnitude < MIN_AMOUNT), TOO_SMALL), *rules]
+    for broken, why in rules:  # later rules win: "-1e16" is too large before it is negative
+        if broken.any():
+            reason[broken] = why
+            v[broken] = np.nan
+    return Parsed(pd.Series(v, index=index), blank, pd.Series(reason, index=index, dtype="object"))
 
 
 def _to_float(cells: pd.Series) -> pd.Series:
@@ -291,52 +294,54 @@ def parse_date(raw: pd.Series, blank: pd.Series | None = None, tz: str | None = 
     (``2026-10-31T20:00Z``, ``…+08:00``, an aware datetime) is converted to
     ``tz`` (the team's 时区) first, so it lands in the team's day and month.
     """
-    index = raw.index
     blank = blank_mask(raw) if blank is None else blank
     lo, hi = date_window(earliest, latest)
     outside = out_of_window_reason(lo, hi)
-    values = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    reason = pd.Series(None, index=index, dtype="object")
+    # positions as labels: every path below writes straight into these two arrays
+    cells = raw.reset_index(drop=True)
+    not_blank = ~blank.to_numpy()
+    values = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[ns]")
+    reason = np.full(len(cells), None, dtype=object)
 
-    def keep(stamps: pd.Series, why_outside: str | pd.Series) -> None:
-        """Store naive stamps (any unit) that fall in the window; the rest get ``why_outside``."""
-        inside = stamps.notna() & (stamps >= lo) & (stamps < hi + _ONE_DAY)
-        values[stamps.index[inside.to_numpy()]] = stamps[inside].astype("datetime64[ns]").to_numpy()
-        miss = stamps.notna() & ~inside
-        if isinstance(why_outside, pd.Series):
-            reason[stamps.index[miss.to_numpy()]] = why_outside[miss].to_numpy()
-        else:
-            reason[stamps.index[miss.to_numpy()]] = why_outside
+    def keep(stamps: pd.Series, why_outside: str) -> None:
+        """Store naive stamps (any unit, labelled by position) that fall in the window; the rest get
+        ``why_outside``. pandas compares across units; only in-window stamps become nanoseconds."""
+        known = stamps.notna().to_numpy()
+        inside = known & ((stamps >= lo) & (stamps < hi + _ONE_DAY)).to_numpy()
+        where = stamps.index.to_numpy()
+        values[where[inside]] = stamps.to_numpy()[inside].astype("datetime64[ns]")
+        reason[where[known & ~inside]] = why_outside
 
-    is_dt = _types(raw).isin(_DATE_TYPES) & ~blank
+    is_dt = _types(cells).isin(_DATE_TYPES).to_numpy() & not_blank
     if is_dt.any():
-        stamps = _date_cells(raw[is_dt], tz)
+        stamps = _date_cells(cells[is_dt], tz)
         keep(stamps, outside)
         # a real date cell that no timestamp can hold (year 20000, ...) is out of range too
-        reason[stamps.index[stamps.isna().to_numpy()]] = outside
+        reason[stamps.index.to_numpy()[stamps.isna().to_numpy()]] = outside
 
-    numeric = _is_number_cell(raw) & ~blank & ~is_dt
+    numeric = _is_number_cell(cells).to_numpy() & not_blank & ~is_dt
     if numeric.any():
-        serial = _to_float(raw[numeric])
+        serial = _to_float(cells[numeric])
         first = (lo - SERIAL_EPOCH) / _ONE_DAY
         end = (hi + _ONE_DAY - SERIAL_EPOCH) / _ONE_DAY
-        in_window = (serial >= first) & (serial < end)
+        in_window = ((serial >= first) & (serial < end)).to_numpy()
         days = serial.where(in_window)
-        stamps = SERIAL_EPOCH + pd.to_timedelta(days * 86400.0, unit="s").dt.round("s")
+        keep(SERIAL_EPOCH + pd.to_timedelta(days * 86400.0, unit="s").dt.round("s"), outside)
         # a serial that could be a date (1954..2173) is a date out of range; any other number is no date
-        looks_like_date = serial.between(SERIAL_MIN, SERIAL_MAX)
-        why = pd.Series(np.where(looks_like_date, outside, "不是日期（数字超出日期范围）"), index=serial.index)
-        keep(stamps, why)
-        reason[serial.index[~in_window.to_numpy()]] = why[~in_window].to_numpy()
+        out = serial[~in_window]
+        reason[out.index.to_numpy()] = np.where(out.between(SERIAL_MIN, SERIAL_MAX).to_numpy(), outside,
+                                                "不是日期（数字超出日期范围）")
 
-    text_mask = ~blank & ~is_dt & ~numeric
-    if text_mask.any():
-        _text_dates(raw[text_mask], tz, lo, hi, keep, reason)
-    return Parsed(values, blank, reason)
+    text = not_blank & ~is_dt & ~numeric
+    if text.any():
+        _text_dates(cells[text], tz, lo, hi, keep, reason)
+    return Parsed(pd.Series(values, index=raw.index), blank, pd.Series(reason, index=raw.index, dtype="object"))
 
 
-def _text_dates(cells: pd.Series, tz: str | None, lo: pd.Timestamp, hi: pd.Timestamp, keep, reason: pd.Series) -> None:
-    """Typed dates: pattern-matched and built as whole columns; every cell gets a value or a reason."""
+def _text_dates(cells: pd.Series, tz: str | None, lo: pd.Timestamp, hi: pd.Timestamp, keep,
+                reason: np.ndarray) -> None:
+    """Typed dates (``cells`` labelled by position in ``reason``): pattern-matched and built as whole
+    columns; every cell gets a value (through ``keep``) or a reason."""
     t = _text(cells).str.casefold()
     parts = t.str.extract(_DATE_RE)
     matched = parts["y"].notna()
@@ -361,13 +366,13 @@ def _text_dates(cells: pd.Series, tz: str | None, lo: pd.Timestamp, hi: pd.Times
         stamps = stamps.copy()
         stamps[zoned] = utc.dt.tz_convert(tz or "UTC").dt.tz_localize(None)
     keep(stamps, out_of_window_reason(lo, hi))
-    reason[stamps.index[stamps.isna().to_numpy()]] = "日期不存在（检查月份和日）"
-    reason[comp.index[bad_time.to_numpy()]] = "时间不存在（时 0-23，分和秒 0-59）"
-    reason[comp.index[(bad_year & ~bad_time).to_numpy()]] = out_of_window_reason(lo, hi)
+    reason[stamps.index.to_numpy()[stamps.isna().to_numpy()]] = "日期不存在（检查月份和日）"
+    reason[comp.index.to_numpy()[bad_time.to_numpy()]] = "时间不存在（时 0-23，分和秒 0-59）"
+    reason[comp.index.to_numpy()[(bad_year & ~bad_time).to_numpy()]] = out_of_window_reason(lo, hi)
     unmatched = t[~matched.to_numpy()]
-    no_year = unmatched.str.fullmatch(_NO_YEAR_RE).fillna(False).astype(bool)
-    reason[unmatched.index[no_year.to_numpy()]] = "日期缺少年份（请写成 2026-06-18）"
-    reason[unmatched.index[~no_year.to_numpy()]] = "不是日期（例：2026-06-18 或 2026年6月18日）"
+    no_year = unmatched.str.fullmatch(_NO_YEAR_RE).fillna(False).astype(bool).to_numpy()
+    reason[unmatched.index.to_numpy()[no_year]] = "日期缺少年份（请写成 2026-06-18）"
+    reason[unmatched.index.to_numpy()[~no_year]] = "不是日期（例：2026-06-18 或 2026年6月18日）"
 
 
 def _date_cells(cells: pd.Series, tz: str | None) -> pd.Series:
