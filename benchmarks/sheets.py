@@ -138,7 +138,7 @@ def main() -> None:
           f"each side in a fresh process, best of {args.repeat}")
     print(f"{'side':<48}{'seconds':>9}{'peak RSS MiB':>14}  API calls per read")
     labels = {"ours": "ours: GoogleSource.read (parsed + validated)", "baseline": "baseline: get_all_records + DataFrame"}
-    for name, (best, rss, note, calls) in results.items():
+    for name, (best, rss, _note, calls) in results.items():
         print(f"{labels[name]:<48}{best:>9.2f}{rss:>14.0f}  {len(calls)} ({', '.join(calls)})")
     ours_s, base_s = results["ours"][0], results["baseline"][0]
     print(f"speed-up: {base_s / ours_s:.2f}x (target >= 2x); peak {results['ours'][1]:.0f} MiB (target < 1536); "
