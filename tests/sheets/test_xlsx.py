@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from roi_core.config import DEMO_WORKBOOK
-from roi_core.schema import CHANNEL_MONTHLY_TAB, DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
+from roi_core.schema import CHANNEL_MONTHLY_TAB, DATA_CHECK_HEADERS, DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
 from sheets import open_source
 from sheets.__main__ import main as sheets_main
 from sheets.base import is_people_tab
@@ -310,3 +310,32 @@ def test_error_results_are_reported_not_read_as_blank_or_zero(tmp_path):
         "「活动」第3行「销售额」 = '#DIV/0!'：单元格 E3 是错误值 #DIV/0!，这一行没有计入：改正这个公式（或它引用的单元格）后再试",
     ]
     assert data.rows_skipped == 2 and len(data.campaigns) == 0
+
+
+# ------------------------------------------------------------------ the port's default batch (Google)
+def test_a_google_batch_writes_one_by_one_and_nothing_when_the_block_fails(sheets_api):
+    import json
+
+    from roi_core.config import AppConfig
+    from sheets.google import GoogleSource, forget_metadata
+
+    key = "1BatchBatchBatchBatchBatchBatch0001"
+    sheets_api.add_spreadsheet(key, "市场部 ROI", {"活动": [["活动名称", "渠道", "开始日期", "销售额"]]})
+    forget_metadata()
+    config = AppConfig(source=key, google_service_account_json=json.dumps(sheets_api.service_account_info()),
+                       google_sheets_api_url=sheets_api.url)
+    source = GoogleSource(key, config, sleep=lambda s: None)
+    try:
+        with pytest.raises(RuntimeError), source.batch() as w:
+            w.upsert_rows(MONTHLY_SUMMARY_TAB, MONTH_HEADERS, [["2026-10", 1.0]], ["月份"])
+            raise RuntimeError("the job failed half way")
+        assert sheets_api.tab_titles(key) == ["活动"]
+        with source.batch() as w:
+            w.upsert_rows(MONTHLY_SUMMARY_TAB, MONTH_HEADERS, [["2026-10", 350.0]], ["月份"])
+            w.upsert_rows(CHANNEL_MONTHLY_TAB, CHANNEL_HEADERS, [["2026-10", "抖音", 100.0]], ["月份", "渠道"])
+            w.write_problems([], dt.datetime(2026, 11, 1, 9, 0))
+        assert sheets_api.grid(key, MONTHLY_SUMMARY_TAB) == [MONTH_HEADERS, ["2026-10", 350]]
+        assert sheets_api.grid(key, CHANNEL_MONTHLY_TAB) == [CHANNEL_HEADERS, ["2026-10", "抖音", 100]]
+        assert sheets_api.grid(key, DATA_CHECK_TAB) == [list(DATA_CHECK_HEADERS)]  # no problems: the header alone
+    finally:
+        forget_metadata()
