@@ -1,4 +1,4 @@
-"""Edit one worksheet of an .xlsx package and copy every other part byte for byte.
+"""Edit the assistant's worksheets of an .xlsx package and copy every other part byte for byte.
 
 Why not openpyxl for writes: loading a workbook with openpyxl and saving it
 again drops the values Excel (or Google) last calculated for every formula in
@@ -8,8 +8,14 @@ slicers, sparklines and other parts it does not model. Here a write rewrites
 only the ``<sheetData>`` (and ``<dimension>``) of the assistant's own worksheet
 part; adding that tab also touches ``workbook.xml``, its relationships and
 ``[Content_Types].xml`` (one element added to each, text spliced, nothing else
-re-serialised). Every other part, the people's worksheets included, is copied
-unchanged.
+re-serialised). Every other part, the people's worksheets and styles.xml
+included, is copied unchanged, still compressed (no inflate and deflate of a
+100 MB 活动 sheet on every write). A new tab's header reuses a plain bold
+format the workbook already has, or none: styles.xml is never rewritten.
+
+Reading side: :meth:`Package.unread_cells` finds the cells a reader of values
+sees as blank (a formula saved without its result, an error result), so the
+adapter can say which cell and how to fix it instead of counting a blank.
 
 Cells we write are inline strings, numbers or booleans: a value that looks like
 a formula (``=IMPORTXML(...)``) is stored as text, the RAW semantics of the
