@@ -166,7 +166,8 @@ def test_every_answer_through_bolt_is_accepted(tmp_path, slack_api, hostile, cha
     public = [b for b in bodies if b.get("response_type") == "in_channel"]
     assert bool(public) is in_channel
     # what followed the answers (charts, CSV files, text tables) was accepted too: the fake fails the
-    # test at teardown on any refusal
+    # test at teardown on any refusal, once the work after the acks has finished
+    driver.app.config["BOLT_APP"].deps.executor.shutdown(wait=True)
 
 
 def test_google_source_without_sheet_url_links_the_sheet_and_is_accepted(tmp_path, slack_api, sheets_api):  # noqa: F811
@@ -187,3 +188,4 @@ def test_google_source_without_sheet_url_links_the_sheet_and_is_accepted(tmp_pat
     for body in bodies:
         assert body.get("blocks") and check_message(body) == []
     assert sum(link in json.dumps(b["blocks"]) for b in bodies) == 6
+    driver.app.config["BOLT_APP"].deps.executor.shutdown(wait=True)
