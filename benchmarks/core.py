@@ -73,7 +73,7 @@ def run(tabs: dict) -> dict[str, float]:
     t0 = time.perf_counter()
     data = load_sheet(tabs)
     t1 = time.perf_counter()
-    ans = answer(parse_query("618活动"), data)
+    ans = answer(parse_query("618活动", dt.date(2026, 11, 30)), data, dt.date(2026, 11, 30))
     t2 = time.perf_counter()
     assert ans.kind == "campaign", ans.kind
     times["parse + validate"] = t1 - t0

@@ -66,7 +66,7 @@ def serve(shape: str, campaigns: int, touches: int, conn) -> None:
 
 
 def ours(url: str, account: dict):
-    from roi_core.config import AppConfig
+    from roi_runtime.config import AppConfig
     from sheets.google import GoogleSource, forget_metadata
 
     def run():

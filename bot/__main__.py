@@ -11,13 +11,14 @@ a 提示 line, and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import signal
 import sys
 
-from roi_core.config import AppConfig, ConfigError
 from roi_runtime.cli import report
+from roi_runtime.config import AppConfig, ConfigError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("text", nargs="?", default="", help="例：618活动、渠道 2026-10、排行 10")
     ask_p.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：示例工作簿）")
     ask_p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    ask_p.add_argument("--today", type=_date, help="YYYY-MM-DD：把「今天」固定为这一天（可重复的回答）")
     serve_p = sub.add_parser("serve", help="运行 Slack 应用（HTTP）")
     serve_p.add_argument("--port", type=int, help="端口（默认：环境变量 PORT，否则 3000）")
     serve_p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机；隧道用 127.0.0.1 即可）")
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         from bot.console import ask
 
-        return ask(args.text, config, source=args.source, as_json=args.json)
+        return ask(args.text, config, source=args.source, as_json=args.json, today=args.today)
     if args.command == "serve":
         from bot.app import serve
 
@@ -68,6 +70,13 @@ def _port(value: str | None) -> int:
     if value.strip().isdigit() and int(value) < 65536:
         return int(value)
     raise ConfigError(f"PORT「{value}」不是端口号", "写 0 到 65535 之间的整数，例如 3000；或用 --port 指定")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期「{text}」看不懂，请写成 2026-11-30") from None
 
 
 if __name__ == "__main__":

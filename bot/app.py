@@ -33,8 +33,8 @@ from bot.dedupe import ClaimStore
 from bot.listeners import Deps, register
 from bot.service import Assistant
 from roi_core import RoiError
-from roi_core.config import AppConfig, ConfigError
 from roi_runtime.cli import report
+from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database
 
 log = logging.getLogger(__name__)

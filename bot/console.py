@@ -13,8 +13,8 @@ import logging
 import sys
 
 from bot.text import render_text
-from roi_core import RoiError, answer, answer_json, parse_query
-from roi_core.config import AppConfig
+from roi_core import RoiError, answer, answer_json, local_today, parse_query
+from roi_runtime.config import AppConfig
 from sheets import open_source
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,10 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
     err = err or sys.stderr
     query = None
     try:
-        query = parse_query(text, today)
         data = open_source(source, config).read()
+        # the team's date (TIMEZONE, else 设置 时区) unless --today fixes it
+        today = today or local_today(dt.datetime.now(dt.UTC), config.timezone or data.settings.timezone)
+        query = parse_query(text, today)
         result = answer(query, data, today)
     except RoiError as exc:
         if as_json:

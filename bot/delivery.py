@@ -32,7 +32,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import ChartSpec, Overflow, SlackMessage, cut, mrkdwn, section
 from bot.contract import check_message, slack_error
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import sheets
 from bot.blocks import RenderOptions, SlackMessage, build_message, error_message
-from roi_core import Answer, Query, RoiError, answer, parse_query
-from roi_core.config import AppConfig
+from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
+from roi_runtime.config import AppConfig
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,9 @@ class Assistant:
                  today: Callable[[], dt.date] | None = None, chart_button: bool = False):
         self.config = config
         self._read = ReadCoalescer(read or sheets.read_sheet).read
-        self._today = today or dt.date.today
+        # the team's date, in 设置 时区 as last read (TIMEZONE overrides): the core never reads a clock
+        self._zone = config.timezone or Settings().timezone
+        self._today = today or (lambda: local_today(dt.datetime.now(dt.UTC), self._zone))
         self.cache = AnswerCache()
         self.chart_button = chart_button
         self._rendered: OrderedDict[tuple, tuple[Answer, SlackMessage]] = OrderedDict()
@@ -152,6 +154,8 @@ class Assistant:
     def answer(self, query: Query) -> tuple[Answer, object]:
         """Read the sheet (cached by the sheets layer) and answer ``query``; RoiError passes through."""
         data = self._read(self.config)
+        if not self.config.timezone:
+            self._zone = data.settings.timezone
         today = self._today()
         ans = self.cache.get(query, data, today, lambda: answer(query, data, today))
         return ans, data

@@ -25,11 +25,13 @@ from roi_core.answer import (
 from roi_core.errors import DataError, QueryError, RoiError
 from roi_core.matching import CampaignMatch, match_campaign
 from roi_core.metrics import group_metrics, prepare_rows, return_basis, spread_by_month
+from roi_core.periods import last_full_month, local_today
 from roi_core.query import Query, parse_query
 from roi_core.sheetdata import Problem, Settings, SheetData, load_sheet
 from roi_core.suggest import Suggestion, channel_suggestions, reallocate
 
 __all__ = [
+    "last_full_month", "local_today",
     "AdviceAnswer", "Answer", "CampaignMatch", "CampaignReport", "CandidatesAnswer", "ChannelRanking", "DataError",
     "HelpAnswer", "NoMatchAnswer", "Problem", "Query", "QueryError", "RoiError", "Settings", "SheetData",
     "Suggestion", "TopList", "advice", "answer", "answer_json", "campaign_report", "channel_ranking",

@@ -325,14 +325,14 @@ def latest_full_month(today: dt.date) -> pd.Period:
     return pd.Period(today, freq="M") - 1
 
 
-def answer(query: Query, data: SheetData, today: dt.date | None = None) -> Answer:
-    """Answer a parsed query from the sheet's data.
+def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
+    """Answer a parsed query from the sheet's data; ``today`` is the team's date (in its time zone):
+    the core never reads a clock.
 
     Raises :class:`DataError` when the sheet cannot answer (missing tab or
     column, no rows left); every other outcome, including "no such campaign",
     is an Answer.
     """
-    today = today or dt.date.today()
     if query.kind == "help":
         return _base(help_answer(query, data), query, data)
     _require_campaigns(data)

@@ -93,9 +93,8 @@ def _model_name(token: str) -> str | None:
 MAX_QUESTION_CHARS = 500
 
 
-def parse_query(text: str, today: dt.date | None = None) -> Query:
+def parse_query(text: str, today: dt.date) -> Query:
     """Turn the user's text into a Query. Raises QueryError for a malformed month or number."""
-    today = today or dt.date.today()
     raw = text or ""
     if len(raw) > MAX_QUESTION_CHARS:
         # every step below is linear or worse in the text's length: refuse before doing any of it

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from roi_core.config import ConfigError, is_memory_database, normalize_database_url
+from roi_runtime.config import ConfigError, is_memory_database, normalize_database_url
 
 log = logging.getLogger(__name__)
 

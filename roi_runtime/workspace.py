@@ -7,7 +7,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-from roi_core.config import DEMO_WORKBOOK, AppConfig, ConfigError
+from roi_runtime.config import DEMO_WORKBOOK, AppConfig, ConfigError
 
 
 def writable_config(config: AppConfig) -> tuple[AppConfig, str | None]:

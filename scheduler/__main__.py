@@ -23,9 +23,9 @@ import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
 from roi_core import QueryError, RoiError
-from roi_core.config import AppConfig, ConfigError
 from roi_core.query import parse_month
 from roi_runtime.cli import report
+from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, database_error
 from roi_runtime.workspace import writable_config
 from scheduler.clock import build_scheduler, read_schedule_settings

@@ -20,9 +20,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from roi_core import RoiError, Settings, load_sheet
-from roi_core.config import AppConfig, parse_report_day
 from roi_core.parse import normalize_text
 from roi_core.schema import SETTING_BY_NAME, SETTINGS, column_lookup, find_tab
+from roi_runtime.config import AppConfig, parse_report_day
 from roi_runtime.db import shared_engine
 from scheduler.job import missed_run
 from scheduler.schedule import Schedule, last_full_month, monthly_trigger

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from roi_core import RoiError
-from roi_core.config import AppConfig
 from roi_core.monthly import (
     CHANNEL_MONTHLY_HEADERS,
     MONTHLY_SUMMARY_HEADERS,
@@ -29,6 +28,7 @@ from roi_core.monthly import (
 )
 from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
 from roi_core.sheetdata import Settings
+from roi_runtime.config import AppConfig
 from scheduler.schedule import last_full_month
 from scheduler.store import DeliveryStore
 from sheets import open_source, sheet_link

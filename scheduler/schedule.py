@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from roi_core import Settings
-from roi_core.config import AppConfig, ConfigError, check_timezone, parse_report_day, parse_report_time
+from roi_core.periods import last_full_month  # noqa: F401  (the clock and the job import it from here)
+from roi_runtime.config import AppConfig, ConfigError, check_timezone, parse_report_day, parse_report_time
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,3 @@ def next_run(schedule: Schedule, now: dt.datetime) -> dt.datetime:
     """The next fire time after ``now`` (aware), in the schedule's zone."""
     return monthly_trigger(schedule).get_next_fire_time(None, now)
 
-
-def last_full_month(now: dt.datetime, timezone: str) -> pd.Period:
-    """The last complete calendar month at ``now`` in ``timezone`` (month boundaries are local)."""
-    local = now.astimezone(ZoneInfo(timezone))
-    return pd.Period(year=local.year, month=local.month, freq="M") - 1

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from roi_core import SheetData
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 from sheets.base import RawTabs, SheetSource
 from sheets.cache import CACHE, SheetCache
 from sheets.errors import NotConfigured, SheetsError, SourceCorrupt, SourceNotFound

@@ -23,10 +23,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from roi_core import RoiError
-from roi_core.config import AppConfig
 from roi_core.schema import PEOPLE_TABS, SETTINGS, TabSpec, find_tab
 from roi_core.sheetdata import setting_defaults
 from roi_runtime.cli import report
+from roi_runtime.config import AppConfig
 from roi_runtime.workspace import writable_config
 from sheets import google_key, open_source
 from sheets.errors import SheetsError

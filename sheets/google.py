@@ -78,8 +78,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util import Retry, Timeout
 
-from roi_core.config import AppConfig
 from roi_core.schema import MONTHLY_SUMMARY_TAB, PEOPLE_TABS, find_tab
+from roi_runtime.config import AppConfig
 from sheets.base import RawTabs, SheetSource, check_writable, upsert_grid
 from sheets.errors import (
     CredentialsRejected,

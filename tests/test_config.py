@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from roi_core.config import (
+from roi_core.errors import RoiError
+from roi_runtime.config import (
     DEFAULT_DATABASE_URL,
     DEMO_WORKBOOK,
     DEMO_WORKING_COPY,
@@ -15,7 +16,6 @@ from roi_core.config import (
     parse_report_day,
     parse_report_time,
 )
-from roi_core.errors import RoiError
 
 
 def test_a_full_environment_is_read():

@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.dedupe import KEEP, ClaimStore
-from roi_core.config import AppConfig, ConfigError
+from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, shared_engine
 from scheduler.store import LEASE, DeliveryStore
 

@@ -22,7 +22,7 @@ from slack_bolt import App
 from bot.dedupe import ClaimStore, request_key
 from bot.delivery import Reply
 from bot.service import Assistant
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 
 log = logging.getLogger(__name__)
 

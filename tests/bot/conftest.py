@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 from openpyxl import Workbook
 
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN, slack_api  # noqa: F401
 from tests.fakes.slack_api import event_body, slack_signed_headers, slash_command_body
 

@@ -15,7 +15,7 @@ import pytest
 
 from bot.app import SlackConfigError, create_app
 from bot.service import Assistant
-from roi_core.config import REPO_ROOT, AppConfig
+from roi_runtime.config import REPO_ROOT, AppConfig
 from sheets.errors import SourceUnavailable
 from tests.bot.conftest import all_texts, write_workbook
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN

@@ -8,7 +8,7 @@ import warnings
 from bot.blocks import ChartSpec
 from bot.charts import cjk_font, render_png
 from bot.logs import REDACTED, RedactingFilter
-from roi_core.config import REPO_ROOT
+from roi_runtime.config import REPO_ROOT
 
 CHANNELS = ["抖音", "微信", "天猫直通车", "小红书", "百度搜索"]
 

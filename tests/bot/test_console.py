@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.console import ask
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = AppConfig()

@@ -27,7 +27,7 @@ from bot.contract import check_message
 from bot.delivery import Reply
 from bot.service import Assistant
 from roi_core import answer, parse_query
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 from tests.bot.conftest import HEADERS, SlackDriver, write_workbook
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN, sheets_api  # noqa: F401
 

@@ -80,7 +80,7 @@ def test_socket_mode_needs_the_app_token_not_the_signing_secret(slack_api):
     import pytest
 
     from bot.app import SlackConfigError, build_bolt_app, check_config
-    from roi_core.config import AppConfig
+    from roi_runtime.config import AppConfig
 
     with pytest.raises(SlackConfigError, match="SLACK_APP_TOKEN"):
         check_config(AppConfig(slack_bot_token="xoxb-1"), socket=True)

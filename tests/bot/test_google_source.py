@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 from tests.bot.conftest import CAMPAIGNS, HEADERS, SlackDriver
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN, sheets_api  # noqa: F401
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from roi_core.config import REPO_ROOT
+from roi_runtime.config import REPO_ROOT
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN
 from tests.fakes.slack_api import event_body, slack_signed_headers, slash_command_body
 

@@ -13,8 +13,8 @@ import pytest
 
 from bot.app import MAX_BODY_BYTES
 from bot.delivery import response_url_allowed
-from roi_core.config import AppConfig
 from roi_core.query import MAX_QUESTION_CHARS
+from roi_runtime.config import AppConfig
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET
 from tests.fakes.slack_api import slack_signed_headers, slash_command_body
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import Overflow, SlackMessage, csv_safe
 from bot.delivery import Reply, plain_version, preflight
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
 
 BAD = [{"type": "actions", "elements": [None]}]  # the null element that started it all

@@ -421,9 +421,9 @@ def test_requests_gspread_really_sends_are_accepted(sheets_api, gspread_client):
 
 
 def test_the_products_own_chart_request_is_accepted(sheets_api, gspread_client):
-    from roi_core.config import AppConfig
     from roi_core.monthly import MONTHLY_SUMMARY_HEADERS
     from roi_core.schema import MONTHLY_SUMMARY_TAB
+    from roi_runtime.config import AppConfig
     from sheets.google import CHART_TITLE, GoogleSource, forget_metadata
 
     _seed(sheets_api)

@@ -1,5 +1,7 @@
 """/roi 归因: month filtering, attributed ROI, comparison and clear errors."""
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -74,13 +76,13 @@ def test_sample_touches_use_share_of_campaign_return():
 
 
 def test_grammar_and_errors():
-    ans = answer(parse_query("attribution shapley 2026-10"), data())
+    ans = answer(parse_query("attribution shapley 2026-10", dt.date(2026, 11, 30)), data(), dt.date(2026, 11, 30))
     assert ans.kind == "attribution" and ans.model == "shapley" and ans.lang == "en"
     with pytest.raises(DataError, match="没有「触点」数据"):
-        answer(parse_query("归因"), sheet(*CAMPAIGNS))
+        answer(parse_query("归因", dt.date(2026, 11, 30)), sheet(*CAMPAIGNS), dt.date(2026, 11, 30))
     no_conv = sheet(*CAMPAIGNS, touch_rows=[TOUCH_HEADERS, ["c1", "2026-10-01", "抖音", "否", None]])
     with pytest.raises(DataError, match="没有转化"):
-        answer(parse_query("归因"), no_conv)
+        answer(parse_query("归因", dt.date(2026, 11, 30)), no_conv, dt.date(2026, 11, 30))
 
 
 def test_a_month_with_no_conversion_before_it():
@@ -102,7 +104,7 @@ def test_forty_channels_linear_and_every_model_in_chinese():
     # Each journey has two touches of two channels: linear (and Shapley) give each half.
     # Channel k ≥ 1: 5(k+1) from journey k + 5k from journey k-1 = 10k + 5; channel 0: 5 + 5·40 = 205.
     # Total 10 · (1 + ... + 40) = 8,200; conversions 1/2 + 1/2 = 1 per channel.
-    ans = answer(parse_query("归因 线性 2026-10"), sheet(*CAMPAIGNS, touch_rows=ring_rows(40)))
+    ans = answer(parse_query("归因 线性 2026-10", dt.date(2026, 11, 30)), sheet(*CAMPAIGNS, touch_rows=ring_rows(40)), dt.date(2026, 11, 30))
     assert ans.model == "linear" and ans.lang == "zh" and ans.refused == {}
     assert (ans.journeys, ans.converting_journeys, ans.revenue) == (40, 40, 8200)
     rows = {r["channel"]: r for r in ans.channels}
@@ -121,7 +123,7 @@ def test_forty_channels_linear_and_every_model_in_chinese():
 
 
 def test_forty_channels_shapley_in_english():
-    ans = answer(parse_query("attribution shapley 2026-10"), sheet(*CAMPAIGNS, touch_rows=ring_rows(40)))
+    ans = answer(parse_query("attribution shapley 2026-10", dt.date(2026, 11, 30)), sheet(*CAMPAIGNS, touch_rows=ring_rows(40)), dt.date(2026, 11, 30))
     assert ans.model == "shapley" and ans.lang == "en" and ans.refused == {}
     rows = {r["channel"]: r for r in ans.channels}
     assert rows["渠道20"]["revenue"] == pytest.approx(205) and len(rows) == 40

@@ -104,7 +104,7 @@ def test_huge_and_tiny_money_rows_are_left_out_and_the_rest_answer():
     assert got == [(2, "销售额", "1e+308", TOO_LARGE), (3, "销售额", "1e+308", TOO_LARGE),
                    (4, "销售额", "1e400", TOO_LARGE),
                    (5, "广告费用", "1e-300", "金额不足 0.01（1 分），填 0 或检查单位和小数点")]
-    report = answer_json(answer(parse_query("A"), data, dt.date(2026, 7, 1)))
+    report = answer_json(answer(parse_query("A", dt.date(2026, 7, 1)), data, dt.date(2026, 7, 1)))
     # only row 6: cost 1000, revenue 3000 → ROI (3000 - 1000) / 1000 = 2.0, ROAS 3.0
     assert (report["cost"], report["revenue"], report["roi"], report["roas"]) == (1000.0, 3000.0, 2.0, 3.0)
     assert report["rows_skipped"] == 4
@@ -173,7 +173,7 @@ def test_two_columns_for_one_field_block_the_tab_naming_both():
     assert data.missing == ("「活动」：" + why,)
     assert data.campaigns.empty
     with pytest.raises(DataError, match="「收入」和「销售额」"):
-        answer(parse_query("A"), data)
+        answer(parse_query("A", dt.date(2026, 11, 30)), data, dt.date(2026, 11, 30))
 
 
 def test_two_columns_for_one_field_in_touchpoints_and_settings():

@@ -6,7 +6,7 @@ import datetime as dt
 
 from openpyxl import Workbook
 
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 from scheduler.clock import read_schedule_settings
 from scheduler.schedule import next_run, schedule_from
 

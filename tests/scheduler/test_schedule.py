@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from roi_core import Settings
-from roi_core.config import AppConfig, ConfigError
+from roi_runtime.config import AppConfig, ConfigError
 from scheduler.schedule import Schedule, last_full_month, next_run, schedule_from
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from roi_core.config import AppConfig
 from roi_core.monthly import MONTHLY_SUMMARY_HEADERS
 from roi_core.schema import DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
+from roi_runtime.config import AppConfig
 from sheets import SheetCache, open_source, read_sheet
 from sheets.errors import NotConfigured, ProtectedTab, SourceNotFound, SourceUnavailable
 from sheets.google import CHART_TITLE, GoogleSource, forget_metadata

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from roi_core.config import AppConfig
+from roi_runtime.config import AppConfig
 from sheets import SheetCache
 from sheets.errors import PermissionDenied, SourceUnavailable
 from sheets.google import GoogleSource, forget_metadata

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from roi_core.config import AppConfig
 from roi_core.monthly import MONTHLY_SUMMARY_HEADERS
 from roi_core.schema import DATA_CHECK_HEADERS, DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
+from roi_runtime.config import AppConfig
 from sheets.errors import CredentialsRejected, NotConfigured, PermissionDenied, SourceUnavailable, WriteDenied
 from sheets.google import CHART_TITLE, RETRY_AFTER_CAP, GoogleSource, forget_metadata
 from tests.fakes._server import Response

@@ -14,8 +14,8 @@ from filelock import FileLock
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from roi_core.config import DEMO_WORKBOOK
 from roi_core.schema import CHANNEL_MONTHLY_TAB, DATA_CHECK_HEADERS, DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
+from roi_runtime.config import DEMO_WORKBOOK
 from sheets import open_source
 from sheets.__main__ import main as sheets_main
 from sheets.base import is_people_tab
@@ -223,7 +223,7 @@ def test_a_618_whose_revenue_cells_are_formulas_keeps_its_total_after_writes(tmp
     rows = data.campaigns[data.campaigns["campaign"] == "618活动"]
     # 销售额 = E2 (=D2*3, cached 300) + E3 (the shared formula, cached 750) = 1,050; 总成本 = 100 + 250 = 350
     assert rows["revenue"].sum() == 1050.0
-    text = render_text(answer(parse_query("618活动"), data))
+    text = render_text(answer(parse_query("618活动", dt.date(2026, 11, 30)), data, dt.date(2026, 11, 30)))
     assert "总成本 ¥350" in text and "销售额 ¥1,050" in text and "ROI 200.0%" in text  # (1050 - 350) / 350
 
 
@@ -316,7 +316,7 @@ def test_error_results_are_reported_not_read_as_blank_or_zero(tmp_path):
 def test_a_google_batch_writes_one_by_one_and_nothing_when_the_block_fails(sheets_api):
     import json
 
-    from roi_core.config import AppConfig
+    from roi_runtime.config import AppConfig
     from sheets.google import GoogleSource, forget_metadata
 
     key = "1BatchBatchBatchBatchBatchBatch0001"
