@@ -68,7 +68,7 @@ def slack_client(config: AppConfig):
 
 def summary_message(summary: MonthlySummary, sheet_url: str | None = None):
     """The monthly message as bot renders it (Block Kit within Slack's limits, fallback text, trend chart)."""
-    from bot.blocks import RenderOptions, build_message
+    from render.blocks import RenderOptions, build_message
 
     return build_message(summary, RenderOptions(sheet_url=sheet_url, now=dt.datetime.now(dt.UTC)))
 
@@ -118,7 +118,7 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
             writes.write_problems(list(data.problems), now)
         store.mark_sheet_written(str(month), owner)
         if text_only:
-            from bot.text import render_text
+            from render.text import render_text
 
             print(render_text(summary), file=out)
             return RunResult(str(month), "sheet_only", "已写入表格；未配置 Slack 或月报频道，摘要打印在此", None)
@@ -225,8 +225,8 @@ def _upload_trend_chart(client, summary: MonthlySummary, channel: str, ts: str) 
     """The 12-month ROI trend as a PNG in the message's thread; a missing files:write scope is fine."""
     from slack_sdk.errors import SlackApiError
 
-    from bot.blocks import trend_chart
-    from bot.charts import render_png
+    from render.blocks import trend_chart
+    from render.charts import render_png
 
     spec = trend_chart(summary)
     png = render_png(spec) if spec is not None else None
@@ -240,7 +240,7 @@ def _upload_trend_chart(client, summary: MonthlySummary, channel: str, ts: str) 
 
 
 def mrkdwn_safe(text: str) -> str:
-    from bot.blocks import mrkdwn
+    from render.blocks import mrkdwn
 
     return mrkdwn(text)
 
@@ -257,7 +257,7 @@ def _report_failure(config: AppConfig, client, channel: str | None, month: str, 
 
 
 def _print_dry_run(out, summary: MonthlySummary, row: list, per_channel: list[list], data, channel: str | None) -> None:
-    from bot.text import render_text
+    from render.text import render_text
 
     print(f"[dry-run] 将写入「{MONTHLY_SUMMARY_TAB}」（按 月份 更新 1 行）：", file=out)
     print("  " + " | ".join(f"{h}={v}" for h, v in zip(MONTHLY_SUMMARY_HEADERS, row, strict=True)), file=out)

@@ -1,0 +1,201 @@
+"""Parts shared by the Block Kit renderers: query buttons, the footer, charts and tables from answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from render.blocks.kit import (
+    ACTION_CHART_PNG,
+    ACTION_OPEN_SHEET,
+    ACTION_QUERY,
+    BUTTON_VALUE,
+    CHART_POINTS,
+    CHART_SERIES,
+    SHOWN_ROWS,
+    ChartSpec,
+    Overflow,
+    RenderOptions,
+    _finite,
+    button,
+    chart_block,
+    context,
+    list_section,
+    more_text,
+    mrkdwn,
+    table_block,
+)
+from roi_core import Answer, Query, RoiError
+from roi_core.fmt import DASH, money, pct
+from roi_core.views.format import figure
+from roi_core.views.labels import labels
+
+
+# --------------------------------------------------------------------------- queries on buttons
+def encode_query(kind: str, *, text: str = "", month: str | None = None, model: str | None = None,
+                 top_n: int | None = None, lang: str = "zh") -> str:
+    """A compact JSON value for a button that asks another question (see :func:`decode_query`)."""
+    data: dict = {"k": kind}
+    if text:
+        data["t"] = text
+    if month:
+        data["m"] = month
+    if model:
+        data["o"] = model
+    if top_n:
+        data["n"] = top_n
+    if lang != "zh":
+        data["l"] = lang
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_query(value: str) -> Query:
+    """The Query a button's value stands for. Raises RoiError for a value we did not write."""
+    import pandas as pd
+
+    try:
+        data = json.loads(value)
+        kind = data["k"]
+        if kind not in ("help", "campaign", "channels", "attribution", "monthly", "advice", "top"):
+            raise ValueError(kind)
+        month = pd.Period(data["m"], freq="M") if data.get("m") else None
+        return Query(kind, text=str(data.get("t", "")), month=month, model=data.get("o"),
+                     top_n=int(data.get("n", 10)), lang=data.get("l", "zh"), raw=str(data.get("t", "")))
+    except (ValueError, KeyError, TypeError) as err:
+        raise RoiError("这个按钮已失效", "请重新输入 /roi 命令") from err
+
+
+def _query_button(text: str, kind: str, lang: str, **kw) -> dict | None:
+    value = encode_query(kind, lang=lang, **kw)
+    if len(value) > BUTTON_VALUE:
+        return None
+    return button(text, f"{ACTION_QUERY}:{kind}", value)
+
+
+def _sheet_button(opts: RenderOptions, lang: str) -> dict | None:
+    if not opts.sheet_url:
+        return None
+    return button("📄 查看表格" if lang != "en" else "📄 Open sheet", ACTION_OPEN_SHEET, url=opts.sheet_url)
+
+
+def _chart_png_button(ans: Answer, spec: ChartSpec | None, opts: RenderOptions, value: str | None) -> dict | None:
+    if not (opts.chart_button and spec and value):
+        return None
+    return button("🖼 图片版图表" if ans.lang != "en" else "🖼 Chart as image", ACTION_CHART_PNG, value)
+
+
+# --------------------------------------------------------------------------- footer
+def _age_text(opts: RenderOptions, lang: str) -> str:
+    if opts.fetched_at is None:
+        return ""
+    now = opts.now or dt.datetime.now(dt.UTC)
+    seconds = max(0.0, (now - opts.fetched_at).total_seconds())
+    if lang == "en":
+        return "just read" if seconds < 60 else f"read {round(seconds / 60)} min ago"
+    return "刚刚读取" if seconds < 60 else f"{round(seconds / 60)} 分钟前读取"
+
+
+def footer_blocks(ans: Answer, opts: RenderOptions) -> list[dict]:
+    """Warnings (data problems, stale copy, …) and a context line: source, age, rows left out."""
+    out: list[dict] = []
+    if ans.warnings:
+        items = [f"⚠ {mrkdwn(w)}" for w in ans.warnings]
+        block = list_section("", items, ans.lang, numbered=False)
+        if block:
+            block["text"]["text"] = block["text"]["text"].replace("• ⚠", "⚠")
+            out.append(block)
+    parts = []
+    if ans.source:
+        parts.append(("数据：" if ans.lang != "en" else "Data: ") + mrkdwn(ans.source))
+    age = _age_text(opts, ans.lang)
+    if age:
+        parts.append(age)
+    if ans.stale:
+        parts.append("⚠ 缓存副本" if ans.lang != "en" else "⚠ cached copy")
+    if ans.rows_skipped:
+        parts.append(f"{ans.rows_skipped} 行未计入" if ans.lang != "en" else f"{ans.rows_skipped} row(s) left out")
+    if parts:
+        out.append(context(" · ".join(parts)))
+    return out
+
+
+# --------------------------------------------------------------------------- charts from answers
+def _roi_points(value) -> float | None:
+    return None if value is None else float(value) * 100
+
+
+def channel_roi_chart(rows: list[dict], title: str, target_roi: float | None, lang: str,
+                      name_key: str = "channel", value_key: str = "roi") -> ChartSpec | None:
+    rows = [r for r in rows if _finite(r.get(value_key))]
+    if not rows:
+        return None
+    rows = rows[:CHART_POINTS]
+    return ChartSpec(kind="bar", title=title, categories=[str(r[name_key]) for r in rows],
+                     series=[("ROI(%)", [_roi_points(r[value_key]) for r in rows])],
+                     y_label="ROI (%)", x_label="渠道" if lang != "en" else "Channel",
+                     target=None if target_roi is None else target_roi * 100, filename="channel_roi.png")
+
+
+# --------------------------------------------------------------------------- tables from answers
+def _channel_table(ans, rows: list[dict], lang: str) -> tuple[list[str], list[list[str]], list[str]]:
+    L, s = labels(lang), ans.currency
+    headers = [L["channel"], L["cost"], L["revenue"], L["roi"], L["roas"], L["ctr"], L["cvr"]]
+    body = [[str(r["channel"]), money(r["cost"], s), money(r["revenue"], s),
+             figure(r.get("roi"), "pct", s, (r.get("unavailable") or {}).get("roi")), r.get("roas_text") or DASH,
+             pct(r.get("ctr")), pct(r.get("cvr"))] for r in rows]
+    return headers, body, ["left"] + ["right"] * 6
+
+
+def _cut_table(title: str, filename: str, headers: list[str], body: list[list[str]], align: list[str],
+               lang: str, limit: int = SHOWN_ROWS) -> tuple[list[dict], Overflow | None]:
+    """A table block with at most ``limit`` rows; beyond, "…还有 N 项" and the full table as an Overflow."""
+    if not body:
+        return [], None
+    shown = body[:limit]
+    blocks = [table_block(headers, shown, align)]
+    overflow = None
+    if len(body) > limit:
+        overflow = Overflow(title, filename, headers, body, limit)
+        tail = "（完整表格随后附上）" if lang != "en" else " (the full table follows)"
+        blocks.append(context(more_text(len(body) - limit, lang) + tail))
+    return blocks, overflow
+
+
+def _suggestion_items(ans) -> list[str]:
+    return [mrkdwn(s.text) for s in getattr(ans, "suggestions", [])]
+
+
+
+def trend_chart(ans, limit: int = CHART_SERIES) -> ChartSpec | None:
+    """The 12-month ROI trend of the channels with the most data (at most 6 series)."""
+    months = list(getattr(ans, "trend_months", []) or [])
+    trend = getattr(ans, "trend", {}) or {}
+    if not months or not trend:
+        return None
+    ranked = sorted(trend.items(), key=lambda kv: -sum(1 for v in kv[1] if v is not None))
+    series = [(str(ch), [_roi_points(v) for v in values]) for ch, values in ranked[:limit]
+              if sum(1 for v in values if v is not None) >= 2]
+    if not series:
+        return None
+    return ChartSpec(kind="line", title=f"近 {len(months)} 个月渠道 ROI" if ans.lang != "en" else "ROI by channel, 12 months",
+                     categories=months, series=series, y_label="ROI (%)", x_label="月份" if ans.lang != "en" else "Month",
+                     target=ans.target_roi * 100 if ans.target_roi is not None else None, filename="roi_trend.png")
+
+
+def _line_chart_block(spec: ChartSpec) -> dict | None:
+    """The native line chart of ``spec``. A line needs a value at every category, so it shows the
+    most series (most complete first) that share at least half of the months; the PNG draws every
+    series with its gaps."""
+    series = spec.series  # already ranked by completeness (trend_chart)
+    min_months = max(3, len(spec.categories) // 2)
+    for k in range(len(series), 0, -1):
+        chosen = series[:k]
+        months = [i for i in range(len(spec.categories)) if all(_finite(v[i]) for _, v in chosen)]
+        if len(months) >= min(min_months, len(spec.categories)):
+            return chart_block(ChartSpec(
+                kind="line", title=spec.title, categories=[spec.categories[i] for i in months],
+                series=[(n, [v[i] for i in months]) for n, v in chosen], y_label=spec.y_label,
+                x_label=spec.x_label))
+    return None
+
+

@@ -1,0 +1,144 @@
+"""Charts as PNG (matplotlib, Agg), with a CJK font that really renders Chinese.
+
+The native ``data_visualization`` block is what Slack shows first; the PNG is
+for clients and places it cannot go, and for the "图片版图表" button. Both are
+drawn from the same :class:`render.blocks.ChartSpec`.
+
+The font: Noto Sans SC from the pinned ``pylopdf-fonts-zh-cn`` wheel (SIL OFL
+1.1), so a fresh ``pip install -r requirements.txt`` has it with no system
+package; failing that, any CJK font matplotlib can find on the machine (Noto
+Sans CJK, WenQuanYi, Source Han, SimHei…). With none, :func:`cjk_font` is
+None and charts are skipped (never drawn with empty boxes for characters).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from render.blocks.kit import ChartSpec
+
+log = logging.getLogger(__name__)
+
+_SYSTEM_CJK_NAMES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+                     "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK JP")
+# matplotlib's pyplot state is global; we use Figure objects directly, and draw one chart at a time
+# so font caches are not built concurrently by the listener threads.
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> Path | None:
+    """The path of a font file with Chinese glyphs, or None."""
+    try:
+        import pylopdf_fonts_zh_cn
+
+        path = Path(pylopdf_fonts_zh_cn.sans_path())
+        if path.exists():
+            return path
+    except ImportError:
+        pass
+    try:
+        from matplotlib import font_manager
+
+        by_name = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+        for name in _SYSTEM_CJK_NAMES:
+            if name in by_name:
+                return Path(by_name[name])
+    except Exception:  # a broken font cache must not break the bot
+        log.warning("could not search system fonts for a CJK font", exc_info=True)
+    return None
+
+
+def _finite(v) -> bool:
+    return v is not None and isinstance(v, (int, float)) and math.isfinite(v)
+
+
+def render_png(spec: ChartSpec, *, dpi: int = 144) -> bytes | None:
+    """``spec`` as PNG bytes; None when there is nothing to draw or no CJK font."""
+    font_path = cjk_font()
+    if font_path is None:
+        log.warning("no CJK font found: chart '%s' skipped (pip install -r requirements.txt)", spec.title)
+        return None
+    if not spec.categories or not any(_finite(v) for _, values in spec.series for v in values):
+        return None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    fp = FontProperties(fname=str(font_path))
+    with _lock:
+        if spec.kind == "line":
+            fig = _line(spec, fp, Figure)
+        else:
+            fig = _bars(spec, fp, Figure)
+        FigureCanvasAgg(fig)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return buf.getvalue()
+
+
+_GOOD, _BAD, _WEAK = "#2e7d32", "#c62828", "#f9a825"
+
+
+def _bars(spec: ChartSpec, fp, Figure):
+    name, values = spec.series[0]
+    pairs = [(c, v) for c, v in zip(spec.categories, values, strict=False) if _finite(v)]
+    pairs.reverse()  # the first category on top
+    labels = [c for c, _ in pairs]
+    vals = [v for _, v in pairs]
+    fig = Figure(figsize=(7.5, max(2.4, 0.45 * len(pairs) + 1.2)))
+    ax = fig.add_subplot()
+    colors = [_BAD if v < 0 else (_GOOD if spec.target is None or v >= spec.target else _WEAK) for v in vals]
+    bars = ax.barh(range(len(vals)), vals, color=colors, height=0.6)
+    ax.set_yticks(range(len(vals)))
+    ax.set_yticklabels(labels, fontproperties=fp, fontsize=11)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    if spec.target is not None:
+        ax.axvline(spec.target, color="#1565c0", linestyle="--", linewidth=1)
+        ax.text(spec.target, len(vals) - 0.45, f" 目标 {spec.target:.0f}%", color="#1565c0", fontproperties=fp,
+                fontsize=9, va="bottom")
+    ax.set_ylim(-0.6, len(vals) + 0.1)
+    span = (max(vals + [0]) - min(vals + [0])) or 1.0
+    for bar, v in zip(bars, vals, strict=True):
+        x = bar.get_width()
+        ax.text(x + (0.01 * span if v >= 0 else -0.01 * span), bar.get_y() + bar.get_height() / 2, f"{v:.1f}%",
+                va="center", ha="left" if v >= 0 else "right", fontsize=9, fontproperties=fp)
+    lo, hi = min(vals + [0]), max(vals + [0] + ([spec.target] if spec.target is not None else []))
+    ax.set_xlim(lo - 0.15 * span if lo < 0 else 0, hi + 0.18 * span)
+    ax.set_xlabel(spec.y_label or name, fontproperties=fp)
+    ax.set_title(spec.title, fontproperties=fp, fontsize=13)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def _line(spec: ChartSpec, fp, Figure):
+    from matplotlib.font_manager import FontProperties
+
+    fig = Figure(figsize=(8.5, 4.2))
+    ax = fig.add_subplot()
+    xs = list(range(len(spec.categories)))
+    for name, values in spec.series:
+        pts = [(x, v) for x, v in zip(xs, values, strict=False) if _finite(v)]
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", linewidth=1.6, markersize=3.5, label=name)
+    if spec.target is not None:
+        ax.axhline(spec.target, color="#1565c0", linestyle="--", linewidth=1, label=f"目标 {spec.target:.0f}%")
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.set_xticks(xs)
+    ax.set_xticklabels(spec.categories, rotation=45, ha="right", fontsize=9, fontproperties=fp)
+    ax.set_ylabel(spec.y_label, fontproperties=fp)
+    ax.set_title(spec.title, fontproperties=fp, fontsize=13)
+    legend_font = FontProperties(fname=fp.get_file(), size=9)
+    ax.legend(prop=legend_font, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,20 @@
+"""Figures as people read them in an answer, whatever the medium (built on :mod:`roi_core.fmt`)."""
+
+from __future__ import annotations
+
+from roi_core.fmt import DASH, count, money, pct
+
+
+def figure(value, kind: str, symbol: str = "¥", reason: str | None = None) -> str:
+    """One figure for people; a missing one shows — and, when known, why."""
+    text = {"money": lambda v: money(v, symbol), "pct": pct, "count": count, "ratio": lambda v: v or DASH}[kind](value)
+    if text == DASH and reason:
+        return f"{DASH}（{reason}）"
+    return text
+
+
+def signed_pct(value, points: bool = False) -> str:
+    """A change with its sign: 0.123 → "+12.3%" (or "+12.3个百分点" for ``points``); no number → —."""
+    if value is None:
+        return DASH
+    return f"{'+' if value >= 0 else ''}{value * 100:.1f}{'个百分点' if points else '%'}"
