@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 
-from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import EVENT_JOB_MISSED, EVENT_SCHEDULER_STARTED, JobExecutionEvent, SchedulerEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -114,23 +114,35 @@ def _cell(value: object) -> str:
 
 def build_scheduler(config: AppConfig, schedule: Schedule,
                     scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
-    """A scheduler (not started) with the monthly job in the persistent job store."""
+    """A scheduler (not started) that, once started, holds the monthly job in the persistent job store.
+
+    The job is kept as stored (its next run time included) when its trigger is unchanged, and
+    replaced (next run time from the new trigger) when the schedule changed or it is missing."""
     store = SQLAlchemyJobStore(engine=shared_engine(config.database))
     scheduler = scheduler_class(
         jobstores={"default": store}, timezone=schedule.zone,
         job_defaults=JOB_OPTIONS,
     )
     trigger = monthly_trigger(schedule)
-    store.jobs_t.create(store.engine, checkfirst=True)  # so the lookup works before the scheduler starts
-    existing = store.lookup_job(JOB_ID)
-    # An unchanged job keeps its stored next run time, which is how a restart
-    # after downtime still sees (and runs, or reports) the run it missed.
-    if existing is None or str(existing.trigger) != str(trigger):
-        scheduler.add_job(JOB_FUNC, trigger=trigger, id=JOB_ID, name="月报", replace_existing=True)
-    else:
-        # keep its next run time, but with today's run options (a job stored by an older clock may lack them)
-        existing._modify(**JOB_OPTIONS)
-        store.update_job(existing)
+
+    def keep_monthly_job(event: SchedulerEvent) -> None:
+        # Job stores can be read only once the scheduler has started them, and the start event
+        # comes before the first look at due jobs: the monthly job is settled here, in time.
+        try:
+            existing = scheduler.get_job(JOB_ID)
+            if existing is None or str(existing.trigger) != str(trigger):
+                scheduler.add_job(JOB_FUNC, trigger=trigger, id=JOB_ID, name="月报", replace_existing=True)
+            else:
+                # An unchanged job keeps its stored next run time, which is how a restart after
+                # downtime still sees (and runs, or reports) the run it missed; it takes today's
+                # run options (a job stored by an older clock may lack them).
+                scheduler.modify_job(JOB_ID, **JOB_OPTIONS)
+        except Exception:
+            # a clock without its monthly job must not keep running as if all were well
+            log.exception("the monthly job could not be set up in the job store; the clock stops")
+            scheduler.shutdown(wait=False)
+
+    scheduler.add_listener(keep_monthly_job, EVENT_SCHEDULER_STARTED)
 
     # a month whose run failed (Google down at 09:00) is run again with backoff (scheduler.job.retry_failed)
     scheduler.add_job(RETRY_FUNC, trigger=IntervalTrigger(seconds=int(RETRY_EVERY.total_seconds()),

@@ -63,3 +63,70 @@ def test_an_unreadable_sheet_means_defaults_and_says_which(tmp_path):
     everything_from_env = AppConfig(source=str(tmp_path / "gone.xlsx"), report_day=2, report_time="08:00",
                                     timezone="UTC")
     assert read_schedule_settings(everything_from_env).notes == ()
+
+
+# ------------------------------------------------------------------ the job store across restarts
+
+
+def _start_paused(cfg, schedule):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from scheduler.clock import build_scheduler
+
+    clock = build_scheduler(cfg, schedule, BackgroundScheduler)
+    clock.start(paused=True)  # the job stores are read, no job runs
+    return clock
+
+
+def test_an_unchanged_job_keeps_its_stored_next_run_time_across_a_restart(tmp_path):
+    from scheduler.clock import JOB_ID
+    from scheduler.schedule import Schedule
+
+    cfg = AppConfig(source=str(tmp_path / "none.xlsx"), database_url=f"sqlite:///{tmp_path / 'clock.sqlite'}")
+    schedule = Schedule(1, 9, 0, "Asia/Shanghai")
+    first = _start_paused(cfg, schedule)
+    try:
+        # a stored run time the trigger alone would not give (in the future: a stopping scheduler
+        # may still look at due jobs once, and move a past one on)
+        waiting = dt.datetime(2099, 1, 1, 9, 0, tzinfo=schedule.zone)
+        first.modify_job(JOB_ID, next_run_time=waiting)
+    finally:
+        first.shutdown(wait=False)
+    again = _start_paused(cfg, schedule)
+    try:
+        assert again.get_job(JOB_ID).next_run_time == waiting
+    finally:
+        again.shutdown(wait=False)
+    # a new schedule replaces the job: its next run comes from the new trigger (the 15th at 18:30, local)
+    moved = _start_paused(cfg, Schedule(15, 18, 30, "Asia/Shanghai"))
+    try:
+        job = moved.get_job(JOB_ID)
+        assert (job.next_run_time.day, job.next_run_time.hour, job.next_run_time.minute) == (15, 18, 30)
+        assert job.next_run_time > dt.datetime.now(dt.UTC)
+    finally:
+        moved.shutdown(wait=False)
+
+
+def test_a_job_stored_by_an_older_clock_takes_todays_run_options_and_keeps_its_time(tmp_path):
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from scheduler.clock import JOB_FUNC, JOB_ID, MISFIRE_GRACE
+    from scheduler.schedule import Schedule, monthly_trigger
+
+    cfg = AppConfig(source=str(tmp_path / "none.xlsx"), database_url=f"sqlite:///{tmp_path / 'old.sqlite'}")
+    schedule = Schedule(1, 9, 0, "Asia/Shanghai")
+    waiting = dt.datetime(2099, 1, 1, 9, 0, tzinfo=schedule.zone)
+    old = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=cfg.database)}, timezone=schedule.zone)
+    old.start(paused=True)
+    old.add_job(JOB_FUNC, trigger=monthly_trigger(schedule), id=JOB_ID, next_run_time=waiting,
+                coalesce=False, misfire_grace_time=1, max_instances=3)
+    old.shutdown(wait=False)
+    clock = _start_paused(cfg, schedule)
+    try:
+        job = clock.get_job(JOB_ID)
+        assert job.next_run_time == waiting
+        assert (job.coalesce, job.misfire_grace_time, job.max_instances) == \
+            (True, int(MISFIRE_GRACE.total_seconds()), 1)
+    finally:
+        clock.shutdown(wait=False)
