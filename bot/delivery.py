@@ -6,7 +6,8 @@ Two kinds of destination:
   as bolt's ``respond`` makes, over kept-alive connections; reports go ``in_channel`` (``REPORTS_IN_CHANNEL``),
   help, errors and choices ``ephemeral``.
 - a thread (``@ROI助手`` mentions, and buttons on answers in a thread):
-  ``chat.postMessage`` with ``thread_ts`` (``chat.update`` to replace).
+  ``chat.postMessage`` with ``thread_ts`` (``chat.update`` to replace), through the
+  notifier the monthly job uses too (``roi_runtime.notify.SlackNotifier``).
 
 After the message: the chart as a PNG (``files_upload_v2``, channel and
 attribution answers, when ``CHART_PNG=auto``) and the full table of a cut
@@ -22,7 +23,6 @@ import http.client
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -30,37 +30,25 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import ChartSpec, Overflow, SlackMessage, cut, mrkdwn, section
-from bot.contract import check_message, slack_error
+from bot.blocks import ChartSpec, Overflow, SlackMessage, mrkdwn, section
 from roi_runtime.config import AppConfig
+from roi_runtime.notify import (  # noqa: F401 - re-exported: the pre-flight and the gate live with the notifier
+    REFUSED_LAYOUT,
+    SKIP_UPLOAD_ERRORS,
+    TEXT_LIMIT,
+    UPLOADS,
+    NotSent,
+    SlackNotifier,
+    error_code,
+    plain_version,
+    preflight,
+    send_checked,
+)
 
 log = logging.getLogger(__name__)
 
-# files_upload_v2 errors that mean "this app may not upload here": skip, do not retry for a while
-SKIP_UPLOAD_ERRORS = {"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type",
-                      "no_permission", "restricted_action", "is_archived", "invalid_auth", "not_authed"}
 MAX_TEXT_FOLLOWUPS = 8  # messages of rows in a thread
 MAX_RESPONSE_URL_FOLLOWUPS = 2  # a response_url takes five uses in all
-TEXT_LIMIT = 40000  # characters of a message's text (msg_too_long beyond)
-_NO_FILES_FOR = 600.0  # seconds to stop trying uploads after missing_scope
-
-
-class _UploadGate:
-    """Remembers a missing files:write for a while, so each answer does not ask Slack again."""
-
-    def __init__(self):
-        self._until = 0.0
-        self._lock = threading.Lock()
-
-    def open(self) -> bool:
-        return time.monotonic() >= self._until
-
-    def close(self, seconds: float = _NO_FILES_FOR) -> None:
-        with self._lock:
-            self._until = time.monotonic() + seconds
-
-
-UPLOADS = _UploadGate()
 
 
 class _Response:
@@ -172,34 +160,10 @@ def response_url_allowed(url: str, config: AppConfig) -> bool:
     return parts.scheme == "https" and parts.hostname in SLACK_HOOK_HOSTS and port in (None, 443)
 
 
-# Slack's answers that mean "this message's layout was refused": send the plain-text version instead.
-REFUSED_LAYOUT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks",
-                            "invalid_attachments", "no_text", "invalid_arguments", "msg_blocks_too_long"})
-
-
-def plain_version(msg: SlackMessage) -> SlackMessage:
-    """``msg`` as plain text only (its fallback text) with a one-line note: what a person sees when
-    Slack refuses the layout, instead of nothing after the ⏳."""
-    note = ("（排版未能通过 Slack 的检查，先以纯文本显示）" if msg.lang != "en"
-            else "(the formatted layout did not pass Slack's checks; shown as plain text)")
-    return SlackMessage([], f"{cut(msg.text or '…', TEXT_LIMIT - len(note) - 1)}\n{note}", ephemeral=msg.ephemeral,
-                        overflow=msg.overflow, chart=msg.chart, kind=msg.kind, lang=msg.lang, plain=True)
-
-
-def preflight(msg: SlackMessage) -> SlackMessage:
-    """``msg`` when Slack would take it, else its plain-text version (the reasons are logged)."""
-    if msg.plain:
-        return msg
-    reasons = check_message({"text": msg.text, "blocks": msg.blocks})
-    if not reasons:
-        return msg
-    log.warning("a %s answer would be refused by Slack (%s): sent as plain text; %s", msg.kind or "?",
-                slack_error(reasons), "; ".join(reasons[:5]))
-    return plain_version(msg)
-
-
 @dataclass
 class Reply:
+    """Where one question's answer goes: its response_url (``respond``) or a thread (``notifier``)."""
+
     config: AppConfig
     client: WebClient
     channel: str | None
@@ -209,6 +173,11 @@ class Reply:
     message_ts: str | None = None  # the message a button was clicked on (for replace in thread mode)
     chart_png: str = "auto"  # auto | button | off
     render_png: Callable[[ChartSpec], bytes | None] | None = None
+    notifier: SlackNotifier | None = None  # default: one over ``client`` (posts, edits, uploads)
+
+    def __post_init__(self):
+        if self.notifier is None:
+            self.notifier = SlackNotifier(self.client)
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -252,37 +221,32 @@ class Reply:
             self._call_respond(text="", delete_original=True)
 
     def _post(self, msg: SlackMessage, replace: bool) -> bool | None:
-        """Send the message (checked first); a layout Slack refuses is sent again as plain text.
-
-        Returns whether it went out publicly, or None when it could not be sent at all."""
-        msg = preflight(msg)
-        public, error = self._send(msg, replace)
-        if public is None and error in REFUSED_LAYOUT and not msg.plain:
-            log.warning("Slack refused a %s answer (%s): sending it as plain text", msg.kind or "?", error)
-            public, error = self._send(plain_version(msg), replace)
-        return public
-
-    def _send(self, msg: SlackMessage, replace: bool) -> tuple[bool | None, str | None]:
-        """(public, None) when sent; (None, Slack's error code or None) when not."""
-        blocks = msg.blocks or None
+        """Send the message (checked first; a layout Slack refuses goes again as plain text, see
+        roi_runtime.notify). Returns whether it went out publicly, or None when it could not be sent."""
         if self.respond is not None:
             public = not msg.ephemeral and self.config.reports_in_channel
-            ok, error = self._call_respond(text=msg.text, blocks=blocks,
-                                           response_type="in_channel" if public else "ephemeral",
-                                           replace_original=replace)
-            return (public if ok else None), error
+
+            def respond(m):
+                ok, error = self._call_respond(text=m.text, blocks=m.blocks or None,
+                                               response_type="in_channel" if public else "ephemeral",
+                                               replace_original=replace)
+                if not ok:
+                    raise NotSent(error)
+
+            try:
+                send_checked(respond, msg)
+            except NotSent:
+                return None
+            return public
         try:
             if replace and self.message_ts:
-                self.client.chat_update(channel=self.channel, ts=self.message_ts, text=msg.text,
-                                        blocks=blocks or [])
+                self.notifier.update(self.channel, self.message_ts, msg)
             else:
-                self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=msg.text,
-                                             blocks=blocks, unfurl_links=False, unfurl_media=False)
+                self.notifier.post(self.channel, msg, thread_ts=self.thread_ts)
         except SlackApiError as err:
-            error = err.response.get("error") if err.response is not None else None
-            log.warning("could not post the answer in %s: %s", self.channel, error)
-            return None, error
-        return True, None
+            log.warning("could not post the answer in %s: %s", self.channel, error_code(err))
+            return None
+        return True
 
     def _call_respond(self, **kwargs) -> tuple[bool, str | None]:
         try:
@@ -305,31 +269,10 @@ class Reply:
 
     # ------------------------------------------------------------------ files
     def _upload(self, *, content: bytes, filename: str, title: str, alt_txt: str | None = None) -> bool:
-        if not self.channel or not UPLOADS.open():
-            return False
-        try:
-            kwargs = {"channel": self.channel, "file": content, "filename": filename, "title": title}
-            if self.thread_ts:
-                kwargs["thread_ts"] = self.thread_ts
-            if alt_txt:
-                kwargs["alt_txt"] = alt_txt[:1000]
-            self.client.files_upload_v2(**kwargs)
-            return True
-        except SlackApiError as err:
-            error = err.response.get("error") if err.response is not None else "unknown"
-            if error == "missing_scope":
-                UPLOADS.close()
-                log.info("file upload skipped: the app lacks files:write (add it in the app's OAuth scopes)")
-            elif error in SKIP_UPLOAD_ERRORS:
-                log.info("file upload to %s skipped: %s", self.channel, error)
-            else:
-                log.warning("file upload to %s failed: %s", self.channel, error)
-        except Exception:
-            log.warning("file upload to %s failed", self.channel, exc_info=True)
-        return False
+        return self.notifier.upload(self.channel, content, filename, title, self.thread_ts, alt_txt=alt_txt)
 
     def upload_chart(self, spec: ChartSpec) -> bool:
-        if not UPLOADS.open():
+        if not self.notifier.uploads_open():
             return False
         render = self.render_png
         if render is None:
