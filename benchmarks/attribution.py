@@ -54,8 +54,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from roi_core import attribution as core  # noqa: E402
 from roi_core.attribution import MODELS, AttributionError, attribute, build_journeys, journeys_from_paths  # noqa: E402
+from roi_core.attribution import shapley as core  # noqa: E402
 
 CHANNELS = ("微信", "抖音", "小红书", "百度", "淘宝", "京东", "微博", "B站", "知乎", "直接访问")
 MAM_METHODS = {

@@ -1,6 +1,8 @@
 """Attribution core: every number below is worked out by hand in the comments next to it."""
 
 import doctest
+import importlib
+import pkgutil
 from fractions import Fraction as F
 
 import numpy as np
@@ -17,10 +19,13 @@ from roi_core.attribution import (
     attribute,
     attributed_roi,
     build_journeys,
+    compare,
     compare_models,
     journeys_from_paths,
+    markov,
     markov_removal_effects,
     resolve_model,
+    shapley,
 )
 
 W, D, X, Z = "微信", "抖音", "小红书", "直接访问"
@@ -394,10 +399,10 @@ def test_markov_order_must_be_1_to_4():
 def test_markov_sparse_iteration_matches_dense_solve(monkeypatch):
     data = random_touches(seed=3, n_customers=300)
     dense = {order: markov_removal_effects(data, order=order) for order in (1, 2, 3)}
-    monkeypatch.setattr(attribution, "_DENSE_STATE_LIMIT", 0)
-    monkeypatch.setattr(attribution, "_DENSE_SINGLE_STATE_LIMIT", 0)
+    monkeypatch.setattr(markov, "_DENSE_STATE_LIMIT", 0)
+    monkeypatch.setattr(markov, "_DENSE_SINGLE_STATE_LIMIT", 0)
     for batch in (1 << 22, 1):  # all scenarios in one batch; one scenario per batch
-        monkeypatch.setattr(attribution, "_ITERATION_BATCH_ELEMENTS", batch)
+        monkeypatch.setattr(markov, "_ITERATION_BATCH_ELEMENTS", batch)
         for order in (1, 2, 3):
             iterative = markov_removal_effects(data, order=order)
             np.testing.assert_allclose(iterative[["removal_effect", "removal_effect_revenue"]].to_numpy(),
@@ -410,7 +415,7 @@ def test_markov_one_inverse_matches_a_solve_per_channel():
     # restricted systems at orders 1 and 2 (one state per channel, and several).
     journeys = build_journeys(random_touches(seed=6, n_customers=150))
     for order in (1, 2):
-        chain = attribution._markov_chain(journeys, order)
+        chain = markov._markov_chain(journeys, order)
         out = np.where(chain.out_weight > 0, chain.out_weight, 1.0)
         probability = chain.edge_weight / out[chain.edge_from]
         rhs = np.column_stack([chain.to_conversion / out, chain.to_revenue / out])
@@ -420,8 +425,8 @@ def test_markov_one_inverse_matches_a_solve_per_channel():
         for removed in chain.state_has_channel.T:
             alive = ~removed
             expected.append(np.linalg.solve(system[np.ix_(alive, alive)], rhs[alive])[0])
-        got = attribution._solve_dense(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs,
-                                       chain.state_has_channel.T)
+        got = markov._solve_dense(chain.n_states, chain.edge_from, chain.edge_to, probability, rhs,
+                                  chain.state_has_channel.T)
         np.testing.assert_allclose(got, np.array(expected), rtol=1e-12, atol=1e-14)
 
 
@@ -510,7 +515,7 @@ def test_shapley_three_channels_four_journeys_by_dividends():
     assert_credit(attribute(data, "shapley"), {W: (F(11, 6), 60), D: (F(5, 6), 50), X: (F(1, 3), 30)})
     journeys = build_journeys(data)
     assert journeys.channels == (X, W, D)  # code-point order
-    enumerated = attribution._shapley_enumerated(journeys, "conversions")
+    enumerated = shapley._shapley_enumerated(journeys, "conversions")
     np.testing.assert_allclose(enumerated[0], [float(F(1, 3)), float(F(11, 6)), float(F(5, 6))], rtol=1e-12)
     np.testing.assert_allclose(enumerated[1], [30, 60, 50], rtol=1e-12)
 
@@ -538,8 +543,8 @@ def test_shapley_closed_form_equals_enumeration_up_to_12_channels(seed):
     # from touches and from aggregated paths (counts > 1, revenue on a path that never converts).
     n_channels = 3 + seed + (seed > 4)  # 3..12
     journeys = build_journeys(many_channel_touches(n_channels, seed))
-    closed = attribution._shapley_subset_sum(journeys)
-    enumerated = attribution._shapley_enumerated(journeys, "conversions")
+    closed = shapley._shapley_subset_sum(journeys)
+    enumerated = shapley._shapley_enumerated(journeys, "conversions")
     for ours, reference in zip(closed, enumerated, strict=True):
         np.testing.assert_allclose(ours, reference, rtol=1e-12, atol=1e-9)
     rng = np.random.default_rng(seed)
@@ -551,8 +556,8 @@ def test_shapley_closed_form_equals_enumeration_up_to_12_channels(seed):
         "total_null": rng.integers(0, 3, size=40),
     })
     journeys = journeys_from_paths(paths)
-    for ours, reference in zip(attribution._shapley_subset_sum(journeys),
-                               attribution._shapley_enumerated(journeys, "conversions"), strict=True):
+    for ours, reference in zip(shapley._shapley_subset_sum(journeys),
+                               shapley._shapley_enumerated(journeys, "conversions"), strict=True):
         np.testing.assert_allclose(ours, reference, rtol=1e-12, atol=1e-9)
 
 
@@ -617,9 +622,9 @@ def test_markov_refuses_alone_when_the_chain_is_too_large(monkeypatch):
         attribute(wide, "markov", order=4)
     assert "order-4 Markov" in caught.value.text("en")
     # A chain beyond the iteration budget refuses; the comparison keeps every other model.
-    monkeypatch.setattr(attribution, "_DENSE_STATE_LIMIT", 0)
-    monkeypatch.setattr(attribution, "_DENSE_SINGLE_STATE_LIMIT", 0)
-    monkeypatch.setattr(attribution, "_MAX_ITERATION_WORK", 10)
+    monkeypatch.setattr(markov, "_DENSE_STATE_LIMIT", 0)
+    monkeypatch.setattr(markov, "_DENSE_SINGLE_STATE_LIMIT", 0)
+    monkeypatch.setattr(markov, "_MAX_ITERATION_WORK", 10)
     with pytest.raises(AttributionError, match="精确求解太慢"):
         attribute(FOUR, "markov")
     table = compare_models(FOUR)
@@ -754,13 +759,13 @@ def test_model_names():
 
 def test_compare_models_ranks_and_builds_journeys_once(monkeypatch):
     calls = []
-    real = attribution.build_journeys
+    real = compare.build_journeys
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(attribution, "build_journeys", counting)
+    monkeypatch.setattr(compare, "build_journeys", counting)
     table = compare_models(FOUR).set_index("channel")
     assert len(calls) == 1
     # Revenue ranks by hand (1 = most revenue; equal revenue → more conversions first):
@@ -798,5 +803,13 @@ def test_attributed_roi_notes():
 
 
 def test_docstring_examples_run():
-    failures, _ = doctest.testmod(attribution, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert failures == 0
+    # The package and each of its modules: testmod only collects a module's own objects.
+    modules = [attribution] + [importlib.import_module(f"roi_core.attribution.{info.name}")
+                               for info in pkgutil.iter_modules(attribution.__path__)]
+    assert len(modules) == 9
+    attempted = 0
+    for module in modules:
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted == 20  # every example of the single module this package was split from

@@ -149,7 +149,7 @@ def test_a_110_character_channel_name(lang):
 def test_a_model_that_cannot_run_refuses_alone(monkeypatch, lang):
     # Shrink the Markov budget so its exact solve is refused: the answer still comes, the
     # comparison keeps the seven other models, and the reason is given in the user's language.
-    from roi_core import attribution
+    from roi_core.attribution import markov as attribution
 
     monkeypatch.setattr(attribution, "_DENSE_STATE_LIMIT", 0)
     monkeypatch.setattr(attribution, "_DENSE_SINGLE_STATE_LIMIT", 0)
