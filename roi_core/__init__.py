@@ -22,6 +22,7 @@ from roi_core.answer import (
     to_json_dict,
     top_campaigns,
 )
+from roi_core.attribution import AttributionError, attribute, attributed_roi, compare_models
 from roi_core.errors import DataError, QueryError, RoiError
 from roi_core.matching import CampaignMatch, match_campaign
 from roi_core.metrics import group_metrics, prepare_rows, return_basis, spread_by_month
@@ -32,6 +33,7 @@ from roi_core.suggest import Suggestion, channel_suggestions, reallocate
 
 __all__ = [
     "last_full_month", "local_today",
+    "AttributionError", "attribute", "attributed_roi", "compare_models",
     "AdviceAnswer", "Answer", "CampaignMatch", "CampaignReport", "CandidatesAnswer", "ChannelRanking", "DataError",
     "HelpAnswer", "NoMatchAnswer", "Problem", "Query", "QueryError", "RoiError", "Settings", "SheetData",
     "Suggestion", "TopList", "advice", "answer", "answer_json", "campaign_report", "channel_ranking",
