@@ -80,7 +80,7 @@ from urllib3.util import Retry, Timeout
 
 from roi_core.schema import MONTHLY_SUMMARY_TAB, PEOPLE_TABS, find_tab
 from roi_runtime.config import AppConfig
-from sheets.base import RawTabs, SheetSource, check_writable, upsert_grid
+from sheets.base import RawTabs, SheetSource, check_writable, resolve_tab, upsert_grid
 from sheets.errors import (
     CredentialsRejected,
     NotConfigured,
@@ -683,16 +683,22 @@ class GoogleSource(SheetSource):
                                                             "columnIndex": len(headers) + 1}}}}}}]
 
     # ---------------------------------------------------------------- writing
+    def _assistant_title(self, tab: str) -> str:
+        """The sheet's own title for assistant tab ``tab`` (a "Monthly Summary" tab people already have
+        takes 月度汇总's rows, as in a workbook: :func:`sheets.base.resolve_tab`), or ``tab`` to create."""
+        return resolve_tab(tab, list(self.metadata()["sheets"])) or tab
+
     def upsert_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
                     key_columns: Sequence[str]) -> None:
         """Read the tab (1 values.get) and write only our cells of the changed rows (1 values.batchUpdate).
         One more spreadsheets.batchUpdate when the tab must be created (with its chart) or grown."""
         check_writable(tab)
         with self.http.budget(self.write_deadline):
-            exists = tab in self.metadata()["sheets"]
-            existing = self._values(tab) if exists else []
+            title = self._assistant_title(tab)
+            exists = title in self.metadata()["sheets"]
+            existing = self._values(title) if exists else []
             grid, changed, columns = upsert_grid(existing, headers, rows, key_columns)
-            self._ensure_structure(tab, len(grid), max(columns) + 1,
+            self._ensure_structure(title, len(grid), max(columns) + 1,
                                    headers if tab == MONTHLY_SUMMARY_TAB else None)
             header_known = {i for i, h in enumerate(existing[0]) if h not in (None, "")} if existing else set()
             data = []
@@ -704,7 +710,7 @@ class GoogleSource(SheetSource):
                                  for c, v in zip(range(start, end + 1), cells, strict=True)]
                     else:
                         cells = ["" if v is None else v for v in cells]
-                    data.append({"range": f"{_quote(tab)}!{rowcol_to_a1(i + 1, start + 1)}:{rowcol_to_a1(i + 1, end + 1)}",
+                    data.append({"range": f"{_quote(title)}!{rowcol_to_a1(i + 1, start + 1)}:{rowcol_to_a1(i + 1, end + 1)}",
                                  "values": [cells]})
             if data:
                 self.http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data})
@@ -718,16 +724,17 @@ class GoogleSource(SheetSource):
         width = max(len(r) for r in values)
         values = [r + [""] * (width - len(r)) for r in values]
         with self.http.budget(self.write_deadline):
-            self._ensure_structure(tab, len(values), width)
-            self.http.values_update(self.key, f"{_quote(tab)}!A1:{rowcol_to_a1(len(values), width)}",
+            title = self._assistant_title(tab)
+            self._ensure_structure(title, len(values), width)
+            self.http.values_update(self.key, f"{_quote(title)}!A1:{rowcol_to_a1(len(values), width)}",
                                     params={"valueInputOption": "RAW"}, body={"values": values})
-            grid = self.metadata()["sheets"][tab]["properties"].get("gridProperties", {})
+            grid = self.metadata()["sheets"][title]["properties"].get("gridProperties", {})
             row_count, col_count = grid.get("rowCount", 0), grid.get("columnCount", 0)
             leftovers = []
             if row_count > len(values):
-                leftovers.append(f"{_quote(tab)}!A{len(values) + 1}:{_col(max(col_count, width))}{row_count}")
+                leftovers.append(f"{_quote(title)}!A{len(values) + 1}:{_col(max(col_count, width))}{row_count}")
             if col_count > width:
-                leftovers.append(f"{_quote(tab)}!{_col(width + 1)}1:{_col(col_count)}{len(values)}")
+                leftovers.append(f"{_quote(title)}!{_col(width + 1)}1:{_col(col_count)}{len(values)}")
             if leftovers:
                 self.http.values_batch_clear(self.key, body={"ranges": leftovers})
 
