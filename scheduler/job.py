@@ -49,21 +49,11 @@ class RunResult:
     ts: str | None = None
 
 
-def slack_client(config: AppConfig):
-    """A WebClient for the bot token, with bounded retries on 429 (Retry-After), 5xx and connection errors."""
-    from slack_sdk import WebClient
-    from slack_sdk.http_retry.builtin_handlers import (
-        ConnectionErrorRetryHandler,
-        RateLimitErrorRetryHandler,
-        ServerErrorRetryHandler,
-    )
+def job_notifier(config: AppConfig):
+    """The notifier the job posts with, from the composition root (None without a bot token)."""
+    from roi_runtime.bootstrap import bootstrap
 
-    kwargs = {"base_url": config.slack_api_url} if config.slack_api_url else {}
-    return WebClient(token=config.slack_bot_token, timeout=30, retry_handlers=[
-        RateLimitErrorRetryHandler(max_retry_count=3),
-        ServerErrorRetryHandler(max_retry_count=2),
-        ConnectionErrorRetryHandler(max_retry_count=2),
-    ], **kwargs)
+    return bootstrap(config, role="job").notifier()
 
 
 def summary_message(summary: MonthlySummary, sheet_url: str | None = None):
@@ -79,7 +69,7 @@ def report_channel(config: AppConfig, summary_settings_channel: str | None) -> s
 
 def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.datetime | None = None,
                 source: str | None = None, dry_run: bool = False, force: bool = False,
-                store: DeliveryStore | None = None, client=None, out=None) -> RunResult:
+                store: DeliveryStore | None = None, notifier=None, out=None) -> RunResult:
     """Run the monthly summary for ``month`` (default: the last full month in the configured 时区)."""
     out = out or sys.stdout
     now = now or dt.datetime.now(dt.UTC)
@@ -90,7 +80,7 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
         if dry_run:
             raise
         month = month or last_full_month(now, config.timezone or Settings().timezone)
-        return _read_failed(config, store or DeliveryStore(config.database), str(month), now, err, client, out)
+        return _read_failed(config, store or DeliveryStore(config.database), str(month), now, err, notifier, out)
     timezone = config.timezone or data.settings.timezone
     month = month or last_full_month(now, timezone)
     summary = monthly_summary(data, month)
@@ -123,18 +113,18 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
             print(render_text(summary), file=out)
             return RunResult(str(month), "sheet_only", "已写入表格；未配置 Slack 或月报频道，摘要打印在此", None)
         link = sheet_link(source or config.source, config.sheet_url)
-        return _deliver(config, store, owner, summary, channel, client or slack_client(config), link)
+        return _deliver(store, owner, summary, channel, notifier or job_notifier(config), link)
     except Exception as err:  # recorded and reported, never lost
         reason = err.message if isinstance(err, RoiError) else f"{type(err).__name__}: {err}"
         log.exception("monthly run for %s failed", month)
         store.mark_failed(str(month), owner, reason)
-        _report_failure(config, client, channel, str(month), reason, text_only)
+        _report_failure(config, notifier, channel, str(month), reason, text_only)
         return RunResult(str(month), "failed", reason, channel)
     finally:
         store.release(str(month), owner)
 
 
-def _read_failed(config: AppConfig, store: DeliveryStore, month: str, now: dt.datetime, err: RoiError, client,
+def _read_failed(config: AppConfig, store: DeliveryStore, month: str, now: dt.datetime, err: RoiError, notifier,
                  out) -> RunResult:
     """The sheet could not be read: the attempt is recorded (so :func:`retry_failed` tries again with
     backoff), the first failure of the month is told to the report channel, the run exits non-zero."""
@@ -155,7 +145,7 @@ def _read_failed(config: AppConfig, store: DeliveryStore, month: str, now: dt.da
     print(f"⚠ {month} 月报读取表格失败：{reason}；{wait // 60:.0f} 分钟后自动重试（时钟进程运行时）", file=out)
     channel = config.report_channel
     if attempts <= 1:  # the channel hears about the month once, not on every retry
-        _report_failure(config, client, channel, month, reason, not (config.slack_bot_token and channel))
+        _report_failure(config, notifier, channel, month, reason, not (config.slack_bot_token and channel))
     return RunResult(month, "failed", reason, channel)
 
 
@@ -165,7 +155,7 @@ def retry_delay(attempts: int) -> float:
 
 
 def retry_failed(config: AppConfig, *, now: dt.datetime | None = None, store: DeliveryStore | None = None,
-                 client=None, out=None) -> RunResult | None:
+                 notifier=None, out=None) -> RunResult | None:
     """Run last month's summary again when its last run failed and its backoff has passed (the clock
     calls this every few minutes; it does nothing for a month delivered, running or waiting)."""
     now = now or dt.datetime.now(dt.UTC)
@@ -177,54 +167,30 @@ def retry_failed(config: AppConfig, *, now: dt.datetime | None = None, store: De
     last = store.last_update(str(month))
     if last is not None and (now - last).total_seconds() < retry_delay(record.attempts):
         return None
-    return run_monthly(config, month=month, now=now, store=store, client=client, out=out)
+    return run_monthly(config, month=month, now=now, store=store, notifier=notifier, out=out)
 
 
-def send_checked(client, message, *, channel: str, ts: str | None = None):
-    """``chat.update`` (``ts`` given) or ``chat.postMessage`` of ``message``, checked against Slack's
-    block contract first; a layout Slack refuses goes out as the plain-text version instead."""
-    from slack_sdk.errors import SlackApiError
-
-    from bot.delivery import REFUSED_LAYOUT, plain_version, preflight
-
-    def send(msg):
-        if ts:
-            return client.chat_update(channel=channel, ts=ts, blocks=msg.blocks, text=msg.text)
-        return client.chat_postMessage(channel=channel, blocks=msg.blocks or None, text=msg.text,
-                                       unfurl_links=False)
-
-    message = preflight(message)
-    try:
-        return send(message)
-    except SlackApiError as err:
-        error = err.response.get("error") if err.response is not None else None
-        if error not in REFUSED_LAYOUT or message.plain:
-            raise
-        log.warning("Slack refused the monthly message (%s): sending it as plain text", error)
-        return send(plain_version(message))
-
-
-def _deliver(config: AppConfig, store: DeliveryStore, owner: str, summary: MonthlySummary, channel: str,
-             client, link: str | None) -> RunResult:
+def _deliver(store: DeliveryStore, owner: str, summary: MonthlySummary, channel: str, notifier,
+             link: str | None) -> RunResult:
+    """Post (or, on a re-run, edit) the month's message through the notifier (checked against Slack's
+    block contract first; a layout Slack refuses goes out as plain text). Slack errors raise."""
     message = summary_message(summary, link)
     record = store.get(summary.month)
     if record and record.message_ts:
         # a re-run edits the message it posted, in the channel it posted to
-        send_checked(client, message, channel=record.channel, ts=record.message_ts)
+        notifier.update(record.channel, record.message_ts, message)
         store.mark_posted(summary.month, owner, record.channel, record.message_ts)
         return RunResult(summary.month, "updated", "已更新上次发布的月报消息", record.channel, record.message_ts)
-    response = send_checked(client, message, channel=channel)
+    response = notifier.post(channel, message)
     ts = response["ts"]
     posted_channel = response.get("channel", channel)
     store.mark_posted(summary.month, owner, posted_channel, ts)
-    _upload_trend_chart(client, summary, posted_channel, ts)
+    _upload_trend_chart(notifier, summary, posted_channel, ts)
     return RunResult(summary.month, "posted", "已发布月报", posted_channel, ts)
 
 
-def _upload_trend_chart(client, summary: MonthlySummary, channel: str, ts: str) -> None:
+def _upload_trend_chart(notifier, summary: MonthlySummary, channel: str, ts: str) -> None:
     """The 12-month ROI trend as a PNG in the message's thread; a missing files:write scope is fine."""
-    from slack_sdk.errors import SlackApiError
-
     from render.blocks import trend_chart
     from render.charts import render_png
 
@@ -232,11 +198,7 @@ def _upload_trend_chart(client, summary: MonthlySummary, channel: str, ts: str) 
     png = render_png(spec) if spec is not None else None
     if png is None:
         return
-    try:
-        client.files_upload_v2(channel=channel, thread_ts=ts, content=png, filename=f"roi-trend-{summary.month}.png",
-                               title=spec.title)
-    except SlackApiError as err:
-        log.warning("trend chart not uploaded: %s", err.response.get("error"))
+    notifier.upload(channel, png, f"roi-trend-{summary.month}.png", spec.title, thread_ts=ts)
 
 
 def mrkdwn_safe(text: str) -> str:
@@ -245,13 +207,13 @@ def mrkdwn_safe(text: str) -> str:
     return mrkdwn(text)
 
 
-def _report_failure(config: AppConfig, client, channel: str | None, month: str, reason: str, text_only: bool) -> None:
+def _report_failure(config: AppConfig, notifier, channel: str | None, month: str, reason: str, text_only: bool) -> None:
     if text_only or not channel:
         return
     try:
-        (client or slack_client(config)).chat_postMessage(
-            channel=channel, text=f"⚠️ {month} 月报没有完成：{mrkdwn_safe(reason)}\n会自动重试；也可手动运行 "
-                                  f"python -m scheduler run-once --month {month}")
+        (notifier or job_notifier(config)).post(
+            channel, f"⚠️ {month} 月报没有完成：{mrkdwn_safe(reason)}\n会自动重试；也可手动运行 "
+                     f"python -m scheduler run-once --month {month}")
     except Exception:  # Slack itself is down: the record in the database keeps the failure
         log.exception("could not report the failed monthly run to Slack")
 
@@ -268,7 +230,7 @@ def _print_dry_run(out, summary: MonthlySummary, row: list, per_channel: list[li
 
 
 def missed_run(config: AppConfig, month: str, scheduled_for: dt.datetime, store: DeliveryStore | None = None,
-               client=None) -> None:
+               notifier=None) -> None:
     """Record a run missed beyond the grace time and say so in the report channel."""
     store = store or DeliveryStore(config.database)
     reason = f"计划于 {scheduled_for:%Y-%m-%d %H:%M %Z} 运行，但时钟进程当时不在线，超过了补跑宽限时间"
@@ -276,25 +238,27 @@ def missed_run(config: AppConfig, month: str, scheduled_for: dt.datetime, store:
     channel = config.report_channel
     if config.slack_bot_token and channel:
         try:
-            (client or slack_client(config)).chat_postMessage(
-                channel=channel, text=f"⚠️ {month} 月报错过了计划时间（{reason}）。"
-                                      f"补发：python -m scheduler run-once --month {month}")
+            (notifier or job_notifier(config)).post(
+                channel, f"⚠️ {month} 月报错过了计划时间（{reason}）。"
+                         f"补发：python -m scheduler run-once --month {month}")
         except Exception:
             log.exception("could not report the missed run to Slack")
 
 
 def scheduled_run() -> None:
     """The clock's job (referenced as "scheduler.job:scheduled_run" in the persistent job store)."""
-    import os
+    from roi_runtime.bootstrap import bootstrap
 
-    result = run_monthly(AppConfig.from_env(os.environ))
+    services = bootstrap(role="job")  # the config from the environment, as the stored job reference has none
+    result = run_monthly(services.config, notifier=services.notifier())
     log.warning("monthly run %s: %s (%s)", result.month, result.status, result.message)
 
 
 def scheduled_retry() -> None:
     """The clock's retry job ("scheduler.job:scheduled_retry"): last month again if its run failed."""
-    import os
+    from roi_runtime.bootstrap import bootstrap
 
-    result = retry_failed(AppConfig.from_env(os.environ))
+    services = bootstrap(role="job")
+    result = retry_failed(services.config, notifier=services.notifier())
     if result is not None:
         log.warning("monthly retry %s: %s (%s)", result.month, result.status, result.message)
