@@ -104,7 +104,7 @@ class AdviceAnswer(Answer):
 
 
 def campaign_json(report: CampaignReport) -> dict:
-    """The console's JSON for a campaign: product.md's keys at the top level, then the rest."""
+    """The console's JSON for a campaign: the headline figures (docs/formulas.md) at the top level, then the rest."""
     f = report.figures
     flat = {
         "kind": report.kind,

@@ -1,4 +1,4 @@
-"""The monthly summary (月报): the seeds' loop 监控 → 分析 → 调整, for one month.
+"""The monthly summary (月报): the loop 监控 → 分析 → 调整, for one month.
 
 ``monthly_summary(data, month)`` gives the month's totals and channels (campaign
 rows spread over months by day), month-over-month and year-over-year changes,
@@ -24,7 +24,7 @@ from roi_core.results import Answer, _channel_rows, _figures, to_json_dict
 from roi_core.sheetdata import SheetData
 from roi_core.suggest import Suggestion, channel_suggestions, reallocate
 
-# anomaly rules (issue 6): ROI this far under the channel's trailing 3-month median
+# anomaly rules (docs/formulas.md, 月报): ROI this far under the channel's trailing 3-month median
 ROI_DROP_POINTS = 0.30
 TRAILING_MONTHS = 3
 # cost up more than this with revenue within ±FLAT_REVENUE

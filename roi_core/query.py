@@ -1,6 +1,6 @@
 """Parsing the text after ``/roi`` (or an @mention) into a :class:`Query`.
 
-Grammar (product.md), Chinese or English:
+Grammar (docs/grammar.md), Chinese or English:
 
 ==========================================  ===========
 (empty), 帮助, help                          help
