@@ -18,8 +18,9 @@ from roi_core import (
 from roi_core.attribution_report import AttributionAnswer
 from roi_core.fmt import DASH, count, money, pad, pct, table
 from roi_core.monthly import MonthlySummary
+from roi_core.views import View, view_of
 from roi_core.views.format import figure, signed_pct
-from roi_core.views.labels import labels
+from roi_core.views.labels import labels, phrase
 
 
 def channel_table(rows: list[dict], symbol: str, lang: str, name_key: str = "channel") -> str:
@@ -199,6 +200,43 @@ def render_monthly(ans: MonthlySummary) -> str:
     return "\n".join(lines + [""] + _footer(ans)).rstrip()
 
 
+def _note(note) -> str:
+    return f"{note.title}：{note.text}" + (f"（{note.detail}）" if note.detail is not None else "")
+
+
+def _items(items) -> list[str]:
+    return [f"{i}. {text}" if items.numbered else f"• {text}" for i, text in enumerate(items.items, 1)]
+
+
+def render_view(view: View) -> str:
+    """A view as the console's plain text: the heading, figures by line, details, tables, lists, footer."""
+    lines = [view.heading]
+    for items in view.lists:
+        if items.inline:
+            lines += _items(items)
+    groups: dict[int, list[str]] = {}
+    for fig in view.figures:
+        if fig.line is not None:
+            groups.setdefault(fig.line, []).append(f"{fig.label} {fig.value}" + (f"（{fig.note}）" if fig.note else ""))
+    lines += ["   ".join(group) for _, group in sorted(groups.items())]
+    lines += [_note(n) for n in view.notes if n.brief]
+    for t in view.tables:
+        lines.append("")
+        if t.heading:
+            lines.append(f"{t.heading}：")
+        lines.append(table(t.headers, t.cells(t.notes_in_brief), t.align))
+        if t.summary:
+            lines.append(_note(t.summary))
+    for items in view.lists:
+        if not items.inline and items.items:
+            lines += ["", f"{items.title}："] + _items(items)
+    foot = view.footer
+    tail = [f"⚠ {w}" for w in foot.warnings]
+    if foot.source:
+        tail.append(phrase(view.lang, "source_line", source=foot.source))
+    return "\n".join(lines + [""] + tail).rstrip()
+
+
 RENDERERS = {
     AttributionAnswer: render_attribution,
     MonthlySummary: render_monthly,
@@ -214,6 +252,9 @@ RENDERERS = {
 
 def render_text(ans: Answer) -> str:
     """The whole answer as readable text (console output, Slack fallback)."""
+    view = view_of(ans)
+    if view is not None:
+        return render_view(view)
     for kind, render in RENDERERS.items():
         if isinstance(ans, kind):
             return render(ans)

@@ -1,0 +1,247 @@
+"""``view_of(answer, options)``: the medium-free view of an answer, one builder per answer kind.
+
+Every word comes from the label table (:mod:`roi_core.views.labels`), every figure from
+:mod:`roi_core.fmt`; nothing here computes a number. A kind without a builder here returns None and
+its renderers lay the answer out themselves (attribution and the monthly summary, for now).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from roi_core import AdviceAnswer, Answer, CampaignReport, ChannelRanking, TopList
+from roi_core.fmt import DASH, count, money, pct
+from roi_core.views.format import figure
+from roi_core.views.labels import labels, phrase
+from roi_core.views.model import (
+    Action,
+    Chart,
+    Column,
+    Figure,
+    Footer,
+    ItemList,
+    Note,
+    Table,
+    View,
+    ViewOptions,
+)
+
+SHOWN_ROWS = 30  # rows a message shows before "…还有 N 项" (the rest travel as a file)
+CHART_POINTS = 20
+
+
+def _finite(value) -> bool:
+    return value is not None and isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def footer_of(ans: Answer, options: ViewOptions | None = None) -> Footer:
+    """The answer's provenance: source, when read, stale copy, rows left out, data warnings."""
+    options = options or ViewOptions()
+    return Footer(source=ans.source, read_at=options.fetched_at, now=options.now, stale=ans.stale,
+                  rows_left_out=ans.rows_skipped, warnings=list(ans.warnings))
+
+
+def channel_roi_chart(rows: list[dict], title: str, target_roi: float | None, lang: str,
+                      name_key: str = "channel", value_key: str = "roi") -> Chart | None:
+    """A bar chart of ROI (in %) by channel, the first 20 channels that have one; None when none has."""
+    rows = [r for r in rows if _finite(r.get(value_key))][:CHART_POINTS]
+    if not rows:
+        return None
+    return Chart(kind="bar", title=title, categories=[str(r[name_key]) for r in rows],
+                 series=[("ROI(%)", [float(r[value_key]) * 100 for r in rows])],
+                 y_label="ROI (%)", x_label=phrase(lang, "channel_axis"),
+                 target=None if target_roi is None else target_roi * 100, filename="channel_roi.png")
+
+
+def channel_table(ans, title: str, filename: str) -> Table:
+    """The channels' cost, revenue, ROI, ROAS, CTR and CVR; an empty ROI says why."""
+    L, s = labels(ans.lang), ans.currency
+    columns = [Column(L["channel"], "left"), Column(L["cost"], type="money"), Column(L["revenue"], type="money"),
+               Column(L["roi"], type="pct"), Column(L["roas"], type="ratio"), Column(L["ctr"], type="pct"),
+               Column(L["cvr"], type="pct")]
+    rows, notes = [], {}
+    for i, r in enumerate(ans.channels):
+        rows.append([str(r["channel"]), money(r["cost"], s), money(r["revenue"], s), pct(r.get("roi")),
+                     r.get("roas_text") or DASH, pct(r.get("ctr")), pct(r.get("cvr"))])
+        why = (r.get("unavailable") or {}).get("roi")
+        if rows[-1][3] == DASH and why:
+            notes[(i, 3)] = why
+    return Table(title, columns, rows, filename, SHOWN_ROWS, notes=notes)
+
+
+def _target(ans) -> str:
+    return f"{labels(ans.lang)['target']} ROI {pct(ans.target_roi, 0)}"
+
+
+def _suggestions(ans, inline: bool = False, empty: str = "") -> ItemList:
+    return ItemList("suggestions", labels(ans.lang)["suggestions"], [s.text for s in ans.suggestions],
+                    numbered=True, empty=empty, inline=inline)
+
+
+def _query(label: str, kind: str, lang: str, **question) -> Action:
+    return Action(label, "query", {"kind": kind, "lang": lang, **question})
+
+
+def _sheet(options: ViewOptions, lang: str) -> list[Action]:
+    return [Action(phrase(lang, "btn_sheet"), "open_sheet", {"url": options.sheet_url})] if options.sheet_url else []
+
+
+def _chart_png(chart: Chart | None, options: ViewOptions, lang: str, **question) -> list[Action]:
+    if not (options.chart_button and chart):
+        return []
+    return [Action(phrase(lang, "btn_chart_png"), "chart_png", {"lang": lang, **question})]
+
+
+def _status(value, target) -> str:
+    if value is None:
+        return ""
+    return "good" if value >= target else ("bad" if value < 0 else "weak")
+
+
+def campaign_view(ans: CampaignReport, options: ViewOptions) -> View:
+    L, s, f, why = labels(ans.lang), ans.currency, ans.figures, ans.unavailable
+    period = f"{ans.start_date} ~ {ans.end_date}" if ans.start_date else ""
+    matched = {"substring": "matched_substring", "fuzzy": "matched_fuzzy"}.get(ans.matched_by)
+    figures = [Figure(L["cost"], money(f.get("cost"), s)), Figure(L["revenue"], money(f.get("revenue"), s))]
+    if f.get("gross_profit") is not None:
+        figures.append(Figure(L["gross_profit"], money(f["gross_profit"], s)))
+    figures += [
+        Figure("ROI", figure(f.get("roi"), "pct", s, why.get("roi")), status=_status(f.get("roi"), ans.target_roi),
+               line=1),
+        Figure(L["roas"], figure(ans.roas_text, "ratio", s, why.get("roas")), line=1),
+        Figure(L["profit"], money(f.get("profit"), s), line=1),
+        Figure(L["cac"], figure(f.get("cac"), "money", s, why.get("cac")), line=2),
+        Figure(L["ctr"], figure(f.get("ctr"), "pct", s, why.get("ctr")), line=2),
+        Figure(L["cvr"], figure(f.get("cvr"), "pct", s, why.get("cvr")), line=2),
+        Figure(L["aov"], figure(f.get("aov"), "money", s, why.get("aov")), line=2),
+    ]
+    notes = []
+    if f.get("impressions") or f.get("clicks") or f.get("conversions"):
+        notes.append(Note(L["funnel"], f"{L['impressions']} {count(f.get('impressions'))} → {L['clicks']} "
+                                       f"{count(f.get('clicks'))} → {L['conversions']} {count(f.get('conversions'))}",
+                          f"{L['new']} {count(f.get('new_customers'))}",
+                          brief=bool(f.get("impressions") or f.get("clicks"))))
+    if f.get("participants"):
+        notes.append(Note(L["events"], f"{L['participants']} {count(f['participants'])}，{L['cpp']} "
+                                       f"{money(f.get('cost_per_participant'), s)}，{L['pcvr']} "
+                                       f"{pct(f.get('participant_cvr'))}，{L['mentions']} "
+                                       f"{count(f.get('social_mentions'))}", None))
+    chart = channel_roi_chart(ans.channels, phrase(ans.lang, "campaign_chart", campaign=ans.campaign),
+                              ans.target_roi, ans.lang)
+    if chart:
+        chart.inline, chart.png = options.native_charts and len(ans.channels) > 1, False
+    month = str(ans.start_date)[:7] if ans.start_date else None
+    return View(
+        kind=ans.kind, lang=ans.lang, title=f"📊 {ans.campaign}",
+        heading=f"📊 {ans.campaign}  {period}（{ans.basis_label}）",
+        when=period, context=[ans.basis_label, _target(ans) + (phrase(ans.lang, matched) if matched else "")],
+        figures=figures, notes=notes, charts=[chart] if chart else [],
+        tables=[channel_table(ans, phrase(ans.lang, "campaign_table", campaign=ans.campaign), "channels.csv")],
+        lists=[_suggestions(ans)],
+        actions=[_query(phrase(ans.lang, "btn_channels_month"), "channels", ans.lang, month=month),
+                 _query(phrase(ans.lang, "btn_advice"), "advice", ans.lang, month=month),
+                 *_sheet(options, ans.lang)],
+        actions_id="roi_campaign_actions", footer=footer_of(ans, options))
+
+
+def channels_view(ans: ChannelRanking, options: ViewOptions) -> View:
+    L, t, s = labels(ans.lang), ans.totals, ans.currency
+    title = phrase(ans.lang, "ranking_title")
+    period = ans.month or L["all_time"]
+    chart = channel_roi_chart(ans.channels, phrase(ans.lang, "ranking_chart", title=title, period=period),
+                              ans.target_roi, ans.lang)
+    if chart:
+        chart.inline = options.native_charts
+    return View(
+        kind=ans.kind, lang=ans.lang, title=f"📈 {title} {period}",
+        heading=f"📈 {title}  {period}（{ans.basis_label}，{_target(ans)}）",
+        context=[ans.basis_label, _target(ans)],
+        figures=[Figure(L["cost"], money(t.get("cost"), s)), Figure(L["revenue"], money(t.get("revenue"), s)),
+                 Figure("ROI", pct(t.get("roi"))), Figure(L["profit"], money(t.get("profit"), s), line=None)],
+        charts=[chart] if chart else [],
+        tables=[channel_table(ans, f"{title} {period}", f"channels_{ans.month or 'all'}.csv")],
+        lists=[_suggestions(ans)],
+        actions=[_query(phrase(ans.lang, "btn_advice_budget"), "advice", ans.lang, month=ans.month),
+                 _query(phrase(ans.lang, "btn_attribution"), "attribution", ans.lang, month=ans.month),
+                 *_chart_png(chart, options, ans.lang, kind="channels", month=ans.month),
+                 *_sheet(options, ans.lang)],
+        actions_id="roi_channels_actions", footer=footer_of(ans, options))
+
+
+def top_view(ans: TopList, options: ViewOptions) -> View:
+    L, s = labels(ans.lang), ans.currency
+    title = phrase(ans.lang, "top_title", month=ans.month or "").strip()
+    head = phrase(ans.lang, "top_heading", n=ans.top_n, total=ans.total_campaigns)
+    columns = [Column(L["rank"], "right", "rank"), Column(L["campaign"], "left"), Column(L["cost"], type="money"),
+               Column(L["revenue"], type="money"), Column(L["roi"], type="pct"), Column(L["roas"], type="ratio")]
+    rows, notes = [], {}
+    for i, r in enumerate(ans.campaigns):
+        rows.append([str(r["rank"]), str(r["campaign"]), money(r["cost"], s), money(r["revenue"], s),
+                     figure(r["roi"], "pct"), r.get("roas_text") or DASH])
+        why = (r.get("unavailable") or {}).get("roi")
+        if rows[-1][4] == DASH and why:
+            notes[(i, 4)] = why
+    table = Table(title, columns, rows, f"top_{len(rows)}.csv", SHOWN_ROWS, notes=notes, notes_in_brief=True)
+    return View(
+        kind=ans.kind, lang=ans.lang, title=f"🏆 {title}",
+        heading=f"🏆 {head}  {ans.month or ''}（{ans.basis_label}）".replace("  （", "（"),
+        context=[phrase(ans.lang, "top_context", n=ans.top_n, total=ans.total_campaigns), ans.basis_label],
+        tables=[table],
+        actions=[_query(phrase(ans.lang, "btn_channels"), "channels", ans.lang, month=ans.month),
+                 *_sheet(options, ans.lang)],
+        actions_id="roi_top_actions", footer=footer_of(ans, options))
+
+
+def expected_note(ans) -> Note | None:
+    """The expected change in return of a budget reallocation, with the core's caveat."""
+    if ans.expected_return_change is None:
+        return None
+    sign = "+" if ans.expected_return_change >= 0 else ""
+    return Note(labels(ans.lang)["expected"], f"{sign}{money(ans.expected_return_change, ans.currency)}",
+                ans.reallocation_note)
+
+
+def realloc_table(ans, with_roi: bool, filename: str = "budget.csv") -> Table:
+    """Next month's budget by channel: now, proposed, change (and ROI)."""
+    L, s = labels(ans.lang), ans.currency
+    columns = [Column(L["channel"], "left"), Column(L["current"], type="money"), Column(L["proposed"], type="money"),
+               Column(L["change"], type="money")] + ([Column("ROI", type="pct")] if with_roi else [])
+    rows = [[str(r["channel"]), money(r["current"], s), money(r["proposed"], s),
+             ("+" if r["change"] > 0 else "") + money(r["change"], s)] + ([pct(r.get("roi"))] if with_roi else [])
+            for r in ans.reallocation]
+    return Table(L["realloc"], columns, rows, filename, SHOWN_ROWS, heading=L["realloc"],
+                 summary=expected_note(ans))
+
+
+def advice_view(ans: AdviceAnswer, options: ViewOptions) -> View:
+    L = labels(ans.lang)
+    title = phrase(ans.lang, "advice_title")
+    period = ans.month or L["all_time"]
+    return View(
+        kind=ans.kind, lang=ans.lang, title=f"💡 {title} {period}",
+        heading=f"💡 {title}  {period}（{ans.basis_label}，{_target(ans)}）",
+        context=[ans.basis_label, _target(ans)],
+        lists=[_suggestions(ans, inline=True, empty=phrase(ans.lang, "no_suggestions"))],
+        tables=[realloc_table(ans, with_roi=True)] if ans.reallocation else [],
+        actions=[_query(phrase(ans.lang, "btn_channels"), "channels", ans.lang, month=ans.month),
+                 *_sheet(options, ans.lang)],
+        actions_id="roi_advice_actions", footer=footer_of(ans, options))
+
+
+BUILDERS: list[tuple[type, Callable[[Answer, ViewOptions], View]]] = [
+    (CampaignReport, campaign_view), (ChannelRanking, channels_view), (TopList, top_view),
+    (AdviceAnswer, advice_view),
+]
+
+
+def view_of(ans: Answer, options: ViewOptions | None = None) -> View | None:
+    """The view of ``ans`` (None for a kind that has no view yet: its renderers lay it out themselves).
+
+    ``options`` may be any object with ViewOptions' attributes (the Slack renderer's RenderOptions is one).
+    """
+    options = options or ViewOptions()
+    for kind, build in BUILDERS:
+        if isinstance(ans, kind):
+            return build(ans, options)
+    return None
