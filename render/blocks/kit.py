@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from roi_core.fmt import DASH
 from roi_core.fmt import table as text_table
+from roi_core.views.labels import phrase
 
 # --------------------------------------------------------------------------- limits
 MAX_BLOCKS = 50
@@ -67,7 +68,7 @@ def cut(text: str, limit: int) -> str:
 
 
 def more_text(n: int, lang: str = "zh") -> str:
-    return f"…还有 {n} 项" if lang != "en" else f"…and {n} more"
+    return phrase(lang, "more", n=n)
 
 
 # --------------------------------------------------------------------------- the message

@@ -27,8 +27,10 @@ from render.blocks.kit import (
 )
 from roi_core import Answer, Query, RoiError
 from roi_core.fmt import DASH, money, pct
+from roi_core.views.build import footer_of
 from roi_core.views.format import figure
-from roi_core.views.labels import labels
+from roi_core.views.labels import labels, phrase
+from roi_core.views.model import Footer
 
 
 # --------------------------------------------------------------------------- queries on buttons
@@ -75,48 +77,52 @@ def _query_button(text: str, kind: str, lang: str, **kw) -> dict | None:
 def _sheet_button(opts: RenderOptions, lang: str) -> dict | None:
     if not opts.sheet_url:
         return None
-    return button("📄 查看表格" if lang != "en" else "📄 Open sheet", ACTION_OPEN_SHEET, url=opts.sheet_url)
+    return button(phrase(lang, "btn_sheet"), ACTION_OPEN_SHEET, url=opts.sheet_url)
 
 
 def _chart_png_button(ans: Answer, spec: ChartSpec | None, opts: RenderOptions, value: str | None) -> dict | None:
     if not (opts.chart_button and spec and value):
         return None
-    return button("🖼 图片版图表" if ans.lang != "en" else "🖼 Chart as image", ACTION_CHART_PNG, value)
+    return button(phrase(ans.lang, "btn_chart_png"), ACTION_CHART_PNG, value)
 
 
 # --------------------------------------------------------------------------- footer
-def _age_text(opts: RenderOptions, lang: str) -> str:
-    if opts.fetched_at is None:
+def age_text(read_at: dt.datetime | None, now: dt.datetime | None, lang: str) -> str:
+    """How long ago the data was read ("7 分钟前读取"); "" when unknown."""
+    if read_at is None:
         return ""
-    now = opts.now or dt.datetime.now(dt.UTC)
-    seconds = max(0.0, (now - opts.fetched_at).total_seconds())
-    if lang == "en":
-        return "just read" if seconds < 60 else f"read {round(seconds / 60)} min ago"
-    return "刚刚读取" if seconds < 60 else f"{round(seconds / 60)} 分钟前读取"
+    now = now or dt.datetime.now(dt.UTC)
+    seconds = max(0.0, (now - read_at).total_seconds())
+    return phrase(lang, "just_read") if seconds < 60 else phrase(lang, "read_ago", n=round(seconds / 60))
 
 
-def footer_blocks(ans: Answer, opts: RenderOptions) -> list[dict]:
+def footer_view_blocks(foot: Footer, lang: str) -> list[dict]:
     """Warnings (data problems, stale copy, …) and a context line: source, age, rows left out."""
     out: list[dict] = []
-    if ans.warnings:
-        items = [f"⚠ {mrkdwn(w)}" for w in ans.warnings]
-        block = list_section("", items, ans.lang, numbered=False)
+    if foot.warnings:
+        items = [f"⚠ {mrkdwn(w)}" for w in foot.warnings]
+        block = list_section("", items, lang, numbered=False)
         if block:
             block["text"]["text"] = block["text"]["text"].replace("• ⚠", "⚠")
             out.append(block)
     parts = []
-    if ans.source:
-        parts.append(("数据：" if ans.lang != "en" else "Data: ") + mrkdwn(ans.source))
-    age = _age_text(opts, ans.lang)
+    if foot.source:
+        parts.append(phrase(lang, "source_line", source=mrkdwn(foot.source)))
+    age = age_text(foot.read_at, foot.now, lang)
     if age:
         parts.append(age)
-    if ans.stale:
-        parts.append("⚠ 缓存副本" if ans.lang != "en" else "⚠ cached copy")
-    if ans.rows_skipped:
-        parts.append(f"{ans.rows_skipped} 行未计入" if ans.lang != "en" else f"{ans.rows_skipped} row(s) left out")
+    if foot.stale:
+        parts.append(phrase(lang, "cached"))
+    if foot.rows_left_out:
+        parts.append(phrase(lang, "rows_left_out", n=foot.rows_left_out))
     if parts:
         out.append(context(" · ".join(parts)))
     return out
+
+
+def footer_blocks(ans: Answer, opts: RenderOptions) -> list[dict]:
+    """The footer of ``ans`` (see :func:`footer_view_blocks`)."""
+    return footer_view_blocks(footer_of(ans, opts), ans.lang)
 
 
 # --------------------------------------------------------------------------- charts from answers
@@ -132,7 +138,7 @@ def channel_roi_chart(rows: list[dict], title: str, target_roi: float | None, la
     rows = rows[:CHART_POINTS]
     return ChartSpec(kind="bar", title=title, categories=[str(r[name_key]) for r in rows],
                      series=[("ROI(%)", [_roi_points(r[value_key]) for r in rows])],
-                     y_label="ROI (%)", x_label="渠道" if lang != "en" else "Channel",
+                     y_label="ROI (%)", x_label=phrase(lang, "channel_axis"),
                      target=None if target_roi is None else target_roi * 100, filename="channel_roi.png")
 
 
@@ -156,7 +162,7 @@ def _cut_table(title: str, filename: str, headers: list[str], body: list[list[st
     overflow = None
     if len(body) > limit:
         overflow = Overflow(title, filename, headers, body, limit)
-        tail = "（完整表格随后附上）" if lang != "en" else " (the full table follows)"
+        tail = phrase(lang, "full_table_follows")
         blocks.append(context(more_text(len(body) - limit, lang) + tail))
     return blocks, overflow
 
@@ -177,8 +183,8 @@ def trend_chart(ans, limit: int = CHART_SERIES) -> ChartSpec | None:
               if sum(1 for v in values if v is not None) >= 2]
     if not series:
         return None
-    return ChartSpec(kind="line", title=f"近 {len(months)} 个月渠道 ROI" if ans.lang != "en" else "ROI by channel, 12 months",
-                     categories=months, series=series, y_label="ROI (%)", x_label="月份" if ans.lang != "en" else "Month",
+    return ChartSpec(kind="line", title=phrase(ans.lang, "trend_chart", n=len(months)),
+                     categories=months, series=series, y_label="ROI (%)", x_label=phrase(ans.lang, "month_axis"),
                      target=ans.target_roi * 100 if ans.target_roi is not None else None, filename="roi_trend.png")
 
 
