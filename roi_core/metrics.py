@@ -1,4 +1,4 @@
-"""Campaign metrics for any grouping, exactly as product.md defines them.
+"""Campaign metrics for any grouping, exactly as docs/formulas.md defines them.
 
 Group sums first, ratios after: a channel's ROI is (Σ收益 − Σ成本) / Σ成本 over
 its rows, never an average of row ROIs. A ratio whose denominator is missing

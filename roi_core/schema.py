@@ -1,7 +1,7 @@
 """The sheet contract as data: tabs, columns, aliases, kinds, settings.
 
-This mirrors ``shared/sheet-contract.md``; the ``init`` template, the parser
-and the README all read from here so they cannot drift apart.
+docs/sheet-contract.md describes it for people; the ``init`` template and the
+parser read it from here, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ class TabSpec:
     title: str  # canonical Chinese tab name
     aliases: tuple[str, ...]
     columns: tuple[Column, ...]
-    written_by_people: bool = True
 
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
@@ -119,7 +118,6 @@ def _lookup(names: dict[str, object]) -> dict[str, object]:
     return {normalize_text(k): v for k, v in names.items()}
 
 
-TAB_BY_NAME = _lookup({name: spec for spec in PEOPLE_TABS for name in (spec.title, *spec.aliases)})
 SETTING_BY_NAME = _lookup({name: spec for spec in SETTING_SPECS for name in (spec.name, spec.key, *spec.aliases)})
 
 

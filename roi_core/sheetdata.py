@@ -10,7 +10,7 @@ numbers; blank rows are skipped silently.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -463,5 +463,3 @@ def setting_defaults() -> list[tuple[str, object, str]]:
     """(参数, 默认值, 含义) rows for the init template and the README."""
     return [(s.name, "" if s.default is None else s.default, s.meaning) for s in SETTING_SPECS]
 
-
-SETTINGS_FIELDS = tuple(f.name for f in fields(Settings))

@@ -1,6 +1,6 @@
 """Deterministic suggestions (建议), each citing the numbers behind it.
 
-Rules (product.md):
+Rules (docs/formulas.md, 建议):
 - the best channel with ROI ≥ target → raise its budget, saying from where;
 - ROI < target → diagnose the funnel against the group's median:
   low CTR → 素材、定向; low CVR → 落地页、优惠; high CAC → 人群; low AOV → 组合、满减;

@@ -97,11 +97,6 @@ def read_schedule_settings(config: AppConfig, source: str | None = None) -> Sche
     return ScheduleSettings(settings, tuple(notes))
 
 
-def settings_for_schedule(config: AppConfig) -> Settings:
-    """设置 from the sheet for the schedule; when the sheet cannot be read, defaults (env still overrides)."""
-    return read_schedule_settings(config).settings
-
-
 def _spec(key: str):
     return SETTING_BY_NAME[normalize_text(key)]
 

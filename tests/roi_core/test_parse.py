@@ -1,4 +1,4 @@
-"""Every value form of sheet-contract.md, parsed or reported."""
+"""Every value form of docs/sheet-contract.md, parsed or reported."""
 
 import datetime as dt
 

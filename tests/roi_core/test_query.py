@@ -1,4 +1,4 @@
-"""Every grammar row of product.md, in Chinese and English."""
+"""Every grammar row of docs/grammar.md, in Chinese and English."""
 
 import datetime as dt
 
