@@ -91,7 +91,7 @@ from sheets.errors import (
     WriteDenied,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sheets.google")  # the name it had as a module
 
 GOOGLE_SHEETS_URL = "https://sheets.googleapis.com"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
