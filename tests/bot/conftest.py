@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from roi_runtime.config import AppConfig
-from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN, slack_api  # noqa: F401
+from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN
 from tests.fakes.slack_api import event_body, slack_signed_headers, slash_command_body
 
 HEADERS = ["活动名称", "渠道", "开始日期", "结束日期", "广告费用", "促销费用", "人员费用", "其他费用", "销售额",
@@ -72,7 +72,7 @@ def workbook(tmp_path) -> Path:
 
 
 @pytest.fixture
-def bot_config(tmp_path, slack_api, workbook) -> AppConfig:  # noqa: F811
+def bot_config(tmp_path, slack_api, workbook) -> AppConfig:
     return AppConfig(source=str(workbook), slack_bot_token=SLACK_TEST_TOKEN,
                      slack_signing_secret=SLACK_TEST_SIGNING_SECRET, slack_api_url=slack_api.api_url,
                      database_url=f"sqlite:///{tmp_path / 'bot.sqlite'}", chart_png="off")
@@ -139,7 +139,7 @@ class SlackDriver:
 
 
 @pytest.fixture
-def make_driver(bot_config, slack_api):  # noqa: F811
+def make_driver(bot_config, slack_api):
     from bot.app import create_app
 
     def make(config: AppConfig | None = None, **overrides) -> SlackDriver:

@@ -29,7 +29,7 @@ from bot.service import Assistant
 from roi_core import answer, parse_query
 from roi_runtime.config import AppConfig
 from tests.bot.conftest import HEADERS, SlackDriver, write_workbook
-from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN, sheets_api  # noqa: F401
+from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.xlsx"
 TODAY = dt.date(2026, 11, 30)
@@ -170,7 +170,7 @@ def test_every_answer_through_bolt_is_accepted(tmp_path, slack_api, hostile, cha
     driver.app.config["BOLT_APP"].deps.executor.shutdown(wait=True)
 
 
-def test_google_source_without_sheet_url_links_the_sheet_and_is_accepted(tmp_path, slack_api, sheets_api):  # noqa: F811
+def test_google_source_without_sheet_url_links_the_sheet_and_is_accepted(tmp_path, slack_api, sheets_api):
     from bot.app import create_app
     from tests.bot.conftest import CAMPAIGNS
 

@@ -9,15 +9,13 @@ import pytest
 
 from roi_runtime.config import AppConfig
 from tests.bot.conftest import CAMPAIGNS, HEADERS, SlackDriver
-from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN, sheets_api  # noqa: F401
-
-pytest.importorskip("sheets.google")
+from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN
 
 KEY = "1RoiBotTestSheetAbcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.fixture
-def google_driver(tmp_path, slack_api, sheets_api):  # noqa: F811
+def google_driver(tmp_path, slack_api, sheets_api):
     from bot.app import create_app
 
     sheets_api.add_spreadsheet(KEY, "ROI 表", {"活动": [HEADERS, *CAMPAIGNS], "设置": [["参数", "值"], ["目标ROI", "100%"]]})
@@ -29,7 +27,7 @@ def google_driver(tmp_path, slack_api, sheets_api):  # noqa: F811
     return SlackDriver(create_app(config), slack_api)
 
 
-def test_ack_within_three_seconds_while_google_takes_five(google_driver, sheets_api):  # noqa: F811
+def test_ack_within_three_seconds_while_google_takes_five(google_driver, sheets_api):
     sheets_api.delay_next(1, 5.0, kind="values.")  # the one batchGet that reads every tab
     t0 = time.monotonic()
     r = google_driver.command("春季促销")
@@ -60,7 +58,7 @@ def _texts(body: dict) -> str:
 
 
 def test_slow_google_with_a_warm_cache_answers_from_the_copy_within_the_deadline(
-        tmp_path, slack_api, sheets_api, fresh_sheets_state):  # noqa: F811
+        tmp_path, slack_api, sheets_api, fresh_sheets_state):
     from bot.app import create_app
 
     sheets_api.add_spreadsheet(KEY, "ROI 表", {"活动": [HEADERS, *CAMPAIGNS], "设置": [["参数", "值"], ["目标ROI", "100%"]]})
@@ -80,7 +78,7 @@ def test_slow_google_with_a_warm_cache_answers_from_the_copy_within_the_deadline
     assert "157.1%" in _texts(body) and "缓存" in _texts(body)
 
 
-def test_a_sheet_not_shared_says_so_in_slack(google_driver, sheets_api, fresh_sheets_state):  # noqa: F811
+def test_a_sheet_not_shared_says_so_in_slack(google_driver, sheets_api, fresh_sheets_state):
     sheets_api.fail_next(1, status=403, kind="spreadsheets.get")
     google_driver.command("春季促销")
     text = _texts(google_driver.responses(1, timeout=10)[0])
