@@ -84,8 +84,10 @@ from render.blocks.parts import (
     footer_blocks,
     trend_chart,
 )
+from render.blocks.views import view_message
 from render.text import render_text
 from roi_core import Answer
+from roi_core.views import view_of
 
 
 def fallback_text(ans: Answer) -> str:
@@ -110,12 +112,16 @@ def fit(blocks: list[dict | None]) -> list[dict]:
 def build_message(ans: Answer, opts: RenderOptions | None = None) -> SlackMessage:
     """The Slack message for ``ans``: blocks within Slack's limits, fallback text, and what follows it."""
     opts = opts or RenderOptions()
-    for kind, render in RENDERERS:
-        if isinstance(ans, kind):
-            msg = render(ans, opts)
-            break
+    view = view_of(ans, opts)
+    if view is not None:
+        msg = view_message(view)
     else:
-        msg = _generic(ans, opts)
+        for kind, render in RENDERERS:
+            if isinstance(ans, kind):
+                msg = render(ans, opts)
+                break
+        else:
+            msg = _generic(ans, opts)
     msg.blocks = fit(msg.blocks)
     msg.text = fallback_text(ans)
     msg.lang = getattr(ans, "lang", "zh")

@@ -45,17 +45,13 @@ from render.blocks.parts import (
 )
 from render.text import render_text
 from roi_core import (
-    AdviceAnswer,
     Answer,
-    CampaignReport,
     CandidatesAnswer,
-    ChannelRanking,
     HelpAnswer,
     NoMatchAnswer,
-    TopList,
 )
 from roi_core.attribution_report import AttributionAnswer
-from roi_core.fmt import DASH, count, money, pct
+from roi_core.fmt import DASH, money, pct
 from roi_core.fmt import table as text_table
 from roi_core.monthly import MonthlySummary
 from roi_core.views.format import figure
@@ -64,103 +60,6 @@ from roi_core.views.labels import labels
 
 
 # --------------------------------------------------------------------------- renderers
-def _campaign(ans: CampaignReport, opts: RenderOptions) -> SlackMessage:
-    L, s, f, why = labels(ans.lang), ans.currency, ans.figures, ans.unavailable
-    period = f"{ans.start_date} ~ {ans.end_date}" if ans.start_date else ""
-    blocks = [header(f"📊 {ans.campaign}")]
-    matched = {"substring": "（按名称包含匹配）", "fuzzy": "（按相似名称匹配）"}.get(ans.matched_by, "")
-    blocks.append(context(f"{period} · {mrkdwn(ans.basis_label)} · {L['target']} ROI {pct(ans.target_roi, 0)}"
-                          + (matched if ans.lang != "en" else "")))
-    roi_text = figure(f.get("roi"), "pct", s, why.get("roi"))
-    if f.get("roi") is not None:
-        roi_text += " ✅" if f["roi"] >= ans.target_roi else (" 🔻" if f["roi"] < 0 else " ⚠")
-    pairs = [(L["cost"], money(f.get("cost"), s)), (L["revenue"], money(f.get("revenue"), s))]
-    if f.get("gross_profit") is not None:
-        pairs.append((L["gross_profit"], money(f["gross_profit"], s)))
-    pairs += [("ROI", roi_text), (L["roas"], figure(ans.roas_text, "ratio", s, why.get("roas"))),
-              (L["profit"], money(f.get("profit"), s)), (L["cac"], figure(f.get("cac"), "money", s, why.get("cac"))),
-              (L["ctr"], figure(f.get("ctr"), "pct", s, why.get("ctr"))),
-              (L["cvr"], figure(f.get("cvr"), "pct", s, why.get("cvr"))),
-              (L["aov"], figure(f.get("aov"), "money", s, why.get("aov")))]
-    blocks.append(fields_section(pairs))
-    extra = []
-    if f.get("impressions") or f.get("clicks") or f.get("conversions"):
-        extra.append(f"*{L['funnel']}*：{L['impressions']} {count(f.get('impressions'))} → {L['clicks']} "
-                     f"{count(f.get('clicks'))} → {L['conversions']} {count(f.get('conversions'))}"
-                     f"（{L['new']} {count(f.get('new_customers'))}）")
-    if f.get("participants"):
-        extra.append(f"*{L['events']}*：{L['participants']} {count(f['participants'])}，{L['cpp']} "
-                     f"{money(f.get('cost_per_participant'), s)}，{L['pcvr']} {pct(f.get('participant_cvr'))}，"
-                     f"{L['mentions']} {count(f.get('social_mentions'))}")
-    if extra:
-        blocks.append(section("\n".join(extra)))
-    chart = channel_roi_chart(ans.channels, f"{ans.campaign} 各渠道 ROI" if ans.lang != "en"
-                              else f"{ans.campaign}: ROI by channel", ans.target_roi, ans.lang)
-    if chart and opts.native_charts and len(ans.channels) > 1:
-        blocks.append(chart_block(chart))
-    headers, body, align = _channel_table(ans, ans.channels, ans.lang)
-    table_blocks, overflow = _cut_table(f"{ans.campaign} 各渠道", "channels.csv", headers, body, align, ans.lang)
-    blocks += table_blocks
-    blocks.append(list_section(L["suggestions"], _suggestion_items(ans), ans.lang))
-    month = str(ans.start_date)[:7] if ans.start_date else None
-    blocks.append(actions([
-        _query_button("📈 同月渠道排行" if ans.lang != "en" else "📈 Channels that month", "channels", ans.lang,
-                      month=month),
-        _query_button("💡 建议" if ans.lang != "en" else "💡 Advice", "advice", ans.lang, month=month),
-        _sheet_button(opts, ans.lang),
-    ], "roi_campaign_actions"))
-    return SlackMessage(blocks + footer_blocks(ans, opts), "", overflow=overflow, chart=None, kind=ans.kind)
-
-
-def _channels(ans: ChannelRanking, opts: RenderOptions) -> SlackMessage:
-    L, t = labels(ans.lang), ans.totals
-    title = "渠道排行" if ans.lang != "en" else "Channel ranking"
-    period = ans.month or L["all_time"]
-    blocks = [header(f"📈 {title} {period}"),
-              context(f"{mrkdwn(ans.basis_label)} · {L['target']} ROI {pct(ans.target_roi, 0)}"),
-              fields_section([(L["cost"], money(t.get("cost"), ans.currency)),
-                              (L["revenue"], money(t.get("revenue"), ans.currency)),
-                              ("ROI", pct(t.get("roi"))),
-                              (L["profit"], money(t.get("profit"), ans.currency))])]
-    chart = channel_roi_chart(ans.channels, f"{title} {period}：ROI" if ans.lang != "en" else f"ROI by channel, {period}",
-                              ans.target_roi, ans.lang)
-    if chart and opts.native_charts:
-        blocks.append(chart_block(chart))
-    headers, body, align = _channel_table(ans, ans.channels, ans.lang)
-    table_blocks, overflow = _cut_table(f"{title} {period}", f"channels_{ans.month or 'all'}.csv", headers, body,
-                                        align, ans.lang)
-    blocks += table_blocks
-    blocks.append(list_section(L["suggestions"], _suggestion_items(ans), ans.lang))
-    value = encode_query("channels", month=ans.month, lang=ans.lang)
-    blocks.append(actions([
-        _query_button("💡 建议与预算" if ans.lang != "en" else "💡 Advice", "advice", ans.lang, month=ans.month),
-        _query_button("🔀 归因" if ans.lang != "en" else "🔀 Attribution", "attribution", ans.lang, month=ans.month),
-        _chart_png_button(ans, chart, opts, value),
-        _sheet_button(opts, ans.lang),
-    ], "roi_channels_actions"))
-    return SlackMessage(blocks + footer_blocks(ans, opts), "", overflow=overflow, chart=chart, kind=ans.kind)
-
-
-def _top(ans: TopList, opts: RenderOptions) -> SlackMessage:
-    L, s = labels(ans.lang), ans.currency
-    title = f"活动 ROI 排行 {ans.month or ''}".strip() if ans.lang != "en" else f"Campaigns by ROI {ans.month or ''}".strip()
-    blocks = [header(f"🏆 {title}"),
-              context((f"前 {ans.top_n}，共 {ans.total_campaigns} 个活动" if ans.lang != "en"
-                       else f"top {ans.top_n} of {ans.total_campaigns}") + f" · {mrkdwn(ans.basis_label)}")]
-    headers = [L["rank"], L["campaign"], L["cost"], L["revenue"], L["roi"], L["roas"]]
-    body = [[str(r["rank"]), str(r["campaign"]), money(r["cost"], s), money(r["revenue"], s),
-             figure(r["roi"], "pct", reason=(r.get("unavailable") or {}).get("roi")), r.get("roas_text") or DASH]
-            for r in ans.campaigns]
-    table_blocks, overflow = _cut_table(title, f"top_{len(body)}.csv", headers, body,
-                                        ["right", "left", "right", "right", "right", "right"], ans.lang)
-    blocks += table_blocks
-    blocks.append(actions([
-        _query_button("📈 渠道排行" if ans.lang != "en" else "📈 Channels", "channels", ans.lang, month=ans.month),
-        _sheet_button(opts, ans.lang),
-    ], "roi_top_actions"))
-    return SlackMessage(blocks + footer_blocks(ans, opts), "", overflow=overflow, kind=ans.kind)
-
-
 def _realloc_rows(ans, with_roi: bool) -> tuple[list[str], list[list[str]], list[str]]:
     L, s = labels(ans.lang), ans.currency
     headers = [L["channel"], L["current"], L["proposed"], L["change"]] + (["ROI"] if with_roi else [])
@@ -177,31 +76,6 @@ def _expected_line(ans) -> str:
     sign = "+" if ans.expected_return_change >= 0 else ""
     return (f"*{L['expected']}*：{sign}{money(ans.expected_return_change, ans.currency)}"
             + (f"（{mrkdwn(ans.reallocation_note)}）" if ans.reallocation_note else ""))
-
-
-def _advice(ans: AdviceAnswer, opts: RenderOptions) -> SlackMessage:
-    L = labels(ans.lang)
-    title = "建议" if ans.lang != "en" else "Advice"
-    period = ans.month or L["all_time"]
-    blocks = [header(f"💡 {title} {period}"),
-              context(f"{mrkdwn(ans.basis_label)} · {L['target']} ROI {pct(ans.target_roi, 0)}")]
-    items = _suggestion_items(ans)
-    blocks.append(list_section(L["suggestions"], items, ans.lang) if items else
-                  section("暂无建议：各渠道表现接近目标。" if ans.lang != "en" else "No suggestions."))
-    overflow = None
-    if ans.reallocation:
-        blocks.append(section(f"*{L['realloc']}*"))
-        headers, body, align = _realloc_rows(ans, with_roi=True)
-        table_blocks, overflow = _cut_table(L["realloc"], "budget.csv", headers, body, align, ans.lang)
-        blocks += table_blocks
-        line = _expected_line(ans)
-        if line:
-            blocks.append(section(line))
-    blocks.append(actions([
-        _query_button("📈 渠道排行" if ans.lang != "en" else "📈 Channels", "channels", ans.lang, month=ans.month),
-        _sheet_button(opts, ans.lang),
-    ], "roi_advice_actions"))
-    return SlackMessage(blocks + footer_blocks(ans, opts), "", overflow=overflow, kind=ans.kind)
 
 
 def _attribution(ans, opts: RenderOptions) -> SlackMessage:
@@ -400,8 +274,7 @@ def _renderers() -> list[tuple[type, Callable[[Answer, RenderOptions], SlackMess
         out.append((AttributionAnswer, _attribution))
     if MonthlySummary is not None:
         out.append((MonthlySummary, _monthly))
-    out += [(CampaignReport, _campaign), (ChannelRanking, _channels), (TopList, _top), (AdviceAnswer, _advice),
-            (HelpAnswer, _help), (CandidatesAnswer, _candidates), (NoMatchAnswer, _no_match)]
+    out += [(HelpAnswer, _help), (CandidatesAnswer, _candidates), (NoMatchAnswer, _no_match)]
     return out
 
 

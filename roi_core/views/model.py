@@ -151,7 +151,7 @@ class View:
     lang: str
     title: str = ""
     heading: str = ""
-    when: str = ""  # the answer's dates, ours (never a sheet string): first on the context line
+    when: str | None = None  # the answer's dates, ours (never a sheet string): first on the context line
     context: list[str] = field(default_factory=list)
     lead: str = ""
     brief_lead: str = ""
