@@ -24,7 +24,6 @@ from sheets.errors import (
 from sheets.google.http import _BUDGET, GOOGLE_SHEETS_URL, INTERACTIVE_DEADLINE, RETRY_STATUSES, Budget
 
 
-# ------------------------------------------------------------------ errors
 class _RangeGone(SheetsError):
     """A tab we asked for by its cached title is no longer there (renamed or deleted)."""
 

@@ -19,7 +19,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util import Retry, Timeout
 
-# the logger keeps the name it had when this package was one module (log filters and tests use it)
+# the logger keeps the name it had when this package was one module: logging settings naming it still apply
 log = logging.getLogger("sheets.google")
 
 GOOGLE_SHEETS_URL = "https://sheets.googleapis.com"
@@ -33,7 +33,6 @@ READ_TIMEOUT = 60.0  # per attempt; always cut to what is left of the deadline
 MIN_ATTEMPT = 0.5  # no retry is started with less time than this left after its pause
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_RETRIES = 8  # the deadline is the real bound; this only stops a tight loop of instant failures
-
 
 
 # ------------------------------------------------------------------ the deadline of one operation

@@ -12,7 +12,6 @@ from sheets.errors import NotConfigured
 from sheets.google.http import SCOPES
 
 
-# ------------------------------------------------------------------ settings
 def service_account_info(value: str) -> dict:
     """GOOGLE_SERVICE_ACCOUNT_JSON: the JSON text itself or a path to the key file, checked for the fields
     a token needs. Raises NotConfigured naming what is wrong (never echoing the key)."""

@@ -12,7 +12,7 @@ from sheets.errors import SourceUnavailable
 from sheets.google.client import _Conflict, _Unsure
 from sheets.google.metadata import _TITLES_LOCK
 
-# the logger keeps the name it had when this package was one module (log filters and tests use it)
+# the logger keeps the name it had when this package was one module: logging settings naming it still apply
 log = logging.getLogger("sheets.google")
 
 CHART_TITLE = "ROI 月度趋势"
