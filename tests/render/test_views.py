@@ -1,0 +1,143 @@
+"""Views of answers (roi_core.views) and the renderers that lay any view out (render.text, render.blocks)."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.contract import check_message
+from render.blocks import RenderOptions, build_message
+from render.text import render_text
+from roi_core import AdviceAnswer, ChannelRanking, Suggestion, answer, parse_query
+from roi_core.views import View, ViewOptions, view_of
+from roi_runtime.config import AppConfig
+from sheets import open_source
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "demo.xlsx"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TODAY = dt.date(2026, 11, 30)
+
+
+def _channel(name, cost, revenue, roi, roas, ctr=None, cvr=None, why=None):
+    return {"channel": name, "cost": cost, "revenue": revenue, "roi": roi, "roas_text": roas, "ctr": ctr, "cvr": cvr,
+            "unavailable": {"roi": why} if why else {}}
+
+
+def ranking() -> ChannelRanking:
+    # 抖音: cost 2,000, return 5,000 → ROI (5,000 − 2,000) / 2,000 = 150%; 线下: no cost, so no ROI
+    return ChannelRanking(
+        kind="channels", lang="zh", source="demo.xlsx", month="2026-10", basis_label="按销售额", target_roi=0.8,
+        totals={"cost": 2000.0, "revenue": 5000.0, "roi": 1.5, "profit": 3000.0},
+        channels=[_channel("抖音", 2000.0, 5000.0, 1.5, "1:2.5", 0.031, 0.0125),
+                  _channel("线下<!here>", 0.0, 800.0, None, None, why="无成本")],
+        suggestions=[Suggestion("raise", "抖音", "加大「抖音」预算")], warnings=["第 7 行日期看不懂"])
+
+
+def test_channel_ranking_view_holds_the_hand_checked_figures():
+    view = view_of(ranking(), ViewOptions(sheet_url="https://example.test/sheet", chart_button=True))
+    assert isinstance(view, View)
+    assert view.title == "📈 渠道排行 2026-10"
+    assert view.heading == "📈 渠道排行  2026-10（按销售额，目标 ROI 80%）"
+    assert [(f.label, f.value, f.line) for f in view.figures] == [
+        ("总成本", "¥2,000", 0), ("销售额", "¥5,000", 0), ("ROI", "150.0%", 0), ("利润", "¥3,000", None)]
+    (table,) = view.tables
+    assert table.headers == ["渠道", "总成本", "销售额", "ROI", "投产比(ROAS)", "点击率", "转化率"]
+    assert table.rows == [["抖音", "¥2,000", "¥5,000", "150.0%", "1:2.5", "3.1%", "1.2%"],
+                          ["线下<!here>", "¥0", "¥800", "—", "—", "—", "—"]]
+    assert table.notes == {(1, 3): "无成本"}  # the reason, said where there is room for it
+    assert table.cells()[1][3] == "—（无成本）"
+    assert table.filename == "channels_2026-10.csv"
+    (chart,) = view.charts  # only the channel with an ROI is drawn
+    assert chart.categories == ["抖音"] and chart.series == [("ROI(%)", [150.0])] and chart.target == 80.0
+    assert [(a.kind, a.payload.get("kind")) for a in view.actions] == [
+        ("query", "advice"), ("query", "attribution"), ("chart_png", "channels"), ("open_sheet", None)]
+    assert view.lists[0].items == ["加大「抖音」预算"]
+    assert view.footer.source == "demo.xlsx" and view.footer.warnings == ["第 7 行日期看不懂"]
+
+
+def test_sheet_strings_stay_raw_in_the_view_and_are_escaped_by_the_slack_renderer():
+    view = view_of(ranking())
+    assert view.tables[0].rows[1][0] == "线下<!here>"
+    msg = build_message(ranking())
+    text = json.dumps(msg.blocks, ensure_ascii=False)
+    assert "线下<!here>" in text  # the table cell is plain text: shown as typed
+    assert "<!here>" not in msg.text and "线下&lt;!here&gt;" in msg.text  # mrkdwn fallback: inert
+
+
+def test_advice_view_budget_table_and_expected_change():
+    ans = AdviceAnswer(kind="advice", lang="en", month="2026-10", basis_label="revenue", target_roi=1.0,
+                       reallocation=[{"channel": "A", "current": 1000.0, "proposed": 1500.0, "change": 500.0, "roi": 2.0},
+                                     {"channel": "B", "current": 1000.0, "proposed": 500.0, "change": -500.0,
+                                      "roi": -0.25}],
+                       expected_return_change=1125.0, reallocation_note="if returns scale with spend")
+    view = view_of(ans)
+    assert view.lists[0].inline and view.lists[0].empty == "No suggestions."
+    (table,) = view.tables
+    assert table.rows == [["A", "¥1,000", "¥1,500", "+¥500", "200.0%"], ["B", "¥1,000", "¥500", "-¥500", "-25.0%"]]
+    # the core's 1,125.0 reads +¥1,125 (no decimals from 100 up); the caveat follows in brackets
+    assert (table.summary.title, table.summary.text, table.summary.detail) == (
+        "expected change in return", "+¥1,125", "if returns scale with spend")
+    text = render_text(ans)
+    assert "expected change in return：+¥1,125（if returns scale with spend）" in text
+    blocks = build_message(ans).blocks
+    assert any(b.get("text", {}).get("text") == "No suggestions." for b in blocks if b["type"] == "section")
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return open_source(str(DEMO), AppConfig.from_env({})).read()
+
+
+def test_console_text_is_byte_identical_to_the_saved_output(demo):
+    questions = json.loads((GOLDEN / "questions.json").read_text(encoding="utf-8"))
+    for name, question in questions.items():
+        expected = (GOLDEN / name).read_text(encoding="utf-8")
+        got = render_text(answer(parse_query(question, TODAY), demo, TODAY)) + "\n"
+        assert got == expected, question
+
+
+KINDS = {"campaign": "618活动", "channels": "渠道 2026-10", "top": "top 5", "advice": "建议 2026-10",
+         "monthly": "月报 2026-10", "attribution": "归因 线性 2026-10", "help": "帮助", "candidates": "双",
+         "no_match": "完全不存在的活动xyz"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_answer_kind_renders_in_text_and_blocks(demo, lang):
+    seen = set()
+    for kind, question in KINDS.items():
+        if lang == "en":
+            question = {"channels": "channels 2026-10", "top": "top 5", "advice": "advice 2026-10",
+                        "monthly": "summary 2026-10", "attribution": "attribution linear 2026-10",
+                        "help": "help"}.get(kind, question)
+        ans = answer(parse_query(question, TODAY), demo, TODAY)
+        seen.add(ans.kind)
+        text = render_text(ans)
+        assert text.strip() and "nan" not in text.lower() and "inf%" not in text and "Traceback" not in text
+        msg = build_message(ans, RenderOptions(sheet_url="https://example.test/s", chart_button=True))
+        assert msg.blocks and msg.text
+        assert check_message({"text": msg.text, "blocks": msg.blocks}) == [], (kind, question)
+        view = view_of(ans)
+        if view is not None:  # a view is laid out the same by both renderers
+            assert view.kind == ans.kind and view.lang == ans.lang
+    assert {"campaign", "channels", "top", "advice", "monthly", "attribution", "help"} <= seen
+
+
+def _imports(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module.split(".")[0]
+
+
+def test_views_are_pure_and_renderers_import_no_adapter():
+    views = {m for p in (ROOT / "roi_core" / "views").glob("*.py") for m in _imports(p)}
+    assert views <= {"__future__", "dataclasses", "datetime", "math", "collections", "typing", "roi_core",
+                     "pandas", "numpy"}, views
+    render = {m for p in (ROOT / "render").rglob("*.py") for m in _imports(p)}
+    assert not render & {"bot", "sheets", "scheduler", "slack_sdk", "slack_bolt", "flask"}, render
