@@ -8,14 +8,16 @@ and for tests. Renderers (console text, Slack Block Kit) live in ``bot/``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from roi_core.attribution_report import attribution_report
-from roi_core.errors import DataError
+from roi_core.errors import DataError, QueryError
 from roi_core.matching import match_campaign
 from roi_core.metrics import (
+    ADDITIVE,
     BASIS_LABEL,
     group_metrics,
     prepare_rows,
@@ -23,8 +25,8 @@ from roi_core.metrics import (
     roas_ratio_text,
     spread_by_month,
 )
-from roi_core.monthly import monthly_summary
-from roi_core.query import Query
+from roi_core.monthly import edition_key, monthly_summary
+from roi_core.query import Query, parse_query, period_label
 from roi_core.results import Answer, _channel_rows, _figures, to_json_dict
 from roi_core.sheetdata import SheetData
 from roi_core.suggest import Reallocation, Suggestion, channel_suggestions, reallocate
@@ -145,7 +147,14 @@ def campaign_json(report: CampaignReport) -> dict:
 
 
 def answer_json(ans: Answer) -> dict:
-    return campaign_json(ans) if isinstance(ans, CampaignReport) else to_json_dict(ans)
+    """The console's JSON of any answer; one bound to a period ends with ``period: {start, end}``
+    (inclusive ISO dates), one restricted to a channel or asked for a metric with ``channel`` / ``metric``."""
+    out = campaign_json(ans) if isinstance(ans, CampaignReport) else to_json_dict(ans)
+    for key in ("channel", "metric", "order", "period"):
+        value = getattr(ans, f"asked_{key}", None)
+        if value is not None:
+            out[key] = to_json_dict(value)
+    return out
 
 
 def _base(ans: Answer, query: Query, data: SheetData) -> Answer:
@@ -185,6 +194,35 @@ def _month_rows(rows: pd.DataFrame, month: pd.Period | None) -> pd.DataFrame:
         return rows
     spread = spread_by_month(rows)
     return spread[spread["month"] == month].drop(columns=["month", "share"])
+
+
+def period_rows(rows: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The part of each campaign row inside ``start``..``end`` (inclusive): additive figures scaled
+    by the share of the row's days that fall in the period, as months are (spread_by_month)."""
+    if rows.empty:
+        return rows
+    first = rows["start_date"].dt.normalize()
+    last = rows["end_date"].dt.normalize()
+    lo = first.clip(lower=pd.Timestamp(start))
+    hi = last.clip(upper=pd.Timestamp(end))
+    days = (hi - lo).dt.days + 1
+    share = days.clip(lower=0) / ((last - first).dt.days + 1)
+    out = rows[(share > 0).to_numpy()].copy()
+    share = share[share > 0]
+    for col in (*ADDITIVE, "cvr_base", "gross_profit"):  # gross_profit: a raw row's, before prepare_rows
+        if col in out:
+            out[col] = out[col] * share.to_numpy()
+    return out
+
+
+def _rows_for(data: SheetData, month: pd.Period | None, period: tuple[dt.date, dt.date] | None,
+              channel: str | None = None) -> pd.DataFrame:
+    rows = prepare_rows(data.campaigns, data.settings)
+    if channel is not None:
+        rows = rows[rows["channel"] == channel]
+    if month is not None or period is None:
+        return _month_rows(rows, month)
+    return period_rows(rows, *period)
 
 
 HELP_EXAMPLES_ZH = [
@@ -265,51 +303,74 @@ def _raise_if_only_bad_rows(text: str, data: SheetData) -> None:
                     "改正这些单元格后再试（python -m sheets check 会列出所有问题）")
 
 
-def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh") -> ChannelRanking:
-    """Channels ranked by sum-based ROI, over all data or one month (rows spread by day)."""
+def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
+                    period: tuple[dt.date, dt.date] | None = None, order: str = "best") -> ChannelRanking:
+    """Channels ranked by sum-based ROI, over all data, one month or any ``period`` (rows spread by
+    day); ``order="worst"`` lists the lowest ROI first."""
     settings = data.settings
-    rows = _month_rows(prepare_rows(data.campaigns, settings), month)
+    rows = _rows_for(data, month, period)
+    label = _label(month, period)
     if rows.empty:
-        raise DataError(f"{month} 没有活动数据" if month is not None else "没有活动数据",
+        raise DataError(f"{label} 没有活动数据" if label is not None else "没有活动数据",
                         "换一个月份试试，例：/roi 渠道 2026-10")
     basis = return_basis(rows)
     table = group_metrics(rows, ["channel"], basis).sort_values("roi", ascending=False, na_position="last")
+    if order == "worst":
+        table = table.sort_values("roi", ascending=True, na_position="last")
     totals, _ = _figures(group_metrics(rows, None, basis).iloc[0])
     return ChannelRanking(
-        kind="channels", lang=lang, month=None if month is None else str(month), basis=basis,
+        kind="channels", lang=lang, month=label, basis=basis,
         basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol, target_roi=settings.target_roi,
         totals=totals, channels=_channel_rows(table),
         suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol),
     )
 
 
-def top_campaigns(data: SheetData, top_n: int = 10, month: pd.Period | None = None, *, lang: str = "zh") -> TopList:
-    """Campaigns by sum-based ROI (campaigns with zero cost last)."""
+def _label(month: pd.Period | None, period: tuple[dt.date, dt.date] | None) -> str | None:
+    if month is not None:
+        return str(month)
+    if period is None:
+        return None
+    return period_label(Query("channels", start=period[0], end=period[1]))
+
+
+def top_campaigns(data: SheetData, top_n: int = 10, month: pd.Period | None = None, *, lang: str = "zh",
+                  period: tuple[dt.date, dt.date] | None = None, order: str = "best",
+                  channel: str | None = None) -> TopList:
+    """Campaigns by sum-based ROI (campaigns with zero cost last); ``order="worst"`` lowest first,
+    over all data, one month or any ``period``, optionally on one ``channel``."""
     settings = data.settings
-    rows = _month_rows(prepare_rows(data.campaigns, settings), month)
+    rows = _rows_for(data, month, period, channel)
     basis = return_basis(rows)
     table = group_metrics(rows, ["campaign"], basis)
-    table = table.sort_values(["roi", "revenue"], ascending=[False, False], na_position="last")
+    ascending = order == "worst"
+    table = table.sort_values(["roi", "revenue"], ascending=[ascending, ascending], na_position="last")
     ranked = []
     for rank, (_, row) in enumerate(table.head(top_n).iterrows(), start=1):
         figures, unavailable = _figures(row, ("cost", "revenue", "return_value", "profit", "roi", "roas"))
         ranked.append({"rank": rank, "campaign": row["campaign"], **figures,
                        "roas_text": roas_ratio_text(row["roas"]), "unavailable": unavailable})
-    return TopList(kind="top", lang=lang, month=None if month is None else str(month), top_n=top_n, basis=basis,
-                   basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol,
-                   total_campaigns=len(table), campaigns=ranked)
+    ans = TopList(kind="top", lang=lang, month=_label(month, period), top_n=top_n, basis=basis,
+                  basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol,
+                  total_campaigns=len(table), campaigns=ranked)
+    if order != "best":
+        ans.asked_order = order
+    return ans
 
 
-def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh") -> AdviceAnswer:
-    """Channel suggestions plus a budget reallocation for next month that keeps the total."""
+def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
+           period: tuple[dt.date, dt.date] | None = None) -> AdviceAnswer:
+    """Channel suggestions plus a budget reallocation for next month that keeps the total, from all
+    data, one month or any ``period``."""
     settings = data.settings
-    rows = _month_rows(prepare_rows(data.campaigns, settings), month)
+    rows = _rows_for(data, month, period)
+    label = _label(month, period)
     if rows.empty:
-        raise DataError(f"{month} 没有活动数据" if month is not None else "没有活动数据")
+        raise DataError(f"{label} 没有活动数据" if label is not None else "没有活动数据")
     basis = return_basis(rows)
     table = group_metrics(rows, ["channel"], basis)
     plan: Reallocation | None = reallocate(table, settings.target_roi)
-    ans = AdviceAnswer(kind="advice", lang=lang, month=None if month is None else str(month), basis=basis,
+    ans = AdviceAnswer(kind="advice", lang=lang, month=label, basis=basis,
                        basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol,
                        target_roi=settings.target_roi,
                        suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol))
@@ -329,32 +390,144 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
     """Answer a parsed query from the sheet's data; ``today`` is the team's date (in its time zone):
     the core never reads a clock.
 
-    Raises :class:`DataError` when the sheet cannot answer (missing tab or
-    column, no rows left); every other outcome, including "no such campaign",
-    is an Answer.
+    A query parsed without the sheet's names is read again with them (a campaign named like a
+    period, "10月会员日", or a channel written loosely, "天猫"). Raises :class:`DataError` when the
+    sheet cannot answer (missing tab or column, no rows left) and :class:`QueryError` for what the
+    sheet's names show was not understood; every other outcome, including "no such campaign", is
+    an Answer.
     """
     if query.kind == "help":
         return _base(help_answer(query, data), query, data)
     _require_campaigns(data)
+    if not query.resolved and query.raw:
+        query = parse_query(query.raw, today, known_campaigns=data.campaigns["campaign"].dropna().unique().tolist(),
+                            known_channels=data.campaigns["channel"].dropna().unique().tolist())
+        if query.kind == "help":
+            return _base(help_answer(query, data), query, data)
+    period = query.period
     if query.kind == "campaign":
-        match = match_campaign(query.text, data.campaigns["campaign"].tolist())
-        if match.unique:
-            ans = campaign_report(match.unique, data, lang=query.lang, matched_by=match.how)
-        elif match.how == "none":
-            _raise_if_only_bad_rows(query.text, data)
-            ans = NoMatchAnswer(kind="no_match", query=query.text, closest=list(match.names))
-        else:
-            ans = CandidatesAnswer(kind="candidates", query=query.text, how=match.how, candidates=list(match.names))
+        ans = _campaign_answer(query, data)
     elif query.kind == "channels":
-        ans = channel_ranking(data, query.month, lang=query.lang)
+        ans = channel_ranking(data, query.month, lang=query.lang, period=period, order=query.order)
     elif query.kind == "top":
-        ans = top_campaigns(data, query.top_n, query.month, lang=query.lang)
+        ans = top_campaigns(data, query.top_n, query.month, lang=query.lang, period=period, order=query.order,
+                            channel=query.channel)
     elif query.kind == "advice":
-        ans = advice(data, query.month, lang=query.lang)
+        ans = advice(data, query.month, lang=query.lang, period=period)
     elif query.kind == "attribution":
-        ans = attribution_report(data, query.model, query.month, lang=query.lang)
+        ans = _attribution(query, data)
     elif query.kind == "monthly":
-        ans = monthly_summary(data, query.month or latest_full_month(today), lang=query.lang)
+        if period is not None and query.month is None:
+            raise QueryError(f"月报按整月出，「{period_label(query)}」不是一个整月" if query.lang != "en" else
+                             f"The summary is monthly; {period_label(query)} is not one calendar month",
+                             "例：/roi 月报 2026-10；一段时间的渠道表现可以问「渠道 本季度」" if query.lang != "en" else
+                             "e.g. summary 2026-10; for a longer period ask: channels this quarter")
+        month = query.month or latest_full_month(today)
+        ans = monthly_summary(data, month, lang=query.lang)
+        period = (month.start_time.date(), month.end_time.date())
+    elif query.kind in ("compare", "channel_trend"):
+        raise QueryError(*_not_yet(query))
     else:
         raise DataError(f"暂不支持「{query.raw}」", "输入 /roi 帮助 查看用法")
+    if period is not None and query.kind != "campaign":
+        ans.asked_period = {"start": period[0], "end": period[1]}
+    if query.metric is not None:
+        ans.asked_metric = query.metric
     return _base(ans, query, data)
+
+
+def _not_yet(query: Query) -> tuple[str, str]:
+    """What to say for a question understood but not answered yet (comparisons, one channel's trend)."""
+    en = query.lang == "en"
+    if query.kind == "compare":
+        names = " / ".join(s.text or s.channel or period_label(s) or "?" for s in query.sides)
+        return ((f"Comparisons ({names}) are not answered yet", "ask for each side on its own, e.g. 618, then 双11")
+                if en else (f"对比（{names}）还不能直接回答", "可以分别问，例如先问 618，再问 双11"))
+    return ((f"One channel's trend ({query.channel}) is not answered yet",
+             "ask: channels last month, or a campaign on that channel, e.g. 618 " + (query.channel or ""))
+            if en else (f"单个渠道的走势（{query.channel}）还不能直接回答",
+                        f"可以问「渠道 上个月」看各渠道，或「618 {query.channel}」看某个活动在该渠道的表现"))
+
+
+def _campaign_answer(query: Query, data: SheetData) -> Answer:
+    names = data.campaigns["campaign"].tolist()
+    match = match_campaign(query.text, names)
+    chosen, note = _edition(match, query, data)
+    if chosen is None and match.unique is None:
+        if match.how == "none":
+            _raise_if_only_bad_rows(query.text, data)
+            return NoMatchAnswer(kind="no_match", query=query.text, closest=list(match.names))
+        return CandidatesAnswer(kind="candidates", query=query.text, how=match.how, candidates=list(match.names))
+    name = chosen or match.unique
+    source = data
+    if query.channel is not None:
+        own = data.campaigns[data.campaigns["campaign"] == name]
+        on_channel = own[own["channel"] == query.channel]
+        if on_channel.empty:
+            channels = "、".join(dict.fromkeys(own["channel"].tolist()))
+            raise DataError(f"「{name}」没有「{query.channel}」渠道的数据" if query.lang != "en" else
+                            f"{name} has no rows on {query.channel}",
+                            f"它投放的渠道：{channels}" if query.lang != "en" else f"its channels: {channels}")
+        frame = data.campaigns
+        source = data.with_source(campaigns=frame[(frame["campaign"] != name) | (frame["channel"] == query.channel)])
+    report = campaign_report(name, source, lang=query.lang, matched_by=match.how)
+    if note:
+        report.warnings.insert(0, note)
+    if query.channel is not None:
+        report.asked_channel = query.channel
+    return report
+
+
+def _edition_year(name: str, rows: pd.DataFrame) -> int:
+    found = re.search(r"(?:19|20)\d{2}", name)
+    return int(found[0]) if found else int(rows.loc[rows["campaign"] == name, "start_date"].min().year)
+
+
+def _edition(match, query: Query, data: SheetData) -> tuple[str | None, str]:
+    """The edition a question means when the names it matches differ only by a year: the latest,
+    or the one of the year asked (去年双11, 2025双11), or the one before the latest (上一届)."""
+    if match.how == "none" or not match.names:
+        return None, ""
+    keys = {edition_key(n) for n in match.names}
+    if len(keys) != 1 or (len(match.names) == 1 and query.edition is None):
+        return None, ""
+    key = keys.pop()
+    rows = data.campaigns
+    editions = [n for n in dict.fromkeys(rows["campaign"].tolist()) if n and edition_key(n) == key]
+    editions.sort(key=lambda n: (_edition_year(n, rows), rows.loc[rows["campaign"] == n, "start_date"].min()))
+    latest = editions[-1]
+    if query.edition is None:
+        return latest, ""
+    if query.edition == -1:
+        if len(editions) >= 2:
+            return editions[-2], ""
+        return latest, ("只有一届「" + latest + "」，以下是它的数据" if query.lang != "en"
+                        else f"There is only one edition of {latest}")
+    same_year = [n for n in editions if _edition_year(n, rows) == query.edition]
+    if same_year:
+        return same_year[-1], ""
+    return latest, (f"没有 {query.edition} 年的「{key}」，以下是 {_edition_year(latest, rows)} 年的「{latest}」"
+                    if query.lang != "en" else f"No {query.edition} edition of {latest}; showing the latest")
+
+
+def _attribution(query: Query, data: SheetData) -> Answer:
+    period = query.period
+    if period is None or query.month is not None:
+        return attribution_report(data, query.model, query.month, lang=query.lang)
+    # any other period: the touches of journeys with a touch in it (from the lookback before it) and
+    # the campaign rows' share of it; the answer is labelled with the period
+    lookback = pd.Timedelta(days=data.settings.lookback_days)
+    start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
+    touches = data.touchpoints
+    if not touches.empty:
+        window = touches[(touches["timestamp"] >= start - lookback) & (touches["timestamp"] < end)]
+        active = window.loc[window["timestamp"] >= start, "customer_id"].unique()
+        touches = window[window["customer_id"].isin(active)]
+        if touches.empty:
+            raise DataError(f"{period_label(query)} 没有触点数据", "换一个时间段试试，例：/roi 归因 马尔可夫 2026-10")
+    rows = data.campaigns
+    clipped = period_rows(rows, *period)
+    ans = attribution_report(data.with_source(campaigns=clipped, touchpoints=touches), query.model, None,
+                             lang=query.lang)
+    ans.month = period_label(query)
+    return ans

@@ -764,7 +764,9 @@ def _single(cleaned: str, base: Query, today: dt.date, campaigns, channels, name
         # a period (or a figure) alone: that month's summary, or the channels over a longer period
         kind = "monthly" if q.month is not None else "channels"
     else:
-        return base
+        # only filler words: then they are the name ("A", "Do it")
+        name = _clean_residue([cleaned])
+        return replace(q, kind="campaign", text=name) if name else base
     if future:
         if kind != "advice":
             raise QueryError(f"「{span.words}」还没有到，没有数据", "问已经过去的时间，例：上个月、本季度、近30天")
