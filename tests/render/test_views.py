@@ -12,7 +12,15 @@ import pytest
 from bot.contract import check_message
 from render.blocks import RenderOptions, build_message
 from render.text import render_text
-from roi_core import AdviceAnswer, ChannelRanking, Suggestion, answer, parse_query
+from roi_core import (
+    AdviceAnswer,
+    CandidatesAnswer,
+    ChannelRanking,
+    NoMatchAnswer,
+    Suggestion,
+    answer,
+    parse_query,
+)
 from roi_core.views import View, ViewOptions, view_of
 from roi_runtime.config import AppConfig
 from sheets import open_source
@@ -102,8 +110,15 @@ def test_console_text_is_byte_identical_to_the_saved_output(demo):
 
 
 KINDS = {"campaign": "618活动", "channels": "渠道 2026-10", "top": "top 5", "advice": "建议 2026-10",
-         "monthly": "月报 2026-10", "attribution": "归因 线性 2026-10", "help": "帮助", "candidates": "双",
-         "no_match": "完全不存在的活动xyz"}
+         "monthly": "月报 2026-10", "attribution": "归因 线性 2026-10", "help": "帮助"}
+
+
+def _choices(lang: str):
+    # built directly: which words the parser reads as a campaign name is the parser's business, not ours
+    return [CandidatesAnswer(kind="candidates", lang=lang, query="双<!channel>", candidates=["双11", "双12 *年终*"],
+                             source="demo.xlsx"),
+            NoMatchAnswer(kind="no_match", lang=lang, query="xyz`", closest=["618活动"], source="demo.xlsx"),
+            NoMatchAnswer(kind="no_match", lang=lang, query="xyz", closest=[])]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -114,17 +129,23 @@ def test_every_answer_kind_renders_in_text_and_blocks(demo, lang):
             question = {"channels": "channels 2026-10", "top": "top 5", "advice": "advice 2026-10",
                         "monthly": "summary 2026-10", "attribution": "attribution linear 2026-10",
                         "help": "help"}.get(kind, question)
-        ans = answer(parse_query(question, TODAY), demo, TODAY)
-        seen.add(ans.kind)
-        text = render_text(ans)
-        assert text.strip() and "nan" not in text.lower() and "inf%" not in text and "Traceback" not in text
-        msg = build_message(ans, RenderOptions(sheet_url="https://example.test/s", chart_button=True))
-        assert msg.blocks and msg.text
-        assert check_message({"text": msg.text, "blocks": msg.blocks}) == [], (kind, question)
-        view = view_of(ans)
-        if view is not None:  # a view is laid out the same by both renderers
-            assert view.kind == ans.kind and view.lang == ans.lang
-    assert {"campaign", "channels", "top", "advice", "monthly", "attribution", "help"} <= seen
+        answers = [answer(parse_query(question, TODAY), demo, TODAY)] + (_choices(lang) if kind == "help" else [])
+        for ans in answers:
+            seen.add(ans.kind)
+            _renders(ans)
+    assert seen == {"campaign", "channels", "top", "advice", "monthly", "attribution", "help", "candidates",
+                    "no_match"}
+
+
+def _renders(ans) -> None:
+    text = render_text(ans)
+    assert text.strip() and "nan" not in text.lower() and "inf%" not in text and "Traceback" not in text
+    msg = build_message(ans, RenderOptions(sheet_url="https://example.test/s", chart_button=True))
+    assert msg.blocks and msg.text and msg.kind == ans.kind
+    assert check_message({"text": msg.text, "blocks": msg.blocks}) == [], ans.kind
+    view = view_of(ans)
+    if view is not None:
+        assert view.kind == ans.kind and view.lang == ans.lang
 
 
 def _imports(path: Path):
