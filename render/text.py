@@ -205,12 +205,21 @@ def _note(note) -> str:
 
 
 def _items(items) -> list[str]:
-    return [f"{i}. {text}" if items.numbered else f"• {text}" for i, text in enumerate(items.items, 1)]
+    if items.numbered:
+        return [f"{i}. {text}" for i, text in enumerate(items.items, 1)]
+    return [f"{items.bullet} {text}" if items.bullet else text for text in items.items]
+
+
+def _table(t) -> list[str]:
+    lines = [""] + ([t.brief_heading] if t.brief_heading else [])
+    lines.append(table(t.brief_headers, t.cells(t.notes_in_brief), t.align))
+    return lines + ([_note(t.summary)] if t.summary else [])
 
 
 def render_view(view: View) -> str:
-    """A view as the console's plain text: the heading, figures by line, details, tables, lists, footer."""
-    lines = [view.heading]
+    """A view as the console's plain text: the heading, figures by line, details, the first table, lists,
+    further tables, footer."""
+    lines = [view.heading] + ([view.subtitle] if view.subtitle else [])
     for items in view.lists:
         if items.inline:
             lines += _items(items)
@@ -220,16 +229,13 @@ def render_view(view: View) -> str:
             groups.setdefault(fig.line, []).append(f"{fig.label} {fig.value}" + (f"（{fig.note}）" if fig.note else ""))
     lines += ["   ".join(group) for _, group in sorted(groups.items())]
     lines += [_note(n) for n in view.notes if n.brief]
-    for t in view.tables:
-        lines.append("")
-        if t.heading:
-            lines.append(f"{t.heading}：")
-        lines.append(table(t.headers, t.cells(t.notes_in_brief), t.align))
-        if t.summary:
-            lines.append(_note(t.summary))
+    for t in view.tables[:1]:
+        lines += _table(t)
     for items in view.lists:
         if not items.inline and items.items:
-            lines += ["", f"{items.title}："] + _items(items)
+            lines += ["", f"{items.title if items.brief_title is None else items.brief_title}："] + _items(items)
+    for t in view.tables[1:]:
+        lines += _table(t)
     foot = view.footer
     tail = [f"⚠ {w}" for w in foot.warnings]
     if foot.source:

@@ -4,24 +4,34 @@ they land in mrkdwn; plain-text places (header, buttons, table cells, chart labe
 
 from __future__ import annotations
 
+import json
+
 from render.blocks.kit import (
     ACTION_CHART_PNG,
+    ACTION_MODEL,
     ACTION_OPEN_SHEET,
+    OPTION_TEXT,
+    OPTION_VALUE,
+    SECTION_TEXT,
     ChartSpec,
     Overflow,
     SlackMessage,
     actions,
     button,
     chart_block,
+    code_escape,
     context,
+    cut,
     fields_section,
     header,
     list_section,
+    more_text,
     mrkdwn,
     section,
 )
-from render.blocks.parts import _cut_table, _query_button, encode_query, footer_view_blocks
-from roi_core.views.model import Action, Chart, Figure, ItemList, Note, View
+from render.blocks.parts import _cut_table, _line_chart_block, _query_button, encode_query, footer_view_blocks
+from roi_core.fmt import table as text_table
+from roi_core.views.model import Action, Chart, Figure, ItemList, Note, Table, View
 
 _STATUS = {"good": " ✅", "bad": " 🔻", "weak": " ⚠"}
 
@@ -34,7 +44,7 @@ def chart_spec(chart: Chart) -> ChartSpec:
 
 
 def _field(fig: Figure) -> tuple[str, str]:
-    return fig.label, fig.value + _STATUS.get(fig.status, "") + (f"\n{fig.note}" if fig.note else "")
+    return fig.label, mrkdwn(fig.value) + _STATUS.get(fig.status, "") + (f"\n{mrkdwn(fig.note)}" if fig.note else "")
 
 
 def _note(note: Note) -> str:
@@ -47,17 +57,76 @@ def _list(items: ItemList, lang: str) -> dict | None:
     return list_section(items.title, [mrkdwn(i) for i in items.items], lang, numbered=items.numbered)
 
 
+def _question(payload: dict) -> tuple[str, str, dict]:
+    return payload["kind"], payload["lang"], {k: v for k, v in payload.items() if k not in ("kind", "lang")}
+
+
+def _select(action: Action) -> dict | None:
+    options = []
+    for label, question in action.payload["options"][:100]:
+        kind, lang, rest = _question(question)
+        value = encode_query(kind, lang=lang, **rest)
+        if len(value) <= OPTION_VALUE:
+            options.append({"text": {"type": "plain_text", "text": cut(label, OPTION_TEXT)}, "value": value})
+    if not options:
+        return None
+    select = {"type": "static_select", "action_id": ACTION_MODEL, "options": options,
+              "placeholder": {"type": "plain_text", "text": action.label}}
+    current = [o for o in options if json.loads(o["value"]).get("o") == action.payload.get("current")]
+    if current:
+        select["initial_option"] = current[0]
+    return select
+
+
 def _button(action: Action) -> dict | None:
     p = action.payload
     if action.kind == "query":
-        question = {k: v for k, v in p.items() if k not in ("kind", "lang")}
-        return _query_button(action.label, p["kind"], p["lang"], **question)
+        kind, lang, rest = _question(p)
+        return _query_button(action.label, kind, lang, **rest)
     if action.kind == "chart_png":
-        question = {k: v for k, v in p.items() if k not in ("kind", "lang")}
-        return button(action.label, ACTION_CHART_PNG, encode_query(p["kind"], lang=p["lang"], **question))
+        kind, lang, rest = _question(p)
+        return button(action.label, ACTION_CHART_PNG, encode_query(kind, lang=lang, **rest))
     if action.kind == "open_sheet":
         return button(action.label, ACTION_OPEN_SHEET, url=p["url"])
+    if action.kind == "select":
+        return _select(action)
     return None
+
+
+def _chart(view: View) -> dict | None:
+    for chart in view.charts:
+        if chart.inline:
+            spec = chart_spec(chart)
+            block = _line_chart_block(spec) if chart.kind == "line" else chart_block(spec)
+            if block:
+                return block
+    return None
+
+
+def _first_table(table: Table, lang: str) -> tuple[list[dict | None], Overflow | None]:
+    """The message's one native table block (cut to ``shown`` rows, the rest as an Overflow)."""
+    blocks: list[dict | None] = [section(table.heading)] if table.heading else []
+    table_blocks, overflow = _cut_table(table.title, table.filename, table.headers, table.cells(), table.align, lang,
+                                        table.shown)
+    blocks += table_blocks
+    if table.summary:
+        blocks.append(section(_note(table.summary)))
+    return blocks, overflow
+
+
+def _text_table(table: Table, lang: str) -> dict | None:
+    """A further table as aligned text in a code block (a message holds one table block)."""
+    if not table.rows:
+        return None
+    shown = table.cells()[: table.shown]
+    text = f"{table.heading}\n```{code_escape(text_table(table.headers, shown, table.align))}```"
+    if len(table.rows) > len(shown):
+        text += "\n" + more_text(len(table.rows) - len(shown), lang)
+    if table.summary:
+        text += "\n" + _note(table.summary)
+    if table.overlong == "count" and len(text) > SECTION_TEXT:
+        text = f"{table.heading}\n" + more_text(len(table.rows), lang)
+    return section(text)
 
 
 def view_message(view: View) -> SlackMessage:
@@ -67,21 +136,17 @@ def view_message(view: View) -> SlackMessage:
     blocks: list[dict | None] = [header(view.title), context(" · ".join(when + [mrkdwn(c) for c in view.context]))]
     if view.figures:
         blocks.append(fields_section([_field(f) for f in view.figures]))
-    if view.notes:
-        blocks.append(section("\n".join(_note(n) for n in view.notes)))
+    notes = [n for n in view.notes if n.rich]
+    if notes:
+        blocks.append(section("\n".join(_note(n) for n in notes)))
     blocks += [_list(items, lang) for items in view.lists if items.inline]
-    blocks += [chart_block(chart_spec(c)) for c in view.charts if c.inline]
+    blocks.append(_chart(view))
     overflow: Overflow | None = None
-    for table in view.tables:
-        if table.heading:
-            blocks.append(section(f"*{table.heading}*"))
-        table_blocks, cut_off = _cut_table(table.title, table.filename, table.headers, table.cells(), table.align,
-                                           lang, table.shown)
+    if view.tables:
+        table_blocks, overflow = _first_table(view.tables[0], lang)
         blocks += table_blocks
-        overflow = overflow or cut_off
-        if table.summary:
-            blocks.append(section(_note(table.summary)))
     blocks += [_list(items, lang) for items in view.lists if not items.inline]
+    blocks += [_text_table(t, lang) for t in view.tables[1:]]
     blocks.append(actions([_button(a) for a in view.actions], view.actions_id or None))
     png = next((chart_spec(c) for c in view.charts if c.png), None)
     return SlackMessage(blocks + footer_view_blocks(view.footer, lang), "", ephemeral=view.ephemeral,

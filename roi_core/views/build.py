@@ -210,8 +210,8 @@ def realloc_table(ans, with_roi: bool, filename: str = "budget.csv") -> Table:
     rows = [[str(r["channel"]), money(r["current"], s), money(r["proposed"], s),
              ("+" if r["change"] > 0 else "") + money(r["change"], s)] + ([pct(r.get("roi"))] if with_roi else [])
             for r in ans.reallocation]
-    return Table(L["realloc"], columns, rows, filename, SHOWN_ROWS, heading=L["realloc"],
-                 summary=expected_note(ans))
+    return Table(L["realloc"], columns, rows, filename, SHOWN_ROWS, heading=f"*{L['realloc']}*",
+                 brief_heading=f"{L['realloc']}：", summary=expected_note(ans))
 
 
 def advice_view(ans: AdviceAnswer, options: ViewOptions) -> View:

@@ -37,7 +37,8 @@ class Note:
     title: str
     text: str
     detail: str | None = None
-    brief: bool = True
+    brief: bool = True  # the console prints it
+    rich: bool = True  # media with fields and sections show it
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Column:
     name: str
     align: str = "right"  # left | right
     type: str = "text"  # text | money | pct | count | ratio | rank
+    brief: str | None = None  # the console's shorter header, where it has one
 
 
 @dataclass
@@ -61,13 +63,19 @@ class Table:
     filename: str = "table.csv"
     shown: int = 30
     heading: str = ""
+    brief_heading: str = ""
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
     notes_in_brief: bool = False
     summary: Note | None = None  # the line after the table (the expected change of a budget)
+    overlong: str = "cut"
 
     @property
     def headers(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def brief_headers(self) -> list[str]:
+        return [c.brief or c.name for c in self.columns]
 
     @property
     def align(self) -> list[str]:
@@ -105,7 +113,8 @@ class ItemList:
     """A titled list. ``kind``: suggestions | anomalies | comparisons | list.
 
     ``empty`` is said when there are no items (by media that always show the list); ``inline``: the console
-    prints the items right under its heading, without the title.
+    prints the items right under its heading, without the title. ``brief_title``: the console's title where it
+    differs; ``bullet``: what the console writes before an unnumbered item ("": nothing).
     """
 
     kind: str
@@ -114,6 +123,8 @@ class ItemList:
     numbered: bool = True
     empty: str = ""
     inline: bool = False
+    brief_title: str | None = None
+    bullet: str = "•"
 
 
 @dataclass
@@ -143,18 +154,23 @@ class Footer:
 class View:
     """What one answer shows. ``title`` heads it; ``context`` lines qualify it (basis, target…).
 
-    ``heading`` is the same head as one line (the console's first line). ``lead`` is an opening sentence
-    (choices, no match, help) with ``brief_lead`` its one-line form where that differs.
+    ``heading`` is the same head as one line (the console's first line), ``subtitle`` a line under it. ``lead``
+    is an opening sentence (choices, no match, help) with ``brief_lead`` its console form where that differs;
+    ``hint`` (ours, may hold `code`) and ``brief_hint`` follow it. ``charts`` are alternatives in order of
+    preference: a medium shows the first inline one it can draw. Tables after the first come after the lists.
     """
 
     kind: str
     lang: str
     title: str = ""
     heading: str = ""
+    subtitle: str = ""
     when: str | None = None  # the answer's dates, ours (never a sheet string): first on the context line
     context: list[str] = field(default_factory=list)
     lead: str = ""
     brief_lead: str = ""
+    hint: str = ""
+    brief_hint: str = ""
     figures: list[Figure] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
