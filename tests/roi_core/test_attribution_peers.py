@@ -20,51 +20,15 @@ import pandas as pd
 import pytest
 
 from roi_core.attribution import attribute, build_journeys, markov_removal_effects
+from tests.data import journey_touches
 
 CHANNELS = ("微信", "抖音", "小红书", "百度", "淘宝", "京东", "知乎", "直接访问")
 N_JOURNEYS = 10_000
 
 
-def generated_touches(n_journeys: int = N_JOURNEYS, seed: int = 2026) -> pd.DataFrame:
-    """Touches of ``n_journeys`` journeys (1..10 touches), 1-3 journeys per customer.
-
-    Only a customer's last journey may end without a conversion; conversion odds depend on the
-    channels touched, so the models disagree in interesting ways. Timestamps are distinct
-    within a customer (peers sort without a stable tie-break).
-    """
-    rng = np.random.default_rng(seed)
-    length_p = 0.62 ** np.arange(10)
-    length = rng.choice(np.arange(1, 11), size=n_journeys, p=length_p / length_p.sum())
-    journey = np.repeat(np.arange(n_journeys), length)
-    n_touches = len(journey)
-    position = np.arange(n_touches) - np.repeat(np.cumsum(length) - length, length)
-    popularity = np.linspace(2, 1, len(CHANNELS))
-    channel = rng.choice(len(CHANNELS), size=n_touches, p=popularity / popularity.sum())
-    lift = np.linspace(-0.6, 0.5, len(CHANNELS))
-    score = np.bincount(journey, weights=lift[channel], minlength=n_journeys)
-    converts = rng.random(n_journeys) < 1 / (1 + np.exp(1.2 - score - 0.15 * length))
-    # A new customer after a non-converting journey, otherwise 40 % of the time.
-    new_customer = np.r_[True, (rng.random(n_journeys - 1) < 0.4) | ~converts[:-1]]
-    customer = (np.cumsum(new_customer) - 1)[journey]
-    # Within a customer, touches are hours apart; customers start on different days.
-    gap_ns = rng.integers(1, 48 * 3600, size=n_touches) * 10**9
-    elapsed = np.cumsum(gap_ns)
-    customer_first = np.r_[0, np.flatnonzero(np.diff(customer)) + 1]
-    elapsed -= np.repeat(elapsed[customer_first], np.diff(np.r_[customer_first, n_touches]))
-    start_day = rng.integers(0, 365, size=customer[-1] + 1) * 86_400 * 10**9
-    converted = (position == length[journey] - 1) & converts[journey]
-    return pd.DataFrame({
-        "customer_id": pd.Series([f"u{c:06d}" for c in customer]),
-        "timestamp": pd.to_datetime(pd.Timestamp("2026-01-01").value + start_day[customer] + elapsed),
-        "channel": pd.Series(np.array(CHANNELS, dtype=object)[channel]),
-        "converted": converted,
-        "revenue": np.where(converted, np.round(rng.lognormal(5, 0.7, size=n_touches), 2), 0.0),
-    })
-
-
 @pytest.fixture(scope="module")
 def data():
-    touches = generated_touches()
+    touches = journey_touches(N_JOURNEYS, seed=2026, channels=CHANNELS)
     journeys = build_journeys(touches, lookback_days=None)
     assert journeys.n_journeys == N_JOURNEYS
     return touches, journeys
