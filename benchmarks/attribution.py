@@ -56,8 +56,9 @@ sys.path.insert(0, str(ROOT))
 
 from roi_core.attribution import MODELS, AttributionError, attribute, build_journeys, journeys_from_paths  # noqa: E402
 from roi_core.attribution import shapley as core  # noqa: E402
+from tests.data import JOURNEY_CHANNELS as CHANNELS  # noqa: E402
+from tests.data import journey_touches  # noqa: E402
 
-CHANNELS = ("微信", "抖音", "小红书", "百度", "淘宝", "京东", "微博", "B站", "知乎", "直接访问")
 MAM_METHODS = {
     "first": ("run_first_click", {}),
     "last": ("run_last_click", {}),
@@ -73,40 +74,8 @@ MAM_METHODS = {
 
 
 def generate_touches(n_journeys: int, seed: int = 7) -> pd.DataFrame:
-    """Touches of ``n_journeys`` journeys, vectorised and seeded.
-
-    Journey lengths 1..10 with P(L) proportional to 0.62^(L-1) (mean about 2.55); channels drawn
-    with falling popularity; conversion odds rise with some channels and with length. Customers
-    have 1-3 journeys in a row (all but the last one convert); touches within a customer are
-    hours apart, so no journey crosses the 30-day window and peers (which have no window) see
-    the same journeys.
-    """
-    rng = np.random.default_rng(seed)
-    length_p = 0.62 ** np.arange(10)
-    length = rng.choice(np.arange(1, 11), size=n_journeys, p=length_p / length_p.sum())
-    journey = np.repeat(np.arange(n_journeys), length)
-    n_touches = len(journey)
-    position = np.arange(n_touches) - np.repeat(np.cumsum(length) - length, length)
-    popularity = np.linspace(2, 1, len(CHANNELS))
-    channel = rng.choice(len(CHANNELS), size=n_touches, p=popularity / popularity.sum())
-    lift = np.linspace(-0.6, 0.4, len(CHANNELS))
-    score = np.bincount(journey, weights=lift[channel], minlength=n_journeys)
-    converts = rng.random(n_journeys) < 1 / (1 + np.exp(1.2 - score - 0.15 * length))
-    new_customer = np.r_[True, (rng.random(n_journeys - 1) < 0.4) | ~converts[:-1]]
-    customer = (np.cumsum(new_customer) - 1)[journey]
-    gap_ns = rng.integers(60, 24 * 3600, size=n_touches) * 10**9
-    elapsed = np.cumsum(gap_ns)
-    customer_first = np.r_[0, np.flatnonzero(np.diff(customer)) + 1]
-    elapsed -= np.repeat(elapsed[customer_first], np.diff(np.r_[customer_first, n_touches]))
-    start_day = rng.integers(0, 365, size=customer[-1] + 1) * 86_400 * 10**9
-    converted = (position == length[journey] - 1) & converts[journey]
-    return pd.DataFrame({
-        "customer_id": pd.Series(np.char.add("u", customer.astype(str)), dtype="str"),
-        "timestamp": pd.to_datetime(pd.Timestamp("2025-01-01").value + start_day[customer] + elapsed),
-        "channel": pd.Series(np.array(CHANNELS)[channel], dtype="str"),
-        "converted": converted,
-        "revenue": np.where(converted, np.round(rng.lognormal(5, 0.7, size=n_touches), 2), 0.0),
-    })
+    """The shared seeded journeys (``tests.data.journey_touches``) over the ten CHANNELS."""
+    return journey_touches(n_journeys, seed=seed, channels=CHANNELS)
 
 
 def aggregate_paths(touches: pd.DataFrame) -> pd.DataFrame:
