@@ -6,11 +6,9 @@ import datetime as dt
 import json
 
 from render.blocks.kit import (
-    ACTION_CHART_PNG,
     ACTION_OPEN_SHEET,
     ACTION_QUERY,
     BUTTON_VALUE,
-    CHART_POINTS,
     CHART_SERIES,
     SHOWN_ROWS,
     ChartSpec,
@@ -26,11 +24,10 @@ from render.blocks.kit import (
     table_block,
 )
 from roi_core import Answer, Query, RoiError
-from roi_core.fmt import DASH, money, pct
-from roi_core.views.build import footer_of
-from roi_core.views.format import figure
-from roi_core.views.labels import labels, phrase
-from roi_core.views.model import Footer
+from roi_core.views.build import channel_roi_chart as roi_chart
+from roi_core.views.build import footer_of, trend_of
+from roi_core.views.labels import phrase
+from roi_core.views.model import Chart, Footer
 
 
 # --------------------------------------------------------------------------- queries on buttons
@@ -80,12 +77,6 @@ def _sheet_button(opts: RenderOptions, lang: str) -> dict | None:
     return button(phrase(lang, "btn_sheet"), ACTION_OPEN_SHEET, url=opts.sheet_url)
 
 
-def _chart_png_button(ans: Answer, spec: ChartSpec | None, opts: RenderOptions, value: str | None) -> dict | None:
-    if not (opts.chart_button and spec and value):
-        return None
-    return button(phrase(ans.lang, "btn_chart_png"), ACTION_CHART_PNG, value)
-
-
 # --------------------------------------------------------------------------- footer
 def age_text(read_at: dt.datetime | None, now: dt.datetime | None, lang: str) -> str:
     """How long ago the data was read ("7 分钟前读取"); "" when unknown."""
@@ -126,32 +117,14 @@ def footer_blocks(ans: Answer, opts: RenderOptions) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- charts from answers
-def _roi_points(value) -> float | None:
-    return None if value is None else float(value) * 100
-
-
 def channel_roi_chart(rows: list[dict], title: str, target_roi: float | None, lang: str,
                       name_key: str = "channel", value_key: str = "roi") -> ChartSpec | None:
-    rows = [r for r in rows if _finite(r.get(value_key))]
-    if not rows:
-        return None
-    rows = rows[:CHART_POINTS]
-    return ChartSpec(kind="bar", title=title, categories=[str(r[name_key]) for r in rows],
-                     series=[("ROI(%)", [_roi_points(r[value_key]) for r in rows])],
-                     y_label="ROI (%)", x_label=phrase(lang, "channel_axis"),
-                     target=None if target_roi is None else target_roi * 100, filename="channel_roi.png")
+    """A bar chart of ROI (in %) by channel (see :func:`roi_core.views.build.channel_roi_chart`)."""
+    chart = roi_chart(rows, title, target_roi, lang, name_key, value_key)
+    return chart_spec(chart) if chart else None
 
 
 # --------------------------------------------------------------------------- tables from answers
-def _channel_table(ans, rows: list[dict], lang: str) -> tuple[list[str], list[list[str]], list[str]]:
-    L, s = labels(lang), ans.currency
-    headers = [L["channel"], L["cost"], L["revenue"], L["roi"], L["roas"], L["ctr"], L["cvr"]]
-    body = [[str(r["channel"]), money(r["cost"], s), money(r["revenue"], s),
-             figure(r.get("roi"), "pct", s, (r.get("unavailable") or {}).get("roi")), r.get("roas_text") or DASH,
-             pct(r.get("ctr")), pct(r.get("cvr"))] for r in rows]
-    return headers, body, ["left"] + ["right"] * 6
-
-
 def _cut_table(title: str, filename: str, headers: list[str], body: list[list[str]], align: list[str],
                lang: str, limit: int = SHOWN_ROWS) -> tuple[list[dict], Overflow | None]:
     """A table block with at most ``limit`` rows; beyond, "…还有 N 项" and the full table as an Overflow."""
@@ -167,25 +140,17 @@ def _cut_table(title: str, filename: str, headers: list[str], body: list[list[st
     return blocks, overflow
 
 
-def _suggestion_items(ans) -> list[str]:
-    return [mrkdwn(s.text) for s in getattr(ans, "suggestions", [])]
-
+def chart_spec(chart: Chart) -> ChartSpec:
+    """A view's chart as the spec both the native block and the PNG are drawn from."""
+    return ChartSpec(kind=chart.kind, title=chart.title, categories=list(chart.categories),
+                     series=list(chart.series), y_label=chart.y_label, x_label=chart.x_label, target=chart.target,
+                     filename=chart.filename)
 
 
 def trend_chart(ans, limit: int = CHART_SERIES) -> ChartSpec | None:
     """The 12-month ROI trend of the channels with the most data (at most 6 series)."""
-    months = list(getattr(ans, "trend_months", []) or [])
-    trend = getattr(ans, "trend", {}) or {}
-    if not months or not trend:
-        return None
-    ranked = sorted(trend.items(), key=lambda kv: -sum(1 for v in kv[1] if v is not None))
-    series = [(str(ch), [_roi_points(v) for v in values]) for ch, values in ranked[:limit]
-              if sum(1 for v in values if v is not None) >= 2]
-    if not series:
-        return None
-    return ChartSpec(kind="line", title=phrase(ans.lang, "trend_chart", n=len(months)),
-                     categories=months, series=series, y_label="ROI (%)", x_label=phrase(ans.lang, "month_axis"),
-                     target=ans.target_roi * 100 if ans.target_roi is not None else None, filename="roi_trend.png")
+    chart = trend_of(ans, limit)
+    return chart_spec(chart) if chart else None
 
 
 def _line_chart_block(spec: ChartSpec) -> dict | None:

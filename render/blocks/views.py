@@ -13,7 +13,6 @@ from render.blocks.kit import (
     OPTION_TEXT,
     OPTION_VALUE,
     SECTION_TEXT,
-    ChartSpec,
     Overflow,
     SlackMessage,
     actions,
@@ -29,18 +28,18 @@ from render.blocks.kit import (
     mrkdwn,
     section,
 )
-from render.blocks.parts import _cut_table, _line_chart_block, _query_button, encode_query, footer_view_blocks
+from render.blocks.parts import (
+    _cut_table,
+    _line_chart_block,
+    _query_button,
+    chart_spec,
+    encode_query,
+    footer_view_blocks,
+)
 from roi_core.fmt import table as text_table
-from roi_core.views.model import Action, Chart, Figure, ItemList, Note, Table, View
+from roi_core.views.model import Action, Figure, ItemList, Note, Table, View
 
 _STATUS = {"good": " ✅", "bad": " 🔻", "weak": " ⚠"}
-
-
-def chart_spec(chart: Chart) -> ChartSpec:
-    """The view's chart as the spec both the native block and the PNG are drawn from."""
-    return ChartSpec(kind=chart.kind, title=chart.title, categories=list(chart.categories),
-                     series=list(chart.series), y_label=chart.y_label, x_label=chart.x_label, target=chart.target,
-                     filename=chart.filename)
 
 
 def _field(fig: Figure) -> tuple[str, str]:
@@ -116,7 +115,7 @@ def _first_table(table: Table, lang: str) -> tuple[list[dict | None], Overflow |
 
 def _text_table(table: Table, lang: str) -> dict | None:
     """A further table as aligned text in a code block (a message holds one table block)."""
-    if not table.rows:
+    if not table.rows or len(table.columns) < 2:  # names alone say nothing the message does not
         return None
     shown = table.cells()[: table.shown]
     text = f"{table.heading}\n```{code_escape(text_table(table.headers, shown, table.align))}```"

@@ -11,8 +11,10 @@ import math
 from collections.abc import Callable
 
 from roi_core import AdviceAnswer, Answer, CampaignReport, ChannelRanking, TopList
+from roi_core.attribution_report import AttributionAnswer
 from roi_core.fmt import DASH, count, money, pct
-from roi_core.views.format import figure
+from roi_core.monthly import MonthlySummary
+from roi_core.views.format import figure, signed_pct
 from roi_core.views.labels import labels, phrase
 from roi_core.views.model import (
     Action,
@@ -229,7 +231,120 @@ def advice_view(ans: AdviceAnswer, options: ViewOptions) -> View:
         actions_id="roi_advice_actions", footer=footer_of(ans, options))
 
 
+def trend_of(ans, limit: int = 6) -> Chart | None:
+    """The 12-month ROI trend (in %) of the channels with the most data (at most ``limit`` series)."""
+    months = list(getattr(ans, "trend_months", []) or [])
+    trend = getattr(ans, "trend", {}) or {}
+    if not months or not trend:
+        return None
+    ranked = sorted(trend.items(), key=lambda kv: -sum(1 for v in kv[1] if v is not None))
+    series = [(str(ch), [None if v is None else float(v) * 100 for v in values]) for ch, values in ranked[:limit]
+              if sum(1 for v in values if v is not None) >= 2]
+    if not series:
+        return None
+    return Chart(kind="line", title=phrase(ans.lang, "trend_chart", n=len(months)), categories=months,
+                 series=series, y_label="ROI (%)", x_label=phrase(ans.lang, "month_axis"),
+                 target=ans.target_roi * 100 if ans.target_roi is not None else None, filename="roi_trend.png")
+
+
+def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
+    L, s, t, c, lang = labels(ans.lang), ans.currency, ans.totals, ans.changes, ans.lang
+    title = phrase(lang, "monthly_title", month=ans.month)
+    figures = [
+        Figure(L["cost"], money(t.get("cost"), s), phrase(lang, "mom", v=signed_pct(c.get("mom_cost")))),
+        Figure(L["revenue"], money(t.get("revenue"), s),
+               phrase(lang, "mom_yoy", m=signed_pct(c.get("mom_revenue")), y=signed_pct(c.get("yoy_revenue")))),
+        Figure("ROI", pct(t.get("roi")), phrase(lang, "mom", v=signed_pct(c.get("mom_roi_points"), points=True)),
+               line=1),
+        Figure(L["profit"], money(t.get("profit"), s), line=1),
+        Figure(L["cac"], money(t.get("cac"), s), line=1),
+        Figure(phrase(lang, "best_worst"), f"{ans.best_channel or DASH} / {ans.worst_channel or DASH}", line=None),
+    ]
+    notes = []
+    if ans.best_channel:
+        notes.append(Note(phrase(lang, "best_channel"),
+                          f"{ans.best_channel}   {phrase(lang, 'worst_channel')}：{ans.worst_channel or DASH}",
+                          rich=False))
+    charts = []
+    trend = trend_of(ans)
+    if trend:
+        trend.inline = options.native_charts
+        charts.append(trend)
+    bar = channel_roi_chart(ans.channels, phrase(lang, "monthly_chart", month=ans.month), ans.target_roi, lang)
+    if bar:
+        bar.inline, bar.png = options.native_charts, False
+        charts.append(bar)
+    lists = []
+    if ans.anomalies:
+        lists.append(ItemList("anomalies", phrase(lang, "anomalies"), [f"⚠ {a.text}" for a in ans.anomalies],
+                              numbered=False, brief_title=phrase(lang, "anomalies_brief"), bullet=""))
+    if ans.recurring:
+        items = [phrase(lang, "recurring_item", campaign=r["campaign"], previous=r["previous"],
+                        revenue=money(r["revenue"], s), change=signed_pct(r.get("revenue_change")),
+                        roi=pct(r.get("roi")), points=signed_pct(r.get("roi_points"), points=True))
+                 for r in ans.recurring]
+        lists.append(ItemList("comparisons", phrase(lang, "recurring"), items, numbered=False,
+                              brief_title=phrase(lang, "recurring_brief")))
+    lists.append(_suggestions(ans))
+    tables = [channel_table(ans, title, f"monthly_{ans.month}.csv")]
+    if ans.reallocation:
+        tables.append(realloc_table(ans, with_roi=False))
+    return View(
+        kind=ans.kind, lang=lang, title=f"🗓 {title}",
+        heading=phrase(lang, "monthly_heading", month=ans.month, basis=ans.basis_label, target=_target(ans)),
+        context=[ans.basis_label, _target(ans)], figures=figures, notes=notes, charts=charts, tables=tables,
+        lists=lists,
+        actions=[_query(phrase(lang, "btn_month_attribution"), "attribution", lang, month=ans.month),
+                 _query(phrase(lang, "btn_month_top"), "top", lang, month=ans.month), *_sheet(options, lang)],
+        actions_id="roi_monthly_actions", footer=footer_of(ans, options))
+
+
+def attribution_view(ans: AttributionAnswer, options: ViewOptions) -> View:
+    L, s, lang = labels(ans.lang), ans.currency, ans.lang
+    zh = lang != "en"
+    period = ans.month or L["all_time"]
+    label = ans.model_label if zh else ans.model
+    counts = {"journeys": f"{ans.journeys:,}", "converting": f"{ans.converting_journeys:,}",
+              "conversions": f"{ans.conversions:,.0f}", "revenue": money(ans.revenue, s), "days": ans.lookback_days}
+    chart = channel_roi_chart(ans.channels, phrase(lang, "attribution_chart", label=label), None, lang)
+    if chart:
+        chart.inline = options.native_charts
+    shared = ans.roi_basis == "share_of_campaign_return"
+    columns = [Column(L["channel"], "left"),
+               Column(phrase(lang, "attr_conversions"), type="count", brief=phrase(lang, "attr_conversions_brief")),
+               Column(phrase(lang, "attr_revenue"), type="money", brief=phrase(lang, "attr_revenue_brief")),
+               Column(phrase(lang, "attr_share"), type="pct", brief=phrase(lang, "attr_share_brief")),
+               Column(L["cost"], type="money"),
+               Column(phrase(lang, "roi_by_share") if shared else "ROI", type="pct")]
+    rows = [[str(r["channel"]), f"{r['conversions']:,.1f}", money(r["revenue"], s), pct(r.get("share")),
+             money(r.get("cost"), s), figure(r.get("roi"), "pct", s, r.get("roi_note") or None)] for r in ans.channels]
+    title = phrase(lang, "attribution_title", label=label, period=period)
+    models = list(ans.models)
+    compare = Table(phrase(lang, "models_heading"),
+                    [Column(L["channel"], "left")] + [Column(ans.model_labels.get(m, m) if zh else m, type="rank")
+                                                     for m in models],
+                    [[("⚠ " if r.get("rank_moves") else "") + str(r["channel"])]
+                     + [str(r.get(f"{m}_rank", DASH)) for m in models] for r in ans.comparison],
+                    f"attribution_models_{ans.model}.csv", SHOWN_ROWS, heading=phrase(lang, "models_note"),
+                    brief_heading=phrase(lang, "models_heading"), overlong="count")
+    question = {"kind": "attribution", "lang": lang, "model": ans.model, "month": ans.month}
+    select = Action(phrase(lang, "switch_model"), "select",
+                    {"options": [(ans.model_labels.get(m, m), {**question, "model": m}) for m in models],
+                     "current": ans.model})
+    return View(
+        kind=ans.kind, lang=lang, title=f"🔀 {title}",
+        heading=phrase(lang, "attribution_heading", label=label, period=period),
+        subtitle=phrase(lang, "attribution_brief", **counts), context=[phrase(lang, "attribution_context", **counts)],
+        charts=[chart] if chart else [],
+        tables=[Table(title, columns, rows, f"attribution_{ans.model}.csv", SHOWN_ROWS), compare],
+        actions=[select, _query(phrase(lang, "btn_channels"), "channels", lang, month=ans.month),
+                 *_chart_png(chart, options, lang, kind="attribution", model=ans.model, month=ans.month),
+                 *_sheet(options, lang)],
+        actions_id="roi_attribution_actions", footer=footer_of(ans, options))
+
+
 BUILDERS: list[tuple[type, Callable[[Answer, ViewOptions], View]]] = [
+    (AttributionAnswer, attribution_view), (MonthlySummary, monthly_view),
     (CampaignReport, campaign_view), (ChannelRanking, channels_view), (TopList, top_view),
     (AdviceAnswer, advice_view),
 ]

@@ -45,6 +45,10 @@ LABELS = {
         "no_match_hint_brief": "输入 /roi 排行 查看所有活动。", "list_sep": "、",
         "help_title": "ROI 助手用法", "help_lead": "在任意频道输入 `/roi` 加下面的内容，或 @ROI助手 提问：\n",
         "help_brief": "ROI 助手用法：/roi 后面跟", "recent": "*最近的活动*（点一下即可查看）", "recent_brief": "最近的活动：",
+        "monthly_heading": "🗓 月报 {month}（{basis}，{target}）", "mom": "环比 {v}", "mom_yoy": "环比 {m}，同比 {y}",
+        "best_channel": "最佳渠道", "worst_channel": "最差渠道", "anomalies_brief": "异常", "recurring_brief": "与上一届相比",
+        "recurring_item": "{campaign} vs {previous}：销售额 {revenue}（{change}），ROI {roi}（{points}）",
+        "monthly_chart": "{month} 渠道 ROI",
     },
     "en": {
         "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
@@ -88,6 +92,11 @@ LABELS = {
         "help_lead": "Type `/roi` followed by one of these, or mention the app:\n",
         "help_brief": "ROI assistant: type /roi followed by one of:", "recent": "*Recent campaigns*",
         "recent_brief": "Recent campaigns: ",
+        # the monthly summary's console text and a few Slack words stay Chinese in English answers (as before)
+        "monthly_heading": "🗓 月报 {month}（{basis}，{target}）", "mom": "环比 {v}", "mom_yoy": "环比 {m}，同比 {y}",
+        "best_channel": "最佳渠道", "worst_channel": "最差渠道", "anomalies_brief": "异常", "recurring_brief": "与上一届相比",
+        "recurring_item": "{campaign} vs {previous}：销售额 {revenue}（{change}），ROI {roi}（{points}）",
+        "monthly_chart": "{month} 渠道 ROI",
     },
 }
 
