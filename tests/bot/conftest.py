@@ -46,22 +46,25 @@ TOUCHES = [
 ]
 
 
+def workbook_tabs(campaigns: list[list], touches: list[list] | None = TOUCHES,
+                  settings: dict | None = None) -> dict[str, list[list]]:
+    """The small workbook's tabs (活动, 触点 when given, 设置) as rows, header first."""
+    tabs = {"活动": [HEADERS, *campaigns]}
+    if touches:
+        tabs["触点"] = list(touches)
+    tabs["设置"] = [["参数", "值"], *([k, v] for k, v in (settings or {"目标ROI": "100%"}).items())]
+    return tabs
+
+
 def write_workbook(path: Path, campaigns: list[list], touches: list[list] | None = TOUCHES,
                    settings: dict | None = None) -> Path:
+    """:func:`workbook_tabs` saved as an .xlsx (for tests that go through the workbook adapter)."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = "活动"
-    ws.append(HEADERS)
-    for row in campaigns:
-        ws.append(row)
-    if touches:
-        t = wb.create_sheet("触点")
-        for row in touches:
-            t.append(row)
-    s = wb.create_sheet("设置")
-    s.append(["参数", "值"])
-    for k, v in (settings or {"目标ROI": "100%"}).items():
-        s.append([k, v])
+    wb.remove(wb.active)
+    for title, rows in workbook_tabs(campaigns, touches, settings).items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
     wb.save(path)
     return path
 

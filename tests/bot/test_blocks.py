@@ -25,16 +25,15 @@ from bot.blocks import (
     render_blocks,
 )
 from roi_core import Answer, RoiError, answer, parse_query
-from sheets import open_source
-from tests.bot.conftest import CAMPAIGNS, all_texts, write_workbook
+from tests.bot.conftest import CAMPAIGNS, all_texts, workbook_tabs
+from tests.memory_source import MemorySource
 
 TODAY = dt.date(2026, 11, 22)
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    path = write_workbook(tmp_path_factory.mktemp("wb") / "small.xlsx", CAMPAIGNS)
-    return open_source(str(path)).read()
+def data():
+    return MemorySource(workbook_tabs(CAMPAIGNS)).read()
 
 
 def ask(data, text):
@@ -180,10 +179,10 @@ def test_help_candidates_and_no_match_are_ephemeral_with_buttons(data):
     assert decode_query(buttons[0]["value"]).kind == "campaign"
 
 
-def test_two_hundred_campaigns_stay_within_limits(tmp_path):
+def test_two_hundred_campaigns_stay_within_limits():
     rows = [[f"活动{i:03d}", "抖音", dt.date(2026, 1, 1), dt.date(2026, 1, 31), 1000 + i, 0, 0, 0, 3000 + 7 * i,
              1, 100, 10, 1] for i in range(200)]
-    data = open_source(str(write_workbook(tmp_path / "big.xlsx", rows, touches=None))).read()
+    data = MemorySource(workbook_tabs(rows, touches=None)).read()
     msg = build_message(ask(data, "排行 200"))
     check_limits(msg.blocks)
     table_rows = cell_texts(msg.blocks)
@@ -196,11 +195,11 @@ def test_two_hundred_campaigns_stay_within_limits(tmp_path):
     assert len(msg.text) <= 4000
 
 
-def test_long_names_and_many_suggestions_are_cut_not_rejected(tmp_path):
+def test_long_names_and_many_suggestions_are_cut_not_rejected():
     long = "超长活动名" * 400  # 2,000 characters
     rows = [[long, f"渠道{i}", dt.date(2026, 1, 1), dt.date(2026, 1, 31), 1000, 0, 0, 0, 500 * (i % 5),
              1, 100, 10, 1] for i in range(40)]
-    data = open_source(str(write_workbook(tmp_path / "long.xlsx", rows, touches=None))).read()
+    data = MemorySource(workbook_tabs(rows, touches=None)).read()
     msg = build_message(ask(data, "超长活动名"))
     check_limits(msg.blocks)
     assert len(msg.blocks[0]["text"]["text"]) <= 150
