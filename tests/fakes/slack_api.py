@@ -468,3 +468,17 @@ def event_body(event: dict, *, team_id: str = TEAM_ID, event_id: str = "Ev1") ->
         "event_time": int(time.time()),
         "authorizations": [{"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True}],
     })
+
+
+def without_backoff(client):
+    """``client`` (a slack_sdk WebClient) with its connection-error and 5xx retry handlers retrying
+    at once: the same handlers and retry counts, no backoff sleep (slack_sdk's default waits 0.5 s,
+    1 s, 2 s ... plus jitter). The 429 handler always waits Retry-After plus up to 1 s of jitter, so
+    a test of it gives ``fail_next(..., retry_after=0)``. Returns ``client``."""
+    from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+    from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+
+    for handler in client.retry_handlers:
+        if not isinstance(handler, RateLimitErrorRetryHandler):
+            handler.interval_calculator = FixedValueRetryIntervalCalculator(0.0)
+    return client

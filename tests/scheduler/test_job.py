@@ -17,12 +17,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from openpyxl import Workbook, load_workbook
 
 from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
+from roi_runtime.bootstrap import bootstrap
 from roi_runtime.config import AppConfig
 from scheduler.clock import JOB_FUNC, JOB_ID, build_scheduler
 from scheduler.job import run_monthly
 from scheduler.schedule import Schedule, monthly_trigger
 from scheduler.store import DeliveryStore
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
+from tests.fakes.slack_api import without_backoff
 
 ROOT = Path(__file__).resolve().parents[2]
 OCT = pd.Period("2026-10", freq="M")
@@ -117,7 +119,10 @@ def test_two_clock_processes_post_once(book, slack_api, tmp_path):
 def test_failure_after_the_sheet_write_is_completed_once_by_the_next_run(book, slack_api, tmp_path):
     cfg = config(book, slack_api, tmp_path)
     dead = AppConfig(**{**cfg.__dict__, "slack_api_url": "http://127.0.0.1:9/api/"})  # nothing listens there
-    failed = run_monthly(dead, month=OCT, now=NOW, out=io.StringIO())
+    # the job's own client and retry counts; only the backoff between the retries is not waited out
+    notifier = bootstrap(dead, role="job").notifier()
+    without_backoff(notifier.client)
+    failed = run_monthly(dead, month=OCT, now=NOW, notifier=notifier, out=io.StringIO())
     assert failed.status == "failed"
     record = DeliveryStore(cfg.database).get("2026-10")
     assert record.status == "failed" and record.sheet_written_at is not None and record.last_error
