@@ -154,6 +154,7 @@ class _Span:
     end: dt.date
     year: int | None = None
     words: str = ""
+    rolling: bool = False  # "近30天": not a named month even when its dates are one
 
 
 def _bad_month(token: str) -> QueryError:
@@ -251,18 +252,18 @@ def _rules() -> list[tuple[re.Pattern, object]]:
         if n is None or n < 1 or n > 3660:
             raise QueryError(f"时间段「{m[0].strip()}」看不懂", "例：近30天、最近3个月")
         if unit[0] in "天日d":
-            return today - dt.timedelta(days=n - 1), today
-        if unit[0] in "周星礼w":
-            return today - dt.timedelta(days=7 * n - 1), today
-        if unit[0] in "年y":
-            return _minus_months(today, 12 * n) + dt.timedelta(days=1), today
-        return _minus_months(today, n) + dt.timedelta(days=1), today
+            start = today - dt.timedelta(days=n - 1)
+        elif unit[0] in "周星礼w":
+            start = today - dt.timedelta(days=7 * n - 1)
+        else:
+            start = _minus_months(today, 12 * n if unit[0] in "年y" else n) + dt.timedelta(days=1)
+        return start, today, None, "rolling"
 
     def ytd(m, today):
-        return dt.date(today.year, 1, 1), today
+        return dt.date(today.year, 1, 1), today, None, "rolling"
 
     def mtd(m, today):
-        return dt.date(today.year, today.month, 1), today
+        return dt.date(today.year, today.month, 1), today, None, "rolling"
 
     def whole_year(m, today):
         year = int(m[1])
@@ -286,12 +287,12 @@ def _rules() -> list[tuple[re.Pattern, object]]:
         (r"第?([1-4一二三四])\s*季度", lambda m, t: quarter_of(None, m[1], t)),
         (rf"(?:近|最近|过去|前)\s*{NUM}\s*{cn_unit}(?:内|以来|里)?", last_n),
         (rf"\b(?:last|past|previous)\s+(\d{{1,4}})\s+{en_unit}\b", last_n),
-        (r"(?:最近|近)一周|\b(?:the )?past week\b", lambda m, t: (t - dt.timedelta(days=6), t)),
+        (r"(?:最近|近)一周|\b(?:the )?past week\b", lambda m, t: (t - dt.timedelta(days=6), t, None, "rolling")),
         (r"年初至今|年初到(?:现在|今天|今)|今年(?:以来|到现在)|\bytd\b|\byear[- ]to[- ]date\b", ytd),
         (r"\bmtd\b|\bmonth[- ]to[- ]date\b|本月至今", mtd),
-        (r"上上(?:个|一)?月|\bmonth before last\b", relative_month(2)),
-        (r"上(?:个|一)?月份?|\b(?:last|previous) month\b", relative_month(1)),
-        (r"本月份?|这(?:个|一)?月|当月|\b(?:this|current) month\b", relative_month(0)),
+        (r"上上(?:一个|个|一)?月|\bmonth before last\b", relative_month(2)),
+        (r"上(?:一个|个|一)?月份?|\b(?:last|previous) month\b", relative_month(1)),
+        (r"本月份?|这(?:一个|个|一)?月|当月|\b(?:this|current) month\b", relative_month(0)),
         (r"上上周|上上(?:个)?星期", relative_week(2)),
         (r"上(?:个|一)?(?:周|星期|礼拜)|\blast week\b", relative_week(1)),
         (r"本周|这(?:个|一)?(?:周|星期|礼拜)|\bthis week\b", relative_week(0)),
@@ -300,11 +301,11 @@ def _rules() -> list[tuple[re.Pattern, object]]:
         (r"前年|\byear before last\b", relative_year(2)),
         (r"去年|上一年|\blast year\b", relative_year(1)),
         (r"今年|本年度?|\bthis year\b", relative_year(0)),
-        (r"下(?:个|一)?月|下(?:个|一)?季度|下(?:个|一)?(?:周|星期)|明年|明天|\bnext (?:month|quarter|week|year)\b",
+        (r"下(?:个|一)?月(?!报)|下(?:个|一)?季度|下(?:个|一)?(?:周|星期)|明年|明天|\bnext (?:month|quarter|week|year)\b",
          future),
         (rf"{_EN_MONTH}(?:\s*,?\s*(\d{{4}})\b)?", en_month),
         (r"(?<![\d.])(20\d{2})\s*(?:年|全年)", whole_year),
-        (r"(?<![\d.q\-/年])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?", month_only),
+        (r"(?<![\d.q/年])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?", month_only),
         (r"(?<![\d.\-/])(20\d{2})(?![\d.\-/%])", whole_year),
     ]
     return [(re.compile(p, re.ASCII), f) for p, f in rules]
@@ -332,12 +333,13 @@ _INTENTS = {
                    ("help", "usage", "commands", "what can you do")),
     "attribution": _words(("归因", "多触点", "功劳", "贡献度"), ("attribution", "attribute", "attr")),
     "advice": _words(("建议", "预算怎么分", "预算怎么调", "预算怎么花", "预算怎么投", "预算怎么安排", "预算怎么", "预算该怎么", "预算分配", "分配预算", "怎么调预算", "调预算", "预算调整", "调整预算",
-                      "怎么分预算", "预算", "怎么优化", "优化建议", "该怎么办", "怎么办", "怎么投"),
+                      "怎么分预算", "预算", "怎么优化", "优化建议", "该怎么办", "怎么办", "怎么投", "预算怎么分配",
+                      "预算该怎么调整", "预算该怎么", "分配", "调整", "怎么提高", "怎么提升", "提高", "提升"),
                      ("advice", "advise", "suggestions", "suggestion", "suggest", "recommendations",
-                      "recommend", "budget", "budgets", "reallocate", "reallocation")),
+                      "recommend", "budget", "budgets", "reallocate", "reallocation", "improve", "increase")),
     "monthly": _words(("月报", "月度汇总", "月度报告", "月度总结", "月度复盘", "汇总", "总结", "复盘", "概况", "概览", "总览"),
                       ("summary", "monthly", "report", "overview", "recap")),
-    "top": _words(("排行榜", "排行", "排名", "榜单", "排个序", "排序"), ("top", "bottom", "ranking", "rank", "rankings")),
+    "top": _words(("活动排行", "活动排名", "排行榜", "排行", "排名", "榜单", "排个序", "排序"), ("top", "bottom", "ranking", "rank", "rankings")),
     "channels": _words(("各个渠道", "各渠道", "哪些渠道", "哪个渠道", "渠道", "各平台", "哪个平台", "平台", "投放渠道"),
                        ("channels", "channel", "by channel", "platforms", "platform")),
 }
@@ -383,7 +385,8 @@ _FILLER_CN = _words(("帮我看下", "帮我看看", "帮我查下", "帮我查�
                      "如何", "咋样", "好不好", "行不行", "是多少", "有多少", "多少", "情况", "表现", "效果", "数据", "分析",
                      "统计", "做得", "做的", "哪个好", "哪个更好", "谁更好", "更好", "哪一个", "哪个", "哪些", "什么", "怎么",
                      "到底", "目前", "现在", "最近", "一共", "总共", "整体", "总体", "分别", "具体", "对比的", "全部", "所有",
-                     "的话", "谢谢", "多谢", "麻烦了", "下一届", "期间", "里面", "期间的", "结果", "指标", "各个"),
+                     "的话", "谢谢", "多谢", "麻烦了", "下一届", "期间", "里面", "期间的", "结果", "指标", "各个", "模型", "做一下",
+                     "做个", "给点", "根据", "有什么", "上的表现", "上面", "上表现"),
                     ("please", "pls", "plz", "show", "me", "tell", "what", "what's", "whats", "how", "how's", "hows",
                      "is", "are", "was", "were", "did", "do", "does", "doing", "done", "performing", "perform",
                      "performed", "the", "of", "for", "in", "on", "a", "an", "our", "my", "we", "us", "give", "get",
@@ -392,9 +395,10 @@ _FILLER_CN = _words(("帮我看下", "帮我看看", "帮我查下", "帮我查�
                      "its", "which", "one", "ones", "been", "has", "have", "had", "see", "list", "any", "all",
                      "overall", "total", "totals", "thanks", "thank", "hey", "hi", "hello", "there", "should", "we",
                      "i'd", "like", "would", "next", "split", "allocate", "doing?", "did", "were", "per", "each",
-                     "between", "against", "period", "this", "that", "than", "better", "worse", "how's", "up",
+                     "between", "against", "period", "that", "than", "better", "worse", "up", "much", "many",
                      "where", "go", "money", "spend?", "best?", "performed?", "give me"))
-_EDGE_CHARS = "的了是在和个与及里中之就也都还又着过有么呢吗嘛啊呀吧哦 "
+_EDGE_CHARS = "的了是在和个与及里就也都还又着过有么呢吗嘛啊呀吧哦用给 "
+_LONE_PIECES = {"上", "下", "里", "中", "内", "比", "s"}  # "last month's report"
 _PUNCT = re.compile(r"[?？!！。,，、;；:：~…·\"'“”‘’()（）\[\]【】<>《》「」『』|*#]+")
 _MENTION = re.compile(r"<@[A-Za-z0-9]+(?:\|[^>]*)?>|<![^>]*>|@(?:roi助手|roi ?bot|roi|bot|助手)\s*", re.I)
 _PREVIOUS_EDITION = re.compile(r"上一届|上届|上一期|上次的?|前一届|\bprevious edition\b|\blast edition\b", re.ASCII)
@@ -491,7 +495,7 @@ def _clean_residue(pieces: list[str]) -> str:
     out = []
     for piece in pieces:
         piece = _PUNCT.sub(" ", piece).strip(_EDGE_CHARS + " \t")
-        if piece:
+        if piece and piece not in _LONE_PIECES:
             out.append(piece)
     return " ".join(out).strip()
 
@@ -540,7 +544,7 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
                 continue
             result = rule(m, today)
             year = result[2] if len(result) > 2 else None
-            found.spans.append(_Span(m.start(), m.end(), result[0], result[1], year, m[0].strip()))
+            found.spans.append(_Span(m.start(), m.end(), result[0], result[1], year, m[0].strip(), len(result) > 3))
             text.take(m.start(), m.end())
         view = text.view()
     found.spans.sort(key=lambda s: s.at)
@@ -584,22 +588,27 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
         found.order = "worst"
     elif text.find(_ORDER_BEST):
         found.order = found.order or "best"
-    if text.find(_CAMPAIGN_NOUN):
-        found.campaign_noun = True
-    if found.top_n is None and (found.order or found.campaign_noun):
+    noun = _CAMPAIGN_NOUN.search(text.view()) is not None
+    if found.top_n is None and (found.order or noun):
         hit = text.find(_TOP_N_COUNT)
         if hit:
             found.top_n, found.top_n_text = cn_number(hit[0][1]), hit[0][0].strip()
+    if text.find(_CAMPAIGN_NOUN) or noun:
+        found.campaign_noun = True
     for name, pattern in _METRIC_PATTERNS:
         if text.find(pattern) and found.metric is None:
             found.metric = name
-    found.channel = _find_channel(text, channels)
+    found.channel = _find_channel(text, channels, campaigns)
     # 4. what is left is filler or a campaign
     text.find(_FILLER_CN)
     residue = _clean_residue(text.rest())
     ranking = found.order is not None or found.campaign_noun or any(k == "top" for _, k in found.intents)
-    if ranking and found.top_n is None and re.fullmatch(r"-?\d+", residue):
-        found.top_n, found.top_n_text, residue = int(residue), residue, ""
+    if residue in ("活动", "campaigns"):
+        found.campaign_noun, ranking, residue = True, True, ""  # "前5个活动": the campaigns, ranked
+    if ranking and found.top_n is None and re.fullmatch(r"-?\d+|[一二两三四五六七八九十]{1,3}", residue):
+        number = residue.lstrip("-")
+        found.top_n = cn_number(number) * (-1 if residue.startswith("-") else 1)
+        found.top_n_text, residue = residue, ""
     if residue and not found.campaign:
         if names_known and channels and found.channel is None:
             # a sheet's channel written loosely ("天猫" for 天猫直通车) is still that channel
@@ -645,8 +654,9 @@ def _campaign_keys(campaigns: tuple[str, ...]) -> list[tuple[str, str]]:
     return sorted(keys, key=lambda nk: len(nk[1]), reverse=True)
 
 
-def _find_channel(text: _Text, channels: tuple[str, ...]) -> str | None:
+def _find_channel(text: _Text, channels: tuple[str, ...], campaigns: tuple[str, ...] = ()) -> str | None:
     view = text.view()
+    campaign_keys = [normalize_text(c) for c in campaigns]
     for name in sorted(channels, key=len, reverse=True):
         key = normalize_text(name)
         if not key:
@@ -658,10 +668,25 @@ def _find_channel(text: _Text, channels: tuple[str, ...]) -> str | None:
             if sum(normalize_text(c).startswith(short) for c in channels) == 1:
                 key = short
                 at = _find_word(view, key)
-        if at >= 0:
+        if at >= 0 and not _inside_campaign(view, at, at + len(key), campaign_keys):
             text.take(at, at + len(key))
             return name
     return None
+
+
+def _inside_campaign(view: str, a: int, b: int, campaign_keys: list[str]) -> bool:
+    """The channel word is part of a campaign name written in part ("线下品鉴会" of 线下品鉴会（上海）):
+    the character next to it continues a campaign name that contains it."""
+    key = view[a:b]
+    for name in campaign_keys:
+        o = name.find(key)
+        if o < 0 or name == key:
+            continue
+        after = o + len(key) < len(name) and b < len(view) and view[b] == name[o + len(key)]
+        before = o > 0 and a > 0 and view[a - 1] == name[o - 1]
+        if after or before:
+            return True
+    return False
 
 
 def _find_word(view: str, key: str) -> int:
@@ -721,7 +746,9 @@ def _split_comparison(cleaned: str) -> list[str] | None:
         parts = _COMPARE_JOIN.split(cleaned)
     else:
         return None
-    parts = [p.strip() for p in parts if p and p.strip()]
+    # "618跟双11比": the verb after the last side is no part of it
+    parts = [re.sub(r"(?:比一比|比一下|比较|对比|比)\s*$", "", p.strip()) for p in parts if p and p.strip()]
+    parts = [p for p in parts if p.strip()]
     return parts if len(parts) >= 2 else None
 
 
@@ -762,7 +789,7 @@ def _single(cleaned: str, base: Query, today: dt.date, campaigns, channels, name
         kind = "channel_trend"
     elif span is not None or found.metric or found.order:
         # a period (or a figure) alone: that month's summary, or the channels over a longer period
-        kind = "monthly" if q.month is not None else "channels"
+        kind = "monthly" if q.month is not None and not span.rolling else "channels"
     else:
         # only filler words: then they are the name ("A", "Do it")
         name = _clean_residue([cleaned])
@@ -802,8 +829,8 @@ def _compare(parts: list[str], base: Query, cleaned: str, today, campaigns, chan
         shared, sides = periods[0], subjects
     elif subjects:
         dated = [s for s in subjects if s.start is not None]
-        if len(dated) == 1 and dated[0] is subjects[-1]:
-            shared = dated[0]  # "抖音 vs 小红书 上季度"
+        if len(dated) == 1 and len(subjects) >= 2 and (dated[0] is subjects[-1] or dated[0] is subjects[0]):
+            shared = dated[0]  # "抖音 vs 小红书 上季度", "上季度 抖音 vs 小红书"
     out = []
     for s in sides:
         kind = "campaign" if s.text else "channel_trend" if s.channel else "period"
