@@ -30,7 +30,7 @@ Slack and keep the name exactly as typed.
 
 from __future__ import annotations
 
-from render.blocks.answers import RENDERERS, _generic
+from render.blocks.fallback import RENDERERS, _generic
 from render.blocks.kit import (
     ACTION_CHART_PNG,
     ACTION_CHOOSE,

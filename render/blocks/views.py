@@ -8,11 +8,14 @@ import json
 
 from render.blocks.kit import (
     ACTION_CHART_PNG,
+    ACTION_CHOOSE,
     ACTION_MODEL,
     ACTION_OPEN_SHEET,
+    BUTTON_VALUE,
     OPTION_TEXT,
     OPTION_VALUE,
     SECTION_TEXT,
+    SHOWN_CANDIDATES,
     Overflow,
     SlackMessage,
     actions,
@@ -37,6 +40,7 @@ from render.blocks.parts import (
     footer_view_blocks,
 )
 from roi_core.fmt import table as text_table
+from roi_core.views.labels import phrase
 from roi_core.views.model import Action, Figure, ItemList, Note, Table, View
 
 _STATUS = {"good": " ✅", "bad": " 🔻", "weak": " ⚠"}
@@ -128,9 +132,41 @@ def _text_table(table: Table, lang: str) -> dict | None:
     return section(text)
 
 
+def _choices(items: ItemList, lang: str) -> list[dict | None]:
+    """Campaigns to pick, as buttons (the first 20; beyond, how many more and to type more of the name)."""
+    if not items.items:
+        return []
+    blocks: list[dict | None] = [section(items.title)] if items.title else []
+    buttons = []
+    for i, name in enumerate(items.items[:SHOWN_CANDIDATES]):
+        value = encode_query("campaign", text=str(name), lang=lang)
+        if len(value) <= BUTTON_VALUE:
+            buttons.append(button(str(name), f"{ACTION_CHOOSE}:{i}", value))
+    blocks.append(actions(buttons, f"roi_{items.kind}"))
+    if len(items.items) > SHOWN_CANDIDATES:
+        blocks.append(context(more_text(len(items.items) - SHOWN_CANDIDATES, lang) + phrase(lang, "type_more")))
+    return blocks
+
+
+def _short(view: View) -> list[dict | None]:
+    """Help, and replies without a title (choices, no match): a sentence, then what to pick."""
+    if view.kind == "help":
+        lines = [f"`{code_escape(cmd)}`  {mrkdwn(what)}" for t in view.tables for cmd, what in t.rows]
+        blocks = [header(view.title), section(view.hint + "\n".join(lines))]
+    else:
+        blocks = [section(mrkdwn(view.lead) + (f"\n{view.hint}" if view.hint else ""))]
+    for items in view.lists:
+        blocks += _choices(items, view.lang)
+    return blocks
+
+
 def view_message(view: View) -> SlackMessage:
     """The message of ``view`` (blocks not yet fitted to 50; the fallback text is the caller's)."""
     lang = view.lang
+    if view.kind == "help" or not view.title:
+        blocks = _short(view) + [actions([_button(a) for a in view.actions], view.actions_id or None)]
+        return SlackMessage(blocks + footer_view_blocks(view.footer, lang), "", ephemeral=view.ephemeral,
+                            kind=view.kind)
     when = [view.when] if view.when is not None else []
     blocks: list[dict | None] = [header(view.title), context(" · ".join(when + [mrkdwn(c) for c in view.context]))]
     if view.figures:

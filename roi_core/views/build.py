@@ -2,7 +2,7 @@
 
 Every word comes from the label table (:mod:`roi_core.views.labels`), every figure from
 :mod:`roi_core.fmt`; nothing here computes a number. A kind without a builder here returns None and
-its renderers lay the answer out themselves (attribution and the monthly summary, for now).
+its renderers lay the answer out themselves.
 """
 
 from __future__ import annotations
@@ -10,7 +10,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from roi_core import AdviceAnswer, Answer, CampaignReport, ChannelRanking, TopList
+from roi_core import (
+    AdviceAnswer,
+    Answer,
+    CampaignReport,
+    CandidatesAnswer,
+    ChannelRanking,
+    HelpAnswer,
+    NoMatchAnswer,
+    TopList,
+)
 from roi_core.attribution_report import AttributionAnswer
 from roi_core.fmt import DASH, count, money, pct
 from roi_core.monthly import MonthlySummary
@@ -343,10 +352,40 @@ def attribution_view(ans: AttributionAnswer, options: ViewOptions) -> View:
         actions_id="roi_attribution_actions", footer=footer_of(ans, options))
 
 
+def candidates_view(ans: CandidatesAnswer, options: ViewOptions) -> View:
+    lang = ans.lang
+    return View(kind=ans.kind, lang=lang, lead=phrase(lang, "candidates_lead", query=ans.query, n=len(ans.candidates)),
+                brief_lead=phrase(lang, "candidates_brief", query=ans.query),
+                lists=[ItemList("choose", "", list(ans.candidates), numbered=False, bullet="  •")],
+                footer=footer_of(ans, options), ephemeral=True)
+
+
+def no_match_view(ans: NoMatchAnswer, options: ViewOptions) -> View:
+    lang, head = ans.lang, phrase(ans.lang, "no_match", query=ans.query)
+    return View(kind=ans.kind, lang=lang, lead=f"🔍 {head}", brief_lead=head,
+                hint=phrase(lang, "closest_pick" if ans.closest else "no_match_hint"),
+                brief_hint="" if ans.closest else phrase(lang, "no_match_hint_brief"),
+                lists=[ItemList("choose", "", list(ans.closest), numbered=False, brief_title=phrase(lang, "closest"),
+                                joiner=phrase(lang, "list_sep"))],
+                footer=footer_of(ans, options), ephemeral=True)
+
+
+def help_view(ans: HelpAnswer, options: ViewOptions) -> View:
+    lang = ans.lang
+    examples = Table("", [Column("/roi", "left"), Column("", "left")], [[cmd, what] for cmd, what in ans.examples])
+    return View(kind=ans.kind, lang=lang, title=f"👋 {phrase(lang, 'help_title')}",
+                brief_lead=phrase(lang, "help_brief"), hint=phrase(lang, "help_lead"), tables=[examples],
+                lists=[ItemList("recent", phrase(lang, "recent"), list(ans.campaigns), numbered=False,
+                                brief_title=phrase(lang, "recent_brief"), joiner="、")],
+                actions=_sheet(options, lang), actions_id="roi_help_actions", footer=footer_of(ans, options),
+                ephemeral=True)
+
+
 BUILDERS: list[tuple[type, Callable[[Answer, ViewOptions], View]]] = [
     (AttributionAnswer, attribution_view), (MonthlySummary, monthly_view),
     (CampaignReport, campaign_view), (ChannelRanking, channels_view), (TopList, top_view),
-    (AdviceAnswer, advice_view),
+    (AdviceAnswer, advice_view), (HelpAnswer, help_view), (CandidatesAnswer, candidates_view),
+    (NoMatchAnswer, no_match_view),
 ]
 
 

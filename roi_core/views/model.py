@@ -114,7 +114,8 @@ class ItemList:
 
     ``empty`` is said when there are no items (by media that always show the list); ``inline``: the console
     prints the items right under its heading, without the title. ``brief_title``: the console's title where it
-    differs; ``bullet``: what the console writes before an unnumbered item ("": nothing).
+    differs; ``bullet``: what the console writes before an unnumbered item ("": nothing). Lists of kind
+    "choose" and "recent" are campaigns the reader can pick (buttons where the medium has them).
     """
 
     kind: str
@@ -125,6 +126,7 @@ class ItemList:
     inline: bool = False
     brief_title: str | None = None
     bullet: str = "•"
+    joiner: str | None = None  # the console writes the items on one line, joined by this
 
 
 @dataclass
