@@ -2,9 +2,10 @@
 
 ``render_blocks(answer)`` returns ``(blocks, fallback_text)``; ``build_message``
 returns the same plus what is sent after the message (the full table when a
-list was cut, the chart to draw as a PNG). Nothing here computes a number:
-every figure comes from the answer, formatted by ``roi_core.fmt`` and
-``bot.text``; nothing here does I/O.
+list was cut, the chart to draw as a PNG). The answer's view
+(:func:`roi_core.views.view_of`) brings every word and formatted figure;
+:mod:`render.blocks.views` lays any view out, :mod:`render.blocks.kit` holds
+the building blocks and limits. Nothing here computes a number or does I/O.
 
 Slack's limits are kept here, in one place: at most 50 blocks, 3,000
 characters per section text, 10 fields, one ``table`` block per message (up
@@ -26,7 +27,6 @@ matching folds NFKC, so a copied name still finds its campaign. Plain-text
 places (header, buttons, table cells, chart labels) are never parsed by
 Slack and keep the name exactly as typed.
 """
-
 
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ from render.blocks.views import view_message
 from render.text import render_text
 from roi_core import Answer
 from roi_core.views import view_of
+from roi_core.views.labels import phrase
 
 
 def fallback_text(ans: Answer) -> str:
@@ -138,7 +139,7 @@ def error_message(message: str, hint: str | None = None, lang: str = "zh") -> Sl
     """A short, friendly error (ephemeral): the message and a hint, never a stack trace."""
     text = f"❌ {mrkdwn(message)}"
     if hint:
-        text += f"\n💡 {'提示' if lang != 'en' else 'Hint'}：{mrkdwn(hint)}"
+        text += f"\n💡 {phrase(lang, 'hint')}：{mrkdwn(hint)}"
     plain = f"❌ {message}" + (f"（{hint}）" if hint else "")
     return SlackMessage(fit([section(text)]), cut(mrkdwn(plain), FALLBACK_TEXT), ephemeral=True, kind="error")
 
