@@ -5,9 +5,11 @@
 - ``serve(config, port)``: ``python -m bot serve`` (Flask's threaded server, local use).
 - ``run_socket_mode(config)``: ``python -m bot socket`` (no public URL needed).
 
-Thin on purpose: listeners in ``bot/listeners/`` ack and hand the text to
-``bot.service.Assistant``; rendering is ``bot.blocks``; sending is
-``bot.delivery``. Signature verification stays on (bolt's default: bad or
+Thin on purpose: what the app needs (config, the cached sheet read, the
+database, the Slack client and notifier) comes from the composition root
+``roi_runtime.bootstrap``; listeners in ``bot/listeners/`` ack and hand the
+text to ``bot.service.Assistant``; rendering is ``render``; sending is
+``bot.delivery`` over ``roi_runtime.notify``. Signature verification stays on (bolt's default: bad or
 missing signature, or a timestamp over 5 minutes old → 401).
 """
 
@@ -16,30 +18,26 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
-from slack_bolt.authorization import AuthorizeResult
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 
 from bot import logs
 from bot.dedupe import ClaimStore
 from bot.listeners import Deps, register
+from bot.listeners.middleware import BotIdentity
 from bot.service import Assistant
 from roi_core import RoiError
+from roi_runtime.bootstrap import Services, bootstrap
 from roi_runtime.cli import report
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database
 
 log = logging.getLogger(__name__)
 
-SLACK_API_DEFAULT = "https://slack.com/api/"
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -70,67 +68,20 @@ def check_config(config: AppConfig, *, socket: bool = False) -> None:
         raise SlackConfigError("SLACK_APP_TOKEN 应以 xapp- 开头", "这是应用级令牌（App-Level Token），不是 Bot Token")
 
 
-def _api_base(config: AppConfig) -> str:
-    url = config.slack_api_url or SLACK_API_DEFAULT
-    return url if url.endswith("/") else url + "/"
+def build_bolt_app(config: AppConfig | Services, *, assistant: Assistant | None = None,
+                   claims: ClaimStore | None = None, socket: bool = False, **reply_options) -> App:
+    """The bolt App with every listener registered (config must already be checked).
 
-
-class _BotIdentity:
-    """Authorizes every request with the configured bot token, without calling Slack in the ack path.
-
-    bolt's default single-workspace authorization calls ``auth.test`` (at
-    start-up, or on the first request): a slow or unreachable Slack would
-    then delay or break the ack. Here ``auth.test`` runs once in the
-    background to learn the bot's user id (used to ignore our own events).
-    """
-
-    def __init__(self, token: str, client: WebClient):
-        self.token = token
-        self.client = client
-        self.bot_user_id: str | None = None
-        self.bot_id: str | None = None
-        self._started = False
-        self._next_try = 0.0
-        self._lock = threading.Lock()
-
-    def _learn(self) -> None:
-        try:
-            resp = self.client.auth_test(token=self.token)
-            self.bot_user_id, self.bot_id = resp.get("user_id"), resp.get("bot_id")
-        except Exception as err:  # noqa: BLE001 - best effort; answers work without it
-            log.warning("auth.test failed (%s); continuing without the bot's user id, retrying in a minute",
-                        type(err).__name__)
-            with self._lock:
-                self._started = False
-                self._next_try = time.monotonic() + 60
-
-    def authorize(self, enterprise_id, team_id, user_id) -> AuthorizeResult:
-        if not self._started and time.monotonic() >= self._next_try:
-            with self._lock:
-                if not self._started and time.monotonic() >= self._next_try:
-                    self._started = True
-                    threading.Thread(target=self._learn, name="roi-auth-test", daemon=True).start()
-        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
-                               bot_token=self.token, bot_user_id=self.bot_user_id, bot_id=self.bot_id)
-
-    def as_function(self):
-        """bolt reads the parameter names of ``authorize``: hand it a plain function."""
-        def authorize(enterprise_id, team_id, user_id):
-            return self.authorize(enterprise_id, team_id, user_id)
-
-        return authorize
-
-
-def build_bolt_app(config: AppConfig, *, assistant: Assistant | None = None, claims: ClaimStore | None = None,
-                   socket: bool = False, **reply_options) -> App:
-    """The bolt App with every listener registered (config must already be checked)."""
-    client = WebClient(base_url=_api_base(config), timeout=15, retry_handlers=[
-        RateLimitErrorRetryHandler(max_retry_count=2), ConnectionErrorRetryHandler(max_retry_count=1)])
+    ``config`` may be the composition root's :class:`Services` (``roi_runtime.bootstrap``);
+    a plain AppConfig is wired through ``bootstrap`` here."""
+    services = config if isinstance(config, Services) else bootstrap(config, role="socket" if socket else "web")
+    config = services.config
+    client = services.slack
     executor = ThreadPoolExecutor(max_workers=config.slack_workers, thread_name_prefix="roi-slack")
     bolt = App(
         client=client,  # no token on the shared client: each request gets one from authorize
         signing_secret=config.slack_signing_secret or ("socket-mode-unused" if socket else None),
-        authorize=_BotIdentity(config.slack_bot_token, client).as_function(),
+        authorize=BotIdentity(config.slack_bot_token, client).as_function(),
         listener_executor=executor,
         # The ack runs in the request's own thread, the work after it on the executor. With bolt's default
         # (False) the ack function itself is queued on the same executor as the work after acks, and the request
@@ -139,9 +90,10 @@ def build_bolt_app(config: AppConfig, *, assistant: Assistant | None = None, cla
         request_verification_enabled=not socket,
         logger=logging.getLogger("bot.bolt"),
     )
-    assistant = assistant or Assistant(config, chart_button=config.chart_png == "button")
+    assistant = assistant or Assistant(config, read=services.read_sheet, chart_button=config.chart_png == "button")
     reply_options.setdefault("chart_png", config.chart_png)
-    deps = Deps(config=config, assistant=assistant, claims=claims, executor=executor, reply_options=reply_options)
+    deps = Deps(config=config, assistant=assistant, claims=claims, executor=executor, reply_options=reply_options,
+                services=services)
     register(bolt, deps)
     bolt.deps = deps  # for tests and the socket runner
     return bolt
@@ -162,10 +114,11 @@ def create_app(config: AppConfig | None = None, **overrides) -> Flask:
     except SlackConfigError as err:
         log.error("%s；%s", err.message, err.hint)
         raise
+    services = bootstrap(config, role="web")
     claims = overrides.pop("claims", None)
     if claims is None:
-        claims = ClaimStore(config.database)
-    bolt = build_bolt_app(config, claims=claims, **overrides)
+        claims = services.claim_store()
+    bolt = build_bolt_app(services, claims=claims, **overrides)
     handler = SlackRequestHandler(bolt)
 
     flask_app = Flask("roi_assistant")
@@ -239,7 +192,8 @@ def run_socket_mode(config: AppConfig) -> int:
         return 2
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    bolt = build_bolt_app(config, claims=ClaimStore(config.database), socket=True)
+    services = bootstrap(config, role="socket")
+    bolt = build_bolt_app(services, claims=services.claim_store(), socket=True)
     print("ROI 助手以 Socket Mode 运行，Ctrl+C 停止", file=sys.stderr)
     SocketModeHandler(bolt, config.slack_app_token).start()
     return 0

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from roi_core import QueryError, RoiError
 from roi_core.query import parse_month
+from roi_runtime.bootstrap import bootstrap
 from roi_runtime.cli import report
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, database_error
@@ -81,7 +82,9 @@ def _run_once(config: AppConfig, args) -> int:
             config, note = writable_config(config)
             if note:
                 print(note)
-    result = run_monthly(config, month=month, source=args.source, dry_run=args.dry_run, force=args.force)
+    services = bootstrap(config, role="job")  # the Slack client and notifier the clock's runs use too
+    result = run_monthly(services.config, month=month, source=args.source, dry_run=args.dry_run, force=args.force,
+                         notifier=services.notifier())
     print(f"{result.month}: {result.message}")
     return 0 if result.status in ("posted", "updated", "sheet_only", "dry_run") else 1
 

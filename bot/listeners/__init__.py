@@ -1,8 +1,15 @@
-"""Slack listeners, one module per kind, each with ``register(app, deps)``.
+"""Slack listeners, one module per kind: module-level callbacks, wired by ``register(app, deps)``.
+
+Every callback takes the arguments bolt injects by name (``ack``, ``body``,
+``client``, ``respond``, ``command`` / ``event`` / ``action``, …) plus
+``deps``, bound with :func:`bind` when registered. A test calls a callback
+directly with a stand-in ``ack``, a ``slack_sdk.WebClient`` pointed at the
+loopback fake and a :class:`Deps` (tests/bot/listeners/), no HTTP needed.
 
 ``deps`` (:class:`Deps`) carries what the listeners share: the config, the
 :class:`bot.service.Assistant` that answers questions, the claim store that
-keeps answers single, and the executor for work after the ack.
+keeps answers single, the executor for work after the ack, and the services
+of the composition root (``roi_runtime.bootstrap``) that make the notifier.
 
 "Ack first, work after": each listener acks in the request's thread (the app
 runs bolt with ``process_before_response=True``) and hands the work to
@@ -13,7 +20,9 @@ without queueing the ack itself behind slow answers.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
@@ -22,6 +31,7 @@ from slack_bolt import App
 from bot.dedupe import ClaimStore, request_key
 from bot.delivery import Reply
 from bot.service import Assistant
+from roi_runtime.bootstrap import Services
 from roi_runtime.config import AppConfig
 
 log = logging.getLogger(__name__)
@@ -34,6 +44,7 @@ class Deps:
     claims: ClaimStore | None
     executor: Executor
     reply_options: dict = field(default_factory=dict)  # extra Reply fields (chart_png, render_png)
+    services: Services | None = None  # the composition root's: the notifier over a request's client
 
     def later(self, fn, *args, body: dict | None = None, **kwargs) -> None:
         """Run ``fn`` after the ack, on the app's worker threads, once per Slack request.
@@ -57,14 +68,29 @@ class Deps:
 
         self.executor.submit(run)
 
+    def _options(self, client) -> dict:
+        notifier = self.services.notifier(client) if self.services is not None else None
+        return {**self.reply_options, "notifier": notifier}
+
     def reply_for_command(self, client, respond, command) -> Reply:
-        return Reply.for_command(self.config, client, respond, command, **self.reply_options)
+        return Reply.for_command(self.config, client, respond, command, **self._options(client))
 
     def reply_for_mention(self, client, event) -> Reply:
-        return Reply.for_mention(self.config, client, event, **self.reply_options)
+        return Reply.for_mention(self.config, client, event, **self._options(client))
 
     def reply_for_action(self, client, respond, body) -> Reply:
-        return Reply.for_action(self.config, client, respond, body, **self.reply_options)
+        return Reply.for_action(self.config, client, respond, body, **self._options(client))
+
+
+def bind(callback: Callable, deps: Deps, **more) -> Callable:
+    """``callback`` with ``deps`` (and ``more``) bound as keywords, for bolt to call.
+
+    bolt injects arguments by the names of the positional parameters it sees; keywords bound by
+    ``functools.partial`` are not among them, so ``deps`` never collides with bolt's names.
+    """
+    bound = functools.partial(callback, deps=deps, **more)
+    bound.__name__ = getattr(more.get("work"), "__name__", callback.__name__)  # bolt names listeners in its logs
+    return bound
 
 
 def register(app: App, deps: Deps) -> None:

@@ -7,7 +7,8 @@
 - ``roi:chart_png``: upload the answer's chart as a PNG.
 - ``roi:open_sheet``: a url button ("查看表格"); Slack opens the link, we only ack.
 
-Every handler acks at once; the work runs after the ack (``deps.later``).
+Every listener is :func:`ack_then` bound to its work: it acks at once, and the
+work (``answer_query``, ``choose_campaign``, …) runs after the ack (``deps.later``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.blocks import (
     decode_query,
 )
 from bot.blocks import error_message as error_msg
+from bot.listeners import bind
 from roi_core import RoiError
 
 log = logging.getLogger(__name__)
@@ -37,54 +39,62 @@ def _value(action: dict) -> str:
     return action.get("value") or ""
 
 
+def ack_only(ack) -> None:
+    ack()
+
+
+def ack_then(ack, body, client, respond, action, *, deps, work) -> None:
+    """Ack the click, then ``work(body, client, respond, action, deps=deps)`` after the ack."""
+    ack()
+    deps.later(work, body, client, respond, action, deps=deps, body=body)
+
+
+def _run(body, client, respond, action, deps, *, replace: bool = False):
+    reply = deps.reply_for_action(client, respond, body)
+    try:
+        query = decode_query(_value(action))
+    except RoiError as err:
+        reply.send(error_msg(err.message, err.hint))
+        return None
+    result = deps.assistant.result_for_query(query)
+    reply.send(result.message, replace=replace)
+    return reply, result
+
+
+def answer_query(body, client, respond, action, *, deps) -> None:
+    """Another question from a button (channel breakdown, advice, …)."""
+    _run(body, client, respond, action, deps)
+
+
+def choose_campaign(body, client, respond, action, *, deps) -> None:
+    """The chosen campaign's report; the ephemeral picker is removed."""
+    done = _run(body, client, respond, action, deps)
+    if done and (body.get("container") or {}).get("is_ephemeral"):
+        done[0].delete_original()  # the picker has served its purpose
+
+
+def switch_model(body, client, respond, action, *, deps) -> None:
+    """The attribution answer under the chosen model, replacing the one clicked on."""
+    _run(body, client, respond, action, deps, replace=True)
+
+
+def chart_png(body, client, respond, action, *, deps) -> None:
+    """The answer's chart as a PNG file, or a message saying why it could not be uploaded."""
+    reply = deps.reply_for_action(client, respond, body)
+    try:
+        query = decode_query(_value(action))
+    except RoiError as err:
+        reply.send(error_msg(err.message, err.hint))
+        return
+    result = deps.assistant.result_for_query(query)
+    chart = result.message.chart
+    if chart is None or not reply.upload_chart(chart):
+        reply.send(error_msg("图表没有上传成功", "需要应用有 files:write 权限，且已被邀请进本频道"))
+
+
 def register(app: App, deps) -> None:
-    def ack_only(ack):
-        ack()
-
-    def run(body, client, respond, action, *, replace: bool = False):
-        reply = deps.reply_for_action(client, respond, body)
-        try:
-            query = decode_query(_value(action))
-        except RoiError as err:
-            reply.send(error_msg(err.message, err.hint))
-            return None
-        result = deps.assistant.result_for_query(query)
-        reply.send(result.message, replace=replace)
-        return reply, result
-
-    def answer_query(body, client, respond, action):
-        run(body, client, respond, action)
-
-    def choose_campaign(body, client, respond, action):
-        done = run(body, client, respond, action)
-        if done and (body.get("container") or {}).get("is_ephemeral"):
-            done[0].delete_original()  # the picker has served its purpose
-
-    def switch_model(body, client, respond, action):
-        run(body, client, respond, action, replace=True)
-
-    def chart_png(body, client, respond, action):
-        reply = deps.reply_for_action(client, respond, body)
-        try:
-            query = decode_query(_value(action))
-        except RoiError as err:
-            reply.send(error_msg(err.message, err.hint))
-            return
-        result = deps.assistant.result_for_query(query)
-        chart = result.message.chart
-        if chart is None or not reply.upload_chart(chart):
-            reply.send(error_msg("图表没有上传成功", "需要应用有 files:write 权限，且已被邀请进本频道"))
-
-    def acked(work):
-        def listener(ack, body, client, respond, action):
-            ack()
-            deps.later(work, body, client, respond, action, body=body)
-
-        listener.__name__ = f"ack_then_{work.__name__}"
-        return listener
-
-    app.action(re.compile(rf"^{re.escape(ACTION_CHOOSE)}(:.*)?$"))(acked(choose_campaign))
-    app.action(re.compile(rf"^{re.escape(ACTION_QUERY)}(:.*)?$"))(acked(answer_query))
-    app.action(ACTION_MODEL)(acked(switch_model))
-    app.action(ACTION_CHART_PNG)(acked(chart_png))
+    app.action(re.compile(rf"^{re.escape(ACTION_CHOOSE)}(:.*)?$"))(bind(ack_then, deps, work=choose_campaign))
+    app.action(re.compile(rf"^{re.escape(ACTION_QUERY)}(:.*)?$"))(bind(ack_then, deps, work=answer_query))
+    app.action(ACTION_MODEL)(bind(ack_then, deps, work=switch_model))
+    app.action(ACTION_CHART_PNG)(bind(ack_then, deps, work=chart_png))
     app.action(ACTION_OPEN_SHEET)(ack_only)
