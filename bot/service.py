@@ -1,10 +1,14 @@
 """From a question to a Slack message: read the sheet, ask the core, render; errors become messages.
 
-No Slack I/O here (that is ``bot/delivery.py``). The same question asked
-again while the same sheet read is current is answered from a small cache:
-answers are pure functions of the query and the data, so a burst of people
-asking ``/roi 618活动`` costs one computation, not fifty. Concurrent askers
-of the same question wait for the one computation in flight.
+No Slack I/O here (that is ``bot/delivery.py``). Two caches stand between a
+burst of questions and the work, no more: the sheet read cache
+(``sheets.cache.SheetCache``, behind ``sheets.read_sheet``: one read at a time
+per source, never older than the question allows) and :class:`AnswerCache`
+here. Answers are pure functions of the query, the data and the date, so a
+burst of people asking ``/roi 618活动`` costs one computation, not fifty
+(concurrent askers of the same question wait for the one in flight), and the
+Slack message rendered from that answer is kept beside it and reused while
+it would read the same.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,12 +49,14 @@ def _query_key(q: Query) -> tuple:
 
 
 class AnswerCache:
-    """Answers keyed by (query, sheet read), with single-flight computation per key."""
+    """Answers keyed by (query, sheet read, today), computed once per key (single flight), each with
+    the messages rendered from it, one per rendering ``variant`` (what else changes the message)."""
 
-    def __init__(self, size: int = 128):
+    def __init__(self, size: int = 128, variants: int = 4):
         self.size = size
+        self.variants = variants
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple, Answer] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[Answer, OrderedDict]] = OrderedDict()  # key → (answer, messages)
         self._inflight: dict[tuple, threading.Lock] = {}
 
     @staticmethod
@@ -61,127 +66,102 @@ class AnswerCache:
             return None  # no identity for this read: never cached
         return (getattr(data, "source", ""), fetched.isoformat(), getattr(data, "stale_seconds", None) is not None)
 
-    def get(self, query: Query, data, today: dt.date, compute: Callable[[], Answer]) -> Answer:
+    def key(self, query: Query, data, today: dt.date) -> tuple | None:
+        """The cache key of ``query`` on ``data`` at ``today``; None when the read has no identity."""
         dkey = self.data_key(data)
-        if dkey is None:
+        return None if dkey is None else (_query_key(query), dkey, today.isoformat())
+
+    def get(self, query: Query, data, today: dt.date, compute: Callable[[], Answer]) -> Answer:
+        """The answer for (``query``, ``data``, ``today``): cached, or ``compute()`` once for every asker."""
+        return self.answer(self.key(query, data, today), compute)
+
+    def answer(self, key: tuple | None, compute: Callable[[], Answer]) -> Answer:
+        if key is None:
             return compute()
-        key = (_query_key(query), dkey, today.isoformat())
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
-                return hit
+                return hit[0]
             gate = self._inflight.setdefault(key, threading.Lock())
         with gate:
             with self._lock:
                 hit = self._items.get(key)
                 if hit is not None:
-                    return hit
+                    return hit[0]
             result = compute()
             with self._lock:
-                self._items[key] = result
+                self._items[key] = (result, OrderedDict())
                 self._items.move_to_end(key)
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
                 self._inflight.pop(key, None)
             return result
 
-
-class ReadCoalescer:
-    """Concurrent askers share sheet reads without ever getting data older than their question.
-
-    A read is reused only by callers that arrived *before it started*; a caller
-    that arrives while a read is running waits for it, then starts (or joins)
-    the next one. Under a burst this is one read at a time per process instead
-    of one per listener thread, and no answer is staler than an uncoalesced one.
-    (The TTL cache and the stale-copy fallback are the sheets layer's, behind
-    ``sheets.read_sheet``; this only stops a burst from reading in parallel.)
-    """
-
-    def __init__(self, read: Callable[[AppConfig], object]):
-        self._read = read
-        self._cond = threading.Condition()
-        self._reading = False
-        self._last: tuple[float, object, BaseException | None] | None = None  # (started, data, error)
-
-    def read(self, config: AppConfig):
-        arrived = time.monotonic()
-        with self._cond:
-            while True:
-                if self._last is not None and self._last[0] >= arrived:
-                    _, data, error = self._last
-                    if error is not None:
-                        raise error
-                    return data
-                if not self._reading:
-                    self._reading = True
-                    break
-                self._cond.wait()
-        started = time.monotonic()
-        data, error = None, None
-        try:
-            data = self._read(config)
-        except BaseException as err:  # shared with the callers waiting for this read
-            error = err
-        with self._cond:
-            self._last = (started, data, error)
-            self._reading = False
-            self._cond.notify_all()
-        if error is not None:
-            raise error
-        return data
+    def message(self, key: tuple | None, variant: tuple, build: Callable[[], SlackMessage]) -> SlackMessage:
+        """The message rendered from the answer cached at ``key`` for ``variant``: built once by
+        ``build()``, then reused; built every time when the answer is not (or no longer) cached."""
+        with self._lock:
+            hit = self._items.get(key) if key is not None else None
+            if hit is None:
+                cached = None
+            else:
+                cached = hit[1].get(variant)
+        if hit is None:
+            return build()
+        if cached is not None:
+            return cached
+        msg = build()
+        with self._lock:
+            messages = hit[1]
+            messages[variant] = msg
+            while len(messages) > self.variants:
+                messages.popitem(last=False)
+        return msg
 
 
 class Assistant:
-    """Answers questions for the Slack app: ``message_for(text)`` never raises."""
+    """Answers questions for the Slack app: ``result_for(text)`` never raises."""
 
     def __init__(self, config: AppConfig, *, read: Callable[[AppConfig], object] | None = None,
                  today: Callable[[], dt.date] | None = None, chart_button: bool = False):
         self.config = config
-        self._read = ReadCoalescer(read or sheets.read_sheet).read
+        self._read = read or sheets.read_sheet  # the read cache (and its burst sharing) is the sheets layer's
         # the team's date, in 设置 时区 as last read (TIMEZONE overrides): the core never reads a clock
         self._zone = config.timezone or Settings().timezone
         self._today = today or (lambda: local_today(dt.datetime.now(dt.UTC), self._zone))
         self.cache = AnswerCache()
         self.chart_button = chart_button
-        self._rendered: OrderedDict[tuple, tuple[Answer, SlackMessage]] = OrderedDict()
-        self._rendered_lock = threading.Lock()
 
     def options(self, data=None) -> RenderOptions:
-        return RenderOptions(sheet_url=sheets.sheet_link(self.config.source, self.config.sheet_url), fetched_at=getattr(data, "fetched_at", None),
-                             chart_button=self.chart_button)
+        return RenderOptions(sheet_url=sheets.sheet_link(self.config.source, self.config.sheet_url),
+                             fetched_at=getattr(data, "fetched_at", None), chart_button=self.chart_button)
 
-    def answer(self, query: Query) -> tuple[Answer, object]:
-        """Read the sheet (cached by the sheets layer) and answer ``query``; RoiError passes through."""
+    def _answer(self, query: Query) -> tuple[Answer, object, tuple | None]:
         data = self._read(self.config)
         if not self.config.timezone:
             self._zone = data.settings.timezone
         today = self._today()
-        ans = self.cache.get(query, data, today, lambda: answer(query, data, today))
+        key = self.cache.key(query, data, today)
+        return self.cache.answer(key, lambda: answer(query, data, today)), data, key
+
+    def answer(self, query: Query) -> tuple[Answer, object]:
+        """Read the sheet (cached by the sheets layer) and answer ``query``; RoiError passes through."""
+        ans, data, _ = self._answer(query)
         return ans, data
 
-    def render(self, ans: Answer, data) -> SlackMessage:
-        """``build_message`` for ``ans``, reused while the data's age reads the same (whole minutes)."""
+    def render(self, ans: Answer, data, key: tuple | None = None) -> SlackMessage:
+        """``build_message`` for ``ans``; with the answer's cache ``key``, reused while the data's age
+        reads the same (whole minutes)."""
         opts = self.options(data)
         fetched = opts.fetched_at
         age = None if fetched is None else int((dt.datetime.now(dt.UTC) - fetched).total_seconds() // 60)
-        key = (id(ans), age, opts.sheet_url, opts.chart_button)
-        with self._rendered_lock:
-            hit = self._rendered.get(key)
-            if hit is not None and hit[0] is ans:
-                self._rendered.move_to_end(key)
-                return hit[1]
-        msg = build_message(ans, opts)
-        with self._rendered_lock:
-            self._rendered[key] = (ans, msg)  # holding ans keeps its id from being reused
-            while len(self._rendered) > 64:
-                self._rendered.popitem(last=False)
-        return msg
+        return self.cache.message(key, (age, opts.sheet_url, opts.chart_button), lambda: build_message(ans, opts))
 
     def result_for_query(self, query: Query) -> Result:
         try:
-            ans, data = self.answer(query)
-            return Result(self.render(ans, data), ans)
+            ans, data, key = self._answer(query)
+            return Result(self.render(ans, data, key), ans)
         except RoiError as err:  # no such data, broken sheet, Google down, bad month, …
             log.info("answer refused: %s", err.message)
             return Result(error_message(err.message, err.hint, query.lang))
@@ -198,6 +178,3 @@ class Assistant:
             log.exception("unexpected error parsing %r", text)
             return Result(error_message(BUG_MESSAGE, BUG_HINT))
         return self.result_for_query(query)
-
-    def message_for(self, text: str) -> SlackMessage:
-        return self.result_for(text).message
