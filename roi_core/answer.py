@@ -440,7 +440,8 @@ def _not_yet(query: Query) -> tuple[str, str]:
     """What to say for a question understood but not answered yet (comparisons, one channel's trend)."""
     en = query.lang == "en"
     if query.kind == "compare":
-        names = " / ".join(s.text or s.channel or period_label(s) or "?" for s in query.sides)
+        names = " / ".join((f"{s.edition}{s.text}" if s.edition and s.edition > 0 else s.text)
+                           or s.channel or period_label(s) or "?" for s in query.sides)
         return ((f"Comparisons ({names}) are not answered yet", "ask for each side on its own, e.g. 618, then 双11")
                 if en else (f"对比（{names}）还不能直接回答", "可以分别问，例如先问 618，再问 双11"))
     return ((f"One channel's trend ({query.channel}) is not answered yet",
