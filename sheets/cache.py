@@ -15,6 +15,13 @@ the copy answers for at most ``max_stale_denied`` seconds of age with the
 cause in its warning, then the error itself is raised, so a lost share
 surfaces. For retryable failures (Google down, timeouts) the limit is
 ``max_stale``.
+
+A burst shares reads, never getting older data than its question allows: a
+caller joins a refresh in flight only if it started at most ``ttl`` seconds
+before the caller arrived. With ``ttl`` 0 (every question reads), a caller
+arriving while a read runs waits for it (within ``wait`` when it has a copy)
+and then starts, or joins, the next one: one read at a time per source, and
+no answer staler than an unshared read would have been.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ _HAS_REASON = "stale_reason" in {f.name for f in dataclasses.fields(SheetData)}
 
 @dataclass
 class _Flight:
+    started: float = 0.0  # clock() when the read started
     done: threading.Event = field(default_factory=threading.Event)
     data: SheetData | None = None
     error: BaseException | None = None
@@ -71,24 +79,30 @@ class SheetCache:
         ``stale_reason``; a SheetsError of the refresh is raised only when there is no copy, or the
         copy is too old to stand in (see the module docstring)."""
         wait = self.wait if wait is None else wait
-        with self._guard:
-            slot = self._slots.setdefault(key, _Slot())
-            if slot.data is not None and self._clock() - slot.at < ttl:
-                return slot.data
-            flight = slot.flight
-            if flight is None:
-                flight = slot.flight = _Flight()
-                threading.Thread(target=self._refresh, args=(slot, flight, load), daemon=True,
-                                 name=f"sheet-refresh {key[-24:]}").start()
-            has_copy = slot.data is not None
-        finished = flight.done.wait(wait if has_copy else None)
-        if finished and flight.error is None:
-            return flight.data  # type: ignore[return-value]
-        if not has_copy:
-            raise flight.error  # type: ignore[misc]
-        with self._guard:
-            data, at = slot.data, slot.at
-        return self._stale(data, self._clock() - at, flight.error if finished else None, wait)  # type: ignore[arg-type]
+        arrived = self._clock()
+        give_up = time.monotonic() + wait  # for a caller with a copy in hand
+        while True:
+            with self._guard:
+                slot = self._slots.setdefault(key, _Slot())
+                if slot.data is not None and self._clock() - slot.at < ttl:
+                    return slot.data
+                flight = slot.flight
+                behind = flight is not None and arrived - flight.started > ttl  # too old for this question
+                if flight is None:
+                    flight = slot.flight = _Flight(started=self._clock())
+                    threading.Thread(target=self._refresh, args=(slot, flight, load), daemon=True,
+                                     name=f"sheet-refresh {key[-24:]}").start()
+                has_copy = slot.data is not None
+            finished = flight.done.wait(max(0.0, give_up - time.monotonic()) if has_copy else None)
+            if finished and behind:
+                continue  # that read is done: now start (or join) one that began after the question
+            if finished and flight.error is None:
+                return flight.data  # type: ignore[return-value]
+            if not has_copy:
+                raise flight.error  # type: ignore[misc]
+            with self._guard:
+                data, at = slot.data, slot.at
+            return self._stale(data, self._clock() - at, flight.error if finished else None, wait)  # type: ignore[arg-type]
 
     def _refresh(self, slot: _Slot, flight: _Flight, load: Callable[[], SheetData]) -> None:
         try:

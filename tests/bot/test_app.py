@@ -379,6 +379,46 @@ def test_acks_are_not_queued_behind_busy_workers(make_driver, bot_config):
     assert len(d.responses(5, timeout=20)) == 5  # and every one is answered (the burst shares reads)
 
 
+def test_a_question_asked_during_a_read_gets_a_read_that_started_after_it():
+    """The burst rule of the sheet cache (the one read cache): with SHEET_CACHE_TTL=0 a question arriving
+    while a read runs is never answered from that older read, and reads never overlap."""
+    import threading
+
+    from sheets.cache import SheetCache
+
+    cache = SheetCache(wait=30.0)
+    first_started, release = threading.Event(), threading.Event()
+    reads, running, overlap = [], [], []
+    lock = threading.Lock()
+
+    def load():
+        with lock:
+            n = len(reads)
+            reads.append(n)
+            running.append(n)
+            overlap.append(len(running))
+        if n == 0:
+            first_started.set()
+            release.wait(30)
+        with lock:
+            running.remove(n)
+        return n  # the read's number stands in for its data
+
+    got = {}
+    first = threading.Thread(target=lambda: got.__setitem__("first", cache.get("k", load, ttl=0)))
+    first.start()
+    assert first_started.wait(30)
+    later = [threading.Thread(target=lambda i=i: got.__setitem__(i, cache.get("k", load, ttl=0))) for i in range(3)]
+    for t in later:
+        t.start()
+    release.set()
+    for t in [first, *later]:
+        t.join(30)
+    assert got["first"] == 0
+    assert all(got[i] >= 1 for i in range(3))  # read 0 began before they asked: never theirs
+    assert max(overlap) == 1 and len(reads) <= 4
+
+
 # ------------------------------------------------------------------------------ configuration
 def test_missing_tokens_fail_with_a_chinese_message(tmp_path):
     with pytest.raises(SlackConfigError) as err:
