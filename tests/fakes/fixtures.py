@@ -1,10 +1,8 @@
 """pytest fixtures for the loopback fakes.
 
-Use them from a conftest.py either with ``pytest_plugins = ["tests.fakes.fixtures"]``
-(only allowed in the ROOT conftest, i.e. tests/conftest.py or the repo's top one),
-or by importing the names you need in any conftest.py::
-
-    from tests.fakes.fixtures import sheets_api, gspread_client, slack_api, slack_client  # noqa: F401
+The root tests/conftest.py registers them with ``pytest_plugins = ["tests.fakes.fixtures"]``
+(pytest allows that only in the root conftest), so every test names them as arguments and
+nothing re-imports them.
 
 Every fixture is function-scoped: each test gets a fresh server (starting one takes
 about a millisecond) and it is stopped afterwards.

@@ -14,8 +14,7 @@ from .._server import Request
 from ..google_discovery import sheets_contract
 from .model import ApiError, _Book, _Tab
 
-# Request kinds the fake does not model (repeatCell, sortRange, findReplace, ...) are accepted as no-ops
-# replying {} when Google's discovery document knows them; sortRange, copyPaste, ... do NOT change values.
+# every kind Google's discovery document knows: the ones not modelled below are no-ops
 _REQUEST_KINDS = frozenset(sheets_contract().schemas["Request"]["properties"])
 
 
@@ -91,12 +90,6 @@ class BatchUpdateHandlers:
             book.tabs.remove(tab)
             book.reindex()
             return {}
-        if name == "duplicateSheet":
-            src = tab_of(arg.get("sourceSheetId"))
-            title = arg.get("newSheetName") or f"Copy of {src.title}"
-            tab = self._new_tab(book, title, copy.deepcopy(src.rows), src.row_count, src.col_count,
-                                sheet_id=arg.get("newSheetId"), index=arg.get("insertSheetIndex"))
-            return {"duplicateSheet": {"properties": copy.deepcopy(tab.props)}}
         if name == "updateSheetProperties":
             p = arg.get("properties") or {}
             tab = tab_of(p.get("sheetId"))
@@ -117,9 +110,6 @@ class BatchUpdateHandlers:
                 tab.props["index"] = new["index"] - 0.5
                 book.reindex()
             return {}
-        if name == "updateSpreadsheetProperties":
-            _apply_fields(book.props, arg.get("properties") or {}, arg.get("fields"))
-            return {}
         if name == "appendDimension":
             tab = tab_of(arg.get("sheetId"))
             n = int(arg.get("length", 0))
@@ -127,31 +117,6 @@ class BatchUpdateHandlers:
                 tab.col_count = tab.col_count + n
             else:
                 tab.row_count = tab.row_count + n
-            return {}
-        if name in ("insertDimension", "deleteDimension"):
-            r = arg.get("range") or {}
-            tab = tab_of(r.get("sheetId"))
-            start, end = int(r.get("startIndex", 0)), int(r.get("endIndex", 0))
-            n = max(0, end - start)
-            cols = r.get("dimension") == "COLUMNS"
-            if name == "insertDimension":
-                if cols:
-                    for row in tab.rows:
-                        if len(row) > start:
-                            row[start:start] = [None] * n
-                    tab.col_count = tab.col_count + n
-                else:
-                    if len(tab.rows) > start:
-                        tab.rows[start:start] = [[] for _ in range(n)]
-                    tab.row_count = tab.row_count + n
-            else:
-                if cols:
-                    for row in tab.rows:
-                        del row[start:end]
-                    tab.col_count = max(0, tab.col_count - n)
-                else:
-                    del tab.rows[start:end]
-                    tab.row_count = max(0, tab.row_count - n)
             return {}
         if name == "addChart":
             chart = copy.deepcopy(arg.get("chart") or {})
@@ -175,13 +140,6 @@ class BatchUpdateHandlers:
                 pos["sheetId"] = tab.sheet_id
             tab.charts.append(chart)
             return {"addChart": {"chart": copy.deepcopy(chart)}}
-        if name == "updateChartSpec":
-            for t in book.tabs:
-                for c in t.charts:
-                    if c["chartId"] == arg.get("chartId"):
-                        c["spec"] = copy.deepcopy(arg.get("spec") or {})
-                        return {}
-            raise ApiError(400, f"No chart with id: {arg.get('chartId')}")
         if name == "deleteEmbeddedObject":
             for t in book.tabs:
                 for c in t.charts:
