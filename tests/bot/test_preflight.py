@@ -94,3 +94,49 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
     assert read[2] == ["'+cmd", "-¥2,300", "'@SUM(A1)"]
     assert read[3] == ["'\t=1+1", "'-", "抖音"]
     assert csv_safe("-¥2,300.50") == "-¥2,300.50" and csv_safe("+3%") == "+3%"
+
+
+# ----------------------------------------------------------------------------- the notifier both processes use
+def test_the_notifier_sends_a_refused_layout_again_as_plain_text(slack_api):
+    from roi_runtime.notify import SlackNotifier
+
+    notifier = SlackNotifier(WebClient(token=SLACK_TEST_TOKEN, base_url=slack_api.api_url))
+    slack_api.fail_next("chat.postMessage", error="invalid_blocks", status=200)
+    response = notifier.post("CREPORT", SlackMessage(GOOD, "月报 2026-10 ROI 125.0%"))
+    assert response["ok"] and response["channel"] == "CREPORT"
+    first, second = slack_api.calls("chat.postMessage")
+    assert first["args"]["blocks"] and not second["args"].get("blocks")
+    assert second["args"]["text"] == "月报 2026-10 ROI 125.0%\n（排版未能通过 Slack 的检查，先以纯文本显示）"
+    notifier.update("CREPORT", response["ts"], SlackMessage(GOOD, "月报 2026-10 ROI 125.0%"))
+    assert slack_api.calls("chat.update")[0]["args"]["blocks"] == GOOD
+
+
+def test_the_notifier_posts_a_text_notice_as_it_is(slack_api):
+    from roi_runtime.notify import SlackNotifier
+
+    SlackNotifier(WebClient(token=SLACK_TEST_TOKEN, base_url=slack_api.api_url)).post("CREPORT", "⚠️ 2026-10 月报没有完成")
+    (call,) = slack_api.calls("chat.postMessage")
+    assert call["args"]["text"] == "⚠️ 2026-10 月报没有完成" and not call["args"].get("blocks")
+
+
+def test_without_files_write_the_notifier_stops_asking_for_a_while(slack_api):
+    from roi_runtime.notify import SlackNotifier, UploadGate
+
+    gate = UploadGate()
+    notifier = SlackNotifier(WebClient(token=SLACK_TEST_TOKEN, base_url=slack_api.api_url), gate=gate)
+    slack_api.set_missing_scope("files.", "files:write")
+    assert notifier.upload("C1", b"a,b\n1,2\n", "roi.csv", "ROI") is False
+    assert notifier.upload("C1", b"a,b\n1,2\n", "roi.csv", "ROI") is False
+    assert len(slack_api.calls("files.getUploadURLExternal")) == 1 and not gate.open()
+
+
+def test_the_composition_root_gives_each_role_its_client(slack_api):
+    from roi_runtime.bootstrap import bootstrap
+
+    config = AppConfig(slack_bot_token=SLACK_TEST_TOKEN, slack_api_url=slack_api.api_url)
+    job, web = bootstrap(config, role="job"), bootstrap(config, role="web")
+    assert job.slack.token == SLACK_TEST_TOKEN and web.slack.token is None  # bolt's authorize gives web its token
+    assert [h.max_retry_count for h in job.slack.retry_handlers] == [3, 2, 2]  # 429, 5xx, connection errors
+    assert [h.max_retry_count for h in web.slack.retry_handlers] == [2, 1]  # someone is waiting
+    assert job.slack.base_url == web.slack.base_url == slack_api.api_url
+    assert bootstrap(AppConfig(), role="job").notifier() is None  # no bot token: the job prints instead
