@@ -204,7 +204,7 @@ def test_downtime_within_grace_runs_once_beyond_is_missed(book, slack_api, tmp_p
             record = store.get(month)
             if record and record.status in ("posted", "missed"):
                 break
-            time.sleep(0.2)
+            time.sleep(0.02)
         time.sleep(0.5)  # a second run, if there were one, would have started by now
     finally:
         clock.shutdown(wait=True)
