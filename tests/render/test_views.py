@@ -14,6 +14,7 @@ from render.blocks import RenderOptions, build_message
 from render.text import render_text
 from roi_core import (
     AdviceAnswer,
+    CampaignReport,
     CandidatesAnswer,
     ChannelRanking,
     NoMatchAnswer,
@@ -21,6 +22,7 @@ from roi_core import (
     answer,
     parse_query,
 )
+from roi_core.monthly import Anomaly, MonthlySummary
 from roi_core.views import View, ViewOptions, view_of
 from roi_runtime.config import AppConfig
 from sheets import open_source
@@ -162,3 +164,49 @@ def test_views_are_pure_and_renderers_import_no_adapter():
                      "pandas", "numpy"}, views
     render = {m for p in (ROOT / "render").rglob("*.py") for m in _imports(p)}
     assert not render & {"bot", "sheets", "scheduler", "slack_sdk", "slack_bolt", "flask"}, render
+
+
+def monthly() -> MonthlySummary:
+    # October: cost 10,000 (September 8,000 → +25.0%), revenue 30,000 (September 20,000 → +50.0%; October a year
+    # before 40,000 → -25.0%), ROI 200% against 150% → +50.0 points
+    return MonthlySummary(
+        kind="monthly", lang="zh", month="2026-10", basis_label="按销售额", target_roi=0.8, source="s.xlsx",
+        totals={"cost": 10000.0, "revenue": 30000.0, "roi": 2.0, "profit": 20000.0, "cac": 12.5},
+        changes={"mom_cost": 0.25, "mom_revenue": 0.5, "yoy_revenue": -0.25, "mom_roi_points": 0.5},
+        channels=[_channel("抖音", 10000.0, 30000.0, 2.0, "1:3.0")], best_channel="抖音", worst_channel=None,
+        anomalies=[Anomaly("抖音", "cost_jump", "「抖音」成本环比 +25.0%")],
+        trend_months=["2026-08", "2026-09", "2026-10"], trend={"抖音": [1.0, None, 2.0], "微信": [0.5, None, None]})
+
+
+def test_monthly_view_changes_lists_and_charts():
+    view = view_of(monthly())
+    assert [(f.label, f.value, f.note) for f in view.figures[:3]] == [
+        ("总成本", "¥10,000", "环比 +25.0%"), ("销售额", "¥30,000", "环比 +50.0%，同比 -25.0%"),
+        ("ROI", "200.0%", "环比 +50.0个百分点")]
+    assert view.figures[-1].value == "抖音 / —" and view.figures[-1].line is None
+    trend, bar = view.charts  # 微信 has one month only: no line of its own
+    assert trend.kind == "line" and trend.series == [("抖音", [100.0, None, 200.0])] and trend.png
+    assert bar.kind == "bar" and not bar.png
+    text = render_text(monthly())
+    assert text.splitlines()[:4] == [
+        "🗓 月报 2026-10（按销售额，目标 ROI 80%）",
+        "总成本 ¥10,000（环比 +25.0%）   销售额 ¥30,000（环比 +50.0%，同比 -25.0%）",
+        "ROI 200.0%（环比 +50.0个百分点）   利润 ¥20,000   获客成本 ¥12.50",
+        "最佳渠道：抖音   最差渠道：—"]
+    assert "\n异常：\n⚠ 「抖音」成本环比 +25.0%\n" in text
+    msg = build_message(monthly())
+    fields = next(b["fields"] for b in msg.blocks if "fields" in b)
+    assert fields[0]["text"] == "*总成本*\n¥10,000\n环比 +25.0%"
+    assert msg.chart.filename == "roi_trend.png"
+
+
+def test_campaign_roi_status_against_target():
+    # ROI 50% under a target of 80%: weak (⚠); a loss: bad (🔻); at target or above: good (✅)
+    for roi, mark in ((0.5, " ⚠"), (-0.1, " 🔻"), (0.8, " ✅")):
+        ans = CampaignReport(kind="campaign", campaign="双11", target_roi=0.8, basis_label="按销售额",
+                             figures={"cost": 1000.0, "revenue": 1000.0 * (1 + roi), "roi": roi, "profit": 1000 * roi},
+                             start_date=dt.date(2026, 11, 1), end_date=dt.date(2026, 11, 11))
+        (roi_figure,) = [f for f in view_of(ans).figures if f.label == "ROI"]
+        fields = next(b["fields"] for b in build_message(ans).blocks if "fields" in b)
+        assert fields[2]["text"] == f"*ROI*\n{roi_figure.value}{mark}"
+        assert f"ROI {roi_figure.value}   " in render_text(ans)  # the console shows no mark
