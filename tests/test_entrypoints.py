@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("roi_core", "roi_runtime", "bot", "sheets", "scheduler")
+PACKAGES = ("roi_core", "roi_runtime", "render", "bot", "sheets", "scheduler")
 
 
 def run(args: list[str], tmp_path: Path, cwd: Path = ROOT, **env) -> subprocess.CompletedProcess:
