@@ -76,7 +76,7 @@ class _Trap(BaseHTTPRequestHandler):
 def trap():
     _Trap.hits = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Trap)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()  # quick shutdown
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
