@@ -373,7 +373,7 @@ def _parse_setting(kind: str, key: str, value: object) -> tuple[object, str | No
     if key == "timezone":
         try:
             ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name, a folder
             return None, "不是有效的时区（例：Asia/Shanghai）"
     if key == "currency":
         text = text.upper()

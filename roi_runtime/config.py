@@ -58,7 +58,7 @@ def check_timezone(value: str) -> str | None:
     """
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return "不是有效的时区"
     return None
 

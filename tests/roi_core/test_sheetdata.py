@@ -199,3 +199,13 @@ def test_missing_campaign_tab_is_a_blocking_problem_for_sheets_check():
 def test_a_fine_sheet_has_no_blocking_problems():
     data = load_sheet({"活动": [HEAD, ["A", "抖音", "2026-06-01", "abc", 10]]})
     assert len(data.problems) == 1 and data.blocking_problems == ()
+
+
+def test_a_time_zone_that_is_a_folder_or_too_long_is_a_problem_not_a_crash():
+    from roi_core import load_sheet
+
+    for bad in ("America", "9" * 300):
+        data = load_sheet({"活动": [["活动名称", "渠道", "开始日期", "广告费用", "销售额"], ["A", "抖音", "2026-01-01", 1, 2]],
+                           "设置": [["参数", "值"], ["时区", bad]]})
+        assert data.settings.timezone == "Asia/Shanghai"
+        assert any("不是有效的时区" in p.reason for p in data.problems)
