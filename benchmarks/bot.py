@@ -260,7 +260,7 @@ def pct(values: list[float], p: float) -> float:
 # ----------------------------------------------------------------------------- main
 def bench_contract(questions: tuple[str, ...] = ("618活动", "渠道 2026-06", "top 10", "归因 2026-06",
                                                   "建议 2026-06", "月报 2026-06", "帮助"), repeat: int = 200) -> int:
-    """bot.contract.check_message on the demo workbook's answers: milliseconds per message (target < 2 ms)."""
+    """render.contract.check_message on the demo workbook's answers: milliseconds per message (target < 2 ms)."""
     import datetime as dt
     import timeit
 
@@ -269,7 +269,7 @@ def bench_contract(questions: tuple[str, ...] = ("618活动", "渠道 2026-06", 
     if getattr(sys.modules.get("bot"), "__file__", "") == __file__:
         del sys.modules["bot"]
     from bot.blocks import RenderOptions, build_message
-    from bot.contract import check_message, slack_error
+    from render.contract import check_message, slack_error
     from roi_core import answer, parse_query
     from sheets import open_source
 
@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--drain", type=float, default=15.0, help="seconds to wait for answers after the load")
     ap.add_argument("--sink", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--roi-target", default="bot.app:create_app()", help=argparse.SUPPRESS)
-    ap.add_argument("--contract", action="store_true", help="only time bot.contract.check_message (no servers)")
+    ap.add_argument("--contract", action="store_true", help="only time render.contract.check_message (no servers)")
     args = ap.parse_args(argv)
     if args.contract:
         return bench_contract()

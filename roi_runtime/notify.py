@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 
+from render.contract import check_message, slack_error
+
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 40000  # characters of a message's text (msg_too_long beyond)
@@ -88,9 +90,6 @@ def preflight(msg):
     """``msg`` when Slack would take it, else its plain-text version (the reasons are logged)."""
     if msg.plain:
         return msg
-    # the contract is a stdlib-only leaf module; imported here so the job does not load the bot package early
-    from bot.contract import check_message, slack_error
-
     reasons = check_message({"text": msg.text, "blocks": msg.blocks})
     if not reasons:
         return msg

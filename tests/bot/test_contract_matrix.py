@@ -4,7 +4,7 @@ Two layers:
 
 * the whole matrix (answer kind × data × SHEET_URL set / unset / a Google source × PNG chart on a
   button or not × 中文 / English, plus the scheduler's monthly message and the follow-up tables) on
-  the rendered messages, checked with ``bot.contract.check_message``, the same check the bot runs
+  the rendered messages, checked with ``render.contract.check_message``, the same check the bot runs
   before every send;
 * the same questions through the real bolt app on Flask, signed like Slack signs, into the fake
   Slack that refuses what Slack refuses (it fails the test on any refusal), for every
@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from bot.blocks import RenderOptions, build_message
-from bot.contract import check_message
 from bot.delivery import Reply
 from bot.service import Assistant
+from render.contract import check_message
 from roi_core import answer, parse_query
 from roi_runtime.config import AppConfig
 from tests.bot.conftest import HEADERS, SlackDriver, write_workbook

@@ -1,4 +1,4 @@
-"""bot.contract: what Slack would refuse, each limit at its boundary, reasons that name the JSON path."""
+"""render.contract: what Slack would refuse, each limit at its boundary, reasons that name the JSON path."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.contract import (
+from render.contract import (
     Reason,
     _fast_checks,
     _validators,

@@ -19,7 +19,7 @@ method "response_url"). Tokens are never recorded, only whether one was sent.
 
 The fake refuses what Slack refuses: every chat.postMessage, chat.update,
 chat.postEphemeral, files.completeUploadExternal (its ``blocks`` / ``initial_comment``)
-and response_url POST goes through :func:`bot.contract.check_message` (Slack's Block Kit
+and response_url POST goes through :func:`render.contract.check_message` (Slack's Block Kit
 schema from ``@slack/types`` plus the reference's limits). A refused call is answered as
 Slack answers it (``{"ok": false, "error": "invalid_blocks", "errors": [...]}``; HTTP 400
 ``invalid_blocks`` on a response_url), is not applied, is listed in ``refusals``, and --
@@ -36,7 +36,7 @@ import time
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from bot.contract import check_message, slack_error
+from render.contract import check_message, slack_error
 
 from ._server import LoopbackServer, Request, Response
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.contract import check_message
 from render.blocks import RenderOptions, build_message
+from render.contract import check_message
 from render.text import render_text
 from roi_core import (
     AdviceAnswer,

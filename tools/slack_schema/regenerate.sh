@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Rebuilds bot/contract/slack_blocks.schema.json from Slack's own Block Kit types.
+# Rebuilds render/contract/slack_blocks.schema.json from Slack's own Block Kit types.
 #
 #   bash tools/slack_schema/regenerate.sh
 #
 # Needs Node.js 18+ and npm (the npm registry); the tests and the bot need neither,
 # only the generated JSON. To move to a newer @slack/types, change its pin in
 # package.json, run `npm install --package-lock-only` here, then this script, and
-# read the diff of the schema (new block types may deserve rules in bot/contract).
+# read the diff of the schema (new block types may deserve rules in render/contract).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-out="$repo/bot/contract/slack_blocks.schema.json"
+out="$repo/render/contract/slack_blocks.schema.json"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
@@ -21,7 +21,7 @@ npm ci --no-audit --no-fund --loglevel=error
 npx --no-install ts-json-schema-generator --path entry.ts --type Blocks --tsconfig tsconfig.json \
     --no-type-check -o blocks.schema.json
 
-# The "$comment" records where the schema came from; bot/contract reads the version from it.
+# The "$comment" records where the schema came from; render/contract reads the version from it.
 node -e '
 const fs = require("fs");
 const types = require("./node_modules/@slack/types/package.json").version;

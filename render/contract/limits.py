@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from bot.contract.reasons import (
+from render.contract.reasons import (
     Reason,
     _count,
     _max_len,

@@ -3,7 +3,7 @@ declare it yet)."""
 
 from __future__ import annotations
 
-from bot.contract.limits import (
+from render.contract.limits import (
     CHART_AXIS_LABEL,
     CHART_LABEL,
     CHART_POINTS,
@@ -11,7 +11,7 @@ from bot.contract.limits import (
     CHART_TITLE,
     CHART_TYPES,
 )
-from bot.contract.reasons import (
+from render.contract.reasons import (
     Reason,
     _count,
     _fields,

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.contract.reasons import (
+from render.contract.reasons import (
     Reason,
     _article,
     _kind,

@@ -1,7 +1,7 @@
 """Would Slack accept this message? A pre-flight check of chat.postMessage / chat.update /
 chat.postEphemeral / response_url payloads against Slack's own Block Kit types and limits.
 
-    from bot.contract import check_message, slack_error
+    from render.contract import check_message, slack_error
 
     reasons = check_message({"channel": "C1", "text": "ROI", "blocks": blocks})
     if reasons:
@@ -23,9 +23,9 @@ Every reason names the JSON path of the offending value, e.g.
 points), as Slack's reference states them. This package does no I/O beyond reading the schema
 file once, and never raises on a malformed payload: a malformed payload is a reason.
 
-Its modules, one concern each: :mod:`~bot.contract.schema` (the generated schema, a fast check
-and jsonschema's explanations), :mod:`~bot.contract.limits` (the limits stated in words),
-:mod:`~bot.contract.chart` (``data_visualization``), :mod:`~bot.contract.reasons` (a reason and
+Its modules, one concern each: :mod:`~render.contract.schema` (the generated schema, a fast check
+and jsonschema's explanations), :mod:`~render.contract.limits` (the limits stated in words),
+:mod:`~render.contract.chart` (``data_visualization``), :mod:`~render.contract.reasons` (a reason and
 the small checks that give one); this module holds the public checks.
 """
 
@@ -37,8 +37,8 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from bot.contract.chart import _check_chart
-from bot.contract.limits import (
+from render.contract.chart import _check_chart
+from render.contract.limits import (
     _BLOCK_RULES,
     DATA_TABLE_CHARS,
     MARKDOWN_TOTAL,
@@ -47,8 +47,8 @@ from bot.contract.limits import (
     _Seen,
     _walk,
 )
-from bot.contract.reasons import ERROR_ORDER, Reason, _kind, _short
-from bot.contract.schema import SCHEMA_PATH, _explain, _fast_checks, _schema, _validators
+from render.contract.reasons import ERROR_ORDER, Reason, _kind, _short
+from render.contract.schema import SCHEMA_PATH, _explain, _fast_checks, _schema, _validators
 
 __all__ = ["Reason", "SCHEMA_PATH", "check_blocks", "check_message", "slack_error", "slack_types_version"]
 
@@ -149,7 +149,7 @@ def check_blocks(blocks: list[Any], path: str = "blocks") -> list[str]:
                 explained = [r for err in _validators()[kind].iter_errors(block) for r in _explain(err, where)]
                 if not explained and not any(r.startswith(where) for r in out):
                     # the two checks disagree: say so rather than pass a block the fast check refused
-                    explained = [Reason(where, f"does not match the schema of {kind!r} (bot.contract: the fast "
+                    explained = [Reason(where, f"does not match the schema of {kind!r} (render.contract: the fast "
                                                "check and jsonschema disagree; please report)")]
                 out.extend(explained)
         rule = _BLOCK_RULES.get(kind)
