@@ -400,7 +400,7 @@ _FILLER_CN = _words(("帮我看下", "帮我看看", "帮我查下", "帮我查�
 _EDGE_CHARS = "的了是在和个与及里就也都还又着过有么呢吗嘛啊呀吧哦用给 "
 _LONE_PIECES = {"上", "下", "里", "中", "内", "比", "s"}  # "last month's report"
 _PUNCT = re.compile(r"[?？!！。,，、;；:：~…·\"'“”‘’()（）\[\]【】<>《》「」『』|*#]+")
-_MENTION = re.compile(r"<@[A-Za-z0-9]+(?:\|[^>]*)?>|<![^>]*>|@(?:roi助手|roi ?bot|roi|bot|助手)\s*", re.I)
+_MENTION = re.compile(r"<@[A-Za-z0-9]+(?:\|[^>]*)?>|@(?:roi助手|roi ?bot|roi|bot|助手)\s*", re.I)
 _PREVIOUS_EDITION = re.compile(r"上一届|上届|上一期|上次的?|前一届|\bprevious edition\b|\blast edition\b", re.ASCII)
 
 # small typos people make in the command words (after NFKC and case-folding)
@@ -531,7 +531,7 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     view = text.view()
     # 1. a sheet's campaign names first ("10月会员日" is a campaign, not October)
     for name, key in _campaign_keys(campaigns):
-        at = view.find(key)
+        at = _find_name(view, key)
         if at >= 0:
             text.take(at, at + len(key))
             found.campaign, found.campaign_known = name, True
@@ -588,12 +588,16 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
         found.order = "worst"
     elif text.find(_ORDER_BEST):
         found.order = found.order or "best"
+    # "个活动" / "campaigns" make a ranking only beside an order, a ranking word or a number
+    # ("最差的活动", "前5个活动"); "不存在的活动" is a name
     noun = _CAMPAIGN_NOUN.search(text.view()) is not None
-    if found.top_n is None and (found.order or noun):
+    ranked = found.order is not None or any(k == "top" for _, k in found.intents)
+    if found.top_n is None and (ranked or noun):
         hit = text.find(_TOP_N_COUNT)
         if hit:
             found.top_n, found.top_n_text = cn_number(hit[0][1]), hit[0][0].strip()
-    if text.find(_CAMPAIGN_NOUN) or noun:
+    if noun and (ranked or found.top_n is not None):
+        text.find(_CAMPAIGN_NOUN)
         found.campaign_noun = True
     for name, pattern in _METRIC_PATTERNS:
         if text.find(pattern) and found.metric is None:
@@ -689,6 +693,27 @@ def _inside_campaign(view: str, a: int, b: int, campaign_keys: list[str]) -> boo
     return False
 
 
+def _find_name(view: str, key: str) -> int:
+    """Where a campaign name stands in the text, never cutting a number or a Latin word in two
+    (a campaign "06" is not inside "2026-06")."""
+    at = view.find(key)
+    while at >= 0:
+        end = at + len(key)
+        cut_before = key[0].isascii() and key[0].isalnum() and _joined(view[max(0, at - 2):at][::-1])
+        cut_after = key[-1].isascii() and key[-1].isalnum() and _joined(view[end:end + 2])
+        if not (cut_before or cut_after):
+            return at
+        at = view.find(key, at + 1)
+    return -1
+
+
+def _joined(beside: str) -> bool:
+    """The characters beside a name (nearest first) continue a number or word: "6", "a", "-0" of 2026-06."""
+    if not beside or not beside[0].isascii():
+        return False
+    return beside[0].isalnum() or (beside[0] in "-/.:" and len(beside) > 1 and beside[1].isdigit())
+
+
 def _find_word(view: str, key: str) -> int:
     if not key.isascii():
         return view.find(key)
@@ -753,6 +778,18 @@ def _split_comparison(cleaned: str) -> list[str] | None:
 
 
 def _single(cleaned: str, base: Query, today: dt.date, campaigns, channels, names_known) -> Query:
+    try:
+        query = _understand(cleaned, base, today, campaigns, channels, names_known)
+    except QueryError:
+        query = None
+    if query is None or query.kind != "campaign":
+        whole = _most_of_a_name(cleaned, campaigns)
+        if whole:
+            return replace(base, kind="campaign", text=whole)
+    return query if query is not None else _understand(cleaned, base, today, campaigns, channels, names_known)
+
+
+def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, names_known) -> Query:
     found = _read(_Text(cleaned), today, campaigns, channels, names_known)
     kinds = {k for _, k in found.intents}
     span = found.spans[0] if found.spans else None  # two periods not joined as a range: the first said
@@ -807,6 +844,16 @@ def _single(cleaned: str, base: Query, today: dt.date, campaigns, channels, name
     if found.residue and names_known and kind != "campaign":
         raise _not_understood(found.residue, q.lang)
     return replace(q, kind=kind, top_n=found.top_n or 10)
+
+
+def _most_of_a_name(cleaned: str, campaigns: tuple[str, ...]) -> str:
+    """The question, when it is most (70 % or more) of one campaign's name: "!channel" for a
+    campaign named "<!channel>" is that campaign, not the command word inside it."""
+    key = _key(cleaned)
+    if not key or not campaigns:
+        return ""
+    hits = {c for c in campaigns if key in _key(c) and len(key) >= 0.7 * len(_key(c))}
+    return cleaned if len(hits) == 1 else ""
 
 
 def _not_understood(words: str, lang: str) -> QueryError:

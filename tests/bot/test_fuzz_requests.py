@@ -64,4 +64,5 @@ def test_question_parser_raises_only_its_own_errors(text):
     except RoiError as err:
         assert err.message and "Traceback" not in err.message
         return
-    assert query.kind in ("help", "campaign", "channels", "attribution", "monthly", "advice", "top")
+    assert query.kind in ("help", "campaign", "channels", "attribution", "monthly", "advice", "top", "compare",
+                          "channel_trend")
