@@ -1,0 +1,143 @@
+"""The answers over the whole sheet: help, the channel ranking, the campaigns' top list, advice
+and attribution over any period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from roi_core.answer.rows import _label, _rows_for, period_rows
+from roi_core.answer.shapes import AdviceAnswer, ChannelRanking, HelpAnswer, TopList
+from roi_core.attribution_report import attribution_report
+from roi_core.errors import DataError
+from roi_core.metrics import (
+    BASIS_LABEL,
+    group_metrics,
+    return_basis,
+    roas_ratio_text,
+)
+from roi_core.query import Query, period_label
+from roi_core.results import Answer, _channel_rows, _figures, to_json_dict
+from roi_core.sheetdata import SheetData
+from roi_core.suggest import Reallocation, channel_suggestions, reallocate
+
+HELP_EXAMPLES_ZH = [
+    ("/roi 618活动", "某个活动的 ROI、投产比、漏斗、各渠道与建议"),
+    ("/roi 渠道 2026-10", "渠道排行（可选月份）"),
+    ("/roi 归因 马尔可夫 2026-10", "多触点归因（首次触点 末次触点 末次非直接 线性 时间衰减 位置 马尔可夫 沙普利）"),
+    ("/roi 月报 2026-10", "月度汇总（默认上个完整月）"),
+    ("/roi 建议", "建议与下月预算调整"),
+    ("/roi 排行 10", "活动 ROI 排行"),
+]
+HELP_EXAMPLES_EN = [
+    ("/roi 618活动", "one campaign: ROI, ROAS, funnel, channels, suggestions"),
+    ("/roi channels 2026-10", "channel ranking (month optional)"),
+    ("/roi attribution markov 2026-10", "multi-touch attribution (first last last_non_direct linear time_decay position markov shapley)"),
+    ("/roi summary 2026-10", "monthly summary (last full month by default)"),
+    ("/roi advice", "suggestions and next month's budget"),
+    ("/roi top 10", "campaigns by ROI"),
+]
+
+
+def help_answer(query: Query, data: SheetData | None = None) -> HelpAnswer:
+    examples = HELP_EXAMPLES_EN if query.lang == "en" else HELP_EXAMPLES_ZH
+    ans = HelpAnswer(kind="help", lang=query.lang, examples=list(examples))
+    if data is not None and not data.campaigns.empty:
+        latest = data.campaigns.sort_values("start_date", ascending=False)["campaign"]
+        ans.campaigns = list(dict.fromkeys(latest.tolist()))[:5]
+    return ans
+
+
+def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
+                    period: tuple[dt.date, dt.date] | None = None, order: str = "best") -> ChannelRanking:
+    """Channels ranked by sum-based ROI, over all data, one month or any ``period`` (rows spread by
+    day); ``order="worst"`` lists the lowest ROI first."""
+    settings = data.settings
+    rows = _rows_for(data, month, period)
+    label = _label(month, period)
+    if rows.empty:
+        raise DataError(f"{label} 没有活动数据" if label is not None else "没有活动数据",
+                        "换一个月份试试，例：/roi 渠道 2026-10")
+    basis = return_basis(rows)
+    table = group_metrics(rows, ["channel"], basis).sort_values("roi", ascending=False, na_position="last")
+    if order == "worst":
+        table = table.sort_values("roi", ascending=True, na_position="last")
+    totals, _ = _figures(group_metrics(rows, None, basis).iloc[0])
+    return ChannelRanking(
+        kind="channels", lang=lang, month=label, basis=basis,
+        basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol, target_roi=settings.target_roi,
+        totals=totals, channels=_channel_rows(table),
+        suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol),
+    )
+
+
+def top_campaigns(data: SheetData, top_n: int = 10, month: pd.Period | None = None, *, lang: str = "zh",
+                  period: tuple[dt.date, dt.date] | None = None, order: str = "best",
+                  channel: str | None = None) -> TopList:
+    """Campaigns by sum-based ROI (campaigns with zero cost last); ``order="worst"`` lowest first,
+    over all data, one month or any ``period``, optionally on one ``channel``."""
+    settings = data.settings
+    rows = _rows_for(data, month, period, channel)
+    basis = return_basis(rows)
+    table = group_metrics(rows, ["campaign"], basis)
+    ascending = order == "worst"
+    table = table.sort_values(["roi", "revenue"], ascending=[ascending, ascending], na_position="last")
+    ranked = []
+    for rank, (_, row) in enumerate(table.head(top_n).iterrows(), start=1):
+        figures, unavailable = _figures(row, ("cost", "revenue", "return_value", "profit", "roi", "roas"))
+        ranked.append({"rank": rank, "campaign": row["campaign"], **figures,
+                       "roas_text": roas_ratio_text(row["roas"]), "unavailable": unavailable})
+    ans = TopList(kind="top", lang=lang, month=_label(month, period), top_n=top_n, basis=basis,
+                  basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol,
+                  total_campaigns=len(table), campaigns=ranked)
+    if order != "best":
+        ans.asked_order = order
+    return ans
+
+
+def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
+           period: tuple[dt.date, dt.date] | None = None) -> AdviceAnswer:
+    """Channel suggestions plus a budget reallocation for next month that keeps the total, from all
+    data, one month or any ``period``."""
+    settings = data.settings
+    rows = _rows_for(data, month, period)
+    label = _label(month, period)
+    if rows.empty:
+        raise DataError(f"{label} 没有活动数据" if label is not None else "没有活动数据")
+    basis = return_basis(rows)
+    table = group_metrics(rows, ["channel"], basis)
+    plan: Reallocation | None = reallocate(table, settings.target_roi)
+    ans = AdviceAnswer(kind="advice", lang=lang, month=label, basis=basis,
+                       basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol,
+                       target_roi=settings.target_roi,
+                       suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol))
+    if plan is not None:
+        ans.reallocation = to_json_dict(plan.rows)
+        ans.reallocation_total = plan.total
+        ans.expected_return_change = plan.expected_return_change
+        ans.reallocation_note = plan.note
+    return ans
+
+
+def _attribution(query: Query, data: SheetData) -> Answer:
+    period = query.period
+    if period is None or query.month is not None:
+        return attribution_report(data, query.model, query.month, lang=query.lang)
+    # any other period: the touches of journeys with a touch in it (from the lookback before it) and
+    # the campaign rows' share of it; the answer is labelled with the period
+    lookback = pd.Timedelta(days=data.settings.lookback_days)
+    start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
+    touches = data.touchpoints
+    if not touches.empty:
+        window = touches[(touches["timestamp"] >= start - lookback) & (touches["timestamp"] < end)]
+        active = window.loc[window["timestamp"] >= start, "customer_id"].unique()
+        touches = window[window["customer_id"].isin(active)]
+        if touches.empty:
+            raise DataError(f"{period_label(query)} 没有触点数据", "换一个时间段试试，例：/roi 归因 马尔可夫 2026-10")
+    rows = data.campaigns
+    clipped = period_rows(rows, *period)
+    ans = attribution_report(data.with_source(campaigns=clipped, touchpoints=touches), query.model, None,
+                             lang=query.lang)
+    ans.month = period_label(query)
+    return ans

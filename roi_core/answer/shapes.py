@@ -1,0 +1,135 @@
+"""The answers' shapes (plain dataclasses on :class:`roi_core.results.Answer`) and the console's
+JSON of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from roi_core.results import Answer, to_json_dict
+from roi_core.suggest import Suggestion
+
+
+@dataclass
+class HelpAnswer(Answer):
+    examples: list[tuple[str, str]] = field(default_factory=list)
+    campaigns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CandidatesAnswer(Answer):
+    query: str = ""
+    how: str = ""
+    candidates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NoMatchAnswer(Answer):
+    query: str = ""
+    closest: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CampaignReport(Answer):
+    campaign: str = ""
+    matched_by: str = "exact"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    basis: str = "revenue"
+    basis_label: str = ""
+    currency: str = "¥"
+    target_roi: float = 1.0
+    figures: dict = field(default_factory=dict)
+    unavailable: dict = field(default_factory=dict)
+    roas_text: str | None = None
+    channels: list[dict] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+@dataclass
+class ChannelRanking(Answer):
+    month: str | None = None
+    basis: str = "revenue"
+    basis_label: str = ""
+    currency: str = "¥"
+    target_roi: float = 1.0
+    totals: dict = field(default_factory=dict)
+    channels: list[dict] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+@dataclass
+class TopList(Answer):
+    month: str | None = None
+    top_n: int = 10
+    basis: str = "revenue"
+    basis_label: str = ""
+    currency: str = "¥"
+    total_campaigns: int = 0
+    campaigns: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class AdviceAnswer(Answer):
+    month: str | None = None
+    basis: str = "revenue"
+    basis_label: str = ""
+    currency: str = "¥"
+    target_roi: float = 1.0
+    suggestions: list[Suggestion] = field(default_factory=list)
+    reallocation: list[dict] = field(default_factory=list)
+    reallocation_total: float | None = None
+    expected_return_change: float | None = None
+    reallocation_note: str = ""
+
+
+def campaign_json(report: CampaignReport) -> dict:
+    """The console's JSON for a campaign: the headline figures (docs/formulas.md) at the top level, then the rest."""
+    f = report.figures
+    flat = {
+        "kind": report.kind,
+        "campaign": report.campaign,
+        "basis": report.basis,
+        "basis_label": report.basis_label,
+        "cost": f.get("cost"),
+        "revenue": f.get("revenue"),
+        "gross_profit": f.get("gross_profit"),
+        "return": f.get("return_value"),
+        "profit": f.get("profit"),
+        "roi": f.get("roi"),
+        "roas": f.get("roas"),
+        "roas_text": report.roas_text,
+        "cac": f.get("cac"),
+        "ctr": f.get("ctr"),
+        "cvr": f.get("cvr"),
+        "cpc": f.get("cpc"),
+        "cpa": f.get("cpa"),
+        "aov": f.get("aov"),
+        "new_customers": f.get("new_customers"),
+        "rows_skipped": report.rows_skipped,
+        "channels": report.channels,
+        "suggestions": [s.text for s in report.suggestions],
+        "warnings": report.warnings,
+        "start_date": report.start_date,
+        "end_date": report.end_date,
+        "matched_by": report.matched_by,
+        "target_roi": report.target_roi,
+        "figures": report.figures,
+        "unavailable": report.unavailable,
+        "suggestion_details": report.suggestions,
+        "source": report.source,
+        "data_age_seconds": report.data_age_seconds,
+        "stale": report.stale,
+    }
+    return to_json_dict(flat)
+
+
+def answer_json(ans: Answer) -> dict:
+    """The console's JSON of any answer; one bound to a period ends with ``period: {start, end}``
+    (inclusive ISO dates), one restricted to a channel or asked for a metric with ``channel`` / ``metric``."""
+    out = campaign_json(ans) if isinstance(ans, CampaignReport) else to_json_dict(ans)
+    for key in ("channel", "metric", "order", "period"):
+        value = getattr(ans, f"asked_{key}", None)
+        if value is not None:
+            out[key] = to_json_dict(value)
+    return out
