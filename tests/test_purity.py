@@ -20,7 +20,7 @@ def imported_modules(path: Path):
 
 
 def test_roi_core_imports_no_adapter_or_io_library():
-    offenders = {f"{p.name}: {m}" for p in CORE.glob("*.py") for m in imported_modules(p) if m in FORBIDDEN}
+    offenders = {f"{p.name}: {m}" for p in CORE.rglob("*.py") for m in imported_modules(p) if m in FORBIDDEN}
     assert not offenders, offenders
 
 
