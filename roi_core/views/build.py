@@ -182,8 +182,9 @@ def channels_view(ans: ChannelRanking, options: ViewOptions) -> View:
 
 def top_view(ans: TopList, options: ViewOptions) -> View:
     L, s = labels(ans.lang), ans.currency
-    title = phrase(ans.lang, "top_title", month=ans.month or "").strip()
-    head = phrase(ans.lang, "top_heading", n=ans.top_n, total=ans.total_campaigns)
+    worst = getattr(ans, "asked_order", "best") == "worst"  # 最差的活动: the lowest ROI first, and said so
+    title = phrase(ans.lang, "worst_title" if worst else "top_title", month=ans.month or "").strip()
+    head = phrase(ans.lang, "worst_heading" if worst else "top_heading", n=ans.top_n, total=ans.total_campaigns)
     columns = [Column(L["rank"], "right", "rank"), Column(L["campaign"], "left"), Column(L["cost"], type="money"),
                Column(L["revenue"], type="money"), Column(L["roi"], type="pct"), Column(L["roas"], type="ratio")]
     rows, notes = [], {}
@@ -197,7 +198,8 @@ def top_view(ans: TopList, options: ViewOptions) -> View:
     return View(
         kind=ans.kind, lang=ans.lang, title=f"🏆 {title}",
         heading=f"🏆 {head}  {ans.month or ''}（{ans.basis_label}）".replace("  （", "（"),
-        context=[phrase(ans.lang, "top_context", n=ans.top_n, total=ans.total_campaigns), ans.basis_label],
+        context=[phrase(ans.lang, "worst_context" if worst else "top_context", n=ans.top_n,
+                        total=ans.total_campaigns), ans.basis_label],
         tables=[table],
         actions=[_query(phrase(ans.lang, "btn_channels"), "channels", ans.lang, month=ans.month),
                  *_sheet(options, ans.lang)],
