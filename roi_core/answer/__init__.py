@@ -29,6 +29,7 @@ from roi_core.answer.campaign import (  # noqa: F401
     _raise_if_only_bad_rows,
     campaign_report,
 )
+from roi_core.answer.compare import CompareAnswer, compare  # noqa: F401
 from roi_core.answer.rows import (  # noqa: F401
     _label,
     _month_rows,
@@ -122,6 +123,8 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         month = query.month or latest_full_month(today)
         ans = monthly_summary(data, month, lang=query.lang)
         period = (month.start_time.date(), month.end_time.date())
+    elif query.kind == "compare":
+        ans = compare(query, data)
     elif query.kind in ("compare", "channel_trend"):
         raise QueryError(*_not_yet(query))
     else:
