@@ -49,8 +49,9 @@ from roi_core.answer.shapes import (
     answer_json,
     campaign_json,
 )
+from roi_core.answer.trend import ChannelTrendAnswer, channel_trend  # noqa: F401
 from roi_core.errors import DataError, QueryError
-from roi_core.monthly import monthly_summary
+from roi_core.monthly import monthly_summary, period_summary, whole_months
 from roi_core.query import Query, parse_query, period_label
 from roi_core.results import Answer, to_json_dict
 from roi_core.sheetdata import SheetData
@@ -114,6 +115,8 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         ans = advice(data, query.month, lang=query.lang, period=period)
     elif query.kind == "attribution":
         ans = _attribution(query, data)
+    elif query.kind == "monthly" and query.month is None and period is not None and whole_months(*period):
+        ans = period_summary(data, *period, lang=query.lang)  # a quarter or a range of months
     elif query.kind == "monthly":
         if period is not None and query.month is None:
             raise QueryError(f"月报按整月出，「{period_label(query)}」不是一个整月" if query.lang != "en" else
@@ -123,6 +126,9 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         month = query.month or latest_full_month(today)
         ans = monthly_summary(data, month, lang=query.lang)
         period = (month.start_time.date(), month.end_time.date())
+    elif query.kind == "channel_trend":
+        ans = channel_trend(data, query.channel, today, period, lang=query.lang)
+        period = (ans.start_date, ans.end_date)
     elif query.kind == "compare":
         ans = compare(query, data)
     elif query.kind in ("compare", "channel_trend"):

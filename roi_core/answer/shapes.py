@@ -27,6 +27,7 @@ class CandidatesAnswer(Answer):
 class NoMatchAnswer(Answer):
     query: str = ""
     closest: list[str] = field(default_factory=list)
+    suggested_questions: list[str] = field(default_factory=list)  # each answered by the sheet as it stands
 
 
 @dataclass

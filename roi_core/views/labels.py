@@ -51,6 +51,13 @@ LABELS = {
         "best_channel": "最佳渠道", "worst_channel": "最差渠道", "anomalies_brief": "异常", "recurring_brief": "与上一届相比",
         "recurring_item": "{campaign} vs {previous}：销售额 {revenue}（{change}），ROI {roi}（{points}）",
         "monthly_chart": "{month} 渠道 ROI",
+        # one channel month by month (channel_trend)
+        "trend_title": "{channel} 走势 {period}", "trend_heading": "📉 {channel} 走势  {period}（{basis}，{target}）",
+        "trend_line": "{channel} 每月 ROI", "trend_months": "{channel} 每月", "trend_campaigns": "{channel}的活动",
+        "month": "月份", "no_data": "无数据", "btn_channels_last": "📈 {month} 渠道排行",
+        # 月报 over several months
+        "range_by_month": "每月", "range_trend_chart": "{period} 渠道 ROI",
+        "range_compared": "环比、同比：与 {previous}、{last_year} 相比", "btn_month_summary": "🗓 月报 {month}",
     },
     "en": {
         "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
@@ -101,6 +108,12 @@ LABELS = {
         "best_channel": "最佳渠道", "worst_channel": "最差渠道", "anomalies_brief": "异常", "recurring_brief": "与上一届相比",
         "recurring_item": "{campaign} vs {previous}：销售额 {revenue}（{change}），ROI {roi}（{points}）",
         "monthly_chart": "{month} 渠道 ROI",
+        "trend_title": "{channel} by month {period}", "trend_heading": "📉 {channel} by month  {period} ({basis}, {target})",
+        "trend_line": "{channel}: ROI by month", "trend_months": "{channel} by month",
+        "trend_campaigns": "{channel}: campaigns", "month": "Month", "no_data": "no data",
+        "btn_channels_last": "📈 Channels {month}",
+        "range_by_month": "By month", "range_trend_chart": "ROI by channel, {period}",
+        "range_compared": "changes against {previous} and {last_year}", "btn_month_summary": "🗓 Summary {month}",
     },
 }
 
