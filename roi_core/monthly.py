@@ -253,3 +253,87 @@ def channel_rows(summary: MonthlySummary) -> list[list]:
              _num(r["profit"]), _num(r["roi"], 100, 1), _num(r["roas"]), _num(r.get("cac")), _num(r.get("ctr"), 100, 2),
              _num(r.get("cvr"), 100, 2), _num(r.get("mom_roi_points"), 100, 1), "；".join(r["anomalies"])]
             for r in summary.channels]
+
+
+@dataclass
+class PeriodSummary(MonthlySummary):
+    """The 月报 of several whole months (``月报 Q3``, ``月报 9月到10月``): ``totals`` and ``channels`` over the
+    period, ``previous`` the as many months just before it, ``last_year`` the same months a year before,
+    ``trend`` each channel's ROI in each of its months, and ``months`` one row per month (that month's own
+    月报: cost, revenue, ROI, profit, best and worst channel; figures None for a month without data). The
+    month-by-month anomalies are its months' own, prefixed with the month; no budget move (that is monthly)."""
+
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    previous_label: str = ""
+    last_year_label: str = ""
+    months: list[dict] = field(default_factory=list)
+
+
+def whole_months(start: dt.date, end: dt.date) -> bool:
+    """Whether ``start``..``end`` is one or more whole calendar months."""
+    return (start.day == 1 and start <= end
+            and end == pd.Period(end, freq="M").end_time.date())
+
+
+def _months_label(months: pd.PeriodIndex) -> str:
+    return str(months[0]) if len(months) == 1 else f"{months[0]} ~ {months[-1]}"
+
+
+def period_summary(data: SheetData, start: dt.date, end: dt.date, *, lang: str = "zh") -> PeriodSummary:
+    """Summarise the whole months ``start``..``end`` (see :class:`PeriodSummary`); each month's row is
+    exactly its own :func:`monthly_summary`. Raises DataError when no month of the period has data."""
+    if data.missing:
+        raise DataError("；".join(data.missing), "请按模板补齐后再试（python -m sheets init 可生成模板）")
+    settings = data.settings
+    months = pd.period_range(start, end, freq="M")
+    label = _months_label(months)
+    spread = spread_by_month(prepare_rows(data.campaigns, settings))
+    this = spread[spread["month"].isin(months)]
+    if this.empty:
+        raise DataError(f"{label} 没有活动数据" if lang != "en" else f"No campaign data in {label}",
+                        "换一个时间段试试，例：/roi 月报 2026-10" if lang != "en" else "try another period, e.g. summary 2026-10")
+    basis = return_basis(this)
+    totals, _ = _figures(group_metrics(this, None, basis).iloc[0])
+    table = group_metrics(this, ["channel"], basis).sort_values("roi", ascending=False, na_position="last")
+    table = table.reset_index(drop=True)
+    n = len(months)
+
+    def totals_of(period_months: pd.PeriodIndex) -> dict:
+        rows = spread[spread["month"].isin(period_months)]
+        return {} if rows.empty else _figures(group_metrics(rows, None, basis).iloc[0])[0]
+
+    previous, last_year = totals_of(months - n), totals_of(months - 12)
+    changes = {f"{when}_{name}": fn(totals[key], before.get(key))
+               for when, before in (("mom", previous), ("yoy", last_year))
+               for name, key, fn in (("cost", "cost", _change), ("revenue", "revenue", _change),
+                                     ("return", "return_value", _change), ("roi_points", "roi", _points))}
+
+    rows_by_month, anomalies = [], []
+    for month in months:
+        if not (spread["month"] == month).any():
+            rows_by_month.append({"month": str(month), "cost": None, "revenue": None, "roi": None, "profit": None,
+                                  "best_channel": None, "worst_channel": None, "basis_label": None})
+            continue
+        own = monthly_summary(data, month, lang=lang)
+        rows_by_month.append({"month": own.month, "cost": own.totals["cost"], "revenue": own.totals["revenue"],
+                              "roi": own.totals["roi"], "profit": own.totals["profit"],
+                              "best_channel": own.best_channel, "worst_channel": own.worst_channel,
+                              "basis_label": own.basis_label})
+        anomalies += [Anomaly(a.channel, a.kind, f"{month}：{a.text}", a.figures) for a in own.anomalies]
+
+    ranked = table[(table["cost"] > 0) & table["roi"].notna()]
+    by_month_channel = group_metrics(this, ["month", "channel"], basis)
+    pivot = by_month_channel.pivot_table(index="channel", columns="month", values="roi", aggfunc="first")
+    pivot = pivot.reindex(columns=list(months))
+    return PeriodSummary(
+        kind="monthly", lang=lang, rows_skipped=data.rows_skipped, source=data.source, month=label, basis=basis,
+        basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol, target_roi=settings.target_roi,
+        totals=totals, previous=previous, last_year=last_year, changes=changes, channels=_channel_rows(table),
+        best_channel=None if ranked.empty else ranked.iloc[0]["channel"],
+        worst_channel=None if len(ranked) < 2 else ranked.iloc[-1]["channel"],
+        anomalies=anomalies, suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol),
+        trend_months=[str(m) for m in months],
+        trend={ch: [None if pd.isna(v) else float(v) for v in pivot.loc[ch].tolist()] for ch in pivot.index},
+        start_date=start, end_date=end, previous_label=_months_label(months - n),
+        last_year_label=_months_label(months - 12), months=rows_by_month)
