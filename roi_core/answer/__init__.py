@@ -49,6 +49,7 @@ from roi_core.answer.shapes import (
     answer_json,
     campaign_json,
 )
+from roi_core.answer.suggest_questions import suggest_questions
 from roi_core.answer.trend import ChannelTrendAnswer, channel_trend  # noqa: F401
 from roi_core.errors import DataError, QueryError
 from roi_core.monthly import monthly_summary, period_summary, whole_months
@@ -135,6 +136,8 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         raise QueryError(*_not_yet(query))
     else:
         raise DataError(f"暂不支持「{query.raw}」", "输入 /roi 帮助 查看用法")
+    if isinstance(ans, NoMatchAnswer):  # besides the closest names, questions that would work
+        ans.suggested_questions = suggest_questions(query, data, today, ans.closest)
     if period is not None and query.kind != "campaign":
         ans.asked_period = {"start": period[0], "end": period[1]}
     if query.metric is not None:
