@@ -135,8 +135,7 @@ def _side(side: Query, query: Query, data: SheetData, prepared: pd.DataFrame) ->
 def _with_figures(item: dict, rows: pd.DataFrame, basis: str, names: list[str], zh: bool) -> dict:
     """The item with its figures (None and a reason where there is no number)."""
     if rows.empty:
-        where = f"{item['period_label']} " if item.get("period_label") else ""
-        reason = f"{where}没有数据" if zh else f"no data{' in ' + where.strip() if where else ''}"
+        reason = "没有数据" if zh else "no data"
         figures = {name: None for name in names}
         return {**item, **figures, "roas_text": None, "start_date": None, "end_date": None,
                 "unavailable": {name: reason for name in names}}

@@ -383,10 +383,12 @@ def help_view(ans: HelpAnswer, options: ViewOptions) -> View:
                 ephemeral=True)
 
 
+from roi_core.views.compare import CompareAnswer, compare_view  # noqa: E402
 from roi_core.views.trend import ChannelTrendAnswer, PeriodSummary, period_summary_view, trend_view  # noqa: E402
 
 BUILDERS: list[tuple[type, Callable[[Answer, ViewOptions], View]]] = [
     (ChannelTrendAnswer, trend_view), (PeriodSummary, period_summary_view),  # before MonthlySummary: a subclass
+    (CompareAnswer, compare_view),
     (AttributionAnswer, attribution_view), (MonthlySummary, monthly_view),
     (CampaignReport, campaign_view), (ChannelRanking, channels_view), (TopList, top_view),
     (AdviceAnswer, advice_view), (HelpAnswer, help_view), (CandidatesAnswer, candidates_view),

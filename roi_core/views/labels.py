@@ -58,6 +58,14 @@ LABELS = {
         # 月报 over several months
         "range_by_month": "每月", "range_trend_chart": "{period} 渠道 ROI",
         "range_compared": "环比、同比：与 {previous}、{last_year} 相比", "btn_month_summary": "🗓 月报 {month}",
+        # two sides side by side (compare)
+        "compare_title": "对比：{a} vs {b}", "compare_heading": "{title}（{basis}）", "compare_figure": "指标",
+        "compare_diff": "差额（A−B）", "compare_better": "更好", "compare_same": "相同", "compare_lower": "（越低越好）",
+        "compare_rule": "成本、获客成本越低越好，其余越高越好", "compare_points": "个百分点",
+        "compare_new_customers": "新客数", "compare_verdict": "结论",
+        "compare_roi_better": "ROI {winner} 更高（{better} 对 {worse}）", "compare_roi_same": "ROI 相同（{value}）",
+        "compare_roi_missing": "ROI 无法比较", "compare_wins": "{a} {na} 项更好，{b} {nb} 项更好", "compare_join": "；",
+        "compare_btn_channels": "📈 {month} 渠道排行",
     },
     "en": {
         "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
@@ -114,6 +122,14 @@ LABELS = {
         "btn_channels_last": "📈 Channels {month}",
         "range_by_month": "By month", "range_trend_chart": "ROI by channel, {period}",
         "range_compared": "changes against {previous} and {last_year}", "btn_month_summary": "🗓 Summary {month}",
+        "compare_title": "{a} vs {b}", "compare_heading": "{title} ({basis})", "compare_figure": "Figure",
+        "compare_diff": "Difference (A−B)", "compare_better": "Better", "compare_same": "same",
+        "compare_lower": " (lower is better)", "compare_rule": "lower is better for cost and CAC, higher for the rest",
+        "compare_points": " pp", "compare_new_customers": "New customers", "compare_verdict": "Verdict",
+        "compare_roi_better": "{winner} has the higher ROI ({better} vs {worse})",
+        "compare_roi_same": "the same ROI ({value})",
+        "compare_roi_missing": "ROI cannot be compared", "compare_wins": "{a} is better on {na} figures, {b} on {nb}",
+        "compare_join": "; ", "compare_btn_channels": "📈 Channels {month}",
     },
 }
 
