@@ -6,8 +6,6 @@ side is better were worked out by the answer (:mod:`roi_core.answer.compare`), n
 
 from __future__ import annotations
 
-import re
-
 from roi_core.answer.compare import LOWER_IS_BETTER, CompareAnswer
 from roi_core.fmt import DASH, count, money, pct
 from roi_core.views.build import SHOWN_ROWS, _query, _sheet, footer_of
@@ -79,7 +77,7 @@ def compare_view(ans: CompareAnswer, options: ViewOptions) -> View:
     # would need the renderer to take text= beside its own label)
     for item in (a, b):
         if not item.get("campaign") and not item.get("channel") \
-                and re.fullmatch(r"\d{4}-\d{2}", item.get("period_label") or "") and not actions:
+                and len(item.get("period_label") or "") == 7 and not actions:  # "2026-10": a whole month
             actions.append(_query(phrase(lang, "compare_btn_channels", month=item["period_label"]), "channels", lang,
                                   month=item["period_label"]))
     heading = phrase(lang, "compare_heading", title=title, basis=ans.basis_label)

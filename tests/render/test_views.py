@@ -225,3 +225,44 @@ def test_a_worst_first_ranking_says_lowest_not_top():
     assert render_text(best).startswith("🏆 活动 ROI 排行（前 3，共 14 个）")
     header = build_message(worst).blocks[0]["text"]["text"]
     assert header == "🏆 ROI 最低的活动"
+
+
+def test_compare_view_table_verdict_and_both_renderers():
+    from tests.roi_core.helpers import sheet
+    from tests.roi_core.test_compare import SPRING_DOUYIN, SPRING_WECHAT, SUMMER
+
+    # 春季促销: cost 2,000, revenue 6,000, ROI 200%, 40 new customers; 夏季促销: cost 3,000, revenue 4,500,
+    # ROI 50%, no new customer (no CAC); worked out in tests/roi_core/test_compare.py
+    ans = answer(parse_query("春季促销 vs 夏季促销", TODAY), sheet(SPRING_DOUYIN, SPRING_WECHAT, SUMMER), TODAY)
+    view = view_of(ans)
+    assert view.title == "⚖ 对比：春季促销 vs 夏季促销"
+    assert view.context == ["按销售额", "成本、获客成本越低越好，其余越高越好"]
+    (table,) = view.tables
+    assert table.headers == ["指标", "春季促销", "夏季促销", "差额（A−B）", "更好"]
+    assert table.rows == [
+        ["总成本（越低越好）", "¥2,000", "¥3,000", "-¥1,000（-33.3%）", "春季促销"],
+        ["销售额", "¥6,000", "¥4,500", "+¥1,500（+33.3%）", "春季促销"],
+        ["利润", "¥4,000", "¥1,500", "+¥2,500（+166.7%）", "春季促销"],
+        ["ROI", "200.0%", "50.0%", "+150.0个百分点", "春季促销"],
+        ["投产比(ROAS)", "1:3.0", "1:1.5", "+1.50（+100.0%）", "春季促销"],
+        ["获客成本（越低越好）", "¥50", "—", "—", "—"],
+        ["点击率", "2.5%", "2.0%", "+0.5个百分点", "春季促销"],
+        ["转化率", "12.0%", "30.0%", "-18.0个百分点", "夏季促销"],
+        ["客单价", "¥100", "¥150", "-¥50（-33.3%）", "夏季促销"],
+        ["新客数", "40", "0", "+40", "春季促销"]]
+    assert table.notes == {(5, 2): "新客户数为0", (9, 3): "夏季促销 为 0，无法算比例"}
+    (verdict,) = view.notes
+    assert verdict.text == "ROI 春季促销 更高（200.0% 对 50.0%）；春季促销 7 项更好，夏季促销 2 项更好"
+    text = render_text(ans)
+    assert text.splitlines()[:2] == ["⚖ 对比：春季促销 vs 夏季促销（按销售额）",
+                                     "结论：ROI 春季促销 更高（200.0% 对 50.0%）；春季促销 7 项更好，夏季促销 2 项更好"]
+    assert "—（新客户数为0）" in text and "+40（夏季促销 为 0，无法算比例）" in text
+    _renders(ans)
+    msg = build_message(ans)
+    (block,) = [b for b in msg.blocks if b["type"] == "table"]
+    assert [c["text"] for c in block["rows"][6]] == ["获客成本（越低越好）", "¥50", "—（新客户数为0）", "—", "—"]
+    english = answer(parse_query("compare 2026-03 and 2026-06", TODAY), sheet(SPRING_DOUYIN, SPRING_WECHAT, SUMMER),
+                     TODAY)
+    assert render_text(english).splitlines()[1] == (
+        "Verdict：2026-03 has the higher ROI (200.0% vs 50.0%); 2026-03 is better on 7 figures, 2026-06 on 2")
+    _renders(english)
