@@ -71,11 +71,13 @@ def questions(data: str, lang: str) -> dict[str, str]:
                 "monthly": f"summary {month}", "attribution": f"attribution linear {month}", "help": "help",
                 "monthly_range": "summary Q3" if data == "demo" else "summary Q1",  # several months; Jan, Feb empty
                 **({"channel_trend": "抖音 this year"} if data == "demo" else {}),  # hostile channels can't be typed
+                "compare": f"compare {month} and 2026-02",  # hostile: February is empty, one side shows —
                 "candidates": several, "no_match": "zzzz-no-such-campaign", "error": "channels 2026-13"}
     return {"campaign": campaign, "channels": f"渠道 {month}", "top": "排行 20", "advice": f"建议 {month}",
             "monthly": f"月报 {month}", "attribution": f"归因 线性 {month}", "help": "帮助",
             "monthly_range": "Q3 月报" if data == "demo" else "Q1 月报",
             **({"channel_trend": "抖音 ROI"} if data == "demo" else {}),
+            "compare": "618 vs 双11" if data == "demo" else "活动000 vs 活动001",
             "candidates": several, "no_match": "不存在的活动xyz", "error": "渠道 2026-13"}
 
 
