@@ -189,7 +189,23 @@ def test_a_campaign_on_one_channel():
     assert [c["channel"] for c in out["channels"]] == ["微信"]
 
 
-@pytest.mark.parametrize("text, words", [("对比 春促 双11", "对比"), ("抖音 ROI", "抖音"), ("月报 本季度", "整月"),
+def test_a_channel_trend_and_a_quarter_summary_are_answered():
+    # 抖音 over 2025-11 … 2026-10: 2025双11大促 1000 / 2000 in 2025-11, 春促 half in September and half in October
+    out = ask("抖音 ROI")
+    assert (out["kind"], out["channel"], out["period"]) == ("channel_trend", "抖音",
+                                                          {"start": "2025-11-01", "end": "2026-10-31"})
+    assert [(m["month"], m["cost"], m["revenue"], m["roi"]) for m in out["months"] if m["cost"] is not None] == [
+        ("2025-11", 1000, 2000, 1.0), ("2026-09", 1000, 3000, 2.0), ("2026-10", 1000, 3000, 2.0)]
+    # 本季度 = 2026-10 … 12: October 2500 / 5700 (抖音 1000 / 3000, 微信 1500 / 2700), November 1000 / 5000
+    out = ask("月报 本季度")
+    assert (out["kind"], out["month"], out["period"]) == ("monthly", "2026-10 ~ 2026-12",
+                                                        {"start": "2026-10-01", "end": "2026-12-31"})
+    assert (out["totals"]["cost"], out["totals"]["revenue"]) == (3500, 10700)
+    assert [(m["month"], m["cost"], m["revenue"]) for m in out["months"]] == [
+        ("2026-10", 2500, 5700), ("2026-11", 1000, 5000), ("2026-12", None, None)]
+
+
+@pytest.mark.parametrize("text, words", [("对比 春促 双11", "对比"), ("月报 2026-10-05到2026-10-20", "整月"),
                                          ("10月会员日 抖音", "没有「抖音」"), ("渠道 xyz", "看不懂")])
 def test_what_is_understood_but_not_answered_yet_says_so(text, words):
     from roi_core import RoiError
