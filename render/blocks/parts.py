@@ -64,11 +64,11 @@ def decode_query(value: str) -> Query:
         raise RoiError("这个按钮已失效", "请重新输入 /roi 命令") from err
 
 
-def _query_button(text: str, kind: str, lang: str, **kw) -> dict | None:
+def _query_button(label: str, kind: str, lang: str, /, **kw) -> dict | None:
     value = encode_query(kind, lang=lang, **kw)
     if len(value) > BUTTON_VALUE:
         return None
-    return button(text, f"{ACTION_QUERY}:{kind}", value)
+    return button(label, f"{ACTION_QUERY}:{kind}", value)
 
 
 def _sheet_button(opts: RenderOptions, lang: str) -> dict | None:

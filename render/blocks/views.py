@@ -137,6 +137,8 @@ def _choices(items: ItemList, lang: str) -> list[dict | None]:
     if not items.items:
         return []
     blocks: list[dict | None] = [section(items.title)] if items.title else []
+    if items.kind == "questions":  # questions to ask: the view's query buttons, which follow
+        return blocks
     buttons = []
     for i, name in enumerate(items.items[:SHOWN_CANDIDATES]):
         value = encode_query("campaign", text=str(name), lang=lang)
@@ -146,6 +148,18 @@ def _choices(items: ItemList, lang: str) -> list[dict | None]:
     if len(items.items) > SHOWN_CANDIDATES:
         blocks.append(context(more_text(len(items.items) - SHOWN_CANDIDATES, lang) + phrase(lang, "type_more")))
     return blocks
+
+
+def _buttons(view: View) -> list[dict | None]:
+    """The view's buttons; an action_id seen before in the block gets the button's place (Slack wants them unique)."""
+    out, seen = [], set()
+    for i, element in enumerate(_button(a) for a in view.actions):
+        if element and element.get("action_id") in seen:
+            element["action_id"] = f"{element['action_id']}:{i}"
+        if element:
+            seen.add(element.get("action_id"))
+        out.append(element)
+    return out
 
 
 def _short(view: View) -> list[dict | None]:
@@ -164,7 +178,7 @@ def view_message(view: View) -> SlackMessage:
     """The message of ``view`` (blocks not yet fitted to 50; the fallback text is the caller's)."""
     lang = view.lang
     if view.kind == "help" or not view.title:
-        blocks = _short(view) + [actions([_button(a) for a in view.actions], view.actions_id or None)]
+        blocks = _short(view) + [actions(_buttons(view), view.actions_id or None)]
         return SlackMessage(blocks + footer_view_blocks(view.footer, lang), "", ephemeral=view.ephemeral,
                             kind=view.kind)
     when = [view.when] if view.when is not None else []
@@ -182,7 +196,7 @@ def view_message(view: View) -> SlackMessage:
         blocks += table_blocks
     blocks += [_list(items, lang) for items in view.lists if not items.inline]
     blocks += [_text_table(t, lang) for t in view.tables[1:]]
-    blocks.append(actions([_button(a) for a in view.actions], view.actions_id or None))
+    blocks.append(actions(_buttons(view), view.actions_id or None))
     png = next((chart_spec(c) for c in view.charts if c.png), None)
     return SlackMessage(blocks + footer_view_blocks(view.footer, lang), "", ephemeral=view.ephemeral,
                         overflow=overflow, chart=png, kind=view.kind)

@@ -363,12 +363,20 @@ def candidates_view(ans: CandidatesAnswer, options: ViewOptions) -> View:
 
 
 def no_match_view(ans: NoMatchAnswer, options: ViewOptions) -> View:
+    """The closest names to pick, then the questions that would work: a line of text, buttons that ask them."""
     lang, head = ans.lang, phrase(ans.lang, "no_match", query=ans.query)
+    questions = list(getattr(ans, "suggested_questions", []) or [])
+    lists = [ItemList("choose", "", list(ans.closest), numbered=False, brief_title=phrase(lang, "closest"),
+                      joiner=phrase(lang, "list_sep"))]
+    if questions:
+        lists.append(ItemList("questions", phrase(lang, "questions_pick"), questions, numbered=False,
+                              brief_title=phrase(lang, "questions"), joiner=phrase(lang, "questions_sep")))
+    # a question as typed: the kind is a placeholder, answer() reads the text again against the sheet's names
+    asks = [Action(q, "query", {"kind": "campaign", "lang": lang, "text": q}) for q in questions]
     return View(kind=ans.kind, lang=lang, lead=f"🔍 {head}", brief_lead=head,
                 hint=phrase(lang, "closest_pick" if ans.closest else "no_match_hint"),
                 brief_hint="" if ans.closest else phrase(lang, "no_match_hint_brief"),
-                lists=[ItemList("choose", "", list(ans.closest), numbered=False, brief_title=phrase(lang, "closest"),
-                                joiner=phrase(lang, "list_sep"))],
+                lists=lists, actions=asks, actions_id="roi_no_match_questions" if asks else "",
                 footer=footer_of(ans, options), ephemeral=True)
 
 

@@ -174,9 +174,16 @@ def test_help_candidates_and_no_match_are_ephemeral_with_buttons(data):
     data2 = data
     none = build_message(ask(data2, "完全不存在的名字"))
     assert none.ephemeral
-    buttons = [e for b in none.blocks if b["type"] == "actions" for e in b["elements"]]
+    blocks = {b.get("block_id"): b["elements"] for b in none.blocks if b["type"] == "actions"}
+    assert set(blocks) == {"roi_choose", "roi_no_match_questions"}
+    buttons = blocks["roi_choose"]  # the closest names
     assert buttons and all(e["action_id"].startswith("roi:choose:") for e in buttons)
     assert decode_query(buttons[0]["value"]).kind == "campaign"
+    # then the questions that would work, each a button that asks it (action_ids unique in their block)
+    asks = blocks["roi_no_match_questions"]
+    assert [e["text"]["text"] for e in asks] == ["渠道", "排行", "建议"]
+    assert [e["action_id"] for e in asks] == ["roi:query:campaign", "roi:query:campaign:1", "roi:query:campaign:2"]
+    assert [answer(decode_query(e["value"]), data, TODAY).kind for e in asks] == ["channels", "top", "advice"]
 
 
 def test_two_hundred_campaigns_stay_within_limits():
