@@ -72,6 +72,11 @@ def _key(q: Query) -> tuple:
     return (q.kind, q.text, q.start, q.end, q.channel, q.metric, q.order, q.top_n, q.edition)
 
 
+def _empty(ans) -> bool:
+    """An answer that lists nothing (a ranking of a month without rows): no question worth offering."""
+    return any(isinstance(getattr(ans, name, None), list) and not getattr(ans, name) for name in ("campaigns", "channels"))
+
+
 def suggest_questions(query: Query, data: SheetData, today: dt.date, closest: list[str],
                       limit: int = SUGGESTED) -> list[str]:
     """Up to ``limit`` questions, each different in what it asks, that the sheet answers (read
@@ -94,9 +99,10 @@ def suggest_questions(query: Query, data: SheetData, today: dt.date, closest: li
         if asked.kind == "campaign" and match_campaign(asked.text, campaigns).how == "none":
             continue
         try:
-            if isinstance(answer(asked, data, today), (NoMatchAnswer, CandidatesAnswer)):
-                continue
+            got = answer(asked, data, today)
         except RoiError:  # not answered (yet), or no data for it
+            continue
+        if isinstance(got, (NoMatchAnswer, CandidatesAnswer)) or _empty(got):
             continue
         seen.add(_key(asked))
         out.append(text)
