@@ -29,6 +29,15 @@ HELP_EXAMPLES_ZH = [
     ("/roi 月报 2026-10", "月度汇总（默认上个完整月）"),
     ("/roi 建议", "建议与下月预算调整"),
     ("/roi 排行 10", "活动 ROI 排行"),
+    ("/roi 上个月各渠道ROI", "上个月各渠道的 ROI"),
+    ("/roi 哪个渠道最好", "ROI 最高的渠道"),
+    ("/roi 618 抖音", "某个活动在一个渠道的表现"),
+    ("/roi 618 获客成本", "某个活动的一项指标（获客成本、点击率、客单价…）"),
+    ("/roi 去年双11", "往届活动（去年、2025、上一届）"),
+    ("/roi 最差的3个活动", "ROI 最低的活动"),
+    ("/roi 下个月预算怎么分", "下月预算怎么调整"),
+    ("/roi Q3 渠道", "一个季度的渠道排行（本季度、年初至今…）"),
+    ("/roi 近30天 渠道", "最近 N 天的渠道排行"),
 ]
 HELP_EXAMPLES_EN = [
     ("/roi 618活动", "one campaign: ROI, ROAS, funnel, channels, suggestions"),
@@ -37,6 +46,15 @@ HELP_EXAMPLES_EN = [
     ("/roi summary 2026-10", "monthly summary (last full month by default)"),
     ("/roi advice", "suggestions and next month's budget"),
     ("/roi top 10", "campaigns by ROI"),
+    ("/roi channels last month", "each channel's ROI last month"),
+    ("/roi best channel", "the channel with the highest ROI"),
+    ("/roi 618 抖音", "one campaign on one channel"),
+    ("/roi 618 CAC", "one figure of a campaign (CAC, CTR, AOV…)"),
+    ("/roi last year's 双11", "an earlier edition (last year, 2025, previous)"),
+    ("/roi worst 3 campaigns", "the lowest-ROI campaigns"),
+    ("/roi budget next month", "how to split next month's budget"),
+    ("/roi channels Q3", "channel ranking for a quarter (this quarter, year to date…)"),
+    ("/roi channels last 30 days", "channel ranking for the last N days"),
 ]
 
 
