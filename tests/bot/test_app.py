@@ -363,7 +363,7 @@ def test_our_own_bug_is_logged_and_the_user_gets_a_plain_message(make_driver, bo
 
 def test_acks_are_not_queued_behind_busy_workers(make_driver, bot_config):
     """Every after-ack thread busy with a slow sheet: new commands are still acked at once.
-    (The 5-second Google case is tests/bot/test_google_source.py.)"""
+    (The slow-Google case, 3.5 s, is tests/bot/test_google_source.py.)"""
     def slow(config):
         time.sleep(0.5)
         from sheets import open_source

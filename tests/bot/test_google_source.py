@@ -27,13 +27,14 @@ def google_driver(tmp_path, slack_api, sheets_api):
     return SlackDriver(create_app(config), slack_api)
 
 
-def test_ack_within_three_seconds_while_google_takes_five(google_driver, sheets_api):
-    sheets_api.delay_next(1, 5.0, kind="values.")  # the one batchGet that reads every tab
+def test_ack_within_three_seconds_while_google_takes_longer(google_driver, sheets_api):
+    # 3.5 s is past Slack's 3-second ack deadline: the ack cannot have waited for the read
+    sheets_api.delay_next(1, 3.5, kind="values.")  # the one batchGet that reads every tab
     t0 = time.monotonic()
     r = google_driver.command("春季促销")
     assert r.status_code == 200 and time.monotonic() - t0 < 3.0
     body = google_driver.responses(1, timeout=30)[0]
-    assert time.monotonic() - t0 >= 5.0
+    assert time.monotonic() - t0 >= 3.5
     assert body["response_type"] == "in_channel" and "157.1%" in json.dumps(body["blocks"], ensure_ascii=False)
     # the link on "查看表格" is the Google Sheet itself
     buttons = [e for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]]
