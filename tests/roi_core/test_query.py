@@ -205,7 +205,18 @@ def test_a_channel_trend_and_a_quarter_summary_are_answered():
         ("2026-10", 2500, 5700), ("2026-11", 1000, 5000), ("2026-12", None, None)]
 
 
-@pytest.mark.parametrize("text, words", [("对比 春促 双11", "对比"), ("月报 2026-10-05到2026-10-20", "整月"),
+def test_a_comparison_is_answered():
+    # 春促: cost 2000 + 1000, revenue 6000 + 1500, ROI (7500 - 3000) / 3000 = 1.5; 双11 is the latest edition,
+    # 双11大促: 1000 / 5000, ROI 4.0 (was refused as not yet answered before compare)
+    out = ask("对比 春促 双11")
+    assert out["kind"] == "compare" and [i["campaign"] for i in out["items"]] == ["春促", "双11大促"]
+    d = {x["figure"]: x for x in out["differences"]}
+    assert (d["roi"]["a"], d["roi"]["b"], d["roi"]["diff"], d["roi"]["better"]) == (1.5, 4.0, -2.5, "b")
+    assert (d["cost"]["diff"], d["cost"]["rel"], d["cost"]["better"]) == (2000, 2.0, "b")  # cost: lower is better
+    assert (d["revenue"]["diff"], d["revenue"]["rel"], d["revenue"]["better"]) == (2500, 0.5, "a")
+
+
+@pytest.mark.parametrize("text, words", [("月报 2026-10-05到2026-10-20", "整月"),
                                          ("10月会员日 抖音", "没有「抖音」"), ("渠道 xyz", "看不懂")])
 def test_what_is_understood_but_not_answered_yet_says_so(text, words):
     from roi_core import RoiError
