@@ -268,7 +268,7 @@ def bench_contract(questions: tuple[str, ...] = ("618活动", "渠道 2026-06", 
     sys.path.insert(0, str(REPO))
     if getattr(sys.modules.get("bot"), "__file__", "") == __file__:
         del sys.modules["bot"]
-    from bot.blocks import RenderOptions, build_message
+    from render.blocks import RenderOptions, build_message
     from render.contract import check_message, slack_error
     from roi_core import answer, parse_query
     from sheets import open_source

@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 
-from bot.text import render_text
+from render.text import render_text
 from roi_core import RoiError, answer, answer_json, local_today, parse_query
 from roi_runtime.config import AppConfig
 from sheets import open_source

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import ChartSpec, Overflow, SlackMessage, mrkdwn, section
+from render.blocks import ChartSpec, Overflow, SlackMessage, mrkdwn, section
 from roi_runtime.config import AppConfig
 from roi_runtime.notify import (  # noqa: F401 - re-exported: the pre-flight and the gate live with the notifier
     REFUSED_LAYOUT,
@@ -276,7 +276,7 @@ class Reply:
             return False
         render = self.render_png
         if render is None:
-            from bot.charts import render_png as render
+            from render.charts import render_png as render
         try:
             png = render(spec)
         except Exception:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sheets
-from bot.blocks import RenderOptions, SlackMessage, build_message, error_message
+from render.blocks import RenderOptions, SlackMessage, build_message, error_message
 from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
 from roi_runtime.config import AppConfig
 

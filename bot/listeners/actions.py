@@ -18,7 +18,8 @@ import re
 
 from slack_bolt import App
 
-from bot.blocks import (
+from bot.listeners import bind
+from render.blocks import (
     ACTION_CHART_PNG,
     ACTION_CHOOSE,
     ACTION_MODEL,
@@ -26,8 +27,7 @@ from bot.blocks import (
     ACTION_QUERY,
     decode_query,
 )
-from bot.blocks import error_message as error_msg
-from bot.listeners import bind
+from render.blocks import error_message as error_msg
 from roi_core import RoiError
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ import logging
 
 from slack_bolt import App
 
-from bot.blocks import cut, mrkdwn
 from bot.listeners import bind
 from bot.service import from_slack
+from render.blocks import cut, mrkdwn
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ import time
 from slack_bolt import App, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.blocks import notice_message
 from bot.delivery import RESPONSE_URLS
 from bot.listeners import bind
+from render.blocks import notice_message
 
 log = logging.getLogger(__name__)
 

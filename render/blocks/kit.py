@@ -126,7 +126,7 @@ class Overflow:
 
 @dataclass
 class ChartSpec:
-    """A chart to draw: the native block is built from it, and so is the PNG (bot/charts.py)."""
+    """A chart to draw: the native block is built from it, and so is the PNG (render/charts.py)."""
 
     kind: str  # bar | line
     title: str

@@ -1,4 +1,4 @@
-"""bot.blocks: pure rendering, Slack's limits, escaping. Numbers come from the hand-made workbook (conftest)."""
+"""render.blocks: pure rendering, Slack's limits, escaping. Numbers come from the hand-made workbook (conftest)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.blocks import (
+from render.blocks import (
     MAX_BLOCKS,
     SECTION_TEXT,
     ChartSpec,

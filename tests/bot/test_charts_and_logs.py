@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import warnings
 
-from bot.blocks import ChartSpec
-from bot.charts import cjk_font, render_png
 from bot.logs import REDACTED, RedactingFilter
+from render.blocks import ChartSpec
+from render.charts import cjk_font, render_png
 from roi_runtime.config import REPO_ROOT
 
 CHANNELS = ["抖音", "微信", "天猫直通车", "小红书", "百度搜索"]

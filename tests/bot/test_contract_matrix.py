@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.blocks import RenderOptions, build_message
 from bot.delivery import Reply
 from bot.service import Assistant
+from render.blocks import RenderOptions, build_message
 from render.contract import check_message
 from roi_core import answer, parse_query
 from roi_runtime.config import AppConfig

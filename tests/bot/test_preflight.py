@@ -8,8 +8,8 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.blocks import Overflow, SlackMessage, csv_safe
 from bot.delivery import Reply, plain_version, preflight
+from render.blocks import Overflow, SlackMessage, csv_safe
 from roi_runtime.config import AppConfig
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
 

@@ -322,7 +322,7 @@ def test_file_upload_comment_and_blocks(slack_api, slack_client):
 
 def test_a_message_from_the_bot_renderer_goes_through(slack_api, slack_client):
     """A real Block Kit answer (the help message: buttons, sections, context) is accepted as it is."""
-    from bot.blocks import build_message
+    from render.blocks import build_message
     from roi_core import HelpAnswer
 
     msg = build_message(HelpAnswer(campaigns=["春季促销", "夏季大促"]))

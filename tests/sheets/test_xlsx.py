@@ -213,7 +213,7 @@ def test_the_three_writes_land_in_the_assistant_tabs(tmp_path):
 
 
 def test_a_618_whose_revenue_cells_are_formulas_keeps_its_total_after_writes(tmp_path):
-    from bot.text import render_text
+    from render.text import render_text
     from roi_core import answer, parse_query
 
     path = excel_like.build(tmp_path / "excel.xlsx")
