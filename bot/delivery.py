@@ -32,18 +32,7 @@ from slack_sdk.errors import SlackApiError
 
 from render.blocks import ChartSpec, Overflow, SlackMessage, mrkdwn, section
 from roi_runtime.config import AppConfig
-from roi_runtime.notify import (  # noqa: F401 - re-exported: the pre-flight and the gate live with the notifier
-    REFUSED_LAYOUT,
-    SKIP_UPLOAD_ERRORS,
-    TEXT_LIMIT,
-    UPLOADS,
-    NotSent,
-    SlackNotifier,
-    error_code,
-    plain_version,
-    preflight,
-    send_checked,
-)
+from roi_runtime.notify import NotSent, SlackNotifier, error_code, send_checked
 
 log = logging.getLogger(__name__)
 

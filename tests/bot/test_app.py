@@ -279,9 +279,9 @@ def test_channel_chart_png_is_uploaded(make_driver, bot_config, slack_api):
 
 
 def test_missing_files_scope_skips_the_upload_cleanly(make_driver, bot_config, slack_api):
-    from bot import delivery
+    from roi_runtime.notify import UPLOADS
 
-    delivery.UPLOADS.close(0)  # forget any earlier missing_scope
+    UPLOADS.close(0)  # forget any earlier missing_scope
     slack_api.set_missing_scope("files.", "files:write")
     d = make_driver(dataclasses.replace(bot_config, chart_png="auto"))
     d.command("渠道 2026-03")
@@ -289,7 +289,7 @@ def test_missing_files_scope_skips_the_upload_cleanly(make_driver, bot_config, s
     slack_api.wait_for("files.getUploadURLExternal", 1)
     time.sleep(0.3)
     assert slack_api.files == {} and len(slack_api.calls("response_url")) == 1
-    delivery.UPLOADS.close(0)
+    UPLOADS.close(0)
 
 
 def test_long_list_is_cut_and_the_full_table_follows(make_driver, bot_config, slack_api, tmp_path):

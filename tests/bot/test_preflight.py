@@ -8,9 +8,10 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.delivery import Reply, plain_version, preflight
+from bot.delivery import Reply
 from render.blocks import Overflow, SlackMessage, csv_safe
 from roi_runtime.config import AppConfig
+from roi_runtime.notify import plain_version, preflight
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
 
 BAD = [{"type": "actions", "elements": [None]}]  # the null element that started it all
