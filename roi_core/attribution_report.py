@@ -17,7 +17,7 @@ from roi_core.attribution import (
     resolve_model,
 )
 from roi_core.errors import DataError
-from roi_core.metrics import prepare_rows, return_basis, spread_by_month
+from roi_core.metrics import HALF_FEN, prepare_rows, return_basis, spread_by_month
 from roi_core.results import Answer, to_json_dict
 from roi_core.sheetdata import SheetData
 
@@ -109,7 +109,8 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
     # 触点 is often a CRM sample covering part of the sales: then ROI on the touches'
     # own revenue is meaningless, and each channel's share of the attributed revenue
     # is applied to the period's 活动 return instead (the answer says which).
-    coverage = total_revenue / campaign_return if campaign_return > 0 else None
+    # a campaign return below half a fen is no return (metrics counts such sums as 0): no coverage ratio
+    coverage = total_revenue / campaign_return if campaign_return >= HALF_FEN else None
     roi_basis = "touch_revenue"
     if coverage is not None and coverage < SAMPLE_COVERAGE:
         roi_basis = "share_of_campaign_return"

@@ -134,7 +134,9 @@ def event_suggestions(table: pd.DataFrame, target_roi: float, symbol: str,
             advice = "；下一场提高现场转化（到场专属优惠、会后 7 天跟进）"
         out.append(Suggestion("event", row[name_col], f"「{row[name_col]}」活动：" + "，".join(parts) + advice,
                               {"cost_per_participant": row["cost_per_participant"],
-                               "participant_cvr": row.get("participant_cvr")}))
+                               # None, not NaN, when the event counted no participants' conversions
+                               "participant_cvr": row["participant_cvr"] if pd.notna(row.get("participant_cvr"))
+                               else None}))
     return out
 
 

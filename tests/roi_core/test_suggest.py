@@ -68,3 +68,15 @@ def test_reallocation_keeps_the_total():
     # expected change: +500 x 4.0 (抖音 return per yuan) − (1000x0.5 + 200x1.5 + 200x1.8) x 500/1400
     expected = 500 * 4.0 - (1000 * 0.5 + 200 * 1.5 + 200 * 1.8) * 500 / 1400
     assert plan.expected_return_change == pytest.approx(expected)
+
+
+def test_an_event_without_counted_conversions_has_no_nan_in_its_figures():
+    import math
+
+    # 线下会: cost 3,000 for 150 participants → ¥20 each; no 转化数, so no participants' conversion rate
+    rows = [{"活动名称": "线下会", "渠道": "线下", "开始日期": "2026-06-01", "广告费用": 3000, "销售额": 2000,
+             "参与人数": 150}]
+    events = [s for s in campaign_report("线下会", sheet(*rows)).suggestions if s.kind == "event"]
+    assert events and events[0].figures["cost_per_participant"] == pytest.approx(20.0)
+    assert events[0].figures["participant_cvr"] is None
+    assert not any(isinstance(v, float) and math.isnan(v) for v in events[0].figures.values())
