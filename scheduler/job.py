@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from render.blocks import mrkdwn
 from roi_core import RoiError
 from roi_core.monthly import (
     CHANNEL_MONTHLY_HEADERS,
@@ -32,8 +33,7 @@ from roi_runtime.config import AppConfig
 from scheduler.schedule import last_full_month
 from scheduler.store import DeliveryStore
 from sheets import open_source, sheet_link
-
-JOB_DEADLINE = 120.0  # seconds the monthly job's read may take, retries included
+from sheets.base import JOB_DEADLINE
 
 log = logging.getLogger(__name__)
 
@@ -201,18 +201,12 @@ def _upload_trend_chart(notifier, summary: MonthlySummary, channel: str, ts: str
     notifier.upload(channel, png, f"roi-trend-{summary.month}.png", spec.title, thread_ts=ts)
 
 
-def mrkdwn_safe(text: str) -> str:
-    from render.blocks import mrkdwn
-
-    return mrkdwn(text)
-
-
 def _report_failure(config: AppConfig, notifier, channel: str | None, month: str, reason: str, text_only: bool) -> None:
     if text_only or not channel:
         return
     try:
         (notifier or job_notifier(config)).post(
-            channel, f"⚠️ {month} 月报没有完成：{mrkdwn_safe(reason)}\n会自动重试；也可手动运行 "
+            channel, f"⚠️ {month} 月报没有完成：{mrkdwn(reason)}\n会自动重试；也可手动运行 "
                      f"python -m scheduler run-once --month {month}")
     except Exception:  # Slack itself is down: the record in the database keeps the failure
         log.exception("could not report the failed monthly run to Slack")

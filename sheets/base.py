@@ -26,6 +26,9 @@ from sheets.errors import ProtectedTab
 
 RawTabs = dict[str, list[list]]
 
+# seconds the monthly job's read and each of its writes may take against a networked source, retries included
+JOB_DEADLINE = 120.0
+
 _PEOPLE_TAB_NAMES = {normalize_text(n) for spec in PEOPLE_TABS for n in (spec.title, *spec.aliases)}
 
 

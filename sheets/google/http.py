@@ -19,6 +19,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util import Retry, Timeout
 
+from sheets.base import JOB_DEADLINE  # noqa: F401 - re-exported: the port owns the job's deadline
+
 # the logger keeps the name it had when this package was one module: logging settings naming it still apply
 log = logging.getLogger("sheets.google")
 
@@ -26,7 +28,6 @@ GOOGLE_SHEETS_URL = "https://sheets.googleapis.com"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 
 INTERACTIVE_DEADLINE = 20.0  # seconds for a read someone in Slack is waiting on
-JOB_DEADLINE = 120.0  # seconds for the monthly job's read and each of its writes
 RETRY_AFTER_CAP = 30  # a longer Retry-After is not waited for: the operation fails (retryable)
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0  # per attempt; always cut to what is left of the deadline
