@@ -63,6 +63,37 @@ TOUCHPOINT_COLUMNS = (
     Column("revenue", "订单金额", ("revenue", "金额", "order value"), "money", False, ("", "399")),
 )
 
+ORDER_COLUMNS = (
+    Column("order_id", "订单号", ("order_id", "order id", "order", "订单编号"), "text", True, ("O1001", "O1002")),
+    Column("customer_id", "客户ID", ("customer_id", "客户id", "customer", "客户"), "text", True, ("C001", "C001")),
+    Column("order_date", "下单日期", ("order_date", "order date", "日期", "date"), "date", True, ("2026-06-03", "2026-08-20")),
+    Column("amount", "订单金额", ("amount", "order value", "金额", "revenue"), "money", True, ("399", "¥1,280")),
+    Column("gross_profit", "毛利", ("gross_profit", "gross profit", "利润"), "money", False, ("", "")),
+    Column("channel", "渠道", ("channel",), "text", False, ("抖音", "")),
+    Column("campaign", "活动名称", ("campaign", "活动"), "text", False, ("618活动", "")),
+)
+
+CUSTOMER_COLUMNS = (
+    Column("customer_id", "客户ID", ("customer_id", "客户id", "customer", "客户"), "text", True, ("C001", "C002")),
+    Column("acquired_date", "获客日期", ("acquired_date", "acquired date", "acquisition date", "获客时间"), "date", True,
+           ("2026-06-03", "2026-06-10")),
+    Column("acquired_channel", "获客渠道", ("acquired_channel", "acquisition channel", "channel", "渠道"), "text", True,
+           ("抖音", "微信")),
+    Column("acquired_campaign", "获客活动", ("acquired_campaign", "acquisition campaign", "campaign", "活动名称"), "text",
+           False, ("618活动", "")),
+    Column("stage", "阶段", ("stage", "lifecycle stage", "客户阶段"), "text", False, ("成交", "意向")),
+    Column("stage_date", "阶段日期", ("stage_date", "stage date"), "date", False, ("2026-06-03", "2026-06-12")),
+)
+
+BUDGET_COLUMNS = (
+    Column("campaign", "活动名称", ("campaign", "活动", "campaign name"), "text", True, ("双12活动", "双12活动")),
+    Column("channel", "渠道", ("channel",), "text", True, ("抖音", "微信")),
+    Column("plan_start", "计划开始", ("plan_start", "plan start", "开始日期", "start"), "date", True,
+           ("2026-12-01", "2026-12-01")),
+    Column("plan_end", "计划结束", ("plan_end", "plan end", "结束日期", "end"), "date", True, ("2026-12-12", "2026-12-12")),
+    Column("budget", "预算", ("budget", "预算金额"), "money", True, ("60000", "¥20,000")),
+)
+
 SETTING_COLUMNS = (
     Column("key", "参数", ("key", "setting", "parameter", "名称"), "text", True),
     Column("value", "值", ("value", "数值"), "text", False),
@@ -72,16 +103,26 @@ CAMPAIGNS = TabSpec("campaigns", "活动", ("campaigns", "campaign"), CAMPAIGN_C
 TOUCHPOINTS = TabSpec("touchpoints", "触点", ("touchpoints", "touchpoint", "touches"), TOUCHPOINT_COLUMNS)
 SETTINGS = TabSpec("settings", "设置", ("settings",), SETTING_COLUMNS)
 
-PEOPLE_TABS = (CAMPAIGNS, TOUCHPOINTS, SETTINGS)
+ORDERS = TabSpec("orders", "订单", ("orders", "order"), ORDER_COLUMNS)
+CUSTOMERS = TabSpec("customers", "客户", ("customers", "customer"), CUSTOMER_COLUMNS)
+BUDGETS = TabSpec("budgets", "预算", ("budgets", "budget", "plan", "预算计划"), BUDGET_COLUMNS)
+
+#: tabs a team may add when it has the data; without them the product answers as before
+OPTIONAL_TABS = (ORDERS, CUSTOMERS, BUDGETS)
+PEOPLE_TABS = (CAMPAIGNS, TOUCHPOINTS, SETTINGS, *OPTIONAL_TABS)
 
 # Tabs only the assistant writes. Keys of rows that are upserted come first.
 MONTHLY_SUMMARY_TAB = "月度汇总"
 CHANNEL_MONTHLY_TAB = "渠道月度"
 DATA_CHECK_TAB = "数据校验"
+CUSTOMER_VALUE_TAB = "客户价值"
+ALERTS_TAB = "预警"
 ASSISTANT_TAB_ALIASES = {
     MONTHLY_SUMMARY_TAB: ("monthly summary",),
     CHANNEL_MONTHLY_TAB: ("channel monthly",),
     DATA_CHECK_TAB: ("data check",),
+    CUSTOMER_VALUE_TAB: ("customer value",),
+    ALERTS_TAB: ("alerts",),
 }
 DATA_CHECK_HEADERS = ("标签页", "行号", "列", "值", "问题", "检查时间")
 
@@ -111,6 +152,14 @@ SETTING_SPECS = (
                 "早于此日的日期视为填错（最早可设 1900-01-01）"),
     SettingSpec("latest_date", "最晚日期", ("latest_date", "latest date"), "date", "2100-12-31",
                 "晚于此日的日期视为填错（最晚可设 2261-12-31）"),
+    SettingSpec("check_time", "巡检时间", ("check_time", "check time", "inspection time"), "time", "10:00",
+                "每天检查进行中活动的本地时间"),
+    SettingSpec("alert_channel", "预警频道", ("alert_channel", "alert channel", "alerts channel"), "text", None,
+                "预警发送的 Slack 频道 ID（不填则用月报频道）"),
+    SettingSpec("attribution_coverage", "归因覆盖阈值", ("attribution_coverage", "attribution coverage"), "percent", 0.5,
+                "触点订单金额占销售额的比例达到此值，建议与渠道才按归因模型计"),
+    SettingSpec("budget_change_limit", "调整上限", ("budget_change_limit", "budget change limit", "max change"), "percent",
+                0.5, "建议重新分配时每个渠道预算最多增减的比例"),
 )
 
 

@@ -25,7 +25,10 @@ from roi_core.parse import (
     parse_date,
 )
 from roi_core.schema import (
+    BUDGETS,
     CAMPAIGNS,
+    CUSTOMERS,
+    ORDERS,
     SETTING_BY_NAME,
     SETTING_SPECS,
     SETTINGS,
@@ -77,6 +80,10 @@ class Settings:
     report_channel: str | None = None
     earliest_date: dt.date = dt.date(2000, 1, 1)  # dates outside earliest..latest are problems
     latest_date: dt.date = dt.date(2100, 12, 31)
+    check_time: str = "10:00"  # the daily check of running campaigns, local time
+    alert_channel: str | None = None  # Slack channel for alerts (None: the report channel)
+    attribution_coverage: float = 0.5  # 触点 revenue share of 活动 revenue needed to use the model for advice
+    budget_change_limit: float = 0.5  # each channel's budget moves at most this fraction in a reallocation
 
     @property
     def currency_symbol(self) -> str:
@@ -102,6 +109,11 @@ class SheetData:
     fetched_at: dt.datetime | None = None
     stale_seconds: float | None = None  # set when a cached copy answers because the source failed
     tab_titles: dict = field(default_factory=dict)
+    # optional people-written tabs (订单, 客户, 预算): empty frames with their columns when absent;
+    # ``tab_titles`` says which were found
+    orders: pd.DataFrame = field(default_factory=lambda: _empty_frame(ORDERS))
+    customers: pd.DataFrame = field(default_factory=lambda: _empty_frame(CUSTOMERS))
+    budgets: pd.DataFrame = field(default_factory=lambda: _empty_frame(BUDGETS))
 
     def with_source(self, **changes) -> SheetData:
         return replace(self, **changes)
@@ -445,7 +457,21 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         problems += result.problems
         skipped += result.skipped
 
+    optional = {}
+    for spec in (ORDERS, CUSTOMERS, BUDGETS):
+        optional[spec.key] = _empty_frame(spec)
+        title = find_tab(spec, titles)
+        if title is not None:
+            found[spec.key] = title
+            result = normalize_table(title, tabs[title], spec, settings.timezone, dates)
+            optional[spec.key] = result.frame
+            problems += result.problems
+            skipped += result.skipped
+
     return SheetData(
+        orders=optional["orders"],
+        customers=optional["customers"],
+        budgets=optional["budgets"],
         campaigns=campaigns,
         touchpoints=touchpoints,
         settings=settings,

@@ -189,7 +189,7 @@ def test_init_on_an_empty_google_sheet_and_refusal_on_data(sheets_api, config):
     empty = "1EmptyEmptyEmptyEmptyEmptyEmpty000"
     sheets_api.add_spreadsheet(empty, "新表", {"Sheet1": []})
     created = init_google(empty, config)
-    assert created == ["活动", "触点", "设置"]
+    assert created == ["活动", "触点", "设置", "订单", "客户", "预算"]
     assert sheets_api.grid(empty, "活动")[0][:2] == ["活动名称", "渠道"]
     forget_metadata()
     data = GoogleSource(empty, config, sleep=lambda s: None).read()
