@@ -1,0 +1,366 @@
+"""The daily check of running campaigns: pacing, ROI so far, CTR/CVR drops, channels spending without conversions.
+
+``daily_check(data, today)`` looks at every campaign × channel that is running on ``today`` (a date in the
+team's time zone, chosen by the caller) and returns one :class:`Alert` per rule broken. Pure: frames in,
+alerts out, no clock (docs/formulas.md, "每日巡检"). The rules:
+
+- **running**: ``today`` falls in the campaign × channel's planned period (预算: 计划开始 … 计划结束); a channel
+  without its own plan in a campaign that has plans takes the campaign's planned span; a campaign with no
+  plan at all runs from its first 开始日期 to its last 结束日期 (all channels).
+- **so far** means the complete days before ``today``: from the period's first day to ``today − 1`` (a day's
+  figures are typed after it ends). A row spanning several days counts the share of its days inside the
+  window; a one-day row counts whole.
+- ``pacing``: spent so far vs 预算 × elapsed planned days / planned days; beyond ±20 % warns (budget rows only).
+- ``roi``: ROI so far (收益 − 成本) / 成本 below 目标ROI (the basis of docs/formulas.md, one for the whole check).
+- ``ctr_drop`` / ``cvr_drop``: yesterday's CTR (CVR) more than 30 % under the same campaign × channel's
+  previous 7 days (sums first, ratios after).
+- ``no_conversions``: cost on each of the last 3 days and 0 conversions over them (conversions known).
+
+Each alert carries the figures behind it, a one-line Chinese message citing them and saying what to do,
+and where a budget change applies a machine-readable ``proposal`` (see :class:`Alert`), so a later run can
+read back what was proposed and compare it with what the sheet shows happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from roi_core.fmt import money, pct
+from roi_core.metrics import BASIS_LABEL, HALF_FEN, prepare_rows, return_basis
+from roi_core.sheetdata import SheetData
+
+KINDS = ("pacing", "roi", "ctr_drop", "cvr_drop", "no_conversions")
+KIND_LABELS = {"pacing": "预算进度", "roi": "ROI", "ctr_drop": "点击率下降", "cvr_drop": "转化率下降",
+               "no_conversions": "无转化"}
+PACING_TOLERANCE = 0.20  # spent beyond ±20 % of the budget's share of the elapsed days warns
+DROP_LIMIT = 0.30  # a CTR / CVR more than 30 % under the previous days warns
+BASELINE_DAYS = 7  # the previous days a CTR / CVR is compared with
+NO_CONVERSION_DAYS = 3  # consecutive spending days without a conversion that warn
+ROI_CUT = 0.2  # an ROI under target proposes 20 % less daily spend (50 % when ROI < 0), as suggest's donors give
+ROI_CUT_LOSS = 0.5
+
+_DAY = np.timedelta64(1, "D")
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One warning about one campaign × channel on one day.
+
+    ``figures``: the numbers behind it (plain floats/ints/ISO dates, JSON-ready). ``message``: one line
+    citing them and saying what to do. ``proposal``: the budget change proposed, or None (CTR/CVR drops
+    propose a fix, not money). A proposal is::
+
+        {"action": "reduce" | "raise" | "pause", "campaign": …, "channel": …,
+         "amount": ¥ per day (positive), "per": "day", "daily_from": ¥ per day so far,
+         "daily_to": ¥ per day proposed, "start": first day it applies (ISO), "until": last day (ISO)}
+
+    so the closed loop can compare the sheet's actual daily cost from ``start`` to ``until`` with
+    ``daily_from`` / ``daily_to``.
+    """
+
+    campaign: str
+    channel: str
+    kind: str
+    date: dt.date
+    figures: dict
+    message: str
+    detail: str  # the message without the campaign's name (under a heading that names it)
+    proposal: dict | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What delivery is keyed by: campaign × kind × day."""
+        return self.campaign, self.kind, self.date.isoformat()
+
+    def to_json(self) -> dict:
+        return {"campaign": self.campaign, "channel": self.channel, "kind": self.kind, "date": self.date.isoformat(),
+                **self.figures, "message": self.message, "proposal": self.proposal}
+
+
+@dataclass
+class CheckResult:
+    """Alerts of one day and what the check looked at."""
+
+    today: dt.date
+    alerts: list[Alert] = field(default_factory=list)
+    running: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per running campaign × channel
+
+    @property
+    def campaigns(self) -> list[str]:
+        return list(dict.fromkeys(a.campaign for a in self.alerts))
+
+
+def daily_check(data: SheetData, today: dt.date) -> list[Alert]:
+    """Every alert for the campaigns running on ``today`` (the team's local date), in campaign order."""
+    return check_day(data, today).alerts
+
+
+def check_day(data: SheetData, today: dt.date) -> CheckResult:
+    """:func:`daily_check` with the running campaign × channel units it looked at."""
+    units = running_units(data, today)
+    result = CheckResult(today, running=units)
+    if units.empty or data.campaigns.empty:
+        return result
+    settings = data.settings
+    rows = prepare_rows(data.campaigns, settings)
+    key = pd.MultiIndex.from_frame(units[["campaign", "channel"]])
+    unit_of = key.get_indexer(pd.MultiIndex.from_frame(rows[["campaign", "channel"]]))
+    mine = unit_of >= 0
+    rows, unit_of = rows[mine], unit_of[mine]
+    if rows.empty:
+        return result
+    basis = return_basis(rows)
+    today64 = np.datetime64(today, "D").astype("datetime64[ns]")
+    yesterday = today64 - _DAY
+    first = rows["start_date"].to_numpy("datetime64[ns]").astype("datetime64[D]").astype("datetime64[ns]")
+    last = rows["end_date"].to_numpy("datetime64[ns]").astype("datetime64[D]").astype("datetime64[ns]")
+    row_days = (last - first) / _DAY + 1
+    cost = rows["cost"].to_numpy(float)
+    ret = (rows["gross_profit_est"] if basis == "gross_profit" else rows["revenue"]).to_numpy(float)
+    ret = np.nan_to_num(ret)
+
+    n = len(units)
+    figures = _so_far(units, unit_of, first, last, row_days, cost, ret, yesterday, n)
+    daily = _daily(rows, unit_of, first, last, row_days, yesterday, n)
+    symbol = settings.currency_symbol
+    alerts: list[Alert] = []
+    alerts += _pacing_alerts(units, figures, today, symbol)
+    alerts += _roi_alerts(units, figures, today, settings.target_roi, basis, symbol)
+    alerts += _drop_alerts(units, daily, today, "ctr")
+    alerts += _drop_alerts(units, daily, today, "cvr")
+    alerts += _no_conversion_alerts(units, daily, figures, today, symbol)
+    order = {name: i for i, name in enumerate(dict.fromkeys(units["campaign"]))}
+    alerts.sort(key=lambda a: (order[a.campaign], KINDS.index(a.kind), a.channel))
+    result.alerts = alerts
+    return result
+
+
+def running_units(data: SheetData, today: dt.date) -> pd.DataFrame:
+    """The campaign × channel pairs running on ``today``: campaign, channel, start, end (the period),
+    budget (NaN without a plan), planned (True when the period comes from 预算)."""
+    day = pd.Timestamp(today)
+    rows = data.campaigns
+    plans = data.budgets
+    parts = []
+    if not plans.empty:
+        own = plans.groupby(["campaign", "channel"], sort=False).agg(
+            start=("plan_start", "min"), end=("plan_end", "max"), budget=("budget", "sum")).reset_index()
+        own["planned"] = True
+        parts.append(own)
+        span = plans.groupby("campaign", sort=False).agg(start=("plan_start", "min"), end=("plan_end", "max"))
+        if not rows.empty:
+            pairs = rows[["campaign", "channel"]].drop_duplicates()
+            pairs = pairs[pairs["campaign"].isin(span.index)]
+            known = pd.MultiIndex.from_frame(own[["campaign", "channel"]])
+            pairs = pairs[~pd.MultiIndex.from_frame(pairs).isin(known)]
+            if not pairs.empty:
+                other = pairs.join(span, on="campaign")
+                other["budget"] = np.nan
+                other["planned"] = True
+                parts.append(other)
+    if not rows.empty:
+        unplanned = rows[~rows["campaign"].isin(plans["campaign"])] if not plans.empty else rows
+        if not unplanned.empty:
+            span = unplanned.groupby("campaign", sort=False).agg(start=("start_date", "min"), end=("end_date", "max"))
+            pairs = unplanned[["campaign", "channel"]].drop_duplicates().join(span, on="campaign")
+            pairs["budget"] = np.nan
+            pairs["planned"] = False
+            parts.append(pairs)
+    if not parts:
+        return pd.DataFrame(columns=["campaign", "channel", "start", "end", "budget", "planned"])
+    units = pd.concat(parts, ignore_index=True)
+    units["start"] = units["start"].dt.normalize()
+    units["end"] = units["end"].dt.normalize()
+    return units[(units["start"] <= day) & (day <= units["end"])].reset_index(drop=True)
+
+
+def _so_far(units, unit_of, first, last, row_days, cost, ret, yesterday, n) -> pd.DataFrame:
+    """Per unit, cost and return over the period's first day … yesterday (each row by its share of days)."""
+    start = units["start"].to_numpy("datetime64[ns]")[unit_of]
+    lo = np.maximum(first, start)
+    hi = np.minimum(last, yesterday)
+    share = np.clip((hi - lo) / _DAY + 1, 0, None) / row_days
+    spent = np.bincount(unit_of, weights=cost * share, minlength=n)
+    returned = np.bincount(unit_of, weights=ret * share, minlength=n)
+    has_rows = np.bincount(unit_of, minlength=n) > 0
+    elapsed = ((yesterday - units["start"].to_numpy("datetime64[ns]")) / _DAY + 1).astype(int)
+    planned_days = ((units["end"] - units["start"]).dt.days + 1).to_numpy()
+    spent = np.where(np.abs(spent) < HALF_FEN, 0.0, spent)
+    return pd.DataFrame({"spent": spent, "returned": returned, "has_rows": has_rows,
+                         "elapsed": np.clip(elapsed, 0, None), "planned_days": planned_days})
+
+
+def _daily(rows, unit_of, first, last, row_days, yesterday, n) -> dict[str, np.ndarray]:
+    """Per unit and day of the last BASELINE_DAYS + 1 days (column 0 = the earliest, the last = yesterday):
+    cost, CTR and CVR pair sums (over rows knowing both parts), conversions and whether all rows knew them."""
+    days = BASELINE_DAYS + 1
+    window_start = yesterday - (days - 1) * _DAY
+    lo = np.maximum(first, window_start)
+    hi = np.minimum(last, yesterday)
+    span = ((hi - lo) / _DAY + 1).astype(np.int64)
+    take = np.flatnonzero(span > 0)
+    span = span[take]
+    rep = np.repeat(take, span)
+    offset = np.arange(rep.size) - np.repeat(np.cumsum(span) - span, span)
+    day_index = ((lo[take] - window_start) / _DAY).astype(np.int64)
+    cell = unit_of[rep] * days + np.repeat(day_index, span) + offset
+    weight = 1.0 / row_days[rep]
+
+    def col(name):
+        return rows[name].to_numpy(float)[rep]
+
+    def total(values):
+        return np.bincount(cell, weights=np.nan_to_num(values) * weight, minlength=n * days).reshape(n, days)
+
+    impressions, clicks, conversions, base = col("impressions"), col("clicks"), col("conversions"), col("cvr_base")
+    ctr_known = ~np.isnan(impressions) & ~np.isnan(clicks)
+    cvr_known = ~np.isnan(conversions) & ~np.isnan(base)
+    cost = col("cost")
+    unknown_conv = np.bincount(cell, weights=(np.isnan(conversions) & (cost != 0)).astype(float),
+                               minlength=n * days).reshape(n, days)
+    return {
+        "cost": total(cost),
+        "ctr_num": total(np.where(ctr_known, clicks, 0.0)), "ctr_den": total(np.where(ctr_known, impressions, 0.0)),
+        "cvr_num": total(np.where(cvr_known, conversions, 0.0)), "cvr_den": total(np.where(cvr_known, base, 0.0)),
+        "conversions": total(conversions), "conv_unknown": unknown_conv > 0,
+    }
+
+
+def _iso(value) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _r(value: float, digits: int = 2) -> float:
+    return round(float(value), digits)
+
+
+def _proposal(action: str, campaign: str, channel: str, daily_from: float, daily_to: float, start: dt.date,
+              until) -> dict:
+    return {"action": action, "campaign": campaign, "channel": channel, "amount": _r(abs(daily_from - daily_to)),
+            "per": "day", "daily_from": _r(daily_from), "daily_to": _r(daily_to), "start": start.isoformat(),
+            "until": _iso(until)}
+
+
+def _alert(units, i, kind, today, figures, detail, proposal=None) -> Alert:
+    campaign, channel = str(units.at[i, "campaign"]), str(units.at[i, "channel"])
+    return Alert(campaign, channel, kind, today, figures, f"「{campaign}」{channel} {detail}", f"{channel} {detail}",
+                 proposal)
+
+
+def _pacing_alerts(units, so_far, today, symbol) -> list[Alert]:
+    budget = units["budget"].to_numpy(float)
+    elapsed = so_far["elapsed"].to_numpy()
+    planned = so_far["planned_days"].to_numpy()
+    expected = np.where(planned > 0, np.nan_to_num(budget) * elapsed / planned, 0.0)
+    spent = so_far["spent"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = spent / expected - 1
+    warn = (~np.isnan(budget) & (budget > 0) & (elapsed > 0) & so_far["has_rows"].to_numpy()
+            & (expected >= HALF_FEN) & (np.abs(pace) > PACING_TOLERANCE))
+    alerts = []
+    for i in np.flatnonzero(warn):
+        left_days = int(planned[i] - elapsed[i])  # today … the plan's last day
+        left = budget[i] - spent[i]
+        daily_from = spent[i] / elapsed[i]
+        daily_to = max(left, 0.0) / left_days if left_days > 0 else 0.0
+        end = units.at[i, "end"]
+        figures = {"budget": _r(budget[i]), "plan_start": _iso(units.at[i, "start"]), "plan_end": _iso(end),
+                   "planned_days": int(planned[i]), "elapsed_days": int(elapsed[i]), "spent": _r(spent[i]),
+                   "expected": _r(expected[i]), "pace": _r(pace[i], 4), "budget_left": _r(left),
+                   "days_left": left_days}
+        head = (f"花费{'超前' if pace[i] > 0 else '落后'} {pace[i] * 100:+.1f}%：计划 {elapsed[i]}/{planned[i]} 天已花 "
+                f"{money(spent[i], symbol)}，按预算 {money(budget[i], symbol)} 应花 {money(expected[i], symbol)}")
+        if pace[i] > 0 and left <= 0:
+            action, what = "pause", f"；预算已用完，建议暂停或追加预算（日花费 {money(daily_from, symbol)} → {money(0, symbol)}）"
+        elif pace[i] > 0:
+            action, what = "reduce", (f"；建议日花费从 {money(daily_from, symbol)} 降到 {money(daily_to, symbol)}，"
+                                      f"到 {_iso(end)} 正好用完预算")
+        else:
+            action, what = "raise", (f"；检查出价、定向和素材是否限量，日花费可从 {money(daily_from, symbol)} "
+                                     f"提到 {money(daily_to, symbol)}")
+        proposal = _proposal(action, units.at[i, "campaign"], units.at[i, "channel"], daily_from, daily_to, today, end)
+        alerts.append(_alert(units, i, "pacing", today, figures, head + what, proposal))
+    return alerts
+
+
+def _roi_alerts(units, so_far, today, target, basis, symbol) -> list[Alert]:
+    spent = so_far["spent"].to_numpy()
+    returned = so_far["returned"].to_numpy()
+    elapsed = so_far["elapsed"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roi = (returned - spent) / spent
+    warn = (spent >= HALF_FEN) & (elapsed > 0) & (roi < target)
+    alerts = []
+    for i in np.flatnonzero(warn):
+        daily_from = spent[i] / elapsed[i]
+        cut = ROI_CUT_LOSS if roi[i] < 0 else ROI_CUT
+        daily_to = daily_from * (1 - cut)
+        through = today - dt.timedelta(days=1)
+        figures = {"cost": _r(spent[i]), "return": _r(returned[i]), "basis": basis, "roi": _r(roi[i], 4),
+                   "target_roi": target, "since": _iso(units.at[i, "start"]), "through": through.isoformat()}
+        head = (f"截至 {through:%m-%d} ROI {pct(roi[i])}，低于目标 {pct(target)}（成本 {money(spent[i], symbol)}，"
+                f"收益 {money(returned[i], symbol)}，{BASIS_LABEL[basis]}）")
+        if roi[i] < 0:
+            what = (f"；已亏 {money(spent[i] - returned[i], symbol)}，建议日花费减半（{money(daily_from, symbol)} → "
+                    f"{money(daily_to, symbol)}）并重做素材与落地页")
+        else:
+            what = (f"；建议日花费降 20%（{money(daily_from, symbol)} → {money(daily_to, symbol)}），"
+                    f"对照漏斗找出弱的一环")
+        proposal = _proposal("reduce", units.at[i, "campaign"], units.at[i, "channel"], daily_from, daily_to, today,
+                             units.at[i, "end"])
+        alerts.append(_alert(units, i, "roi", today, figures, head + what, proposal))
+    return alerts
+
+
+_DROP_WORDS = {"ctr": ("点击率", "检查素材是否疲劳、定向或出价是否被改"),
+               "cvr": ("转化率", "检查落地页、库存和优惠是否失效，转化追踪是否断了")}
+
+
+def _drop_alerts(units, daily, today, metric) -> list[Alert]:
+    num, den = daily[f"{metric}_num"], daily[f"{metric}_den"]
+    base_num, base_den = num[:, :-1].sum(axis=1), den[:, :-1].sum(axis=1)
+    now_num, now_den = num[:, -1], den[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        now = np.where(now_den > 0, now_num / now_den, np.nan)
+        base = np.where(base_den > 0, base_num / base_den, np.nan)
+        drop = 1 - now / base
+    warn = (base > 0) & ~np.isnan(now) & (drop > DROP_LIMIT)
+    word, todo = _DROP_WORDS[metric]
+    day = today - dt.timedelta(days=1)
+    parts = {"ctr": ("clicks", "impressions"), "cvr": ("conversions", "cvr_base")}[metric]
+    alerts = []
+    for i in np.flatnonzero(warn):
+        figures = {"day": day.isoformat(), metric: _r(now[i], 6), f"{metric}_baseline": _r(base[i], 6),
+                   "drop": _r(drop[i], 4), parts[0]: _r(now_num[i]), parts[1]: _r(now_den[i]),
+                   f"baseline_{parts[0]}": _r(base_num[i]), f"baseline_{parts[1]}": _r(base_den[i]),
+                   "baseline_days": BASELINE_DAYS}
+        detail = (f"{day:%m-%d} {word} {pct(now[i], 2)}，比前 {BASELINE_DAYS} 天的 {pct(base[i], 2)} 下降 "
+                  f"{drop[i] * 100:.1f}%；{todo}")
+        alerts.append(_alert(units, i, f"{metric}_drop", today, figures, detail))
+    return alerts
+
+
+def _no_conversion_alerts(units, daily, so_far, today, symbol) -> list[Alert]:
+    k = NO_CONVERSION_DAYS
+    cost = daily["cost"][:, -k:]
+    conversions = daily["conversions"][:, -k:]
+    warn = ((cost >= HALF_FEN).all(axis=1) & ~daily["conv_unknown"][:, -k:].any(axis=1)
+            & (np.abs(conversions.sum(axis=1)) < 1e-9))
+    first = today - dt.timedelta(days=k)
+    through = today - dt.timedelta(days=1)
+    alerts = []
+    for i in np.flatnonzero(warn):
+        spent = float(cost[i].sum())
+        daily_from = spent / k
+        figures = {"days": k, "from": first.isoformat(), "through": through.isoformat(), "cost": _r(spent),
+                   "conversions": 0}
+        detail = (f"连续 {k} 天（{first:%m-%d}~{through:%m-%d}）花费 {money(spent, symbol)} 却没有转化；"
+                  f"建议暂停该渠道（日花费 {money(daily_from, symbol)} → {money(0, symbol)}），检查转化追踪和落地页")
+        proposal = _proposal("pause", units.at[i, "campaign"], units.at[i, "channel"], daily_from, 0.0, today,
+                             units.at[i, "end"])
+        alerts.append(_alert(units, i, "no_conversions", today, figures, detail, proposal))
+    return alerts
