@@ -1,0 +1,284 @@
+"""Payback, customer value (LTV, repurchase, CAC, value-based ROI) and monthly cohorts.
+
+Definitions: :mod:`roi_core.customers.model` and docs/formulas.md (客户价值). Every function takes
+the :class:`~roi_core.sheetdata.SheetData` or a :class:`~roi_core.customers.book.CustomerBook`
+built from it (build once to compute several figures of the same sheet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from roi_core.customers.book import NO_DAY, CustomerBook, build_book, day_date, day_number, to_days
+from roi_core.customers.model import (
+    SOURCE_CAMPAIGNS,
+    SOURCE_ORDERS,
+    WINDOWS,
+    Cohorts,
+    CustomerValue,
+    Payback,
+)
+from roi_core.matching import match_key
+from roi_core.metrics import HALF_FEN, return_basis
+from roi_core.sheetdata import SheetData
+
+NO_ORDERS = "没有「订单」标签页（或其中没有可用的行）：加上 订单号、客户ID、下单日期、订单金额 即可计算复购与客户价值"
+
+
+def as_book(data: SheetData | CustomerBook) -> CustomerBook:
+    """The book of ``data`` (built now unless ``data`` already is one)."""
+    return data if isinstance(data, CustomerBook) else build_book(data)
+
+
+def campaign_rows(book: CustomerBook, campaign: str | None = None, channel: str | None = None) -> pd.DataFrame:
+    """The 活动 rows of a campaign and/or a channel (names compared as :func:`match_key` does); all rows for neither."""
+    rows = book.campaigns
+    mask = np.ones(len(rows), dtype=bool)
+    if campaign is not None:
+        mask &= (rows["campaign_key"] == match_key(campaign)).to_numpy()
+    if channel is not None:
+        mask &= (rows["channel_key"] == match_key(channel)).to_numpy()
+    return rows[mask]
+
+
+def acquired_mask(book: CustomerBook, campaign: str | None = None, channel: str | None = None) -> np.ndarray:
+    """Per customer code: acquired (a known acquisition date) by the campaign and/or through the channel."""
+    people = book.people
+    mask = people["acquired"].to_numpy() != NO_DAY
+    if campaign is not None:
+        mask &= (people["campaign_key"] == match_key(campaign)).to_numpy()
+    if channel is not None:
+        mask &= (people["channel_key"] == match_key(channel)).to_numpy()
+    return mask
+
+
+def _start_day(rows: pd.DataFrame) -> int | None:
+    if rows.empty or rows["start_date"].isna().all():
+        return None
+    return day_number(rows["start_date"].min().date())
+
+
+def _cost(rows: pd.DataFrame) -> float | None:
+    return float(rows["cost"].sum()) if len(rows) else None
+
+
+def new_customer_mask(book: CustomerBook, campaign: str | None, channel: str | None,
+                      asof_day: int | None) -> np.ndarray:
+    """Per customer code: a new customer of the campaign/channel as of ``asof_day`` (None: no limit).
+
+    Acquired by it, with a first order on or after the campaign's start (without a campaign, or a
+    campaign not in 活动: on or after the customer's acquisition date), and not after ``asof_day``.
+    """
+    people = book.people
+    acquired = people["acquired"].to_numpy()
+    first = people["first_order"].to_numpy()
+    start = _start_day(campaign_rows(book, campaign, channel)) if campaign is not None else None
+    threshold = acquired if start is None else np.full(len(people), start, dtype=np.int64)
+    mask = acquired_mask(book, campaign, channel) & (first != NO_DAY) & (first >= threshold)
+    if asof_day is not None:
+        mask &= (first <= asof_day) & (acquired <= asof_day)
+    return mask
+
+
+def _ratio(numerator: float, denominator: float | None) -> float | None:
+    if denominator is None or abs(denominator) < HALF_FEN:
+        return None
+    return float(numerator / denominator)
+
+
+def _roi(returned: float, cost: float | None) -> float | None:
+    if cost is None or cost < HALF_FEN:
+        return None
+    return float((returned - cost) / cost)
+
+
+def customer_value(data: SheetData | CustomerBook, campaign: str | None = None, channel: str | None = None, *,
+                   asof: dt.date) -> CustomerValue:
+    """LTV at 30/90/180/365 days, repurchase rate, CAC, LTV:CAC and value-based ROI (see :class:`CustomerValue`).
+
+    ``asof`` is today (the core never reads a clock): orders after it are not counted, and a
+    window is reported only when every new customer is at least that many days old on it.
+    """
+    book = as_book(data)
+    asof_day = day_number(asof)
+    rows = campaign_rows(book, campaign, channel)
+    cost = _cost(rows) if (campaign is not None or channel is not None or len(rows)) else None
+    acquired = acquired_mask(book, campaign, channel)
+    new = new_customer_mask(book, campaign, channel, asof_day)
+    n_new = int(new.sum())
+    empty_windows = {n: None for n in WINDOWS}
+    result = dict(campaign=campaign, channel=channel, asof=asof, basis=book.basis,
+                  acquired_customers=int(acquired.sum()), new_customers=n_new, cost=cost)
+    if not book.has_orders:
+        return CustomerValue(**result, ltv=empty_windows, old_enough={n: 0 for n in WINDOWS}, reason=NO_ORDERS)
+    if n_new == 0:
+        return CustomerValue(**result, ltv=empty_windows, old_enough={n: 0 for n in WINDOWS},
+                             first_order_roi=_roi(0.0, cost), roi_with_repurchase=_roi(0.0, cost),
+                             reason="没有新客户：获客客户中没有在活动开始后首次下单的客户")
+
+    orders = book.orders
+    in_new = new[orders["cust"]] & (orders["day"] <= asof_day)
+    cust = orders["cust"][in_new]
+    value = orders["value"][in_new]
+    first_value = float(value[orders["nth"][in_new] == 0].sum())
+    total_value = float(value.sum())
+
+    acquired_day = book.people["acquired"].to_numpy()
+    since = orders["day"][in_new] - acquired_day[cust]  # order day − that customer's acquisition day
+    age = asof_day - acquired_day[new]
+    ltv: dict[int, float | None] = {}
+    old_enough: dict[int, int] = {}
+    for days in WINDOWS:
+        old_enough[days] = int((age >= days).sum())
+        within = (since >= 0) & (since < days)
+        ltv[days] = float(value[within].sum() / n_new) if old_enough[days] == n_new else None
+
+    repeat = int((np.bincount(cust, minlength=book.size)[new] >= 2).sum())
+    cac = _ratio(cost, n_new) if cost is not None and cost >= HALF_FEN else None
+    complete = [d for d in WINDOWS if ltv[d] is not None]
+    window = complete[-1] if complete else None
+    ltv_cac = _ratio(ltv[window], cac) if window is not None and cac is not None else None
+    reason = None
+    if cost is None:
+        reason = "「活动」中没有这个活动/渠道的行，无法计算获客成本与ROI"
+    elif cost < HALF_FEN:
+        reason = "成本为0，无法计算获客成本与ROI"
+    return CustomerValue(**result, ltv=ltv, old_enough=old_enough, repeat_customers=repeat,
+                         repurchase_rate=repeat / n_new, cac=cac, ltv_cac=ltv_cac, ltv_cac_window=window,
+                         first_order_return=first_value, repurchase_return=total_value - first_value,
+                         total_return=total_value, first_order_roi=_roi(first_value, cost),
+                         roi_with_repurchase=_roi(total_value, cost), reason=reason)
+
+
+def payback(data: SheetData | CustomerBook, campaign: str, *, channel: str | None = None,
+            asof: dt.date | None = None) -> Payback:
+    """回本周期 of a campaign (see :class:`Payback`); ``asof`` ignores orders and days after it."""
+    book = as_book(data)
+    rows = campaign_rows(book, campaign, channel)
+    if rows.empty:
+        return Payback(campaign, channel, None, book.basis, None, None, 0.0, None, None, None, None,
+                       reason=f"「活动」中没有「{campaign}」" + (f"在「{channel}」的行" if channel else "的行"))
+    start = _start_day(rows)
+    cost = float(rows["cost"].sum())
+    asof_day = None if asof is None else day_number(asof)
+    if book.has_orders:
+        new = new_customer_mask(book, campaign, channel, asof_day)
+        orders = book.orders
+        keep = new[orders["cust"]]
+        if asof_day is not None:
+            keep &= orders["day"] <= asof_day
+        days, index = np.unique(orders["day"][keep], return_inverse=True)
+        daily = np.bincount(index, weights=orders["value"][keep], minlength=len(days))
+        source, basis, n_new = SOURCE_ORDERS, book.basis, int(new.sum())
+    else:
+        basis = return_basis(rows)
+        days, daily = _spread_daily(rows, "gross_profit_est" if basis == "gross_profit" else "revenue", asof_day)
+        source, n_new = SOURCE_CAMPAIGNS, None
+    cumulative = np.cumsum(daily)
+    returned = float(cumulative[-1]) if len(cumulative) else 0.0
+    if cost < HALF_FEN:
+        return Payback(campaign, channel, source, basis, day_date(start), cost, returned, None, None, None, n_new,
+                       reason="成本为0，无需回本")
+    covered = np.flatnonzero(cumulative >= cost - HALF_FEN)
+    paid_day = int(days[covered[0]]) if len(covered) else None
+    return Payback(campaign, channel, source, basis, day_date(start), cost, returned,
+                   None if paid_day is None else max(paid_day - start, 0),
+                   None if paid_day is None else day_date(paid_day), returned / cost, n_new)
+
+
+def _spread_daily(rows: pd.DataFrame, column: str, asof_day: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``column`` spread evenly over its days (both ends inclusive): (day numbers, daily sums)."""
+    starts = to_days(rows["start_date"])
+    ends = to_days(rows["end_date"].fillna(rows["start_date"]))
+    values = rows[column].fillna(0.0).to_numpy(dtype=np.float64)
+    first, last = int(starts.min()), int(ends.max())
+    per_day = values / (ends - starts + 1)
+    change = np.zeros(last - first + 2)
+    np.add.at(change, starts - first, per_day)
+    np.add.at(change, ends - first + 1, -per_day)
+    daily = np.cumsum(change)[:-1]
+    days = np.arange(first, last + 1)
+    if asof_day is not None:
+        daily, days = daily[days <= asof_day], days[days <= asof_day]
+    return days, daily
+
+
+def _month_index(days: np.ndarray) -> np.ndarray:
+    """Day numbers → months since 1970-01."""
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
+def cohorts(data: SheetData | CustomerBook, asof: dt.date, months: int = 12) -> Cohorts:
+    """Acquisition month × months since, 销售额 per customer (see :class:`Cohorts`)."""
+    book = as_book(data)
+    asof_day = day_number(asof)
+    asof_month = int(_month_index(np.array([asof_day]))[0])
+    first_month = asof_month - months + 1
+    labels = [str(pd.Period(year=1970 + m // 12, month=m % 12 + 1, freq="M")) for m in range(first_month, asof_month + 1)]
+    acquired = book.people["acquired"].to_numpy()
+    known = (acquired != NO_DAY) & (acquired <= asof_day)
+    cohort_month = np.where(known, _month_index(np.where(known, acquired, 0)), -1)
+    in_window = known & (cohort_month >= first_month)
+    row_of = cohort_month - first_month  # cohort row per customer (meaningful where in_window)
+    sizes = np.bincount(row_of[in_window], minlength=months)[:months]
+
+    orders = book.orders
+    keep = in_window[orders["cust"]] & (orders["day"] <= asof_day)
+    cust = orders["cust"][keep]
+    since = _month_index(orders["day"][keep]) - cohort_month[cust]
+    inside = (since >= 0) & (since < months)
+    cell = row_of[cust][inside] * months + since[inside]
+    totals = np.bincount(cell, weights=orders["amount"][keep][inside], minlength=months * months).reshape(months, months)
+    pairs = np.unique(cell * book.size + cust[inside])
+    active = np.bincount(pairs // book.size, minlength=months * months).reshape(months, months)
+
+    observed = (np.arange(months)[:, None] + np.arange(months)[None, :]) <= months - 1  # month ≤ asof's month
+    usable = observed & (sizes[:, None] > 0)
+    per_customer = np.divide(totals, np.maximum(sizes, 1)[:, None])
+    columns = list(range(months))
+    reason = None if book.has_orders else NO_ORDERS
+    return Cohorts(
+        asof=asof, months=months,
+        per_customer=_with_none(per_customer, usable, labels, columns),
+        active=_with_none(active, usable, labels, columns),
+        customers=pd.Series(sizes.astype(np.int64), index=pd.Index(labels, name="cohort"), name="customers"),
+        reason=reason,
+    )
+
+
+def _with_none(values: np.ndarray, usable: np.ndarray, index: list[str], columns: list[int]) -> pd.DataFrame:
+    """Plain Python numbers (not numpy scalars) in an object frame, None where not ``usable``."""
+    cells = np.empty(values.shape, dtype=object)
+    cells[:] = values.tolist() if values.size else cells
+    cells[~usable] = None
+    return pd.DataFrame(cells, index=pd.Index(index, name="cohort"), columns=columns, dtype=object)
+
+
+def acquisitions(data: SheetData | CustomerBook) -> pd.DataFrame:
+    """One row per customer acquired (a known acquisition date): who acquired them and when.
+
+    Columns: customer_id, acquired_date, campaign, channel, acquired_from (客户 | 触点 | 订单),
+    first_order_date (NaT without orders), orders (how many in 订单). 客户 (获客日期 / 获客渠道 /
+    获客活动) wins; a blank there, or a customer 客户 does not list, takes the first converting touch
+    in 触点; a customer known only from 订单 is acquired on the first order, by no campaign.
+    """
+    people = as_book(data).people
+    known = people[people["acquired"] != NO_DAY]
+
+    def dates(days: pd.Series) -> pd.Series:
+        values = days.to_numpy()
+        return pd.Series(np.where(values == NO_DAY, np.datetime64("NaT"), values.astype("datetime64[D]")),
+                         index=days.index).astype("datetime64[ns]")
+
+    return pd.DataFrame({
+        "customer_id": known["customer_id"],
+        "acquired_date": dates(known["acquired"]),
+        "campaign": known["campaign"],
+        "channel": known["channel"],
+        "acquired_from": known["acquired_from"],
+        "first_order_date": dates(known["first_order"]),
+        "orders": known["n_orders"].astype(np.int64),
+    }).reset_index(drop=True)
