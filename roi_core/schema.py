@@ -111,6 +111,12 @@ BUDGETS = TabSpec("budgets", "预算", ("budgets", "budget", "plan", "预算计�
 OPTIONAL_TABS = (ORDERS, CUSTOMERS, BUDGETS)
 PEOPLE_TABS = (CAMPAIGNS, TOUCHPOINTS, SETTINGS, *OPTIONAL_TABS)
 
+#: how the ``init`` template marks its example rows: a text cell of the row (活动名称 ``示例·618活动``,
+#: 客户ID ``示例·C001``) starts with it. The mark is in the values, so it survives a row copied anywhere
+#: (a fill or a comment would not); such rows are never counted and are reported until deleted.
+EXAMPLE_MARKER = "示例·"
+
+
 # Tabs only the assistant writes. Keys of rows that are upserted come first.
 MONTHLY_SUMMARY_TAB = "月度汇总"
 CHANNEL_MONTHLY_TAB = "渠道月度"

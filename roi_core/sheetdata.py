@@ -28,6 +28,7 @@ from roi_core.schema import (
     BUDGETS,
     CAMPAIGNS,
     CUSTOMERS,
+    EXAMPLE_MARKER,
     ORDERS,
     SETTING_BY_NAME,
     SETTING_SPECS,
@@ -56,8 +57,11 @@ class Problem:
     value: str
     reason: str
     blocking: bool = False
+    example: bool = False  # the template's example rows are still there (not an error; they are not counted)
 
     def describe(self) -> str:
+        if self.example:  # one line for all of a tab's example rows: 「活动」第2–3行是模板示例，…
+            return f"「{self.tab}」{self.reason}"
         where = f"「{self.tab}」第{self.row}行" if self.row else f"「{self.tab}」"
         col = f"「{self.column}」" if self.column else ""
         val = f" = {self.value!r}" if self.value not in ("", None) else ""
@@ -114,6 +118,12 @@ class SheetData:
     orders: pd.DataFrame = field(default_factory=lambda: _empty_frame(ORDERS))
     customers: pd.DataFrame = field(default_factory=lambda: _empty_frame(CUSTOMERS))
     budgets: pd.DataFrame = field(default_factory=lambda: _empty_frame(BUDGETS))
+    # the template's example rows still in the sheet (tab title → sheet rows): never counted, always reported
+    example_rows: dict = field(default_factory=dict)
+
+    def example_warnings(self, lang: str = "zh") -> list[str]:
+        """One sentence per tab that still holds the template's example rows, in ``lang`` (zh or en)."""
+        return [example_notice(tab, rows, lang) for tab, rows in self.example_rows.items()]
 
     def with_source(self, **changes) -> SheetData:
         return replace(self, **changes)
@@ -145,6 +155,8 @@ class _TabResult:
     skipped: int
     blocking: list[str]  # why the tab is unusable, as sentences naming it; empty when it is fine
     skipped_frame: pd.DataFrame | None = None
+    # the template's example rows, left out before parsing: their sheet row and the tab's text cells
+    examples: pd.DataFrame | None = None
 
 
 def _problem_records(tab: str, rows: pd.Series, header: str, raw: pd.Series, reasons: pd.Series) -> list[Problem]:
@@ -221,6 +233,21 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None 
     if blocking:
         return _TabResult(_empty_frame(spec), problems, 0, blocking)
 
+    # the template's example rows (a text cell starting 示例·) are left out before parsing and reported once
+    examples = _example_rows(spec, raw, by_key)
+    example_frame = None
+    if examples.any():
+        example_frame = pd.DataFrame({c.key: raw.loc[examples, by_key[c.key]].tolist()
+                                      for c in spec.columns if c.kind == "text" and c.key in by_key})
+        example_frame[ROW_COLUMN] = sheet_rows[examples].astype("int64").to_numpy()
+        marked = next(c for c in spec.columns if c.kind == "text" and c.key in by_key
+                      and _has_marker(raw.loc[examples, by_key[c.key]]).any())
+        problems.append(Problem(title, int(example_frame[ROW_COLUMN].iloc[0]), header[by_key[marked.key]],
+                                _cell_text(raw.loc[examples, by_key[marked.key]].iloc[0]),
+                                _example_reason(example_frame[ROW_COLUMN].tolist(), "zh"), example=True))
+        keep = ~examples
+        raw, sheet_rows, blank_cells = raw[keep], sheet_rows[keep], blank_cells[keep]
+
     frame = pd.DataFrame(index=raw.index)
     bad_row = pd.Series(False, index=raw.index)
     for col in spec.columns:
@@ -255,7 +282,54 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None 
     frame[ROW_COLUMN] = sheet_rows.astype("int64")
     clean = frame[~bad_row.to_numpy()].reset_index(drop=True)
     problems.sort(key=lambda p: (p.row or 0))
-    return _TabResult(clean, problems, int(bad_row.sum()), [], frame[bad_row.to_numpy()])
+    n_examples = 0 if example_frame is None else len(example_frame)
+    return _TabResult(clean, problems, int(bad_row.sum()) + n_examples, [], frame[bad_row.to_numpy()], example_frame)
+
+
+def _has_marker(cells: pd.Series) -> pd.Series:
+    """True where a cell is text starting with the template's example mark (spaces before it allowed)."""
+    # .str gives NaN for number and date cells, which are never a mark
+    return cells.str.lstrip().str.startswith(EXAMPLE_MARKER).fillna(False).astype(bool)
+
+
+def _example_rows(spec: TabSpec, raw: pd.DataFrame, by_key: dict[str, int]) -> pd.Series:
+    """Rows of ``raw`` that are the template's examples: any contract text column starts with 示例·."""
+    mask = pd.Series(False, index=raw.index)
+    if spec is SETTINGS or raw.empty:
+        return mask
+    for col in spec.columns:
+        if col.kind == "text" and col.key in by_key:
+            mask |= _has_marker(raw[by_key[col.key]])
+    return mask
+
+
+def _row_span(rows: list[int], lang: str) -> str:
+    """Sheet rows as runs: [2, 3, 7] → 2–3、7 (en: 2–3, 7)."""
+    runs: list[list[int]] = []
+    for r in sorted(set(rows)):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
+    return (", " if lang == "en" else "、").join(parts)
+
+
+def _example_reason(rows: list[int], lang: str) -> str:
+    one = len(set(rows)) == 1
+    if lang == "en":
+        if one:
+            return f"row {rows[0]} is a template example, not counted; delete this row once confirmed"
+        return f"rows {_row_span(rows, lang)} are template examples, not counted; delete these rows once confirmed"
+    return f"第{_row_span(rows, lang)}行是模板示例，未计入；确认后删除{'这一行' if one else '这些行'}"
+
+
+def example_notice(tab: str, rows: list[int], lang: str = "zh") -> str:
+    """The warning for a tab still holding the template's example rows:
+    「活动」第2–3行是模板示例，未计入；确认后删除这些行 (en: 「活动」 rows 2–3 are template examples, …)."""
+    if lang == "en":
+        return f"「{tab}」 {_example_reason(rows, lang)}"
+    return f"「{tab}」{_example_reason(rows, lang)}"
 
 
 def _tab_sentence(title: str, why: str) -> str:
@@ -419,6 +493,7 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
     missing: list[str] = []
     skipped = 0
     found = {}
+    example_rows: dict[str, tuple[int, ...]] = {}
     skipped_campaign_rows = pd.DataFrame({ROW_COLUMN: [], "campaign": []})
 
     settings = Settings()
@@ -447,6 +522,10 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         missing += result.blocking
         if result.skipped_frame is not None:
             skipped_campaign_rows = result.skipped_frame[[ROW_COLUMN, "campaign"]].reset_index(drop=True)
+        if result.examples is not None:
+            example_rows[title] = tuple(result.examples[ROW_COLUMN].tolist())
+            skipped_campaign_rows = pd.concat([skipped_campaign_rows, result.examples[[ROW_COLUMN, "campaign"]]],
+                                              ignore_index=True)
 
     title = find_tab(TOUCHPOINTS, titles)
     touchpoints = _finish_touchpoints(_empty_frame(TOUCHPOINTS))
@@ -456,6 +535,8 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         touchpoints = _finish_touchpoints(result.frame)
         problems += result.problems
         skipped += result.skipped
+        if result.examples is not None:
+            example_rows[title] = tuple(result.examples[ROW_COLUMN].tolist())
 
     optional = {}
     for spec in (ORDERS, CUSTOMERS, BUDGETS):
@@ -467,6 +548,8 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
             optional[spec.key] = result.frame
             problems += result.problems
             skipped += result.skipped
+            if result.examples is not None:
+                example_rows[title] = tuple(result.examples[ROW_COLUMN].tolist())
 
     return SheetData(
         orders=optional["orders"],
@@ -482,6 +565,7 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         source=source,
         fetched_at=fetched_at,
         tab_titles=found,
+        example_rows=example_rows,
     )
 
 
