@@ -1,0 +1,128 @@
+/**
+ * @OnlyCurrentDoc
+ *
+ * Talking to the ROI 助手 server: where it is (this sheet's document properties),
+ * one request with the sheet's token, and every failure turned into one Chinese line.
+ *
+ * All .gs files share one global scope (Apps Script's model), so the names here are
+ * used by Menu.gs and Functions.gs directly. Names ending in "_" are private: Apps Script
+ * hides them from google.script.run and from the "run function" list.
+ */
+
+/** Document property keys. The token is this sheet's own (python -m sheets addon-key). */
+var ROI_PROP_URL = 'ROI_SERVER_URL';
+var ROI_PROP_TOKEN = 'ROI_TOKEN';
+
+/** The prefix every error string returned into a cell starts with. */
+var ROI_ERROR_PREFIX = '#ROI: ';
+
+/**
+ * An error a user can read: the message is Chinese, one line, never a stack trace.
+ * `status` is the HTTP status when the server answered (0 when it did not).
+ */
+function RoiError_(message, status, retryAfter) {
+  this.name = 'RoiError';
+  this.message = message;
+  this.status = status || 0;
+  this.retryAfter = retryAfter || null;
+}
+RoiError_.prototype = Object.create(Error.prototype);
+RoiError_.prototype.constructor = RoiError_;
+
+/** The server URL and token saved for this spreadsheet, or nulls. */
+function roiSettings_() {
+  var props = PropertiesService.getDocumentProperties();
+  return {
+    url: props.getProperty(ROI_PROP_URL),
+    token: props.getProperty(ROI_PROP_TOKEN)
+  };
+}
+
+/** "https://roi.example.com/" → "https://roi.example.com"; anything but http(s) → null. */
+function roiNormalizeBaseUrl_(url) {
+  var text = String(url == null ? '' : url).trim().replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s\/?#]+(\/[^\s?#]*)?$/i.test(text)) {
+    return null;
+  }
+  return text;
+}
+
+/** The host of a URL, for messages (never the query string, never the token). */
+function roiHost_(url) {
+  var m = /^https?:\/\/([^\/?#]+)/i.exec(String(url || ''));
+  return m ? m[1] : String(url || '');
+}
+
+/**
+ * Calls the API and returns the parsed JSON body of a 2xx answer.
+ *
+ * @param {string} method 'get' or 'post'
+ * @param {string} path e.g. '/api/v1/snapshot?period=2026-10'
+ * @param {Object=} body JSON body for POST
+ * @param {{url: string, token: string}=} settings defaults to this sheet's saved ones
+ * @return {Object} the JSON answer
+ * @throws {RoiError_} not configured, unreachable, 401, 429, an error answer, not JSON
+ */
+function roiRequest_(method, path, body, settings) {
+  settings = settings || roiSettings_();
+  var base = roiNormalizeBaseUrl_(settings.url);
+  if (!base || !settings.token) {
+    throw new RoiError_('还没有连接服务器：请先在菜单「ROI 助手 → 连接设置」里填写服务器地址和本表格的令牌', 0);
+  }
+  var params = {
+    method: method,
+    headers: { Authorization: 'Bearer ' + settings.token, Accept: 'application/json' },
+    muteHttpExceptions: true,
+    followRedirects: false
+  };
+  if (body !== undefined) {
+    params.contentType = 'application/json; charset=utf-8';
+    params.payload = JSON.stringify(body);
+  }
+  var response;
+  try {
+    response = UrlFetchApp.fetch(base + path, params);
+  } catch (e) {
+    // UrlFetchApp throws on DNS errors, refused connections and its own deadline.
+    // Its message may quote the request; keep only the first line, never the headers.
+    throw new RoiError_('连不上 ROI 助手服务器（' + roiHost_(base) + '）：' +
+      String(e && e.message || e).split('\n')[0].slice(0, 200), 0);
+  }
+  var status = response.getResponseCode();
+  var text = response.getContentText();
+  var data = null;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    data = null;
+  }
+  if (status >= 200 && status < 300 && data && data.ok !== false) {
+    return data;
+  }
+  var message = data && data.error ? String(data.error) : null;
+  if (status === 401 || status === 403) {
+    throw new RoiError_((message || '未授权') + '（请在「ROI 助手 → 连接设置」里重新填写本表格的令牌）', status);
+  }
+  if (status === 429) {
+    var headers = response.getHeaders() || {};
+    var retry = headers['Retry-After'] || headers['retry-after'] || null;
+    throw new RoiError_('请求太频繁，请' + (retry ? ' ' + retry + ' 秒后' : '稍后') + '再试', status, retry);
+  }
+  if (message) {
+    var error = new RoiError_(message + (data.hint ? '（' + data.hint + '）' : ''), status);
+    error.closest = data.closest || null;
+    throw error;
+  }
+  if (status >= 300 && status < 400) {
+    throw new RoiError_('服务器地址被重定向了（HTTP ' + status + '），请在「连接设置」里填写最终的 https 地址', status);
+  }
+  throw new RoiError_('服务器返回了 HTTP ' + status + '，不是 ROI 助手的回答：请检查「连接设置」里的地址', status);
+}
+
+/** The one line a user sees for any error: our own message, or the bare JS message. */
+function roiErrorMessage_(e) {
+  if (e instanceof RoiError_) {
+    return e.message;
+  }
+  return '出错了：' + String(e && e.message || e).split('\n')[0].slice(0, 200);
+}
