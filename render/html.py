@@ -216,7 +216,7 @@ def chart_svg(chart: Chart, lang: str = "zh") -> str:
     legend = ""
     if len(chart.series) > 1:
         legend = '<ul class="roi-legend">' + "".join(
-            f'<li><span class="roi-swatch" style="background:{PALETTE[s % len(PALETTE)]}"></span>{_e(name)}</li>'
+            f'<li><span class="roi-swatch roi-c{s % len(PALETTE)}"></span>{_e(name)}</li>'
             for s, (name, _) in enumerate(chart.series)) + "</ul>"
     return (f'<figure class="roi-chart roi-chart-{_kind(chart.kind)}"><figcaption>{_e(chart.title)}</figcaption>'
             f'<div class="roi-chart-scroll">{"".join(parts)}</div>{legend}</figure>')
