@@ -3,6 +3,7 @@
     python -m scheduler                                   run the clock (Procfile: clock)
     python -m scheduler run-once [--month 2026-10] [--dry-run] [--source ...] [--force]
     python -m scheduler next                              the next run, local and UTC
+    python -m scheduler check-now [--date 2026-11-30] [--dry-run] [--json] [--source ...]   the daily check by hand
 
 A bad setting (environment or database) ends any of them with one Chinese line,
 a 提示 line, and exit code 2; never a traceback (``--debug`` shows one for our own bugs).
@@ -29,7 +30,7 @@ from roi_runtime.cli import report
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, database_error
 from roi_runtime.workspace import writable_config
-from scheduler.clock import build_scheduler, read_schedule_settings
+from scheduler.clock import add_daily_check, build_scheduler, read_schedule_settings
 from scheduler.job import run_monthly
 from scheduler.schedule import next_run, schedule_from
 
@@ -46,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     once.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID")
     once.add_argument("--force", action="store_true", help="上次运行中断留下的锁也照样运行")
     sub.add_parser("next", help="下一次运行时间")
+    check = sub.add_parser("check-now", help="立即巡检进行中的活动并发送预警")
+    check.add_argument("--date", help="YYYY-MM-DD（默认：今天，按设置的时区）")
+    check.add_argument("--dry-run", action="store_true", help="只打印预警，不写表格、不记录、不发 Slack")
+    check.add_argument("--json", action="store_true", help="把预警打印成 JSON 列表")
+    check.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -56,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run_once(config, args)
         if args.command == "next":
             return _next(config)
+        if args.command == "check-now":
+            from scheduler.alerts_cli import check_now
+
+            return check_now(config, args)
         return _clock(config)
     except ConfigError as err:
         return report(err)
@@ -113,6 +123,7 @@ def _clock(config: AppConfig) -> int:
         log.warning("%s", line)
     schedule = schedule_from(found.settings, config)
     scheduler = build_scheduler(config, schedule)
+    add_daily_check(scheduler, found.settings.check_time, schedule.timezone)  # 每日巡检 at 巡检时间
     log.info("clock started: %s", schedule.describe())
     scheduler.start()
     return 0

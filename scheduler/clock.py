@@ -153,3 +153,43 @@ def build_scheduler(config: AppConfig, schedule: Schedule,
 
     scheduler.add_listener(on_missed, EVENT_JOB_MISSED)
     return scheduler
+
+
+# --------------------------------------------------------------------------- the daily check (巡检时间)
+CHECK_ID = "daily_check"
+CHECK_FUNC = "scheduler.alerts:scheduled_check"
+CHECK_GRACE = dt.timedelta(hours=2)  # a clock back within 2 hours still checks that day (once: coalesced)
+
+
+def check_trigger(check_time: str, timezone: str):
+    """Every day at ``check_time`` (设置 巡检时间, HH:MM) in ``timezone``; a time that cannot be used means 10:00."""
+    from zoneinfo import ZoneInfo
+
+    from apscheduler.triggers.cron import CronTrigger
+
+    from roi_runtime.config import parse_report_time
+
+    parsed = parse_report_time(check_time) or parse_report_time(Settings().check_time)
+    hour, minute = parsed
+    return CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(timezone))
+
+
+def add_daily_check(scheduler: BaseScheduler, check_time: str, timezone: str) -> None:
+    """Put the daily check next to the monthly job, settled when the scheduler starts as the monthly job is:
+    an unchanged stored job keeps its next run time (a restart within the grace time still checks that
+    day, once), a changed 巡检时间 or 时区 replaces it."""
+    trigger = check_trigger(check_time, timezone)
+    options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": int(CHECK_GRACE.total_seconds())}
+
+    def keep_check_job(event: SchedulerEvent) -> None:
+        try:
+            existing = scheduler.get_job(CHECK_ID)
+            if existing is None or str(existing.trigger) != str(trigger):
+                scheduler.add_job(CHECK_FUNC, trigger=trigger, id=CHECK_ID, name="每日巡检", replace_existing=True,
+                                  **options)
+            else:
+                scheduler.modify_job(CHECK_ID, **options)
+        except Exception:  # the monthly job still runs; the log says why the check does not
+            log.exception("the daily check could not be set up in the job store")
+
+    scheduler.add_listener(keep_check_job, EVENT_SCHEDULER_STARTED)

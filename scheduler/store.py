@@ -150,3 +150,186 @@ class DeliveryStore:
         with self.engine.connect() as conn:
             value = conn.execute(select(deliveries.c.updated_at).where(deliveries.c.month == month)).scalar()
         return _aware(value)
+
+
+# --------------------------------------------------------------------------- the daily check's alerts
+# Three more tables in the same database (added to the same metadata, so either store creates them all):
+# one delivery record per campaign × kind × day (exactly once, like the months above), one mute per
+# campaign × kind (until a day, inclusive), and a log of every alert with its figures and proposed change
+# (what the closed loop reads back: AlertStore.proposals).
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of campaign, kind, day: UNIQUE by being the key
+    Column("campaign", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("day", String(10), nullable=False),  # ISO date in the team's time zone
+    Column("status", String(16), nullable=False),  # claimed|posting|sent|failed
+    Column("lease_owner", String(64)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("channel", String(64)),
+    Column("message_ts", String(32)),
+    Column("last_error", Text),
+    Column("updated_at", DateTime(timezone=True)),
+)
+
+alert_mutes = Table(
+    "alert_mutes",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of campaign, kind
+    Column("campaign", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("until", String(10), nullable=False),  # the last muted day (ISO, inclusive)
+    Column("muted_by", String(64)),
+    Column("updated_at", DateTime(timezone=True)),
+)
+
+alert_log = Table(
+    "alert_log",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of campaign, channel, kind, day
+    Column("campaign", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("figures", Text, nullable=False),  # JSON
+    Column("proposal", Text),  # JSON, or NULL when the alert proposes no budget change
+    Column("updated_at", DateTime(timezone=True)),
+)
+
+
+def _hash(*parts: str) -> str:
+    import hashlib
+
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class AlertStore:
+    """Alert delivery records (exactly once per campaign × kind × day), mutes and the alert log.
+
+    A run claims a campaign's kinds of the day with a lease (one INSERT per kind; a record that exists is
+    taken over only when it is ``claimed`` or ``failed`` and its lease has run out), marks them ``posting``
+    just before the Slack call and ``sent`` with the message's ts after it. A Slack error marks them
+    ``failed`` (the next run sends them); a crash during the call leaves ``posting``, which no run takes
+    again: an alert is at worst lost to a crash, never doubled.
+    """
+
+    def __init__(self, url: str, engine: Engine | None = None):
+        self.engine = engine or shared_engine(url)
+        try:
+            metadata.create_all(self.engine)
+        except (OperationalError, IntegrityError, ProgrammingError):
+            metadata.create_all(self.engine)  # another process created them first
+
+    # ---- deliveries
+    def claim(self, campaign: str, kinds, day: str, owner: str, now: dt.datetime | None = None) -> list[str]:
+        """The kinds of ``campaign`` on ``day`` this run may send (those no other run has sent or holds)."""
+        now = now or _utc_now()
+        taken = []
+        for kind in kinds:
+            key = _hash(campaign, kind, day)
+            with self.engine.begin() as conn:
+                try:
+                    conn.execute(insert(alert_deliveries).values(
+                        key=key, campaign=campaign, kind=kind, day=day, status="claimed", lease_owner=owner,
+                        lease_until=now + LEASE, updated_at=now))
+                    taken.append(kind)
+                    continue
+                except IntegrityError:
+                    pass
+            with self.engine.begin() as conn:
+                got = conn.execute(
+                    update(alert_deliveries).where(alert_deliveries.c.key == key)
+                    .where(alert_deliveries.c.status.in_(("claimed", "failed")))
+                    .where((alert_deliveries.c.lease_until.is_(None)) | (alert_deliveries.c.lease_until < now))
+                    .values(status="claimed", lease_owner=owner, lease_until=now + LEASE, updated_at=now)).rowcount
+            if got == 1:
+                taken.append(kind)
+        return taken
+
+    def _mark(self, campaign: str, kinds, day: str, owner: str, **values) -> None:
+        values.setdefault("updated_at", _utc_now())
+        keys = [_hash(campaign, k, day) for k in kinds]
+        with self.engine.begin() as conn:
+            conn.execute(update(alert_deliveries).where(alert_deliveries.c.key.in_(keys))
+                         .where(alert_deliveries.c.lease_owner == owner).values(**values))
+
+    def mark_posting(self, campaign: str, kinds, day: str, owner: str) -> None:
+        self._mark(campaign, kinds, day, owner, status="posting")
+
+    def mark_sent(self, campaign: str, kinds, day: str, owner: str, channel: str, ts: str) -> None:
+        self._mark(campaign, kinds, day, owner, status="sent", channel=channel, message_ts=ts, lease_until=None,
+                   last_error=None)
+
+    def mark_failed(self, campaign: str, kinds, day: str, owner: str, error: str) -> None:
+        self._mark(campaign, kinds, day, owner, status="failed", lease_until=None, last_error=error[:2000])
+
+    def delivery(self, campaign: str, kind: str, day: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(alert_deliveries)
+                               .where(alert_deliveries.c.key == _hash(campaign, kind, day))).mappings().first()
+        return dict(row) if row is not None else None
+
+    # ---- mutes
+    def mute(self, campaign: str, kinds, until: dt.date, by: str | None = None) -> None:
+        """Mute ``kinds`` of ``campaign`` through ``until`` (inclusive); a longer mute already set is kept."""
+        now = _utc_now()
+        for kind in kinds:
+            key = _hash(campaign, kind)
+            with self.engine.begin() as conn:
+                try:
+                    conn.execute(insert(alert_mutes).values(key=key, campaign=campaign, kind=kind,
+                                                            until=until.isoformat(), muted_by=by, updated_at=now))
+                    continue
+                except IntegrityError:
+                    pass
+            with self.engine.begin() as conn:
+                conn.execute(update(alert_mutes).where(alert_mutes.c.key == key)
+                             .where(alert_mutes.c.until < until.isoformat())
+                             .values(until=until.isoformat(), muted_by=by, updated_at=now))
+
+    def muted(self, day: dt.date) -> set[tuple[str, str]]:
+        """(campaign, kind) pairs muted on ``day``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(alert_mutes.c.campaign, alert_mutes.c.kind)
+                                .where(alert_mutes.c.until >= day.isoformat())).all()
+        return {(r[0], r[1]) for r in rows}
+
+    # ---- the alert log (read back by the closed loop)
+    def log_alerts(self, alerts) -> None:
+        """Record each alert (a ``roi_core.monitor.Alert``) with its figures and proposal; a re-run replaces."""
+        import json
+
+        now = _utc_now()
+        with self.engine.begin() as conn:
+            for a in alerts:
+                day = a.date.isoformat()
+                key = _hash(a.campaign, a.channel, a.kind, day)
+                values = dict(message=a.message, figures=json.dumps(a.figures, ensure_ascii=False),
+                              proposal=json.dumps(a.proposal, ensure_ascii=False) if a.proposal else None,
+                              updated_at=now)
+                done = conn.execute(update(alert_log).where(alert_log.c.key == key).values(**values)).rowcount
+                if not done:
+                    conn.execute(insert(alert_log).values(key=key, campaign=a.campaign, channel=a.channel,
+                                                          kind=a.kind, day=day, **values))
+
+    def proposals(self, since: dt.date | None = None, until: dt.date | None = None,
+                  campaign: str | None = None) -> list[dict]:
+        """Logged alerts that proposed a budget change, oldest first: campaign, channel, kind, day (ISO),
+        message, figures and proposal (dicts; see roi_core.monitor.Alert)."""
+        import json
+
+        stmt = select(alert_log).where(alert_log.c.proposal.is_not(None))
+        if since is not None:
+            stmt = stmt.where(alert_log.c.day >= since.isoformat())
+        if until is not None:
+            stmt = stmt.where(alert_log.c.day <= until.isoformat())
+        if campaign is not None:
+            stmt = stmt.where(alert_log.c.campaign == campaign)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt.order_by(alert_log.c.day, alert_log.c.campaign, alert_log.c.kind)).mappings().all()
+        return [{"campaign": r["campaign"], "channel": r["channel"], "kind": r["kind"], "day": r["day"],
+                 "message": r["message"], "figures": json.loads(r["figures"]), "proposal": json.loads(r["proposal"])}
+                for r in rows]

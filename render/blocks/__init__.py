@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from render.blocks.fallback import RENDERERS, _generic
 from render.blocks.kit import (
+    ACTION_ALERT_MUTE,
     ACTION_CHART_PNG,
     ACTION_CHOOSE,
     ACTION_MODEL,
@@ -150,6 +151,7 @@ def notice_message(text: str, ephemeral: bool = True) -> SlackMessage:
 
 
 __all__ = [
+    "ACTION_ALERT_MUTE",
     "ACTIONS_ELEMENTS",
     "ACTION_CHART_PNG",
     "ACTION_CHOOSE",

@@ -46,6 +46,7 @@ ACTION_CHOOSE = "roi:choose"  # choose one campaign among candidates
 ACTION_MODEL = "roi:model"  # static_select switching the attribution model
 ACTION_CHART_PNG = "roi:chart_png"  # upload the chart as a PNG
 ACTION_OPEN_SHEET = "roi:open_sheet"  # url button; acked only
+ACTION_ALERT_MUTE = "roi:alert_mute"  # 今天不再提醒 / 静音 7 天 on an alert (value: render.blocks.alerts.encode_mute)
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
                           "*": "\uff0a", "_": "\uff3f", "~": "\uff5e", "`": "\uff40"})

@@ -93,6 +93,10 @@ def _button(action: Action) -> dict | None:
         return button(action.label, ACTION_OPEN_SHEET, url=p["url"])
     if action.kind == "select":
         return _select(action)
+    if action.kind == "mute":  # an alert's 今天不再提醒 / 静音 7 天
+        from render.blocks.alerts import mute_button
+
+        return mute_button(action.label, p)
     return None
 
 

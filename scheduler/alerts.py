@@ -1,0 +1,192 @@
+"""The daily check as plain functions: run by the clock at 巡检时间, or by hand (``python -m scheduler check-now``).
+
+``run_daily_check`` reads the sheet once, runs ``roi_core.monitor.check_day`` for the team's local day,
+logs every alert (figures and proposed change) in the store, upserts them into the assistant's 预警 tab,
+and posts one Slack message per campaign to 预警频道 (or the report channel). Delivery is exactly once per
+campaign × kind × day (``scheduler.store.AlertStore``): a re-run, a second clock or a crash never doubles
+one; kinds muted from the message's buttons (今天不再提醒, 静音 7 天) are not sent while muted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+import uuid
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from render.blocks import FALLBACK_TEXT, cut, fit, mrkdwn
+from render.blocks.views import view_message
+from render.text import render_view
+from roi_core.monitor import KIND_LABELS, Alert, check_day
+from roi_core.schema import ALERTS_TAB
+from roi_core.views.alerts import alert_view
+from roi_runtime.config import AppConfig
+from scheduler.job import job_notifier, report_channel
+from scheduler.store import AlertStore
+from sheets import open_source
+from sheets.base import JOB_DEADLINE
+
+log = logging.getLogger(__name__)
+
+ALERT_HEADERS = ("日期", "活动名称", "渠道", "类型", "预警", "数据", "建议调整", "静音", "更新时间")
+ALERT_KEYS = ("日期", "活动名称", "渠道", "类型")
+
+
+@dataclass
+class CheckRun:
+    """What a run did. ``status``: sent | nothing | sheet_only | dry_run | partial (some posts failed)."""
+
+    date: dt.date
+    status: str
+    alerts: list[Alert] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # campaigns whose message went out in this run
+    muted: list[tuple[str, str]] = field(default_factory=list)  # (campaign, kind) left out: muted
+    already: list[tuple[str, str]] = field(default_factory=list)  # (campaign, kind) sent (or being sent) before
+    failed: list[str] = field(default_factory=list)
+    channel: str | None = None
+    message: str = ""
+
+
+def team_today(now: dt.datetime, timezone: str) -> dt.date:
+    """The team's calendar day at the instant ``now`` (aware)."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def alert_message(campaign: str, alerts: list[Alert], today: dt.date):
+    """One campaign's alerts as a Slack message (Block Kit through the view renderer, plain-text fallback)."""
+    view = alert_view(campaign, alerts, today)
+    msg = view_message(view)
+    msg.blocks = fit(msg.blocks)
+    msg.text = cut(mrkdwn(render_view(view)), FALLBACK_TEXT)
+    msg.lang = "zh"
+    return msg
+
+
+def alert_rows(alerts: list[Alert], muted: set[tuple[str, str]], stamp: str) -> list[list]:
+    """预警 rows in ALERT_HEADERS order."""
+    return [[a.date.isoformat(), a.campaign, a.channel, KIND_LABELS[a.kind], a.message,
+             json.dumps(a.figures, ensure_ascii=False), json.dumps(a.proposal, ensure_ascii=False) if a.proposal else "",
+             "是" if (a.campaign, a.kind) in muted else "", stamp] for a in alerts]
+
+
+def by_campaign(alerts: list[Alert]) -> dict[str, list[Alert]]:
+    groups: dict[str, list[Alert]] = {}
+    for a in alerts:
+        groups.setdefault(a.campaign, []).append(a)
+    return groups
+
+
+def run_daily_check(config: AppConfig, *, now: dt.datetime | None = None, date: dt.date | None = None,
+                    source: str | None = None, dry_run: bool = False, store: AlertStore | None = None,
+                    notifier=None, out=None) -> CheckRun:
+    """Check the campaigns running on ``date`` (default: the team's day at ``now``) and deliver the alerts.
+
+    ``dry_run``: nothing written, recorded or posted; the messages are printed. Raises ``RoiError`` when
+    the sheet cannot be read (the caller reports it)."""
+    out = out or sys.stdout
+    now = now or dt.datetime.now(dt.UTC)
+    sheet = open_source(source, config)
+    data = sheet.read(deadline=JOB_DEADLINE)
+    timezone = config.timezone or data.settings.timezone
+    today = date or team_today(now, timezone)
+    alerts = check_day(data, today).alerts
+    groups = by_campaign(alerts)
+    channel = data.settings.alert_channel or report_channel(config, data.settings.report_channel)
+    text_only = not (config.slack_bot_token and channel)
+    if dry_run:
+        _print_dry_run(out, today, groups, channel if not text_only else None)
+        return CheckRun(today, "dry_run", alerts, channel=channel, message="dry run: nothing written or posted")
+
+    store = store or AlertStore(config.database)
+    store.log_alerts(alerts)
+    muted = store.muted(today)
+    run = CheckRun(today, "nothing", alerts, channel=channel)
+    run.muted = sorted({(a.campaign, a.kind) for a in alerts if (a.campaign, a.kind) in muted})
+    if alerts:
+        stamp = now.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+        try:
+            sheet.upsert_rows(ALERTS_TAB, list(ALERT_HEADERS), alert_rows(alerts, muted, stamp), list(ALERT_KEYS))
+        except Exception as err:  # alerts are urgent: Slack still hears them when the sheet cannot be written
+            log.exception("the 预警 tab could not be written")
+            run.message = f"「{ALERTS_TAB}」没有写成：{getattr(err, 'message', None) or type(err).__name__}；"
+    if text_only:
+        for campaign, group in groups.items():
+            shown = [a for a in group if (a.campaign, a.kind) not in muted]
+            if shown:
+                print(render_view(alert_view(campaign, shown, today)), file=out)
+        run.status = "sheet_only" if alerts else "nothing"
+        run.message += "未配置 Slack 或预警频道，预警打印在此" if alerts else "今天没有预警"
+        return run
+    notifier = notifier or job_notifier(config)
+    day = today.isoformat()
+    for campaign, group in groups.items():
+        wanted = list(dict.fromkeys(a.kind for a in group if (campaign, a.kind) not in muted))
+        if not wanted:
+            continue
+        owner = uuid.uuid4().hex
+        kinds = store.claim(campaign, wanted, day, owner, now=now)
+        run.already += [(campaign, k) for k in wanted if k not in kinds]
+        if not kinds:
+            continue
+        message = alert_message(campaign, [a for a in group if a.kind in kinds], today)
+        store.mark_posting(campaign, kinds, day, owner)
+        try:
+            response = notifier.post(channel, message)
+        except Exception as err:  # Slack refused or is down: nothing went out, the next run sends it
+            log.exception("alert for %s could not be posted", campaign)
+            store.mark_failed(campaign, kinds, day, owner, f"{type(err).__name__}: {err}")
+            run.failed.append(campaign)
+            continue
+        store.mark_sent(campaign, kinds, day, owner, response.get("channel", channel), response["ts"])
+        run.sent.append(campaign)
+    run.status = "partial" if run.failed else "sent" if run.sent else "nothing"
+    run.message += _summary(run)
+    return run
+
+
+def _summary(run: CheckRun) -> str:
+    parts = [f"{run.date} 共 {len(run.alerts)} 条预警"]
+    if run.sent:
+        parts.append(f"已发送 {len(run.sent)} 个活动的消息到 {run.channel}")
+    if run.already:
+        parts.append(f"{len(run.already)} 项今天已发过")
+    if run.muted:
+        parts.append(f"{len(run.muted)} 项静音中")
+    if run.failed:
+        parts.append(f"{len(run.failed)} 个活动发送失败，下次运行重发")
+    return "，".join(parts)
+
+
+def _print_dry_run(out, today: dt.date, groups: dict[str, list[Alert]], channel: str | None) -> None:
+    total = sum(len(g) for g in groups.values())
+    if not total:
+        print(f"[dry-run] {today}：没有进行中的活动需要预警", file=out)
+        return
+    print(f"[dry-run] {today}：{len(groups)} 个活动共 {total} 条预警；将写入「{ALERTS_TAB}」（按 日期+活动名称+渠道+类型 "
+          f"更新 {total} 行）", file=out)
+    print(f"[dry-run] 将发布到 Slack 频道 {channel}（每个活动一条消息）：" if channel else
+          "[dry-run] 未配置 Slack 或预警频道，消息如下：", file=out)
+    for campaign, group in groups.items():
+        print("", file=out)
+        print(render_view(alert_view(campaign, group, today)), file=out)
+
+
+def alerts_json(alerts: list[Alert]) -> str:
+    """``--json``: the alerts as a list of objects (campaign, channel, kind, date, the figures, message, proposal)."""
+    return json.dumps([a.to_json() for a in alerts], ensure_ascii=False, indent=2)
+
+
+def scheduled_check() -> None:
+    """The clock's daily job ("scheduler.alerts:scheduled_check" in the persistent job store)."""
+    from roi_runtime.bootstrap import bootstrap
+
+    services = bootstrap(role="job")
+    try:
+        run = run_daily_check(services.config, notifier=services.notifier())
+    except Exception:
+        log.exception("the daily check failed")
+        return
+    log.warning("daily check %s: %s (%s)", run.date, run.status, run.message)
