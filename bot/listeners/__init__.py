@@ -100,3 +100,6 @@ def register(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)
+    from bot.listeners import alerts  # the daily check's mute buttons
+
+    alerts.register(app, deps)
