@@ -109,12 +109,21 @@ def create_app(config: AppConfig | None = None, **overrides) -> Flask:
         sys.exit(report(err))
     logs.install(secrets=tuple(s for s in (config.slack_bot_token, config.slack_signing_secret,
                                            config.slack_app_token) if s))
+    slack_missing = None
     try:
         check_config(config)
     except SlackConfigError as err:
-        log.error("%s；%s", err.message, err.hint)
-        raise
+        # a team may use only the spreadsheet plugin: then the web part serves and /slack/events says why not
+        from web import plugin_configured
+
+        if not plugin_configured(config):
+            log.error("%s；%s", err.message, err.hint)
+            raise
+        log.warning("Slack 未配置（%s）：只提供表格插件的 API 和网页", err.message)
+        slack_missing = err
     services = bootstrap(config, role="web")
+    if slack_missing is not None:
+        return _plugin_only_app(services, slack_missing)
     claims = overrides.pop("claims", None)
     if claims is None:
         claims = services.claim_store()
@@ -146,6 +155,28 @@ def create_app(config: AppConfig | None = None, **overrides) -> Flask:
     def healthz():
         return jsonify(ok=True, app="roi-assistant")
 
+    from web import register_web
+
+    register_web(flask_app, services, assistant=bolt.deps.assistant)  # one answer cache for Slack and the plugin
+    return flask_app
+
+
+def _plugin_only_app(services: Services, slack_missing: SlackConfigError) -> Flask:
+    """The app without Slack: the plugin's API and pages; /slack/events answers 503 in one line."""
+    from web import register_web
+
+    flask_app = Flask("roi_assistant")
+    flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
+    @flask_app.post("/slack/events")
+    def slack_events():
+        return _plain(503, f"Slack 未配置（{slack_missing.message}），本服务只提供表格插件")
+
+    @flask_app.get("/healthz")
+    def healthz():
+        return jsonify(ok=True, app="roi-assistant", slack=False)
+
+    register_web(flask_app, services)
     return flask_app
 
 

@@ -34,6 +34,7 @@ ENV_NAMES = {
     "slack_api_url": "SLACK_API_URL", "reports_in_channel": "REPORTS_IN_CHANNEL", "database_url": "DATABASE_URL",
     "report_day": "REPORT_DAY", "report_time": "REPORT_TIME", "timezone": "TIMEZONE", "chart_png": "CHART_PNG",
     "slack_workers": "SLACK_WORKERS",
+    "web_secret": "ROI_WEB_SECRET", "api_rate": "ROI_API_RATE", "public_url": "ROI_PUBLIC_URL",
 }
 CHART_PNG_CHOICES = ("auto", "button", "off")
 _TRUE = ("1", "true", "yes", "on", "是")
@@ -190,6 +191,9 @@ class AppConfig:
     sheet_url: str | None = None  # link for the "查看表格" button
     chart_png: str = "auto"  # Slack: also upload charts as PNG (auto), only on a button (button), never (off)
     slack_workers: int = 8  # Slack: threads per web worker for the work after the ack
+    web_secret: str | None = field(default=None, repr=False)  # ROI_WEB_SECRET: signs the plugin's page links
+    api_rate: str = "120/60"  # ROI_API_RATE: plugin API requests / seconds per token or session
+    public_url: str | None = None  # ROI_PUBLIC_URL: the base of links to the plugin's pages
 
     def __post_init__(self) -> None:
         # checked here, not only in from_env, so a config built in code is held to the same rules
@@ -210,6 +214,12 @@ class AppConfig:
             raise ConfigError(f"SLACK_WORKERS「{self.slack_workers}」应至少为 1", "写 1 到 64 之间的整数（默认 8）")
         if self.sheet_cache_ttl < 0:
             raise ConfigError(f"SHEET_CACHE_TTL「{self.sheet_cache_ttl:g}」不能为负数", "写秒数，例如 60；0 表示不缓存")
+        if parse_api_rate(self.api_rate) is None:
+            raise ConfigError(f"ROI_API_RATE「{self.api_rate}」看不懂",
+                              "写 次数/秒数，例如 120/60（每个表格每 60 秒最多 120 次请求）")
+        if self.web_secret is not None and len(self.web_secret) < 16:
+            raise ConfigError("ROI_WEB_SECRET 太短（至少 16 个字符）",
+                              "用 python -c \"import secrets; print(secrets.token_urlsafe(32))\" 生成一个")
 
     @property
     def database(self) -> str:
@@ -266,7 +276,22 @@ class AppConfig:
             sheet_url=get("SHEET_URL"),
             chart_png=chart.lower() if chart else "auto",
             slack_workers=int(_number("SLACK_WORKERS", get("SLACK_WORKERS"), 8, minimum=1, whole=True)),
+            web_secret=get("ROI_WEB_SECRET"),
+            api_rate=get("ROI_API_RATE") or "120/60",
+            public_url=_http_url("ROI_PUBLIC_URL", get("ROI_PUBLIC_URL")),
         )
+
+
+def parse_api_rate(value: str) -> tuple[int, float] | None:
+    """``"120/60"`` as (requests, seconds), or None when it is not a positive count over positive seconds.
+
+    >>> parse_api_rate("120/60"), parse_api_rate("0/60"), parse_api_rate("fast")
+    ((120, 60.0), None, None)
+    """
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*", str(value))
+    if not m or int(m.group(1)) < 1 or float(m.group(2)) <= 0:
+        return None
+    return int(m.group(1)), float(m.group(2))
 
 
 def _csv(value: str | None) -> frozenset[str]:

@@ -92,12 +92,20 @@ def main(argv: list[str] | None = None) -> int:
     init.add_argument("--source", help="新 .xlsx 的路径，或一个空白 Google 表格的链接/ID")
     check = sub.add_parser("check", help="检查数据，重写「数据校验」，列出问题")
     check.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：配置的数据源）")
+    addon_key = sub.add_parser("addon-key", help="表格插件的令牌：生成（最后一行是令牌）、--revoke 吊销、--list 列出")
+    addon_key.add_argument("--source", help="表格链接/ID 或 .xlsx 路径（默认：配置的数据源）")
+    addon_key.add_argument("--revoke", action="store_true", help="吊销这个表格的令牌")
+    addon_key.add_argument("--list", action="store_true", help="列出有令牌的表格和生成时间（不显示令牌）")
     parser.add_argument("--debug", action="store_true", help="打印调试日志")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = AppConfig.from_env(os.environ)
+        if args.command == "addon-key":
+            from web.tokens import addon_key_command
+
+            return addon_key_command(args, config)
         if args.command == "init":
             location = args.source or "roi-template.xlsx"
             if google_key(location):
