@@ -72,6 +72,30 @@ EVENTS = [  # offline tasting events on the 线下 channel
 ]
 
 
+# 双12预热: running on 2026-11-30, written as one row per channel and day (11-23 … 11-29) with a plan in 预算
+# (2026-11-23 … 12-12, 20 days), so `python -m scheduler check-now --date 2026-11-30` has something to say.
+#   抖音      ¥4,500 a day × 7 = ¥31,500 against 60,000 × 7/20 = ¥21,000: +50 %, overspending
+#   天猫直通车 ¥2,000 a day × 7 = ¥14,000 against 40,000 × 7/20 = ¥14,000: on plan
+#   小红书    ¥1,000 a day, on plan, but no conversion (and no sale) on 11-27, 11-28, 11-29
+DAILY_CAMPAIGN = "双12预热"
+DAILY_PLAN = [("抖音", 60000), ("天猫直通车", 40000), ("小红书", 20000)]  # 计划 2026-11-23 … 2026-12-12
+
+
+def daily_rows() -> list[list]:
+    """双12预热, one row per channel and day from 2026-11-23 to 11-29 (hand-set numbers, no randomness)."""
+    rows: list[list] = []
+    for day in range(23, 30):
+        date = f"2026-11-{day}"
+        rows.append([DAILY_CAMPAIGN, "抖音", date, date, 4500, None, None, None, 18900, None, 60, 150000, 4500, 140,
+                     None, None, None, None, None, "王敏"])
+        rows.append([DAILY_CAMPAIGN, "天猫直通车", date, date, 2000, None, None, None, 8600, None, 25, 60000, 2100, 67,
+                     None, None, None, None, None, "李娜"])
+        dry = day >= 27  # the last three days: spending, nothing converts
+        rows.append([DAILY_CAMPAIGN, "小红书", date, date, 1000, None, None, None, 0 if dry else 3000, None,
+                     0 if dry else 3, 100000, 900, 0 if dry else 8, None, None, None, None, None, "张伟"])
+    return rows
+
+
 def campaign_rows(rng: random.Random) -> list[list]:
     rows: list[list] = []
     for name, start, end, channels, budget in CAMPAIGNS:
@@ -142,6 +166,8 @@ def build(path: Path = OUT) -> Path:
         if i == 17:
             sheet.append([])  # a blank row in the middle, skipped silently
         sheet.append(row)
+    for row in daily_rows():
+        sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -158,6 +184,11 @@ def build(path: Path = OUT) -> Path:
                 ("货币", "CNY", ""), ("归因模型", "马尔可夫", ""), ("回溯天数", 30, ""), ("时间衰减半衰期", 7, ""),
                 ("月报日", 1, ""), ("月报时间", "09:00", ""), ("时区", "Asia/Shanghai", ""), ("月报频道", "", "")):
         settings.append(list(row))
+    settings.append(["巡检时间", "10:00", "每天检查进行中活动的时间"])
+    budgets = book.create_sheet("预算")
+    budgets.append(["活动名称", "渠道", "计划开始", "计划结束", "预算"])
+    for channel, budget in DAILY_PLAN:
+        budgets.append([DAILY_CAMPAIGN, channel, "2026-11-23", "2026-12-12", budget])
     book.save(path)
     return path
 
