@@ -1,0 +1,163 @@
+"""The daily check (roi_core.monitor) and daily rows in every figure, on small sheets worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from roi_core import answer, answer_json, load_sheet, parse_query
+from roi_core.metrics import group_metrics, prepare_rows, return_basis, spread_by_month
+from roi_core.monitor import check_day, daily_check, running_units
+
+H = ["活动名称", "渠道", "开始日期", "结束日期", "广告费用", "销售额", "曝光量", "点击量", "转化数", "新客户数"]
+PLAN_H = ["活动名称", "渠道", "计划开始", "计划结束", "预算"]
+D = dt.date
+
+
+def sheet(rows, plans=(), settings=()):
+    tabs = {"活动": [H, *rows]}
+    if plans:
+        tabs["预算"] = [PLAN_H, *plans]
+    if settings:
+        tabs["设置"] = [["参数", "值"], *settings]
+    return load_sheet(tabs)
+
+
+# --------------------------------------------------------------------------- daily rows in every figure
+def _daily_and_whole():
+    """冬促 on two channels, 2026-11-28 … 12-03 (6 days, across a month end), as daily rows and as one row each.
+
+    抖音: ¥1,000 a day, 销售额 ¥3,000 a day, 10,000 曝光, 300 点击, 9 转化, 2 新客 → 6 days: 6,000 / 18,000 /
+    60,000 / 1,800 / 54 / 12. 微信: ¥500 and ¥800 a day, 5,000 / 100 / 4 / 1 → 3,000 / 4,800 / 30,000 / 600 / 24 / 6.
+    """
+    days = pd.date_range("2026-11-28", "2026-12-03").strftime("%Y-%m-%d")
+    daily = [r for d in days for r in (["冬促", "抖音", d, d, 1000, 3000, 10000, 300, 9, 2],
+                                       ["冬促", "微信", d, d, 500, 800, 5000, 100, 4, 1])]
+    whole = [["冬促", "抖音", "2026-11-28", "2026-12-03", 6000, 18000, 60000, 1800, 54, 12],
+             ["冬促", "微信", "2026-11-28", "2026-12-03", 3000, 4800, 30000, 600, 24, 6]]
+    other = [["春促", "抖音", "2026-03-01", "2026-03-10", 2000, 2500, 1000, 50, 5, 1]]
+    return sheet(daily + other), sheet(whole + other)
+
+
+def test_a_campaign_as_daily_rows_answers_as_the_same_campaign_in_one_row():
+    daily, whole = _daily_and_whole()
+    today = D(2026, 12, 20)
+    a = answer_json(answer(parse_query("冬促", today), daily, today))
+    b = answer_json(answer(parse_query("冬促", today), whole, today))
+    assert a == b
+    # by hand: cost 9,000; 销售额 22,800 → ROI (22,800 − 9,000) / 9,000 = 153.3%; CTR 2,400 / 90,000 = 2.67%;
+    # CVR 78 / 2,400 = 3.25%; CAC 9,000 / 18 = 500
+    assert (a["cost"], a["revenue"]) == (9000, 22800)
+    assert round(a["roi"], 4) == 1.5333 and round(a["ctr"], 4) == 0.0267 and a["cvr"] == 0.0325 and a["cac"] == 500
+    assert {c["channel"]: c["cost"] for c in a["channels"]} == {"抖音": 6000, "微信": 3000}
+
+
+def test_daily_rows_give_the_same_months_and_rankings_as_the_row_spread_by_day():
+    daily, whole = _daily_and_whole()
+    for data in (daily, whole):
+        rows = spread_by_month(prepare_rows(data.campaigns, data.settings))
+        months = rows.groupby("month")["cost"].sum()
+        # November holds 3 of the 6 days (28, 29, 30): 3/6 of 9,000 = 4,500; December the other 4,500
+        assert months[pd.Period("2026-11")] == 4500 and months[pd.Period("2026-12")] == 4500
+    today = D(2026, 12, 20)
+    for question in ("渠道 2026-11", "渠道 2026-12", "排行", "渠道"):
+        a = answer_json(answer(parse_query(question, today), daily, today))
+        b = answer_json(answer(parse_query(question, today), whole, today))
+        assert a == b, question
+
+
+def test_sums_first_over_daily_rows():
+    daily, _ = _daily_and_whole()
+    rows = prepare_rows(daily.campaigns, daily.settings)
+    by = group_metrics(rows, ["campaign"], return_basis(rows)).set_index("campaign")
+    assert by.loc["冬促", "cost"] == 9000 and by.loc["冬促", "rows"] == 12
+
+
+# --------------------------------------------------------------------------- the daily check
+def _plan_sheet(extra_rows=(), **kw):
+    """A 冬促 planned 11-01 … 11-10: 抖音 budget ¥10,000, 微信 ¥5,000. Daily rows 11-01 … 11-04:
+    抖音 ¥2,000 a day (销售额 3,000, 10,000 曝光, 300 点击, 10 转化); 微信 ¥500 a day (销售额 2,000, 0 转化)."""
+    rows = []
+    for d in range(1, 5):
+        rows.append(["冬促", "抖音", f"2026-11-0{d}", None, 2000, 3000, 10000, 300, 10, 1])
+        rows.append(["冬促", "微信", f"2026-11-0{d}", None, 500, 2000, 10000, 300, 0, 0])
+    plans = [["冬促", "抖音", "2026-11-01", "2026-11-10", 10000], ["冬促", "微信", "2026-11-01", "2026-11-10", 5000]]
+    return sheet(rows + list(extra_rows), plans, **kw)
+
+
+def test_day_five_pacing_roi_and_no_conversions_by_hand():
+    alerts = daily_check(_plan_sheet(), D(2026, 11, 5))
+    assert [(a.channel, a.kind) for a in alerts] == [("抖音", "pacing"), ("抖音", "roi"), ("微信", "no_conversions")]
+    pacing, roi, quiet = alerts
+    # 抖音: 4 of 10 days elapsed → 10,000 × 4/10 = 4,000 expected; 8,000 spent → +100%
+    # 13 days? no: 6 days left (11-05 … 11-10) for 10,000 − 8,000 = 2,000 → 333.33 a day
+    assert pacing.figures == {"budget": 10000, "plan_start": "2026-11-01", "plan_end": "2026-11-10", "planned_days": 10,
+                              "elapsed_days": 4, "spent": 8000, "expected": 4000, "pace": 1.0, "budget_left": 2000,
+                              "days_left": 6}
+    assert pacing.proposal == {"action": "reduce", "campaign": "冬促", "channel": "抖音", "amount": 1666.67, "per": "day",
+                               "daily_from": 2000, "daily_to": 333.33, "start": "2026-11-05", "until": "2026-11-10"}
+    assert pacing.message == ("「冬促」抖音 花费超前 +100.0%：计划 4/10 天已花 ¥8,000，按预算 ¥10,000 应花 ¥4,000；"
+                              "建议日花费从 ¥2,000 降到 ¥333，到 2026-11-10 正好用完预算")
+    # ROI (12,000 − 8,000) / 8,000 = 50% < target 100% (按销售额) → 20% less a day: 2,000 → 1,600
+    assert (roi.figures["roi"], roi.figures["basis"], roi.proposal["daily_to"]) == (0.5, "revenue", 1600)
+    # 微信: ¥500 on each of 11-02, 11-03, 11-04 and no conversion → pause, ¥1,500
+    assert quiet.figures == {"days": 3, "from": "2026-11-02", "through": "2026-11-04", "cost": 1500, "conversions": 0}
+    assert quiet.proposal["action"] == "pause" and quiet.proposal["daily_to"] == 0
+    # 微信 is on plan (2,000 of 2,000) and returns 300%: no pacing, no ROI alert
+    assert quiet.to_json()["campaign"] == "冬促" and quiet.to_json()["date"] == "2026-11-05"
+
+
+def test_within_twenty_percent_is_quiet_and_beyond_warns():
+    # 抖音 at ¥1,150 a day for 4 days = 4,600 vs 4,000: +15% → quiet; at ¥1,250: 5,000 → +25% → warns (under: ¥750 → −25%)
+    def pace(spend):
+        rows = [["冬促", "抖音", f"2026-11-0{d}", None, spend, spend * 3, 100, 3, 1, 0] for d in range(1, 5)]
+        alerts = daily_check(sheet(rows, [["冬促", "抖音", "2026-11-01", "2026-11-10", 10000]]), D(2026, 11, 5))
+        return [(a.kind, a.figures.get("pace"), (a.proposal or {}).get("action")) for a in alerts]
+
+    assert pace(1150) == []
+    assert pace(1250) == [("pacing", 0.25, "reduce")]
+    assert pace(750) == [("pacing", -0.25, "raise")]
+
+
+def test_ctr_drop_against_the_previous_seven_days():
+    # 11-01 … 11-07: 10,000 曝光 and 300 点击 a day (3%); 11-08: 10,000 and 150 (1.5%): a 50% drop, checked on 11-09
+    rows = [["冬促", "抖音", f"2026-11-0{d}", None, 100, 1000, 10000, 300 if d < 8 else 150, 10, 0] for d in range(1, 9)]
+    alerts = daily_check(sheet(rows, [["冬促", "抖音", "2026-11-01", "2026-11-30", 3000]]), D(2026, 11, 9))
+    assert [a.kind for a in alerts] == ["ctr_drop"]
+    f = alerts[0].figures
+    assert (f["ctr"], f["ctr_baseline"], f["drop"], f["baseline_clicks"], f["baseline_impressions"]) == \
+        (0.015, 0.03, 0.5, 2100, 70000)
+    # 20% lower (240 点击) is within the 30% allowed
+    rows[-1][7] = 240
+    assert daily_check(sheet(rows, [["冬促", "抖音", "2026-11-01", "2026-11-30", 3000]]), D(2026, 11, 9)) == []
+
+
+def test_a_week_long_row_is_spread_over_its_days():
+    # one row 11-01 … 11-07 of ¥7,000: ¥1,000 a day; on 11-05, 4 days so far = 4,000 vs 10,000 × 4/10 → on plan
+    rows = [["冬促", "抖音", "2026-11-01", "2026-11-07", 7000, 30000, 70000, 2100, 70, 0]]
+    data = sheet(rows, [["冬促", "抖音", "2026-11-01", "2026-11-10", 10000]])
+    assert daily_check(data, D(2026, 11, 5)) == []
+
+
+def test_running_only_inside_the_plan_and_without_a_plan_inside_the_rows():
+    data = _plan_sheet([["秋促", "抖音", "2026-10-01", "2026-10-31", 1000, 500, None, None, None, None]])
+    assert set(running_units(data, D(2026, 11, 10))["campaign"]) == {"冬促"}  # the plan's last day
+    assert running_units(data, D(2026, 11, 11)).empty  # ended: no check at all
+    assert daily_check(data, D(2026, 11, 11)) == []
+    # 秋促 has no plan: it runs through its rows' dates; its ROI so far (10-01 … 10-14: 14/31 of its row) is −50%
+    alerts = daily_check(data, D(2026, 10, 15))
+    assert [(a.campaign, a.kind) for a in alerts] == [("秋促", "roi")]
+    assert alerts[0].figures["roi"] == -0.5 and alerts[0].proposal["daily_to"] == round(1000 * 14 / 31 / 14 / 2, 2)
+
+
+def test_the_first_day_has_nothing_so_far():
+    assert daily_check(_plan_sheet(), D(2026, 11, 1)) == []
+
+
+def test_target_roi_from_settings_and_basis_by_margin():
+    # 毛利率 50%: 抖音 returns 12,000 × 0.5 = 6,000 on 8,000 → −25%; 微信 4,000 on 2,000 → 100% ≥ target 80%
+    alerts = check_day(_plan_sheet(settings=[["目标ROI", "80%"], ["毛利率", "50%"]]), D(2026, 11, 5)).alerts
+    roi = [a for a in alerts if a.kind == "roi"]
+    assert [(a.channel, a.figures["roi"], a.figures["basis"]) for a in roi] == [("抖音", -0.25, "gross_profit")]
+    assert roi[0].proposal["daily_to"] == 1000  # ROI < 0: half of ¥2,000 a day
