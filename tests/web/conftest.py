@@ -79,6 +79,7 @@ class WebServer:
             headers.setdefault("Content-Type", "application/json")
         if isinstance(body, str):
             body = body.encode("utf-8")
+        path = quote(path, safe="/?&=%:+,;@!$'()*~-._#")  # Chinese in a path or query goes as UTF-8 %-escapes
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=headers)
