@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import time
 
 import pytest
 
@@ -71,7 +72,9 @@ def test_sessions_from_the_token_open_the_api_and_bad_ones_do_not(web_server):
     assert status == 200 and body["value"] == pytest.approx(ROI_618)
     # a session cannot make sessions; a tampered, expired or other sheet's session is refused
     assert web_server.post("/api/v1/session", token=None, headers={"X-ROI-Session": session})[0] == 401
-    for bad in (session[:-2] + "xx", web_server.sign({"src": web_server.source_id, "sid": "x"}, -5),
+    expiring = web_server.sign({"src": web_server.source_id, "sid": "x"}, 1)
+    time.sleep(2.1)
+    for bad in (session[:-2] + "xx", expiring,
                 web_server.sign({"src": "1OtherSheetKeyAbcdefghijklmnopqrstuvwxyz", "sid": "y"})):
         status, _, body = web_server.get("/api/v1/snapshot", token=None, headers={"X-ROI-Session": bad})
         assert status == 401 and "campaigns" not in body, body
