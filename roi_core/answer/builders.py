@@ -10,6 +10,8 @@ import pandas as pd
 from roi_core.answer.rows import _label, _rows_for, period_rows
 from roi_core.answer.shapes import AdviceAnswer, ChannelRanking, HelpAnswer, TopList
 from roi_core.attribution_report import attribution_report
+from roi_core.budget import BudgetPlan
+from roi_core.budget.answer import basis_for, plan_for, plan_headline, plan_json, plan_note, plan_rows
 from roi_core.errors import DataError
 from roi_core.metrics import (
     BASIS_LABEL,
@@ -20,7 +22,7 @@ from roi_core.metrics import (
 from roi_core.query import Query, period_label
 from roi_core.results import Answer, _channel_rows, _figures, to_json_dict
 from roi_core.sheetdata import SheetData
-from roi_core.suggest import Reallocation, channel_suggestions, reallocate
+from roi_core.suggest import Suggestion, channel_suggestions
 
 HELP_EXAMPLES_ZH = [
     ("/roi 618活动", "某个活动的 ROI、投产比、漏斗、各渠道与建议"),
@@ -115,9 +117,11 @@ def top_campaigns(data: SheetData, top_n: int = 10, month: pd.Period | None = No
 
 
 def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
-           period: tuple[dt.date, dt.date] | None = None) -> AdviceAnswer:
-    """Channel suggestions plus a budget reallocation for next month that keeps the total, from all
-    data, one month or any ``period``."""
+           period: tuple[dt.date, dt.date] | None = None, budget: float | None = None) -> AdviceAnswer:
+    """Channel suggestions plus next month's budget on marginal return, from all data, one month or
+    any ``period``: the same total (or ``budget``, when the user gives one) split to maximise the
+    expected return within ±调整上限 per channel, with its 80 % interval. Channel credit comes from
+    the one basis (:func:`roi_core.budget.credit_basis`), named in the answer."""
     settings = data.settings
     rows = _rows_for(data, month, period)
     label = _label(month, period)
@@ -125,16 +129,39 @@ def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
         raise DataError(f"{label} 没有活动数据" if label is not None else "没有活动数据")
     basis = return_basis(rows)
     table = group_metrics(rows, ["channel"], basis)
-    plan: Reallocation | None = reallocate(table, settings.target_roi)
+    credit = basis_for(data, rows, month, period)
+    if credit.uses_model:  # the model's share of the period's return is each channel's return
+        scale = table["channel"].map(credit.scale).fillna(1.0)
+        table = table.assign(return_value=table["return_value"] * scale)
+        table = table.assign(profit=table["return_value"] - table["cost"],
+                             roi=(table["return_value"] - table["cost"]) / table["cost"].where(table["cost"] > 0))
+    symbol = settings.currency_symbol
+    suggestions = channel_suggestions(table, settings.target_roi, symbol)
+    plan: BudgetPlan | None = plan_for(data, rows, credit, month, period, total=budget)
     ans = AdviceAnswer(kind="advice", lang=lang, month=label, basis=basis,
-                       basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol,
-                       target_roi=settings.target_roi,
-                       suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol))
-    if plan is not None:
-        ans.reallocation = to_json_dict(plan.rows)
-        ans.reallocation_total = plan.total
-        ans.expected_return_change = plan.expected_return_change
-        ans.reallocation_note = plan.note
+                       basis_label=BASIS_LABEL[basis], currency=symbol,
+                       target_roi=settings.target_roi, suggestions=suggestions,
+                       credit_basis=credit.name, credit_basis_label=credit.label(lang),
+                       credit_basis_note=credit.describe(lang), coverage=credit.coverage, budget_asked=budget)
+    ans.warnings.extend(credit.conflict_texts(lang, settings.target_roi))
+    if plan is None:
+        if budget is not None:
+            ans.warnings.append("Fewer than two channels spent in the period: nothing to split" if lang == "en"
+                                else "这段时间有投放的渠道不足两个，无法分配预算")
+        return ans
+    ans.reallocation = to_json_dict(plan_rows(plan))
+    ans.reallocation_total = plan.total
+    ans.expected_return_change = plan.expected_change
+    ans.expected_return_low, ans.expected_return_high = plan.low, plan.high
+    ans.reallocation_note = plan_note(plan, symbol, lang)
+    ans.reallocation_method = plan.method
+    ans.budget = to_json_dict(plan_json(plan, lang))
+    headline = plan_headline(plan, symbol, lang)
+    if headline is not None:  # the raise/cut suggestion follows the marginal plan, not the average ROI
+        best = plan.channels[0]
+        ans.suggestions = [Suggestion("raise", best.channel, headline,
+                                      {"marginal_roi": best.marginal_roi, "roi": best.roi, "amount": best.change})]
+        ans.suggestions += [s for s in suggestions if s.kind != "raise"]
     return ans
 
 

@@ -82,6 +82,19 @@ class AdviceAnswer(Answer):
     reallocation_total: float | None = None
     expected_return_change: float | None = None
     reallocation_note: str = ""
+    # next month's budget on marginal return (roi_core.budget): response_curve | linear, its 80 % interval,
+    # the credit basis (campaign_tab or the model; ``basis`` above is the return's, 毛利 or 销售额), and the
+    # whole plan as ``budget`` {reallocation_method, basis, channels: [{current, proposed, marginal_roi,
+    # expected_change: {value, low, high}, curve}], …}
+    reallocation_method: str = ""
+    expected_return_low: float | None = None
+    expected_return_high: float | None = None
+    credit_basis: str = "campaign_tab"
+    credit_basis_label: str = ""
+    credit_basis_note: str = ""
+    coverage: float | None = None
+    budget_asked: float | None = None
+    budget: dict = field(default_factory=dict)
 
 
 def campaign_json(report: CampaignReport) -> dict:
@@ -107,6 +120,7 @@ def campaign_json(report: CampaignReport) -> dict:
         "cpa": f.get("cpa"),
         "aov": f.get("aov"),
         "new_customers": f.get("new_customers"),
+        "events": event_json(f),
         "rows_skipped": report.rows_skipped,
         "channels": report.channels,
         "suggestions": [s.text for s in report.suggestions],
@@ -123,6 +137,18 @@ def campaign_json(report: CampaignReport) -> dict:
         "stale": report.stale,
     }
     return to_json_dict(flat)
+
+
+EVENT_FIGURES = ("participants", "cost_per_participant", "participant_cvr", "avg_minutes", "satisfaction",
+                 "retained_customers", "retention_rate", "social_mentions")
+
+
+def event_json(figures: dict) -> dict | None:
+    """An event's figures (None when no row counted participants): 参与人数, 每位参与者成本, 参与者转化率,
+    平均参与时长 (minutes), 满意度 (0–5), 留存客户数, 留存率 = 留存客户数 / 参与人数, 社媒提及."""
+    if not figures.get("participants"):
+        return None
+    return {name: figures.get(name) for name in EVENT_FIGURES}
 
 
 def answer_json(ans: Answer) -> dict:

@@ -1,0 +1,139 @@
+"""The budget plan of an answer (advice, the monthly summary): its rows, sums and notes, in the
+answer's language. Pure: the sheet's frames in, plain values out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from roi_core.budget.basis import CreditBasis, credit_basis
+from roi_core.budget.plan import LINEAR, RESPONSE_CURVE, BudgetPlan, plan_budget
+from roi_core.fmt import money, pct
+from roi_core.metrics import group_metrics, prepare_rows, return_basis, spread_by_month
+from roi_core.sheetdata import SheetData
+
+
+def _window_touches(data: SheetData, month: pd.Period | None, period: tuple[dt.date, dt.date] | None) -> pd.DataFrame:
+    touches = data.touchpoints
+    if touches.empty:
+        return touches
+    if month is not None:
+        from roi_core.attribution_report import touches_for_month
+
+        return touches_for_month(touches, month, data.settings.lookback_days)
+    if period is not None:
+        start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
+        window = touches[(touches["timestamp"] >= start - pd.Timedelta(days=data.settings.lookback_days))
+                         & (touches["timestamp"] < end)]
+        active = window.loc[window["timestamp"] >= start, "customer_id"].unique()
+        return window[window["customer_id"].isin(active)]
+    return touches
+
+
+def basis_for(data: SheetData, rows: pd.DataFrame, month: pd.Period | None = None,
+              period: tuple[dt.date, dt.date] | None = None) -> CreditBasis:
+    """The credit basis over ``rows`` (the period's campaign rows, prepared and cut to it)."""
+    table = group_metrics(rows, ["channel"], return_basis(rows))
+    return credit_basis(table, _window_touches(data, month, period), data.settings)
+
+
+def _minimums(data: SheetData, plan_month: pd.Period) -> dict:
+    """Spend already planned in 预算 for ``plan_month`` per channel (rows prorated by their days)."""
+    budgets = data.budgets
+    if budgets is None or budgets.empty:
+        return {}
+    start, end = plan_month.start_time.normalize(), plan_month.end_time.normalize()
+    first, last = budgets["plan_start"].dt.normalize(), budgets["plan_end"].dt.normalize()
+    inside = (last.clip(upper=end) - first.clip(lower=start)).dt.days + 1
+    share = inside.clip(lower=0) / ((last - first).dt.days + 1)
+    planned = (budgets["budget"].fillna(0) * share.fillna(0)).groupby(budgets["channel"]).sum()
+    return {c: float(v) for c, v in planned.items() if v > 0}
+
+
+def plan_for(data: SheetData, rows: pd.DataFrame, basis: CreditBasis, month: pd.Period | None = None,
+             period: tuple[dt.date, dt.date] | None = None, total: float | None = None) -> BudgetPlan | None:
+    """Next month's plan from the period's ``rows``, curves fitted on every row up to its end."""
+    if rows.empty:
+        return None
+    settings = data.settings
+    history = prepare_rows(data.campaigns, settings)
+    if month is not None:
+        end = month.end_time
+    elif period is not None:
+        end = pd.Timestamp(period[1]) + pd.Timedelta(hours=23, minutes=59)
+    else:
+        end = history["end_date"].fillna(history["start_date"]).max()
+    history = history[history["start_date"] <= end]
+    history = history.assign(end_date=history["end_date"].fillna(history["start_date"]).clip(upper=end))
+    return_col = "gross_profit_est" if return_basis(rows) == "gross_profit" else "revenue"
+    if month is not None:
+        months = 1
+    else:
+        spread = spread_by_month(rows.assign(end_date=rows["end_date"].fillna(rows["start_date"])))
+        months = int(spread.loc[spread["cost"] > 0, "month"].nunique())
+    plan_month = pd.Period(end, freq="M") + 1
+    return plan_budget(history, rows, return_col, basis, limit=settings.budget_change_limit, months=months,
+                       total=total, minimums=_minimums(data, plan_month))
+
+
+def plan_rows(plan: BudgetPlan) -> list[dict]:
+    """One dict per channel: current, proposed, change, roi, marginal_roi, expected_change (+ low/high)."""
+    return [{"channel": c.channel, "method": c.method, "current": c.current, "proposed": c.proposed,
+             "change": c.change, "roi": c.roi, "marginal_roi": c.marginal_roi,
+             "marginal_roi_proposed": c.marginal_roi_proposed,
+             "expected_change": {"value": c.expected_change, "low": c.low, "high": c.high},
+             "minimum": c.minimum, "grain": c.grain, "periods": c.periods, "curve": c.curve}
+            for c in plan.channels]
+
+
+def plan_json(plan: BudgetPlan, lang: str) -> dict:
+    """The plan as the JSON object ``budget`` of an answer."""
+    return {"reallocation_method": plan.method, "basis": plan.basis.name, "basis_label": plan.basis.label(lang),
+            "coverage": plan.basis.coverage, "total": plan.total, "current_total": plan.current_total,
+            "months_averaged": plan.months, "change_limit": plan.limit,
+            "expected_change": {"value": plan.expected_change, "low": plan.low, "high": plan.high},
+            "linear_channels": plan.linear_channels, "channels": plan_rows(plan)}
+
+
+def plan_note(plan: BudgetPlan, symbol: str, lang: str) -> str:
+    """How the expected change was reckoned: its 80 % interval, the method, the channels kept linear."""
+    low, high = money(plan.low, symbol), money(plan.high, symbol)
+    linear = plan.linear_channels
+    en = lang == "en"
+    if plan.method == RESPONSE_CURVE:
+        text = (f"80% interval {low} ~ {high}; by each channel's fitted response curve (diminishing returns), "
+                f"moving money to where the next yuan earns most, each channel within ±{plan.limit:.0%}" if en else
+                f"80% 区间 {low} ~ {high}；按各渠道拟合的响应曲线（边际收益递减）把钱投向下一元回报最高处，"
+                f"每个渠道调整不超过 ±{plan.limit:.0%}")
+        if linear:
+            text += (("; too little history for a curve (kept linear): " + ", ".join(linear)) if en else
+                     "；历史不足、按线性估算：" + "、".join(linear))
+    else:
+        text = (f"80% interval {low} ~ {high}; no channel has 8 periods of varying spend yet, so each keeps its "
+                f"current return per yuan (linear, optimistic for large moves), within ±{plan.limit:.0%}" if en else
+                f"80% 区间 {low} ~ {high}；还没有渠道有 8 期以上且投入有变化的历史，按各渠道当前每元收益线性估算"
+                f"（调整幅度大时偏乐观），每个渠道调整不超过 ±{plan.limit:.0%}")
+    if plan.months > 1:
+        text += (f"; current = monthly average over {plan.months} months with spend" if en else
+                 f"；当前 = {plan.months} 个有投放月份的月均")
+    return text
+
+
+def plan_headline(plan: BudgetPlan, symbol: str, lang: str) -> str | None:
+    """The suggestion that leads: where the next yuan earns most and least, and the move between them."""
+    up = [c for c in plan.channels if c.change > 0.5]
+    down = [c for c in plan.channels if c.change < -0.5]
+    if not up or not down:
+        return None
+    best, worst = up[0], down[-1]
+    en = lang == "en"
+    how = "marginal ROI" if en else "边际 ROI"
+    flag = {LINEAR: " (linear)" if en else "（线性估算）", RESPONSE_CURVE: ""}
+    if en:
+        return (f"Move budget to 「{best.channel}」: {how} {pct(best.marginal_roi)}{flag[best.method]} at the current "
+                f"budget, +{money(best.change, symbol)}; take it from 「{worst.channel}」 ({how} "
+                f"{pct(worst.marginal_roi)}{flag[worst.method]}), {money(worst.change, symbol)}")
+    return (f"加大「{best.channel}」预算：当前预算下{how} {pct(best.marginal_roi)}{flag[best.method]}，"
+            f"建议 +{money(best.change, symbol)}；从「{worst.channel}」（{how} {pct(worst.marginal_roi)}"
+            f"{flag[worst.method]}）调出 {money(-worst.change, symbol)}")

@@ -1,0 +1,182 @@
+"""Response curves: return per period as a saturating (Hill) function of spend, with optional
+geometric adstock, fitted by least squares (scipy) and bootstrapped by resampling residuals.
+
+The curve of one channel is ``return(x) = beta * x**s / (x**s + k**s)`` for a period's spend
+``x`` (after adstock when the fit uses it). Adstock is normalised (weights ``(1-λ) λ**j`` sum to
+1), so a spend held at ``x`` every period settles at an adstocked spend of ``x``: the curve is
+then directly the steady-state return of a per-period budget, and its slope is the marginal
+return of the next yuan. The marginal ROI is that slope minus 1 (ROI = (return - cost) / cost).
+
+The bootstrap resamples the fitted residuals (fixed seed) and refits every replicate at once by
+a few damped Gauss-Newton steps from the fit (vectorised over replicates; adstock, when used,
+held at its fitted decay), which keeps 20 channels × 36 months well under a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import least_squares
+from scipy.signal import lfilter
+
+MIN_PERIODS = 8  # periods with spend a channel needs for a curve
+MIN_SPEND_CV = 0.1  # spend must vary (coefficient of variation) for a curve to say anything
+SHAPE_BOUNDS = (0.3, 1.0)  # Hill exponent ≤ 1: concave, so the next yuan never earns more than the last
+HALF_BOUNDS = (0.05, 20.0)  # half-saturation spend, in multiples of the channel's mean spend
+DECAY_MAX = 0.8  # geometric adstock decay per period, when fitted
+BOOTSTRAP_DRAWS = 200
+BOOTSTRAP_STEPS = 8
+SEED = 20261
+
+
+def hill(x: np.ndarray, beta, half, shape) -> np.ndarray:
+    """``beta * x**shape / (x**shape + half**shape)``, 0 where ``x <= 0``; broadcasts over parameters."""
+    x = np.asarray(x, dtype="float64")
+    safe = np.where(x > 0, x, 1.0)
+    ratio = np.exp(shape * (np.log(safe) - np.log(half)))
+    return np.where(x > 0, beta * ratio / (1.0 + ratio), 0.0)
+
+
+def hill_slope(x: np.ndarray, beta, half, shape) -> np.ndarray:
+    """d hill / dx: the marginal return of the next unit of spend at ``x``."""
+    x = np.asarray(x, dtype="float64")
+    safe = np.where(x > 0, x, 1e-12)
+    ratio = np.exp(shape * (np.log(safe) - np.log(half)))
+    u = ratio / (1.0 + ratio)
+    return beta * shape * u * (1.0 - u) / safe
+
+
+def adstock(x: np.ndarray, decay: float) -> np.ndarray:
+    """Normalised geometric adstock: ``a_t = (1-λ) x_t + λ a_{t-1}`` (a constant spend stays itself)."""
+    if decay <= 0:
+        return np.asarray(x, dtype="float64")
+    return lfilter([1.0 - decay], [1.0, -decay], np.asarray(x, dtype="float64"))
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A fitted response curve in the data's own units (spend and return per period).
+
+    ``draws`` holds bootstrap replicates of (beta, half, shape), one row each; ``r2`` is the fit's
+    share of variance explained on the periods fitted.
+    """
+
+    beta: float
+    half: float
+    shape: float
+    decay: float
+    periods: int
+    r2: float
+    draws: np.ndarray  # (B, 3)
+
+    def response(self, x) -> np.ndarray:
+        return hill(x, self.beta, self.half, self.shape)
+
+    def slope(self, x) -> np.ndarray:
+        return hill_slope(x, self.beta, self.half, self.shape)
+
+    def response_draws(self, x) -> np.ndarray:
+        """The return at each ``x`` under every bootstrap draw: shape (B, len(x))."""
+        b, h, s = (self.draws[:, i:i + 1] for i in range(3))
+        return hill(np.atleast_1d(x)[None, :], b, h, s)
+
+    def slope_draws(self, x) -> np.ndarray:
+        b, h, s = (self.draws[:, i:i + 1] for i in range(3))
+        return hill_slope(np.atleast_1d(x)[None, :], b, h, s)
+
+
+def has_history(spend: np.ndarray) -> bool:
+    """At least MIN_PERIODS periods with spend, varying by at least MIN_SPEND_CV."""
+    spend = np.asarray(spend, dtype="float64")
+    spent = spend[spend > 0]
+    if len(spent) < MIN_PERIODS:
+        return False
+    return float(spent.std() / spent.mean()) >= MIN_SPEND_CV
+
+
+def _residuals_and_jacobian(theta: np.ndarray, x: np.ndarray, y: np.ndarray):
+    """theta = (log beta, log half, shape) on scaled data; residuals (…, n) and Jacobian (…, n, 3)."""
+    log_beta, log_half, shape = theta[..., 0:1], theta[..., 1:2], theta[..., 2:3]
+    safe = np.where(x > 0, x, 1.0)
+    z = np.log(safe) - log_half
+    ratio = np.exp(np.clip(shape * z, -50, 50))
+    u = np.where(x > 0, ratio / (1.0 + ratio), 0.0)
+    beta = np.exp(log_beta)
+    fitted = beta * u
+    du = u * (1.0 - u)
+    jac = np.stack([fitted, -beta * shape * du, np.where(x > 0, beta * z * du, 0.0)], axis=-1)
+    return fitted - y, jac
+
+
+def _bounds(y_scale: float) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.array([np.log(1e-3), np.log(HALF_BOUNDS[0]), SHAPE_BOUNDS[0]])
+    hi = np.array([np.log(1e3 * max(y_scale, 1.0)), np.log(HALF_BOUNDS[1]), SHAPE_BOUNDS[1]])
+    return lo, hi
+
+
+def _fit_scaled(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Best of a few starts (half-saturation at 0.5, 1.5, 5 × mean spend); returns theta and its cost."""
+    lo, hi = _bounds(float(y.max()) if len(y) else 1.0)
+    best, best_cost = None, np.inf
+    for half in (0.5, 1.5, 5.0):
+        u0 = hill(x, 1.0, half, 1.0)
+        beta0 = float(np.dot(u0, y) / max(np.dot(u0, u0), 1e-12))
+        start = np.clip([np.log(max(beta0, 1e-3)), np.log(half), 1.0], lo + 1e-9, hi - 1e-9)
+        fit = least_squares(lambda t: _residuals_and_jacobian(t[None, :], x, y)[0][0], start,
+                            jac=lambda t: _residuals_and_jacobian(t[None, :], x, y)[1][0],
+                            bounds=(lo, hi), method="trf", max_nfev=200, x_scale="jac")
+        if fit.cost < best_cost:
+            best, best_cost = fit.x, float(fit.cost)
+    return best, best_cost
+
+
+def _bootstrap(theta: np.ndarray, x: np.ndarray, y: np.ndarray, draws: int, seed: int) -> np.ndarray:
+    """Residual-resampling replicates, each refitted by damped Gauss-Newton steps from ``theta``."""
+    fitted = y + _residuals_and_jacobian(theta[None, :], x, y)[0][0]
+    resid = y - fitted
+    resid = resid - resid.mean()
+    rng = np.random.default_rng(seed)
+    y_star = fitted[None, :] + resid[rng.integers(0, len(y), size=(draws, len(y)))]
+    lo, hi = _bounds(float(y.max()))
+    thetas = np.repeat(theta[None, :], draws, axis=0)
+    damping = 1e-3
+    eye = np.eye(3)
+    for _ in range(BOOTSTRAP_STEPS):
+        r, jac = _residuals_and_jacobian(thetas, x[None, :], y_star)
+        jtj = np.einsum("bni,bnj->bij", jac, jac)
+        jtr = np.einsum("bni,bn->bi", jac, r)
+        scale = np.einsum("bii->bi", jtj)[:, :, None] * eye[None] + 1e-12 * eye[None]
+        step = np.linalg.solve(jtj + damping * scale, -jtr[..., None])[..., 0]
+        thetas = np.clip(thetas + step, lo, hi)
+    return thetas
+
+
+def fit_curve(spend, returns, *, with_adstock: bool = False, draws: int = BOOTSTRAP_DRAWS,
+              seed: int = SEED) -> Curve | None:
+    """Fit a Hill curve (and, ``with_adstock``, a geometric decay) of ``returns`` on ``spend``, one value
+    per consecutive period; None when the spend lacks the history a curve needs (:func:`has_history`)."""
+    spend = np.asarray(spend, dtype="float64")
+    returns = np.asarray(returns, dtype="float64")
+    if not has_history(spend):
+        return None
+    x_scale = float(spend[spend > 0].mean())
+    y_scale = float(np.abs(returns).mean()) or 1.0
+    y = returns / y_scale
+    decay, theta, best = 0.0, None, np.inf
+    for lam in ((0.0, 0.2, 0.4, 0.6, DECAY_MAX) if with_adstock else (0.0,)):
+        x = adstock(spend, lam) / x_scale
+        t, cost = _fit_scaled(x, y)
+        if cost < best - 1e-12:
+            decay, theta, best = lam, t, cost
+    x = adstock(spend, decay) / x_scale
+    boot = _bootstrap(theta, x, y, draws, seed)
+    total = float(((y - y.mean()) ** 2).sum())
+    r2 = 1.0 - 2.0 * best / total if total > 0 else 0.0
+
+    def unscale(t: np.ndarray) -> np.ndarray:
+        t = np.atleast_2d(t)
+        return np.column_stack([np.exp(t[:, 0]) * y_scale, np.exp(t[:, 1]) * x_scale, t[:, 2]])
+
+    beta, half, shape = unscale(theta)[0]
+    return Curve(float(beta), float(half), float(shape), decay, int((spend > 0).sum()), r2, unscale(boot))

@@ -1,0 +1,166 @@
+"""Next month's budget on marginal return: each channel's response (a fitted curve, or its
+average return per yuan where history is short), the split of the same total (or the budget
+asked) that maximises the expected return within the guardrails, and the expected change with
+its 80 % interval.
+
+Budgets are per month. A channel's current budget is its spend in the period asked divided by
+the months in it that had any spend. A curve fitted by day or week answers for a month as that
+spend held steady over the month. The guardrails: each channel within ±调整上限 of its current
+budget (scaled to the total asked), never below its minimum (planned spend in 预算 for the
+month, when given).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from roi_core.budget.allocate import allocate
+from roi_core.budget.basis import CreditBasis
+from roi_core.budget.curves import BOOTSTRAP_DRAWS, SEED, Curve, fit_curve
+from roi_core.budget.history import Series, channel_series
+
+INTERVAL = (10.0, 90.0)  # percentiles of the 80 % interval
+CURVE_POINTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)  # × current budget, for the chart
+RESPONSE_CURVE, LINEAR = "response_curve", "linear"
+
+
+@dataclass
+class ChannelPlan:
+    channel: str
+    method: str  # response_curve | linear (too little history: flagged)
+    current: float
+    proposed: float
+    roi: float  # average ROI in the period, on the credit basis
+    marginal_roi: float  # of the next yuan at the current budget
+    marginal_roi_proposed: float
+    expected_change: float
+    low: float
+    high: float
+    grain: str = "M"
+    periods: int = 0
+    minimum: float = 0.0
+    curve: dict = field(default_factory=dict)  # spend, return, marginal_roi at CURVE_POINTS × current
+
+    @property
+    def change(self) -> float:
+        return self.proposed - self.current
+
+
+@dataclass
+class BudgetPlan:
+    method: str  # response_curve when any channel has a curve, else linear
+    basis: CreditBasis
+    total: float
+    current_total: float
+    expected_change: float
+    low: float
+    high: float
+    limit: float
+    months: int
+    channels: list[ChannelPlan]
+
+    @property
+    def linear_channels(self) -> list[str]:
+        return [c.channel for c in self.channels if c.method == LINEAR]
+
+
+class _Response:
+    """A channel's monthly return as a function of its monthly budget, point and bootstrap draws."""
+
+    def __init__(self, series: Series | None, curve: Curve | None, per_yuan: float, per_yuan_draws: np.ndarray):
+        self.curve = curve
+        self.k = series.months_per_period if series is not None else 1.0
+        self.per_yuan = per_yuan
+        self.per_yuan_draws = per_yuan_draws
+
+    def value(self, budget) -> np.ndarray:
+        budget = np.asarray(budget, dtype="float64")
+        if self.curve is None:
+            return self.per_yuan * budget
+        return self.curve.response(budget * self.k) / self.k
+
+    def slope(self, budget) -> np.ndarray:
+        if self.curve is None:
+            return np.full_like(np.asarray(budget, dtype="float64"), self.per_yuan)
+        return self.curve.slope(np.asarray(budget, dtype="float64") * self.k)
+
+    def value_draws(self, budget) -> np.ndarray:
+        budget = np.atleast_1d(np.asarray(budget, dtype="float64"))
+        if self.curve is None:
+            return self.per_yuan_draws[:, None] * budget[None, :]
+        return self.curve.response_draws(budget * self.k) / self.k
+
+
+def _per_yuan_draws(series: Series | None, per_yuan: float, draws: int, seed: int) -> np.ndarray:
+    """Return per yuan resampled over the channel's periods with spend, centred on ``per_yuan``."""
+    if series is None:
+        return np.full(draws, per_yuan)
+    spent = series.spend > 0
+    spend, ret = series.spend[spent], series.returns[spent]
+    if len(spend) < 2 or spend.sum() <= 0:
+        return np.full(draws, per_yuan)
+    idx = np.random.default_rng(seed).integers(0, len(spend), size=(draws, len(spend)))
+    ratio = ret[idx].sum(axis=1) / np.maximum(spend[idx].sum(axis=1), 1e-12)
+    return ratio * (per_yuan / (ret.sum() / spend.sum())) if ret.sum() != 0 else np.full(draws, per_yuan)
+
+
+def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, basis: CreditBasis, *,
+                limit: float, months: int, total: float | None = None,
+                minimums: dict | None = None) -> BudgetPlan | None:
+    """The plan over the channels that spent in ``window`` (rows of the period asked, prepared and cut
+    to it), with curves fitted on ``history`` (all prepared rows up to the period's end); None when
+    fewer than two channels spent."""
+    months = max(int(months), 1)
+    by = window.groupby("channel")[["cost", return_col]].sum()
+    by = by[by["cost"] > 0]
+    if len(by) < 2:
+        return None
+    series = channel_series(history, return_col)
+    names = by.index.tolist()
+    current = by["cost"].to_numpy() / months
+    scale = np.array([basis.scale.get(c, 1.0) for c in names])
+    per_yuan = by[return_col].to_numpy() * scale / by["cost"].to_numpy()
+    responses = []
+    for i, name in enumerate(names):
+        s = series.get(name)
+        curve = None
+        if s is not None:
+            curve = fit_curve(s.spend, s.returns * scale[i], with_adstock=s.grain != "M", seed=SEED + i)
+        responses.append(_Response(s, curve, float(per_yuan[i]), _per_yuan_draws(s, float(per_yuan[i]),
+                                                                                 BOOTSTRAP_DRAWS, SEED + i)))
+    current_total = float(current.sum())
+    total = current_total if total is None or total <= 0 else float(total)
+    base = current * (total / current_total)
+    floor = np.array([float((minimums or {}).get(c, 0.0)) for c in names])
+    lower = np.maximum((1.0 - limit) * base, np.minimum(floor, (1.0 + limit) * base))
+    upper = (1.0 + limit) * base
+    if lower.sum() > total:  # minimums that cannot all be met: the guardrail alone
+        lower = (1.0 - limit) * base
+    proposed = allocate([r.value for r in responses], lower, upper, total)
+    gain_draws = np.stack([(r.value_draws([p])[:, 0] - r.value_draws([b])[:, 0])
+                           for r, p, b in zip(responses, proposed, base, strict=True)], axis=1)  # (B, C)
+    channels = []
+    for i, (name, r) in enumerate(zip(names, responses, strict=True)):
+        s = series.get(name)
+        gain = float(r.value(proposed[i]) - r.value(base[i]))
+        lo, hi = np.percentile(gain_draws[:, i], INTERVAL)
+        points = np.array(CURVE_POINTS) * current[i]
+        channels.append(ChannelPlan(
+            channel=name, method=RESPONSE_CURVE if r.curve is not None else LINEAR,
+            current=float(current[i]), proposed=float(proposed[i]), roi=float(per_yuan[i] - 1.0),
+            marginal_roi=float(r.slope(current[i]) - 1.0), marginal_roi_proposed=float(r.slope(proposed[i]) - 1.0),
+            expected_change=gain, low=float(min(lo, gain)), high=float(max(hi, gain)),
+            grain=s.grain if s is not None else "M", periods=int((s.spend > 0).sum()) if s is not None else 0,
+            minimum=float(lower[i]),
+            curve={"spend": points.tolist(), "return": r.value(points).tolist(),
+                   "marginal_roi": (r.slope(points) - 1.0).tolist()}))
+    total_draws = gain_draws.sum(axis=1)
+    expected = float(sum(c.expected_change for c in channels))
+    lo, hi = np.percentile(total_draws, INTERVAL)
+    method = RESPONSE_CURVE if any(c.method == RESPONSE_CURVE for c in channels) else LINEAR
+    channels.sort(key=lambda c: c.proposed - c.current, reverse=True)
+    return BudgetPlan(method, basis, total, current_total, expected, float(min(lo, expected)), float(max(hi, expected)),
+                      float(limit), months, channels)
