@@ -16,13 +16,11 @@ from roi_core.attribution import (
     compare_models,
     resolve_model,
 )
+from roi_core.budget.basis import CAMPAIGN_TAB, CreditBasis
 from roi_core.errors import DataError
-from roi_core.metrics import HALF_FEN, prepare_rows, return_basis, spread_by_month
+from roi_core.metrics import HALF_FEN, group_metrics, prepare_rows, return_basis, spread_by_month
 from roi_core.results import Answer, to_json_dict
 from roi_core.sheetdata import SheetData
-
-# below this share of the period's 活动 revenue, 触点 is treated as a sample
-SAMPLE_COVERAGE = 0.5
 
 
 @dataclass
@@ -37,8 +35,9 @@ class AttributionAnswer(Answer):
     conversions: float = 0.0
     revenue: float = 0.0
     channels: list[dict] = field(default_factory=list)  # channel, conversions, revenue, share, cost, roi, roi_note
-    roi_basis: str = "touch_revenue"  # or share_of_campaign_return (see attribution_report)
-    coverage: float | None = None  # 触点 revenue / 活动 return of the period
+    roi_basis: str = "touch_revenue"  # or share_of_campaign_return, or sample (no ROI; see attribution_report)
+    coverage: float | None = None  # 触点 revenue / 活动 revenue of the period
+    credit_basis: str = "campaign_tab"  # what channel answers and advice credit: campaign_tab or this model
     comparison: list[dict] = field(default_factory=list)  # channel, <model>_revenue, <model>_rank, rank_moves
     models: list[str] = field(default_factory=list)
     model_labels: dict = field(default_factory=dict)
@@ -106,13 +105,20 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
     refused = {m: err.text(lang) for m, err in table.attrs.get("refused", {}).items()}
     total_revenue = journeys.total_revenue
     costs, campaign_return = channel_costs(data, month)
-    # 触点 is often a CRM sample covering part of the sales: then ROI on the touches'
-    # own revenue is meaningless, and each channel's share of the attributed revenue
-    # is applied to the period's 活动 return instead (the answer says which).
-    # a campaign return below half a fen is no return (metrics counts such sums as 0): no coverage ratio
-    coverage = total_revenue / campaign_return if campaign_return >= HALF_FEN else None
+    # 触点 is often a CRM sample covering part of the sales. The one basis of channel credit
+    # (roi_core.budget.basis): when the touches' order values cover at least 设置 归因覆盖阈值 of the
+    # period's 活动 revenue, each channel earns its attributed share of the period's 活动 return (its
+    # own touch revenue when the touches hold all of it); below, the touches are a sample: shares and
+    # conversions are shown, and no ROI is scaled up from them (the answer says why).
+    # a campaign revenue below half a fen is no revenue (metrics counts such sums as 0): no coverage ratio
+    tab = tab_channel_roi(data, month)
+    campaign_revenue = tab.attrs["revenue"]
+    threshold = float(settings.attribution_coverage)
+    coverage = total_revenue / campaign_revenue if campaign_revenue >= HALF_FEN else None
     roi_basis = "touch_revenue"
-    if coverage is not None and coverage < SAMPLE_COVERAGE:
+    if coverage is not None and coverage < threshold:
+        roi_basis = "sample"
+    elif coverage is not None and coverage < 1.0:
         roi_basis = "share_of_campaign_return"
     channels: list[dict] = []
     if model not in refused:
@@ -124,7 +130,7 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
         converting_journeys=int(journeys.journey_converted.sum()), conversions=journeys.total_conversions,
         revenue=total_revenue, channels=channels, comparison=to_json_dict(table),
         models=list(MODELS), model_labels=dict(MODEL_LABELS_ZH), roi_basis=roi_basis, coverage=coverage,
-        refused=refused,
+        refused=refused, credit_basis=CAMPAIGN_TAB if roi_basis == "sample" or coverage is None else model,
     )
     for m, reason in refused.items():
         name = m if en else MODEL_LABELS_ZH[m]
@@ -135,12 +141,20 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
         else:
             ans.warnings.append(f"{name} is left out of the comparison (—): {reason}" if en else
                                 f"{name}模型未参与对比（—）：{reason}")
-    if roi_basis == "share_of_campaign_return":
-        ans.warnings.append(f"The 触点 order values are only {coverage:.0%} of the period's campaign return, so they are "
-                            "treated as a sample: each channel's ROI = its attributed share × the campaign return, "
-                            "against its cost" if en else
-                            f"「触点」订单金额只占同期活动收益的 {coverage:.0%}，按样本处理："
-                            "各渠道 ROI = 归因份额 × 同期活动收益 与渠道成本相比")
+    if roi_basis == "sample":
+        ans.warnings.append(f"The 触点 order values are only {coverage:.0%} of the period's campaign revenue (below "
+                            f"the {threshold:.0%} of 归因覆盖阈值), so they are a sample: shares and conversions are "
+                            "shown, no ROI is scaled up from them; channel ROI and budget advice use the campaign tab"
+                            if en else
+                            f"「触点」订单金额只占同期活动销售额的 {coverage:.0%}（低于归因覆盖阈值 {threshold:.0%}），"
+                            "只是样本：这里只看归因份额与转化，不按样本折算 ROI；渠道 ROI 与预算建议以「活动」表为准")
+    elif roi_basis == "share_of_campaign_return":
+        ans.warnings.append(f"The 触点 order values cover {coverage:.0%} of the period's campaign revenue (at least "
+                            f"{threshold:.0%}): each channel's ROI = its attributed share × the campaign return, "
+                            "against its cost; channel ROI and budget advice use this model" if en else
+                            f"「触点」订单金额占同期活动销售额的 {coverage:.0%}（达到归因覆盖阈值 {threshold:.0%}）："
+                            "各渠道 ROI = 归因份额 × 同期活动收益 与渠道成本相比；渠道 ROI 与预算建议按此模型计")
+    ans.warnings.extend(_direction_conflicts(ans, tab, settings, model, lang, roi_basis == "sample"))
     if journeys.touches_outside_lookback:
         n_out = journeys.touches_outside_lookback
         ans.warnings.append(f"{n_out} touches are more than {settings.lookback_days} days (the lookback) before "
@@ -158,17 +172,49 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
     return ans
 
 
+def tab_channel_roi(data: SheetData, month: pd.Period | None) -> pd.Series:
+    """Each channel's ROI by the 活动 tab over the same period (rows spread by day when a month is
+    asked); ``attrs["revenue"]``: the period's 活动 revenue."""
+    rows = prepare_rows(data.campaigns, data.settings)
+    if month is not None:
+        rows = spread_by_month(rows)
+        rows = rows[rows["month"] == month]
+    table = group_metrics(rows, ["channel"], return_basis(rows)).set_index("channel")
+    roi = table["roi"].dropna()
+    roi.attrs["revenue"] = float(rows["revenue"].sum())
+    return roi
+
+
+def _direction_conflicts(ans: AttributionAnswer, tab: pd.Series, settings, model: str, lang: str,
+                         sample: bool) -> list[str]:
+    """Channels above target on one basis and below on the other, with both figures."""
+    share_roi = {r["channel"]: r.get("roi_by_share", r.get("roi")) for r in ans.channels}
+    share_roi = {c: v for c, v in share_roi.items() if v is not None and np.isfinite(v) and c in tab.index}
+    target = settings.target_roi
+    conflicts = [c for c, v in share_roi.items() if (v >= target) != (tab[c] >= target)]
+    basis = CreditBasis(CAMPAIGN_TAB if sample else model, model, ans.coverage, float(settings.attribution_coverage),
+                        tab_roi={c: float(tab[c]) for c in conflicts},
+                        model_roi={c: float(share_roi[c]) for c in conflicts}, conflicts=conflicts)
+    return basis.conflict_texts(lang, target)
+
+
 def _channel_rows(table: pd.DataFrame, model: str, total_revenue: float, costs: pd.Series, campaign_return: float,
                   roi_basis: str) -> pd.DataFrame:
-    """One model's credit per channel with share, cost and attributed ROI (on the basis chosen)."""
+    """One model's credit per channel with share, cost and attributed ROI (on the basis chosen); below the
+    coverage threshold (``sample``) no ROI: ``roi_by_share`` keeps the scaled-up figure for the
+    direction check only."""
     chosen = table[["channel", f"{model}_conversions", f"{model}_revenue"]].rename(
         columns={f"{model}_conversions": "conversions", f"{model}_revenue": "revenue"})
     chosen = chosen.sort_values(["revenue", "conversions"], ascending=False).reset_index(drop=True)
     chosen["share"] = chosen["revenue"] / total_revenue if total_revenue > 0 else np.nan
     with_roi = attributed_roi(chosen, costs)
-    if roi_basis == "share_of_campaign_return":
+    if roi_basis in ("share_of_campaign_return", "sample"):
         shared = attributed_roi(chosen.assign(revenue=chosen["share"] * campaign_return), costs)
         with_roi["return_by_share"] = shared["revenue"]
         with_roi["roi"] = shared["roi"]
         with_roi["roi_note"] = shared["roi_note"]
+    if roi_basis == "sample":
+        with_roi["roi_by_share"] = with_roi["roi"]
+        with_roi["roi"] = np.nan
+        with_roi["roi_note"] = with_roi["roi_note"].where(with_roi["roi_note"] != "", "触点样本不足，不折算")
     return with_roi

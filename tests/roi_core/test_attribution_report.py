@@ -65,14 +65,33 @@ def test_linear_and_comparison_flags():
     assert all(f"{m}_rank" in ans.comparison[0] for m in ans.models)
 
 
-def test_sample_touches_use_share_of_campaign_return():
+def test_sample_touches_show_shares_and_no_roi():
     big = sheet({**CAMPAIGNS[0], "销售额": 40000}, CAMPAIGNS[1], touch_rows=TOUCHES)
     ans = attribution_report(big, "last", OCT)
-    # touches hold 500 of 40,100 → a sample: 微信's share 300/500 of 40,100 = 24,060 against cost 100
-    assert ans.roi_basis == "share_of_campaign_return"
+    # touches hold 500 of the 40,100 revenue (1.2 %, under the 50 % 归因覆盖阈值) → a sample: shares and
+    # conversions, no ROI; the scaled-up figure (微信: 300/500 × 40,100 = 24,060 against cost 100) is kept
+    # only to check direction against the 活动 tab
+    assert ans.roi_basis == "sample" and ans.credit_basis == "campaign_tab"
+    assert ans.coverage == pytest.approx(500 / 40100)
+    rows = {r["channel"]: r for r in ans.channels}
+    assert rows["微信"]["share"] == pytest.approx(0.6) and rows["微信"]["conversions"] == 1
+    assert rows["微信"]["roi"] is None and rows["微信"]["roi_note"] == "触点样本不足，不折算"
+    assert rows["微信"]["roi_by_share"] == pytest.approx((0.6 * 40100 - 100) / 100)
+    assert any("只是样本" in w and "不按样本折算 ROI" in w for w in ans.warnings)
+    # 微信 by the 活动 tab: (100 - 100) / 100 = 0 %, under the 100 % target; by its share 23,960 %: above
+    assert any(w.startswith("「微信」两种口径方向相反：按活动表 ROI 0.0%，按末次触点归因份额 ROI 23960.0%") for w in ans.warnings)
+    # 抖音: tab (40,000 - 100) / 100 = 39,900 %, share 200/500 × 40,100 = 16,040 → 15,940 %: both above, no note
+    assert not any(w.startswith("「抖音」") for w in ans.warnings)
+
+
+def test_touches_covering_the_threshold_credit_the_model():
+    big = sheet({**CAMPAIGNS[0], "销售额": 40000}, CAMPAIGNS[1], touch_rows=TOUCHES, settings={"归因覆盖阈值": "1%"})
+    ans = attribution_report(big, "last", OCT)
+    # 1.2 % ≥ 1 %: each channel earns its share of the 40,100 return
+    assert ans.roi_basis == "share_of_campaign_return" and ans.credit_basis == "last"
     rows = {r["channel"]: r for r in ans.channels}
     assert rows["微信"]["roi"] == pytest.approx((0.6 * 40100 - 100) / 100)
-    assert any("按样本处理" in w for w in ans.warnings)
+    assert any("达到归因覆盖阈值 1%" in w for w in ans.warnings)
 
 
 def test_grammar_and_errors():
