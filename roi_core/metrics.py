@@ -33,7 +33,8 @@ RATIOS = {
     "aov": ("revenue", "conversions"),
     "cost_per_participant": ("cost", "participants"),
     "participant_cvr": ("conversions", "participants"),
-    "retention_rate": ("retained_customers", "new_customers"),
+    # an event's retention: of the people who came, how many stayed customers (issue 14: not over 新客户数)
+    "retention_rate": ("retained_customers", "participants"),
 }
 
 HALF_FEN = 0.005  # money sums smaller than this in absolute value are 0

@@ -5,7 +5,8 @@ Rules (docs/formulas.md, 建议):
 - ROI < target → diagnose the funnel against the group's median:
   low CTR → 素材、定向; low CVR → 落地页、优惠; high CAC → 人群; low AOV → 组合、满减;
 - ROI < 0 → pause or rework, with the money lost;
-- events → cost per participant, participant conversion, social mentions;
+- events → cost per participant, participant conversion, 平均参与时长, 满意度, 留存率, social mentions;
+- ROI under target with an ordinary funnel → the cost items, largest first, with their shares;
 - a reallocation of next month's budget that keeps the total.
 """
 
@@ -28,6 +29,12 @@ SHIFT_SHARE_NEGATIVE = 0.5
 MAX_GROWTH = 0.5
 # an event whose participants convert at least this well "converts well"
 EVENT_GOOD_CVR = 0.2
+# an event below these is called out: satisfaction (0-5), retention (留存客户数 / 参与人数), minutes stayed
+EVENT_LOW_SATISFACTION = 4.0
+EVENT_LOW_RETENTION = 0.2
+EVENT_SHORT_MINUTES = 30
+# the cost items of 总成本, as a suggestion names them
+COST_ITEMS = (("ad_spend", "广告费用"), ("promo_cost", "促销费用"), ("staff_cost", "人员费用"), ("other_cost", "其他费用"))
 
 
 @dataclass(frozen=True)
@@ -86,12 +93,12 @@ def channel_suggestions(table: pd.DataFrame, target_roi: float, symbol: str = "�
             out.append(Suggestion("diagnose", name, f"「{name}」ROI {pct(row['roi'])} 低于目标 {pct(target_roi, 0)}："
                                   + "；".join(text for text, _ in findings), figures))
         elif row["roi"] >= 0:
+            structure, items = cost_structure(row, symbol)
             out.append(Suggestion(
                 "diagnose", name,
                 f"「{name}」ROI {pct(row['roi'])} 低于目标 {pct(target_roi, 0)}，漏斗指标与各{label}中位数相近："
-                f"先检查成本结构（广告 {money(row['ad_spend'], symbol)}、促销 {money(row['promo_cost'], symbol)}、"
-                f"人员 {money(row['staff_cost'], symbol)}）",
-                {"roi": row["roi"]}))
+                f"先检查成本结构，{structure}",
+                {"roi": row["roi"], "cost_items": items}))
     out += event_suggestions(spent, target_roi, symbol, name_col)
     return out
 
@@ -114,29 +121,76 @@ def _funnel_findings(row: pd.Series, medians: dict, symbol: str) -> list[tuple[s
     return found
 
 
+def cost_structure(row: pd.Series, symbol: str = "¥") -> tuple[str, list[dict]]:
+    """The row's cost items (广告、促销、人员、其他费用), largest first, each with its share of 总成本;
+    items of 0 are left out. Returns the words ("最大的是其他费用 ¥9,000（占总成本 45.0%），其次促销费用 ¥6,000（30.0%）")
+    and the items as data."""
+    cost = row.get("cost")
+    items = []
+    for key, word in COST_ITEMS:
+        value = row.get(key)
+        if value is None or pd.isna(value) or value == 0:
+            continue
+        share = float(value) / float(cost) if cost is not None and pd.notna(cost) and cost > 0 else None
+        items.append({"item": key, "label": word, "amount": float(value), "share": share})
+    items.sort(key=lambda i: -i["amount"])
+
+    def said(item: dict, share_word: str = "") -> str:
+        share = "" if item["share"] is None else f"（{share_word}{pct(item['share'])}）"
+        return f"{item['label']} {money(item['amount'], symbol)}{share}"
+
+    words = ""
+    if items:
+        words = f"最大的是{said(items[0], '占总成本 ')}"
+        if len(items) > 1:
+            words += "，其次" + "、".join(said(i) for i in items[1:])
+    return words or "各项费用均为 0", items
+
+
+def _known(row: pd.Series, key: str):
+    value = row.get(key)
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def event_suggestions(table: pd.DataFrame, target_roi: float, symbol: str,
                       name_col: str = "channel") -> list[Suggestion]:
-    """For rows with participants (线下活动): cost per participant, their conversion, word of mouth."""
+    """For rows with participants (线下活动): cost per participant, their conversion, 平均参与时长, 满意度,
+    留存率 (留存客户数 / 参与人数) and word of mouth, each only when the sheet has it."""
     events = table[table["participants"].fillna(0) > 0]
     out = []
     for _, row in events.iterrows():
+        cvr, minutes = _known(row, "participant_cvr"), _known(row, "avg_minutes")
+        score, retention, mentions = _known(row, "satisfaction"), _known(row, "retention_rate"), \
+            _known(row, "social_mentions")
         parts = [f"每位参与者成本 {money(row['cost_per_participant'], symbol)}"]
-        if pd.notna(row.get("participant_cvr")):
-            parts.append(f"参与者转化率 {pct(row['participant_cvr'])}")
-        if pd.notna(row.get("social_mentions")):
-            parts.append(f"社媒提及 {row['social_mentions']:,.0f} 次")
-        converts_well = pd.notna(row.get("participant_cvr")) and row["participant_cvr"] >= EVENT_GOOD_CVR
+        if cvr is not None:
+            parts.append(f"参与者转化率 {pct(cvr)}")
+        if minutes is not None:
+            parts.append(f"平均参与时长 {minutes:,.0f} 分钟")
+        if score is not None:
+            parts.append(f"满意度 {score:.1f}/5")
+        if retention is not None:
+            parts.append(f"留存率 {pct(retention)}（留存客户数 / 参与人数）")
+        if mentions is not None:
+            parts.append(f"社媒提及 {mentions:,.0f} 次")
+        converts_well = cvr is not None and cvr >= EVENT_GOOD_CVR
         if converts_well and row["roi"] >= target_roi:
             advice = "；转化与回报都好，可复制到更多城市"
         elif converts_well:
             advice = "；现场转化好但回报不足：压缩场地与人员成本、提高客单（套装、团购价）"
         else:
             advice = "；下一场提高现场转化（到场专属优惠、会后 7 天跟进）"
+        if score is not None and score < EVENT_LOW_SATISFACTION:
+            advice += f"；满意度 {score:.1f}/5 低于 {EVENT_LOW_SATISFACTION:.1f}：会后回访问卷，找出扣分的环节"
+        if retention is not None and retention < EVENT_LOW_RETENTION:
+            advice += f"；留存率 {pct(retention)} 低于 {pct(EVENT_LOW_RETENTION, 0)}：会后 30 天内安排复购券与社群跟进"
+        if minutes is not None and minutes < EVENT_SHORT_MINUTES:
+            advice += f"；平均只停留 {minutes:,.0f} 分钟：增加体验与互动环节，让到场的人留得更久"
         out.append(Suggestion("event", row[name_col], f"「{row[name_col]}」活动：" + "，".join(parts) + advice,
                               {"cost_per_participant": row["cost_per_participant"],
-                               # None, not NaN, when the event counted no participants' conversions
-                               "participant_cvr": row["participant_cvr"] if pd.notna(row.get("participant_cvr"))
-                               else None}))
+                               # None, not NaN, for what the event did not count
+                               "participant_cvr": cvr, "avg_minutes": minutes, "satisfaction": score,
+                               "retention_rate": retention, "social_mentions": mentions}))
     return out
 
 

@@ -98,6 +98,11 @@ def _sheet(options: ViewOptions, lang: str) -> list[Action]:
     return [Action(phrase(lang, "btn_sheet"), "open_sheet", {"url": options.sheet_url})] if options.sheet_url else []
 
 
+def _report(options: ViewOptions, lang: str) -> list[Action]:
+    url = getattr(options, "report_url", None)  # any options object (the Slack renderer's too)
+    return [Action(phrase(lang, "btn_report"), "open_url", {"url": url})] if url else []
+
+
 def _chart_png(chart: Chart | None, options: ViewOptions, lang: str, **question) -> list[Action]:
     if not (options.chart_button and chart):
         return []
@@ -108,6 +113,23 @@ def _status(value, target) -> str:
     if value is None:
         return ""
     return "good" if value >= target else ("bad" if value < 0 else "weak")
+
+
+def event_kpis(f: dict, lang: str, symbol: str) -> str:
+    """An event's figures on one line: participants, cost per participant, their conversion, then 平均参与时长,
+    满意度 (of 5), 留存率 (留存客户数 / 参与人数) and 社媒提及 where the sheet has them."""
+    L, sep = labels(lang), phrase(lang, "kpi_sep")
+    parts = [f"{L['participants']} {count(f.get('participants'))}",
+             f"{L['cpp']} {money(f.get('cost_per_participant'), symbol)}",
+             f"{L['pcvr']} {pct(f.get('participant_cvr'))}"]
+    if _finite(f.get("avg_minutes")):
+        parts.append(phrase(lang, "avg_minutes", v=f"{f['avg_minutes']:,.0f}"))
+    if _finite(f.get("satisfaction")):
+        parts.append(phrase(lang, "satisfaction", v=f"{f['satisfaction']:.1f}"))
+    if _finite(f.get("retention_rate")):
+        parts.append(phrase(lang, "retention", v=pct(f["retention_rate"])))
+    parts.append(f"{L['mentions']} {count(f.get('social_mentions'))}")
+    return sep.join(parts)
 
 
 def campaign_view(ans: CampaignReport, options: ViewOptions) -> View:
@@ -134,10 +156,7 @@ def campaign_view(ans: CampaignReport, options: ViewOptions) -> View:
                           f"{L['new']} {count(f.get('new_customers'))}",
                           brief=bool(f.get("impressions") or f.get("clicks"))))
     if f.get("participants"):
-        notes.append(Note(L["events"], f"{L['participants']} {count(f['participants'])}，{L['cpp']} "
-                                       f"{money(f.get('cost_per_participant'), s)}，{L['pcvr']} "
-                                       f"{pct(f.get('participant_cvr'))}，{L['mentions']} "
-                                       f"{count(f.get('social_mentions'))}", None))
+        notes.append(Note(L["events"], event_kpis(f, ans.lang, s), None))
     chart = channel_roi_chart(ans.channels, phrase(ans.lang, "campaign_chart", campaign=ans.campaign),
                               ans.target_roi, ans.lang)
     if chart:
@@ -231,15 +250,65 @@ def advice_view(ans: AdviceAnswer, options: ViewOptions) -> View:
     L = labels(ans.lang)
     title = phrase(ans.lang, "advice_title")
     period = ans.month or L["all_time"]
+    context = [ans.basis_label, _target(ans)] + ([ans.credit_basis_note] if ans.credit_basis_note else [])
+    tables = [budget_table(ans)] if ans.reallocation else []
     return View(
         kind=ans.kind, lang=ans.lang, title=f"💡 {title} {period}",
         heading=f"💡 {title}  {period}（{ans.basis_label}，{_target(ans)}）",
-        context=[ans.basis_label, _target(ans)],
+        subtitle=ans.credit_basis_note, context=context,
         lists=[_suggestions(ans, inline=True, empty=phrase(ans.lang, "no_suggestions"))],
-        tables=[realloc_table(ans, with_roi=True)] if ans.reallocation else [],
+        tables=tables, charts=budget_charts(ans, options),
         actions=[_query(phrase(ans.lang, "btn_channels"), "channels", ans.lang, month=ans.month),
                  *_sheet(options, ans.lang)],
         actions_id="roi_advice_actions", footer=footer_of(ans, options))
+
+
+def budget_table(ans: AdviceAnswer) -> Table:
+    """Next month's budget by channel: now, proposed, change, average and marginal ROI (a linear
+    estimate says so), the expected change with its 80 % interval under the table."""
+    L, s = labels(ans.lang), ans.currency
+    columns = [Column(L["channel"], "left"), Column(L["current"], type="money"), Column(L["proposed"], type="money"),
+               Column(L["change"], type="money"), Column("ROI", type="pct"), Column(L["marginal_roi"], type="pct")]
+    rows, notes = [], {}
+    for i, r in enumerate(ans.reallocation):
+        rows.append([str(r["channel"]), money(r["current"], s), money(r["proposed"], s),
+                     ("+" if r["change"] > 0 else "") + money(r["change"], s), pct(r.get("roi")),
+                     pct(r.get("marginal_roi"))])
+        if r.get("method") == "linear":
+            notes[(i, 5)] = L["linear_flag"]
+    heading = L["realloc"] if ans.budget_asked is None else phrase(ans.lang, "realloc_budget",
+                                                                   total=money(ans.budget_asked, s))
+    return Table(heading, columns, rows, "budget.csv", SHOWN_ROWS, heading=f"*{heading}*",
+                 brief_heading=f"{heading}：", notes=notes, notes_in_brief=True, summary=expected_note(ans))
+
+
+def budget_charts(ans: AdviceAnswer, options: ViewOptions) -> list[Chart]:
+    """The marginal ROI of each fitted channel from 50 % to 150 % of its budget now (the chart shown), then
+    one response curve per channel (spend → marginal ROI, now and proposed marked) as chart data."""
+    channels = [c for c in (ans.budget or {}).get("channels", []) if c.get("curve")]
+    if not channels:
+        return []
+    lang, s = ans.lang, ans.currency
+    fitted = [c for c in channels if c.get("method") == "response_curve"] or channels
+    steps = [f"{round(v / c0 * 100)}%" for c0 in [fitted[0]["current"]] for v in fitted[0]["curve"]["spend"]]
+    overview = Chart(kind="line", title=phrase(lang, "curve_overview"), categories=steps,
+                     series=[(str(c["channel"]), [None if v is None else float(v) * 100
+                                                  for v in c["curve"]["marginal_roi"]]) for c in fitted[:6]],
+                     y_label=phrase(lang, "marginal_roi") + " (%)", x_label=phrase(lang, "budget_axis"),
+                     target=ans.target_roi * 100, filename="marginal_roi.png", inline=options.native_charts)
+    charts = [overview]
+    for c in channels[:CHART_POINTS]:
+        spend = c["curve"]["spend"]
+        marks = {5: phrase(lang, "at_current")}
+        categories = [money(v, s) + (f" {marks[i]}" if i in marks else "") for i, v in enumerate(spend)]
+        charts.append(Chart(kind="line", title=phrase(lang, "curve_chart", channel=c["channel"],
+                                                      current=money(c["current"], s), proposed=money(c["proposed"], s)),
+                            categories=categories,
+                            series=[(phrase(lang, "marginal_roi") + " (%)",
+                                     [float(v) * 100 for v in c["curve"]["marginal_roi"]])],
+                            y_label="ROI (%)", x_label=phrase(lang, "spend_axis"), target=ans.target_roi * 100,
+                            filename=f"curve_{len(charts)}.png", inline=False, png=False))
+    return charts
 
 
 def trend_of(ans, limit: int = 6) -> Chart | None:
@@ -306,7 +375,8 @@ def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
         context=[ans.basis_label, _target(ans)], figures=figures, notes=notes, charts=charts, tables=tables,
         lists=lists,
         actions=[_query(phrase(lang, "btn_month_attribution"), "attribution", lang, month=ans.month),
-                 _query(phrase(lang, "btn_month_top"), "top", lang, month=ans.month), *_sheet(options, lang)],
+                 _query(phrase(lang, "btn_month_top"), "top", lang, month=ans.month), *_sheet(options, lang),
+                 *_report(options, lang)],
         actions_id="roi_monthly_actions", footer=footer_of(ans, options))
 
 

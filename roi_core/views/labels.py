@@ -25,7 +25,7 @@ LABELS = {
         "worst_heading": "ROI 最低的活动（最低 {n} 个，共 {total} 个）", "advice_title": "建议",
         "no_suggestions": "暂无建议：各渠道表现接近目标。", "channel_axis": "渠道", "month_axis": "月份",
         "btn_channels_month": "📈 同月渠道排行", "btn_advice": "💡 建议", "btn_advice_budget": "💡 建议与预算",
-        "btn_attribution": "🔀 归因", "btn_channels": "📈 渠道排行", "btn_sheet": "📄 查看表格",
+        "btn_attribution": "🔀 归因", "btn_channels": "📈 渠道排行", "btn_sheet": "📄 查看表格", "btn_report": "🌐 网页月报",
         "btn_chart_png": "🖼 图片版图表", "btn_month_attribution": "🔀 本月归因", "btn_month_top": "🏆 本月活动排行",
         "source_line": "数据：{source}", "just_read": "刚刚读取", "read_ago": "{n} 分钟前读取", "cached": "⚠ 缓存副本",
         "rows_left_out": "{n} 行未计入", "more": "…还有 {n} 项", "full_table_follows": "（完整表格随后附上）",
@@ -67,6 +67,9 @@ LABELS = {
         "compare_roi_better": "ROI {winner} 更高（{better} 对 {worse}）", "compare_roi_same": "ROI 相同（{value}）",
         "compare_roi_missing": "ROI 无法比较", "compare_wins": "{a} {na} 项更好，{b} {nb} 项更好", "compare_join": "；",
         "compare_btn_channels": "📈 {month} 渠道排行",
+        # an event's figures (活动现场)
+        "kpi_sep": "，", "avg_minutes": "平均参与时长 {v} 分钟", "satisfaction": "满意度 {v}/5",
+        "retention": "留存率 {v}（留存客户数 / 参与人数）",
     },
     "en": {
         "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
@@ -85,7 +88,7 @@ LABELS = {
         "worst_heading": "Lowest-ROI campaigns (lowest {n} of {total})", "advice_title": "Advice",
         "no_suggestions": "No suggestions.", "channel_axis": "Channel", "month_axis": "Month",
         "btn_channels_month": "📈 Channels that month", "btn_advice": "💡 Advice", "btn_advice_budget": "💡 Advice",
-        "btn_attribution": "🔀 Attribution", "btn_channels": "📈 Channels", "btn_sheet": "📄 Open sheet",
+        "btn_attribution": "🔀 Attribution", "btn_channels": "📈 Channels", "btn_sheet": "📄 Open sheet", "btn_report": "🌐 Web report",
         "btn_chart_png": "🖼 Chart as image", "btn_month_attribution": "🔀 Attribution",
         "btn_month_top": "🏆 Top campaigns", "source_line": "Data: {source}", "just_read": "just read",
         "read_ago": "read {n} min ago", "cached": "⚠ cached copy", "rows_left_out": "{n} row(s) left out",
@@ -132,9 +135,25 @@ LABELS = {
         "compare_roi_same": "the same ROI ({value})",
         "compare_roi_missing": "ROI cannot be compared", "compare_wins": "{a} is better on {na} figures, {b} on {nb}",
         "compare_join": "; ", "compare_btn_channels": "📈 Channels {month}",
+        "kpi_sep": ", ", "avg_minutes": "{v} min average stay", "satisfaction": "satisfaction {v}/5",
+        "retention": "retention {v} (retained / participants)",
     },
 }
 
+
+# next month's budget on marginal return (advice; roi_core.budget)
+LABELS["zh"].update({
+    "marginal_roi": "边际ROI", "realloc_budget": "下月预算分配（总额 {total}）", "linear_flag": "线性估算",
+    "expected_range": "预计收益变化", "curve_overview": "边际 ROI 随预算变化（当前 = 100%）", "budget_axis": "预算（当前的 %）",
+    "curve_chart": "{channel} 响应曲线（当前 {current}，建议 {proposed}）", "spend_axis": "月预算",
+    "at_current": "当前", "at_proposed": "建议", "credit_basis": "渠道收益口径",
+})
+LABELS["en"].update({
+    "marginal_roi": "Marginal ROI", "realloc_budget": "Next month's budget (total {total})", "linear_flag": "linear",
+    "expected_range": "Expected change in return", "curve_overview": "Marginal ROI by budget (now = 100%)",
+    "budget_axis": "budget (% of now)", "curve_chart": "{channel} response (now {current}, proposed {proposed})",
+    "spend_axis": "monthly budget", "at_current": "now", "at_proposed": "proposed", "credit_basis": "Channel credit",
+})
 
 
 def labels(lang: str) -> dict:
