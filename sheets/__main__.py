@@ -19,76 +19,78 @@ import signal
 import sys
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-
 from roi_core import RoiError
-from roi_core.schema import PEOPLE_TABS, SETTINGS, TabSpec, find_tab
-from roi_core.sheetdata import setting_defaults
+from roi_core.schema import EXAMPLE_MARKER, PEOPLE_TABS, TabSpec, find_tab
 from roi_runtime.cli import report
 from roi_runtime.config import AppConfig
 from roi_runtime.workspace import writable_config
 from sheets import google_key, open_source
 from sheets.errors import SheetsError
+from sheets.template import template_tab, template_tabs
+from sheets.xlsx_template import write_template_workbook
 
 
 def template_rows(spec: TabSpec) -> list[list]:
-    """A people tab's header and two example rows, from the contract itself."""
-    if spec is SETTINGS:
-        return [["参数", "值", "说明"]] + [[name, value, meaning] for name, value, meaning in setting_defaults()]
-    header = spec.headers()
-    examples = [[c.example[i] if len(c.example) > i else "" for c in spec.columns] for i in range(2)]
-    return [header, *examples]
+    """A people tab's header and first rows as the template writes them (typed example rows marked 示例·)."""
+    tab = template_tab(spec)
+    return [tab.headers, *[list(r) for r in tab.rows]]
 
 
 class TabHasData(SheetsError):
-    """init found one of the people's tabs already holding data."""
+    """init found the people's tabs already holding data: nothing left for it to create."""
 
 
-def init_xlsx(path: Path) -> list[str]:
+class Created(list):
+    """The titles ``init`` created (a list), and in ``kept`` the tabs it left alone because they hold data."""
+
+    def __init__(self, titles: list[str], kept: list[str]):
+        super().__init__(titles)
+        self.kept = kept
+
+
+def _has_data(rows: list[list]) -> bool:
+    return any(any(c not in (None, "") for c in r) for r in rows)
+
+
+def init_xlsx(path: Path) -> Created:
+    """A new workbook at ``path`` with every people tab as a typed Excel table (see sheets.xlsx_template).
+    An existing file is never rewritten."""
     if path.exists():
         tabs = open_source(str(path)).read_tabs()
         busy = [t for t in (find_tab(spec, list(tabs)) for spec in PEOPLE_TABS)
-                if t is not None and any(any(c not in (None, "") for c in r) for r in tabs[t])]
+                if t is not None and _has_data(tabs[t])]
         if busy:
             raise TabHasData(f"{path.name} 的「{'」「'.join(busy)}」已经有数据，init 不会改动它们",
                              "换一个新文件名，或直接用 python -m sheets check 检查现有数据")
         raise TabHasData(f"{path.name} 已经存在", "换一个新文件名再运行 init")
-    book = Workbook()
-    book.remove(book.active)
-    for spec in PEOPLE_TABS:
-        ws = book.create_sheet(spec.title)
-        for row in template_rows(spec):
-            ws.append(row)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        ws.freeze_panes = "A2"
-    book.save(path)
-    return [spec.title for spec in PEOPLE_TABS]
+    tabs = template_tabs()
+    write_template_workbook(path, tabs)
+    return Created([t.title for t in tabs], [])
 
 
-def init_google(location: str, config: AppConfig) -> list[str]:
+def init_google(location: str, config: AppConfig) -> Created:
+    """Each people tab that is missing or empty becomes a typed Table (one batchUpdate for all); a tab
+    that holds data is left exactly as it is. Raises TabHasData when every tab already holds data."""
     source = open_source(location, config)
     tabs = source.read_tabs()
-    busy = [t for t in (find_tab(spec, list(tabs)) for spec in PEOPLE_TABS)
-            if t is not None and any(any(c not in (None, "") for c in r) for r in tabs[t])]
-    if busy:
-        raise TabHasData(f"这个 Google 表格的「{'」「'.join(busy)}」已经有数据，init 不会改动它们",
-                         "用一个空白表格运行 init，或直接运行 python -m sheets check")
-    created = []
+    plan, kept = [], []
     for spec in PEOPLE_TABS:
-        rows = template_rows(spec)
-        title = find_tab(spec, list(tabs)) or spec.title
-        source.write_template(title, rows)
-        created.append(title)
-    return created
+        title = find_tab(spec, list(tabs))
+        if title is not None and _has_data(tabs[title]):
+            kept.append(title)
+        else:
+            plan.append((title or spec.title, template_tab(spec)))
+    if not plan:
+        raise TabHasData(f"这个 Google 表格的「{'」「'.join(kept)}」已经有数据，init 不会改动它们",
+                         "直接运行 python -m sheets check 检查现有数据")
+    source.write_template_tables(plan)
+    return Created([title for title, _ in plan], kept)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sheets", description="ROI 助手的表格工具")
     sub = parser.add_subparsers(dest="command", required=True)
-    init = sub.add_parser("init", help="生成模板：活动、触点、设置（不会改动已有数据的标签页）")
+    init = sub.add_parser("init", help="生成模板：活动、触点、设置、订单、客户、预算（不会改动已有数据的标签页）")
     init.add_argument("--source", help="新 .xlsx 的路径，或一个空白 Google 表格的链接/ID")
     check = sub.add_parser("check", help="检查数据，重写「数据校验」，列出问题")
     check.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：配置的数据源）")
@@ -113,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 created = init_xlsx(Path(location))
             print(f"✅ 已创建模板：{location}（{'、'.join(created)}）")
+            if created.kept:
+                print(f"「{'」「'.join(created.kept)}」已经有数据，没有改动")
+            print(f"灰色的示例行（名称以「{EXAMPLE_MARKER}」开头）不计入任何数字，看完后删除；表头的备注说明每一列怎么填")
             print("下一步：在「活动」里每个活动每个渠道填一行，然后运行 "
                   f"python -m sheets check --source {shlex.quote(location)}")
             return 0

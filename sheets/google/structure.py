@@ -1,6 +1,7 @@
 """Structural changes (addSheet, appendDimension, addChart) sent as spreadsheets.batchUpdate and
 reconciled, never re-sent blind: after an unsure failure the structure is read again and only
-what is still missing is sent."""
+what is still missing is sent. ``sheets init``'s template (typed Tables, notes, validation) goes the
+same way, in one batchUpdate (:meth:`_Structure.write_template_tables`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 from sheets.errors import SourceUnavailable
 from sheets.google.client import _Conflict, _Unsure
 from sheets.google.metadata import _TITLES_LOCK
+from sheets.google.template import template_requests
+from sheets.template import TABLE_ROWS, TemplateTab
 
 # the logger keeps the name it had when this package was one module: logging settings naming it still apply
 log = logging.getLogger("sheets.google")
@@ -49,6 +52,29 @@ class _Structure:
                                             "稍后再试；已经做成的部分不会重复") from err
                 log.warning("Sheets structure change on %s unconfirmed (%s); re-reading the structure",
                             tab, type(err).__name__)
+
+    def write_template_tables(self, tabs: Sequence[tuple[str, TemplateTab]]) -> None:
+        """``sheets init``: each (title, template tab) becomes a typed Table with a note on every header,
+        the typed example rows and a validation rule per column, all in ONE spreadsheets.batchUpdate
+        (atomic: a refused request leaves the sheet as it was). Each title must be missing or empty (the
+        caller read it); a missing one is created, an empty one grown to fit.
+
+        Not re-sent after an unsure failure: a second run of ``init`` finds what landed (a tab with data
+        is left alone) and adds only what is missing.
+        """
+        with self.http.budget(self.write_deadline):
+            self.metadata(refresh=True)
+            requests_: list[dict] = []
+            for title, tab in tabs:
+                grow, sheet_id = self._grow_requests(title, 1 + max(TABLE_ROWS, len(tab.rows)), len(tab.columns))
+                requests_ += grow + template_requests(tab, sheet_id)
+            if not requests_:
+                return
+            try:
+                self._apply(requests_)
+            except (_Unsure, _Conflict) as err:
+                raise SourceUnavailable(f"Google 表格「{self.http.sheet_name}」的模板没有确认建好",
+                                        "再运行一次 python -m sheets init：已经建好的标签页会保留，只补缺少的") from err
 
     def _apply(self, requests_: list[dict]) -> None:
         """One spreadsheets.batchUpdate; the cached metadata is updated from what we asked, not re-read."""

@@ -1,5 +1,6 @@
 """spreadsheets.batchUpdate: the request kinds the project and the fake's self tests send
-(addSheet, deleteSheet, updateSheetProperties, appendDimension, addChart, deleteEmbeddedObject).
+(addSheet, deleteSheet, updateSheetProperties, appendDimension, addChart, deleteEmbeddedObject),
+and the ones ``sheets init`` sends (addTable, updateCells, setDataValidation: see tables.py).
 
 Other kinds Google's discovery document knows (repeatCell, sortRange, insertDimension, ...) are
 accepted as no-ops replying {}: they do NOT change values. A kind Google does not know is refused."""
@@ -13,6 +14,7 @@ from typing import Any
 from .._server import Request
 from ..google_discovery import sheets_contract
 from .model import ApiError, _Book, _Tab
+from .tables import add_table, set_data_validation, update_cells
 
 # every kind Google's discovery document knows: the ones not modelled below are no-ops
 _REQUEST_KINDS = frozenset(sheets_contract().schemas["Request"]["properties"])
@@ -147,6 +149,12 @@ class BatchUpdateHandlers:
                         t.charts.remove(c)
                         return {}
             raise ApiError(400, f"No embedded object with id: {arg.get('objectId')}")
+        if name == "addTable":
+            return add_table(book, tab_of(((arg.get("table") or {}).get("range") or {}).get("sheetId")), arg)
+        if name == "updateCells":
+            return update_cells(tab_of((arg.get("start") or arg.get("range") or {}).get("sheetId")), arg)
+        if name == "setDataValidation":
+            return set_data_validation(tab_of((arg.get("range") or {}).get("sheetId")), arg)
         if name in _REQUEST_KINDS:
             return {}
         raise ApiError(400, f"Invalid JSON payload received. Unknown name \"{name}\" at 'requests[{{i}}]': "

@@ -58,6 +58,11 @@ class _Tab:
     props: dict  # sheetId, title, index, sheetType, gridProperties{rowCount, columnCount, ...}, ...
     rows: list[list[Any]] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)
+    # set by addTable / updateCells / setDataValidation (tables.py); replaced, never changed in place
+    tables: list[dict] = field(default_factory=list)
+    notes: dict = field(default_factory=dict)  # (row, col) 0-based → note text
+    formats: dict = field(default_factory=dict)  # (row, col) → userEnteredFormat
+    validations: dict = field(default_factory=dict)  # (row, col) → DataValidationRule
 
     @property
     def sheet_id(self) -> int:

@@ -21,6 +21,7 @@ from .batch_update import BatchUpdateHandlers
 from .cells import _is_empty, _render, _trim
 from .drive import DriveHandlers
 from .model import ApiError, _Book, _clone_book, _now_rfc3339, _Tab
+from .ranges import col_letters
 from .values import ValuesHandlers
 
 # the discovery method behind each kind of call the fake serves (drive.*, token: no discovery document here)
@@ -177,6 +178,28 @@ class FakeSheetsAPI(ValuesHandlers, BatchUpdateHandlers, DriveHandlers, TokenEnd
         with self._lock:
             book = self._book(key)
             return [copy.deepcopy(c) for t in book.tabs if tab is None or t.title == tab for c in t.charts]
+
+    def tables(self, key: str, tab: str) -> list[dict]:
+        """Tables stored by addTable on one tab (as spreadsheets.get returns them)."""
+        with self._lock:
+            return copy.deepcopy(self._tab(key, tab).tables)
+
+    def notes(self, key: str, tab: str) -> dict[str, str]:
+        """Cell notes of one tab by A1 cell (``{"A1": "活动名称（必填）…"}``)."""
+        with self._lock:
+            return {f"{col_letters(c + 1)}{r + 1}": n for (r, c), n in sorted(self._tab(key, tab).notes.items())}
+
+    def validations(self, key: str, tab: str) -> dict[str, dict]:
+        """Data validation rules of one tab by A1 cell (setDataValidation, or dataValidation in updateCells)."""
+        with self._lock:
+            return {f"{col_letters(c + 1)}{r + 1}": copy.deepcopy(v)
+                    for (r, c), v in sorted(self._tab(key, tab).validations.items())}
+
+    def cell_formats(self, key: str, tab: str) -> dict[str, dict]:
+        """userEnteredFormat of one tab's cells by A1 cell (updateCells)."""
+        with self._lock:
+            return {f"{col_letters(c + 1)}{r + 1}": copy.deepcopy(v)
+                    for (r, c), v in sorted(self._tab(key, tab).formats.items())}
 
     def spreadsheet_title(self, key: str) -> str:
         with self._lock:
@@ -487,6 +510,8 @@ class FakeSheetsAPI(ValuesHandlers, BatchUpdateHandlers, DriveHandlers, TokenEnd
             s: dict[str, Any] = {"properties": copy.deepcopy(t.props)}
             if t.charts:  # like the real API: the key is absent when a sheet has no charts
                 s["charts"] = copy.deepcopy(t.charts)
+            if t.tables:
+                s["tables"] = copy.deepcopy(t.tables)
             sheets.append(s)
         return {
             "spreadsheetId": book.key,
