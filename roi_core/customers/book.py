@@ -47,15 +47,36 @@ def day_date(number: int) -> dt.date:
     return _EPOCH + dt.timedelta(days=int(number))
 
 
-def name_keys(values: pd.Series) -> np.ndarray:
-    """Names (campaigns, channels) in the form they are compared in (:func:`match_key`); blank → None.
+class NameIds:
+    """Names (campaigns or channels) → integer ids, one id per :func:`match_key` form; blank → −1.
 
-    Normalised once per distinct name, so a million rows cost a factorize, not a million calls.
+    Each distinct spelling is normalised once (a factorize, not one call per row), so a million
+    rows compare as integers. A key's display name is the first spelling seen (活动's, which is
+    encoded first).
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    keys = [match_key(str(u)) or None for u in uniques]
-    table = np.array(keys + [None], dtype=object)
-    return table[codes]  # code −1 (blank) picks the trailing None
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._names: list[str] = []
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        table = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the trailing −1 serves code −1 (blank)
+        for i, name in enumerate(uniques):
+            key = match_key(str(name))
+            if key:
+                table[i] = self._ids.setdefault(key, len(self._names))
+                if table[i] == len(self._names):
+                    self._names.append(str(name))
+        return table[codes]
+
+    def id_of(self, name: str) -> int:
+        """The id of ``name``'s key; −2 (matching nothing, not even blanks) when never seen."""
+        return self._ids.get(match_key(name), -2)
+
+    def names(self, ids: np.ndarray) -> np.ndarray:
+        """Display names of ``ids`` (None for −1)."""
+        return np.array([*self._names, None], dtype=object)[ids]
 
 
 @dataclass(frozen=True)
@@ -63,16 +84,16 @@ class CustomerBook:
     """The prepared data (build with :func:`build_book`).
 
     ``people``: one row per customer code (index 0 … n−1): ``customer_id``, ``acquired`` (day number
-    or NO_DAY), ``campaign`` / ``channel`` (names as written, None when unknown) and their ``*_key``,
+    or NO_DAY), ``campaign_id`` / ``channel_id`` (ids of ``campaign_ids`` / ``channel_ids``, −1 unknown),
     ``acquired_from`` (客户 | 触点 | 订单 | None), ``stage_level`` (0–3 from 客户.阶段, −1 when blank or
     unknown), ``stage_day`` (day number or NO_DAY), and over all orders: ``first_order``,
     ``n_orders``.
     ``orders``: numpy arrays sorted by (customer, day, sheet row): ``cust``, ``day``, ``amount``,
     ``value`` (the ``basis`` figure), ``nth`` (0 for a customer's first order).
-    ``touches``: ``cust``, ``day``, ``campaign_key``, ``channel_key``, ``converted``, sorted by
-    (customer, time, sheet row).
+    ``touches``: ``cust``, ``day``, ``campaign_id``, ``channel_id``, ``converted``, ``revenue``, sorted
+    by (customer, time, sheet row).
     ``campaigns``: the 活动 rows with ``gross_profit_est`` (metrics.prepare_rows) and
-    ``campaign_key`` / ``channel_key``.
+    ``campaign_id`` / ``channel_id``.
     """
 
     people: pd.DataFrame
@@ -80,6 +101,8 @@ class CustomerBook:
     touches: dict[str, np.ndarray]
     campaigns: pd.DataFrame
     basis: str  # of the 订单 figures: "gross_profit" when every 订单 row knows its 毛利, else "revenue"
+    campaign_ids: NameIds
+    channel_ids: NameIds
     has_orders: bool
     has_customers: bool
     has_touches: bool
@@ -94,85 +117,80 @@ def build_book(data: SheetData) -> CustomerBook:
     orders = data.orders
     customers = data.customers
     touches = data.touchpoints
-    ids = pd.concat([customers["customer_id"], orders["customer_id"], touches["customer_id"]], ignore_index=True)
-    codes, uniques = pd.factorize(ids.astype(str), use_na_sentinel=True)
+    campaign_ids, channel_ids = NameIds(), NameIds()
+    rows = prepare_rows(data.campaigns, data.settings)
+    rows["campaign_id"] = campaign_ids.encode(rows["campaign"])
+    rows["channel_id"] = channel_ids.encode(rows["channel"])
+
+    # one string dtype for the three columns (an ID typed as a number still names one customer)
+    ids = pd.concat([c if isinstance(c.dtype, pd.StringDtype) else c.astype("str")
+                     for c in (customers["customer_id"], orders["customer_id"], touches["customer_id"])],
+                    ignore_index=True)
+    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
     n = len(uniques)
     c_codes = codes[:len(customers)]
     o_codes = codes[len(customers):len(customers) + len(orders)]
     t_codes = codes[len(customers) + len(orders):]
 
     order_arrays, basis = _order_arrays(orders, o_codes, data.settings.gross_margin)
-    touch_arrays = _touch_arrays(touches, t_codes)
+    touch_arrays = _touch_arrays(touches, t_codes, campaign_ids, channel_ids)
 
-    people = pd.DataFrame({"customer_id": np.asarray(uniques, dtype=object)})
     # first order over all orders, and how many
     first_order = np.full(n, NO_DAY, dtype=np.int64)
     is_first = order_arrays["nth"] == 0
     first_order[order_arrays["cust"][is_first]] = order_arrays["day"][is_first]
-    people["first_order"] = first_order
-    people["n_orders"] = np.bincount(order_arrays["cust"], minlength=n)
 
-    # acquisition: 客户 first (first row of an ID wins), then the first converting touch, then the first order
+    # acquisition: the first converting touch, overridden by 客户 where it says (first row of an ID wins),
+    # then for customers known only from 订单, their first order (by no campaign)
     acquired = np.full(n, NO_DAY, dtype=np.int64)
-    campaign = np.full(n, None, dtype=object)
-    channel = np.full(n, None, dtype=object)
+    campaign = np.full(n, -1, dtype=np.int64)
+    channel = np.full(n, -1, dtype=np.int64)
     source = np.full(n, None, dtype=object)
     stage_level = np.full(n, -1, dtype=np.int64)
     stage_day = np.full(n, NO_DAY, dtype=np.int64)
 
-    conv = touch_arrays["converted"]
-    conv_cust = touch_arrays["cust"][conv]
-    first_conv_cust, first_conv_at = np.unique(conv_cust, return_index=True)
-    conv_rows = np.flatnonzero(conv)[first_conv_at]  # positions in the sorted touch arrays
-    touch_campaign = np.full(n, None, dtype=object)
-    touch_channel = np.full(n, None, dtype=object)
-    touch_campaign[first_conv_cust] = touch_arrays["campaign"][conv_rows]
-    touch_channel[first_conv_cust] = touch_arrays["channel"][conv_rows]
-    touch_day = np.full(n, NO_DAY, dtype=np.int64)
-    touch_day[first_conv_cust] = touch_arrays["day"][conv_rows]
-
-    # the first converting touch (for customers 客户 does not list, and to fill 客户's blanks)
-    acquired[first_conv_cust] = touch_day[first_conv_cust]
-    campaign[:] = touch_campaign
-    channel[:] = touch_channel
+    conv = np.flatnonzero(touch_arrays["converted"])
+    first_conv_cust, first_conv_at = np.unique(touch_arrays["cust"][conv], return_index=True)
+    conv_rows = conv[first_conv_at]  # positions in the sorted touch arrays
+    acquired[first_conv_cust] = touch_arrays["day"][conv_rows]
+    campaign[first_conv_cust] = touch_arrays["campaign_id"][conv_rows]
+    channel[first_conv_cust] = touch_arrays["channel_id"][conv_rows]
     source[first_conv_cust] = "触点"
 
     if len(customers):
-        first_row = ~pd.Series(c_codes).duplicated().to_numpy()
+        first_row = np.flatnonzero(~pd.Series(c_codes).duplicated().to_numpy())
         cc = c_codes[first_row]
-        listed = customers.iloc[np.flatnonzero(first_row)]
+        listed = customers.iloc[first_row]
         days = to_days(listed["acquired_date"])
         acquired[cc] = np.where(days != NO_DAY, days, acquired[cc])
-        named = listed["acquired_campaign"].to_numpy(dtype=object)
-        has_name = pd.notna(named)
-        campaign[cc] = np.where(has_name, named, touch_campaign[cc])
-        named = listed["acquired_channel"].to_numpy(dtype=object)
-        has_name = pd.notna(named)
-        channel[cc] = np.where(has_name, named, touch_channel[cc])
+        named = campaign_ids.encode(listed["acquired_campaign"])
+        campaign[cc] = np.where(named >= 0, named, campaign[cc])  # a blank 获客活动 keeps the touch's
+        named = channel_ids.encode(listed["acquired_channel"])
+        channel[cc] = np.where(named >= 0, named, channel[cc])
         source[cc] = "客户"
-        keys = name_keys(listed["stage"])
-        stage_level[cc] = pd.Series(keys, dtype=object).map(STAGE_LEVEL).fillna(-1).to_numpy(dtype=np.int64)
+        stage_codes, stage_words = pd.factorize(listed["stage"], use_na_sentinel=True)
+        levels = np.array([STAGE_LEVEL.get(match_key(str(w)), -1) for w in stage_words] + [-1], dtype=np.int64)
+        stage_level[cc] = levels[stage_codes]  # an unknown 阶段 counts as blank: the stage is derived
         stage_day[cc] = to_days(listed["stage_date"])
 
-    # customers known only from 订单: acquired on their first order, by no campaign
     only_orders = (acquired == NO_DAY) & (first_order != NO_DAY)
     acquired[only_orders] = first_order[only_orders]
     source[only_orders] = "订单"
 
-    people["acquired"] = acquired
-    people["campaign"] = campaign
-    people["channel"] = channel
-    people["campaign_key"] = name_keys(pd.Series(campaign, dtype=object))
-    people["channel_key"] = name_keys(pd.Series(channel, dtype=object))
-    people["acquired_from"] = source
-    people["stage_level"] = stage_level
-    people["stage_day"] = stage_day
-
-    rows = prepare_rows(data.campaigns, data.settings)
-    rows["campaign_key"] = name_keys(rows["campaign"])
-    rows["channel_key"] = name_keys(rows["channel"])
+    people = pd.DataFrame({
+        "customer_id": pd.Series(np.asarray(uniques, dtype=object), dtype=object),
+        "acquired": acquired,
+        "campaign_id": campaign,
+        "channel_id": channel,
+        "acquired_from": pd.Series(source, dtype=object),
+        "stage_level": stage_level,
+        "stage_day": stage_day,
+        "first_order": first_order,
+        "n_orders": np.bincount(order_arrays["cust"], minlength=n),
+    })
     return CustomerBook(people=people, orders=order_arrays, touches=touch_arrays, campaigns=rows, basis=basis,
-                        has_orders=len(orders) > 0, has_customers=len(customers) > 0, has_touches=len(touches) > 0)
+                        campaign_ids=campaign_ids, channel_ids=channel_ids, has_orders=len(orders) > 0,
+                        has_customers=len(customers) > 0, has_touches=len(touches) > 0)
 
 
 def _order_arrays(orders: pd.DataFrame, codes: np.ndarray, margin: float | None) -> tuple[dict, str]:
@@ -183,28 +201,26 @@ def _order_arrays(orders: pd.DataFrame, codes: np.ndarray, margin: float | None)
     basis = "gross_profit" if len(orders) and not np.isnan(gp).any() else "revenue"
     value = gp if basis == "gross_profit" else amount
     day = to_days(orders["order_date"])
-    row = orders["row"].to_numpy(dtype=np.int64) if "row" in orders else np.arange(len(orders))
-    order = np.lexsort((row, day, codes))
+    # one stable sort on (customer, day); the frame is in sheet order, so equal days keep it
+    known = day[day != NO_DAY]
+    low = int(known.min()) if len(known) else 0
+    span = int(known.max()) - low + 2 if len(known) else 1
+    order = np.argsort(codes.astype(np.int64) * span + np.where(day == NO_DAY, 0, day - low + 1), kind="stable")
     cust, day, amount, value = codes[order], day[order], amount[order], value[order]
     nth = _rank_in_group(cust)
     return {"cust": cust, "day": day, "amount": amount, "value": value, "nth": nth}, basis
 
 
-def _touch_arrays(touches: pd.DataFrame, codes: np.ndarray) -> dict:
+def _touch_arrays(touches: pd.DataFrame, codes: np.ndarray, campaign_ids: NameIds, channel_ids: NameIds) -> dict:
     stamps = to_days(touches["timestamp"])
     # order within a day by the exact time, then by sheet row (equal times keep the sheet's order)
     exact = pd.to_datetime(touches["timestamp"]).to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    row = touches["row"].to_numpy(dtype=np.int64) if "row" in touches else np.arange(len(touches))
-    order = np.lexsort((row, exact, codes))
-    campaign = touches["campaign"].to_numpy(dtype=object)[order]
-    channel = touches["channel"].to_numpy(dtype=object)[order]
+    order = np.lexsort((exact, codes))  # stable: equal times keep the sheet's order
     return {
         "cust": codes[order],
         "day": stamps[order],
-        "campaign": campaign,
-        "channel": channel,
-        "campaign_key": name_keys(pd.Series(campaign, dtype=object)),
-        "channel_key": name_keys(pd.Series(channel, dtype=object)),
+        "campaign_id": campaign_ids.encode(touches["campaign"])[order],
+        "channel_id": channel_ids.encode(touches["channel"])[order],
         "converted": touches["converted"].to_numpy(dtype=bool)[order],
         "revenue": touches["revenue"].to_numpy(dtype=np.float64)[order],
     }

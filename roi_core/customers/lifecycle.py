@@ -9,7 +9,6 @@ import numpy as np
 from roi_core.customers.book import NO_DAY, CustomerBook, _rank_in_group, day_number, to_days
 from roi_core.customers.model import ENGAGED_TOUCHES, LOYAL_WITHIN_DAYS, STAGES, Lifecycle, StageRow
 from roi_core.customers.value import as_book, campaign_rows
-from roi_core.matching import match_key
 from roi_core.metrics import HALF_FEN
 from roi_core.sheetdata import SheetData
 
@@ -62,11 +61,11 @@ def _members(book: CustomerBook, campaign: str | None, channel: str | None, firs
     acquired = people["acquired"].to_numpy()
     listed = acquired != NO_DAY
     if campaign is not None:
-        touched &= touches["campaign_key"] == match_key(campaign)
-        listed &= (people["campaign_key"] == match_key(campaign)).to_numpy()
+        touched &= touches["campaign_id"] == book.campaign_ids.id_of(campaign)
+        listed &= (people["campaign_id"] == book.campaign_ids.id_of(campaign)).to_numpy()
     if channel is not None:
-        touched &= touches["channel_key"] == match_key(channel)
-        listed &= (people["channel_key"] == match_key(channel)).to_numpy()
+        touched &= touches["channel_id"] == book.channel_ids.id_of(channel)
+        listed &= (people["channel_id"] == book.channel_ids.id_of(channel)).to_numpy()
     if first_day is not None:
         touched &= (touches["day"] >= first_day) & (touches["day"] <= last_day)
         listed &= (acquired >= first_day) & (acquired <= last_day)

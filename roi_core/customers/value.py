@@ -21,7 +21,6 @@ from roi_core.customers.model import (
     CustomerValue,
     Payback,
 )
-from roi_core.matching import match_key
 from roi_core.metrics import HALF_FEN, return_basis
 from roi_core.sheetdata import SheetData
 
@@ -38,9 +37,9 @@ def campaign_rows(book: CustomerBook, campaign: str | None = None, channel: str 
     rows = book.campaigns
     mask = np.ones(len(rows), dtype=bool)
     if campaign is not None:
-        mask &= (rows["campaign_key"] == match_key(campaign)).to_numpy()
+        mask &= (rows["campaign_id"] == book.campaign_ids.id_of(campaign)).to_numpy()
     if channel is not None:
-        mask &= (rows["channel_key"] == match_key(channel)).to_numpy()
+        mask &= (rows["channel_id"] == book.channel_ids.id_of(channel)).to_numpy()
     return rows[mask]
 
 
@@ -49,9 +48,9 @@ def acquired_mask(book: CustomerBook, campaign: str | None = None, channel: str 
     people = book.people
     mask = people["acquired"].to_numpy() != NO_DAY
     if campaign is not None:
-        mask &= (people["campaign_key"] == match_key(campaign)).to_numpy()
+        mask &= (people["campaign_id"] == book.campaign_ids.id_of(campaign)).to_numpy()
     if channel is not None:
-        mask &= (people["channel_key"] == match_key(channel)).to_numpy()
+        mask &= (people["channel_id"] == book.channel_ids.id_of(channel)).to_numpy()
     return mask
 
 
@@ -265,7 +264,8 @@ def acquisitions(data: SheetData | CustomerBook) -> pd.DataFrame:
     获客活动) wins; a blank there, or a customer 客户 does not list, takes the first converting touch
     in 触点; a customer known only from 订单 is acquired on the first order, by no campaign.
     """
-    people = as_book(data).people
+    book = as_book(data)
+    people = book.people
     known = people[people["acquired"] != NO_DAY]
 
     def dates(days: pd.Series) -> pd.Series:
@@ -276,8 +276,8 @@ def acquisitions(data: SheetData | CustomerBook) -> pd.DataFrame:
     return pd.DataFrame({
         "customer_id": known["customer_id"],
         "acquired_date": dates(known["acquired"]),
-        "campaign": known["campaign"],
-        "channel": known["channel"],
+        "campaign": book.campaign_ids.names(known["campaign_id"].to_numpy()),
+        "channel": book.channel_ids.names(known["channel_id"].to_numpy()),
         "acquired_from": known["acquired_from"],
         "first_order_date": dates(known["first_order"]),
         "orders": known["n_orders"].astype(np.int64),
