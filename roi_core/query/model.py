@@ -19,7 +19,9 @@ KEYWORDS = {
 
 #: every kind a Query can have; ``compare`` and ``channel_trend`` are understood, not yet answered
 KINDS = ("help", "campaign", "channels", "attribution", "monthly", "advice", "top", "compare", "channel_trend")
+KINDS += ("customer_value", "lifecycle", "cohort")  # customer value over time (roi_core/query/customer_words.py)
 METRICS = ("roi", "roas", "cac", "cpa", "cvr", "ctr", "aov", "revenue", "cost", "profit", "new_customers")
+METRICS += ("payback", "repurchase")  # figures of the customer_value answer
 MAX_QUESTION_CHARS = 500
 MAX_TOP = 500
 

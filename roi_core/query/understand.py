@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from roi_core.errors import QueryError
+from roi_core.query.customer_words import CUSTOMER_INTENTS, customer_kind
 from roi_core.query.intents import (
     _CAMPAIGN_NOUN,
     _COMPARE_INFIX,
@@ -64,6 +65,10 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
             found.campaign, found.campaign_known = name, True
             view = text.view()
             break
+    # 1b. the customer-value words, before periods (the 本周 of 回本周期 is no week): customer_words.py
+    for kind, pattern in CUSTOMER_INTENTS.items():
+        found.intents += [(m.start(), kind) for m in text.find(pattern)]
+    view = text.view()
     # 2. periods, then ranges of two of them ("9月到10月", "from 2026-09 to 2026-10")
     for pattern, rule in _PERIOD_RULES:
         for m in pattern.finditer(view):
@@ -245,6 +250,9 @@ def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, 
                              "可选：首次触点 末次触点 末次非直接 线性 时间衰减 位置 马尔可夫 沙普利")
         kind = "attribution"
         q = replace(q, text="")
+    elif customer_kind(kinds) is not None:  # 回本周期, 客户价值, 复购, 生命周期, cohort (customer_words.py)
+        kind, figure = customer_kind(kinds)
+        q = replace(q, metric=figure or q.metric)
     elif "advice" in kinds:
         kind = "advice"
     elif "monthly" in kinds:
