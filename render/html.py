@@ -260,7 +260,7 @@ def _action(action: Action) -> str:
         return f'<button type="button" class="roi-btn" data-q="{_e(value)}">{_e(action.label)}</button>'
     if action.kind == "choose":
         return _choice_button(str(p.get("name") or action.label), p.get("lang", "zh"))
-    if action.kind == "open_sheet" and str(p.get("url", "")).startswith(("https://", "http://")):
+    if action.kind in ("open_sheet", "open_url") and str(p.get("url", "")).startswith(("https://", "http://")):
         return (f'<a class="roi-btn roi-link" href="{_e(p["url"])}" target="_blank" rel="noopener noreferrer">'
                 f"{_e(action.label)}</a>")
     if action.kind == "select":

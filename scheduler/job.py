@@ -56,11 +56,27 @@ def job_notifier(config: AppConfig):
     return bootstrap(config, role="job").notifier()
 
 
-def summary_message(summary: MonthlySummary, sheet_url: str | None = None):
-    """The monthly message as bot renders it (Block Kit within Slack's limits, fallback text, trend chart)."""
+def summary_message(summary: MonthlySummary, sheet_url: str | None = None, report_url: str | None = None):
+    """The monthly message as bot renders it (Block Kit within Slack's limits, fallback text, trend chart);
+    ``report_url``: the signed link to the month's web report (a 🌐 button), None without the web pages."""
     from render.blocks import RenderOptions, build_message
 
-    return build_message(summary, RenderOptions(sheet_url=sheet_url, now=dt.datetime.now(dt.UTC)))
+    return build_message(summary, RenderOptions(sheet_url=sheet_url, now=dt.datetime.now(dt.UTC),
+                                                report_url=report_url))
+
+
+def report_link(config: AppConfig, month: str) -> str | None:
+    """The signed, expiring link to ``/report/<month>`` when ROI_PUBLIC_URL and ROI_WEB_SECRET are set; a
+    link that cannot be made costs the message its button, never the message."""
+    if not (config.public_url and config.web_secret):
+        return None
+    try:
+        from web.report_links import monthly_report_url
+
+        return monthly_report_url(config, month)
+    except Exception:
+        log.exception("could not sign the monthly report link")
+        return None
 
 
 def report_channel(config: AppConfig, summary_settings_channel: str | None) -> str | None:
@@ -113,7 +129,8 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
             print(render_text(summary), file=out)
             return RunResult(str(month), "sheet_only", "已写入表格；未配置 Slack 或月报频道，摘要打印在此", None)
         link = sheet_link(source or config.source, config.sheet_url)
-        return _deliver(store, owner, summary, channel, notifier or job_notifier(config), link)
+        return _deliver(store, owner, summary, channel, notifier or job_notifier(config), link,
+                        report_url=report_link(config, str(month)))
     except Exception as err:  # recorded and reported, never lost
         reason = err.message if isinstance(err, RoiError) else f"{type(err).__name__}: {err}"
         log.exception("monthly run for %s failed", month)
@@ -171,10 +188,10 @@ def retry_failed(config: AppConfig, *, now: dt.datetime | None = None, store: De
 
 
 def _deliver(store: DeliveryStore, owner: str, summary: MonthlySummary, channel: str, notifier,
-             link: str | None) -> RunResult:
+             link: str | None, report_url: str | None = None) -> RunResult:
     """Post (or, on a re-run, edit) the month's message through the notifier (checked against Slack's
     block contract first; a layout Slack refuses goes out as plain text). Slack errors raise."""
-    message = summary_message(summary, link)
+    message = summary_message(summary, link, report_url)
     record = store.get(summary.month)
     if record and record.message_ts:
         # a re-run edits the message it posted, in the channel it posted to

@@ -23,6 +23,7 @@ from render.blocks import (
     ACTION_CHART_PNG,
     ACTION_CHOOSE,
     ACTION_MODEL,
+    ACTION_OPEN_REPORT,
     ACTION_OPEN_SHEET,
     ACTION_QUERY,
     decode_query,
@@ -98,3 +99,4 @@ def register(app: App, deps) -> None:
     app.action(ACTION_MODEL)(bind(ack_then, deps, work=switch_model))
     app.action(ACTION_CHART_PNG)(bind(ack_then, deps, work=chart_png))
     app.action(ACTION_OPEN_SHEET)(ack_only)
+    app.action(ACTION_OPEN_REPORT)(ack_only)

@@ -46,6 +46,7 @@ ACTION_CHOOSE = "roi:choose"  # choose one campaign among candidates
 ACTION_MODEL = "roi:model"  # static_select switching the attribution model
 ACTION_CHART_PNG = "roi:chart_png"  # upload the chart as a PNG
 ACTION_OPEN_SHEET = "roi:open_sheet"  # url button; acked only
+ACTION_OPEN_REPORT = "roi:open_report"  # url button to a web report page; acked only
 ACTION_ALERT_MUTE = "roi:alert_mute"  # 今天不再提醒 / 静音 7 天 on an alert (value: render.blocks.alerts.encode_mute)
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
@@ -158,6 +159,7 @@ class RenderOptions:
     now: dt.datetime | None = None
     chart_button: bool = False  # offer the PNG chart on a button
     native_charts: bool = True
+    report_url: str | None = None  # "网页月报" button: the monthly report's signed web page
 
 
 # --------------------------------------------------------------------------- block helpers

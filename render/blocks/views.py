@@ -10,6 +10,7 @@ from render.blocks.kit import (
     ACTION_CHART_PNG,
     ACTION_CHOOSE,
     ACTION_MODEL,
+    ACTION_OPEN_REPORT,
     ACTION_OPEN_SHEET,
     BUTTON_VALUE,
     OPTION_TEXT,
@@ -91,6 +92,8 @@ def _button(action: Action) -> dict | None:
         return button(action.label, ACTION_CHART_PNG, encode_query(kind, lang=lang, **rest))
     if action.kind == "open_sheet":
         return button(action.label, ACTION_OPEN_SHEET, url=p["url"])
+    if action.kind == "open_url":
+        return button(action.label, ACTION_OPEN_REPORT, url=p["url"])
     if action.kind == "select":
         return _select(action)
     if action.kind == "mute":  # an alert's 今天不再提醒 / 静音 7 天

@@ -193,3 +193,4 @@ class ViewOptions:
     now: dt.datetime | None = None
     chart_button: bool = False
     native_charts: bool = True
+    report_url: str | None = None  # the monthly report's web page (a signed link made outside the core)
