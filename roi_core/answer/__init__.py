@@ -30,6 +30,15 @@ from roi_core.answer.campaign import (  # noqa: F401
     campaign_report,
 )
 from roi_core.answer.compare import CompareAnswer, compare  # noqa: F401
+from roi_core.answer.customer_value import (  # noqa: F401
+    CohortAnswer,
+    CustomerValueAnswer,
+    LifecycleAnswer,
+    cohort_answer,
+    customer_value_answer,
+    lifecycle_answer,
+    with_customer_value,
+)
 from roi_core.answer.rows import (  # noqa: F401
     _label,
     _month_rows,
@@ -63,6 +72,9 @@ __all__ = [
     "campaign_json", "campaign_report", "channel_ranking", "help_answer", "latest_full_month", "period_rows",
     "to_json_dict", "top_campaigns",
 ]
+
+
+CUSTOMER_ANSWERS = {"customer_value": customer_value_answer, "lifecycle": lifecycle_answer, "cohort": cohort_answer}
 
 
 def _base(ans: Answer, query: Query, data: SheetData) -> Answer:
@@ -107,11 +119,16 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
     period = query.period
     if query.kind == "campaign":
         ans = _campaign_answer(query, data)
+        ans = with_customer_value(ans, data, today)  # payback, LTV, repurchase in the JSON (customer_value.py)
+    elif query.kind in CUSTOMER_ANSWERS:  # 客户价值 / 回本周期 / 复购, 生命周期, cohort
+        ans = CUSTOMER_ANSWERS[query.kind](query, data, today)
     elif query.kind == "channels":
         ans = channel_ranking(data, query.month, lang=query.lang, period=period, order=query.order)
     elif query.kind == "top":
         ans = top_campaigns(data, query.top_n, query.month, lang=query.lang, period=period, order=query.order,
                             channel=query.channel)
+    elif query.kind == "advice" and query.budget is not None:  # 下个月预算 50万怎么分: that total, split
+        ans = advice(data, query.month, lang=query.lang, period=period, budget=query.budget)
     elif query.kind == "advice":
         ans = advice(data, query.month, lang=query.lang, period=period)
     elif query.kind == "attribution":

@@ -45,6 +45,8 @@ class CampaignReport(Answer):
     roas_text: str | None = None
     channels: list[dict] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    # payback, LTV, repurchase… of the customers it acquired (roi_core/answer/customer_value.py); {} until set
+    customer_value: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -121,6 +123,7 @@ def campaign_json(report: CampaignReport) -> dict:
         "aov": f.get("aov"),
         "new_customers": f.get("new_customers"),
         "events": event_json(f),
+        **value_json(report.customer_value),
         "rows_skipped": report.rows_skipped,
         "channels": report.channels,
         "suggestions": [s.text for s in report.suggestions],
@@ -137,6 +140,15 @@ def campaign_json(report: CampaignReport) -> dict:
         "stale": report.stale,
     }
     return to_json_dict(flat)
+
+
+def value_json(figures: dict) -> dict:
+    """The customer-value figures at a campaign's top level: ``payback_days`` (int or None), ``recovered``
+    (fraction of the cost recovered so far), ``ltv`` ({"30": …, "90": …, "180": …, "365": …} per new customer,
+    None where not every one is old enough), ``repurchase_rate``, ``ltv_cac``."""
+    return {"payback_days": figures.get("payback_days"), "recovered": figures.get("recovered"),
+            "ltv": figures.get("ltv") or {"30": None, "90": None, "180": None, "365": None},
+            "repurchase_rate": figures.get("repurchase_rate"), "ltv_cac": figures.get("ltv_cac")}
 
 
 EVENT_FIGURES = ("participants", "cost_per_participant", "participant_cvr", "avg_minutes", "satisfaction",
