@@ -114,6 +114,9 @@ def plan_note(plan: BudgetPlan, symbol: str, lang: str) -> str:
                 f"current return per yuan (linear, optimistic for large moves), within ±{plan.limit:.0%}" if en else
                 f"80% 区间 {low} ~ {high}；还没有渠道有 8 期以上且投入有变化的历史，按各渠道当前每元收益线性估算"
                 f"（调整幅度大时偏乐观），每个渠道调整不超过 ±{plan.limit:.0%}")
+    if abs(plan.total - plan.current_total) > 0.5:
+        text += (f"; against splitting {money(plan.total, symbol)} in today's proportions" if en else
+                 f"；相对按当前比例分配 {money(plan.total, symbol)}")
     if plan.months > 1:
         text += (f"; current = monthly average over {plan.months} months with spend" if en else
                  f"；当前 = {plan.months} 个有投放月份的月均")
@@ -122,18 +125,20 @@ def plan_note(plan: BudgetPlan, symbol: str, lang: str) -> str:
 
 def plan_headline(plan: BudgetPlan, symbol: str, lang: str) -> str | None:
     """The suggestion that leads: where the next yuan earns most and least, and the move between them."""
-    up = [c for c in plan.channels if c.change > 0.5]
-    down = [c for c in plan.channels if c.change < -0.5]
+    ratio = plan.total / plan.current_total if plan.current_total > 0 else 1.0
+    shift = {c.channel: c.proposed - c.current * ratio for c in plan.channels}  # against today's mix at this total
+    up = sorted((c for c in plan.channels if shift[c.channel] > 0.5), key=lambda c: -shift[c.channel])
+    down = sorted((c for c in plan.channels if shift[c.channel] < -0.5), key=lambda c: shift[c.channel])
     if not up or not down:
         return None
-    best, worst = up[0], down[-1]
+    best, worst = up[0], down[0]
     en = lang == "en"
     how = "marginal ROI" if en else "边际 ROI"
     flag = {LINEAR: " (linear)" if en else "（线性估算）", RESPONSE_CURVE: ""}
     if en:
         return (f"Move budget to 「{best.channel}」: {how} {pct(best.marginal_roi)}{flag[best.method]} at the current "
-                f"budget, +{money(best.change, symbol)}; take it from 「{worst.channel}」 ({how} "
-                f"{pct(worst.marginal_roi)}{flag[worst.method]}), {money(worst.change, symbol)}")
+                f"budget, +{money(shift[best.channel], symbol)}; take it from 「{worst.channel}」 ({how} "
+                f"{pct(worst.marginal_roi)}{flag[worst.method]}), {money(shift[worst.channel], symbol)}")
     return (f"加大「{best.channel}」预算：当前预算下{how} {pct(best.marginal_roi)}{flag[best.method]}，"
-            f"建议 +{money(best.change, symbol)}；从「{worst.channel}」（{how} {pct(worst.marginal_roi)}"
-            f"{flag[worst.method]}）调出 {money(-worst.change, symbol)}")
+            f"建议 +{money(shift[best.channel], symbol)}；从「{worst.channel}」（{how} {pct(worst.marginal_roi)}"
+            f"{flag[worst.method]}）调出 {money(-shift[worst.channel], symbol)}")

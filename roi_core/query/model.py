@@ -59,6 +59,7 @@ class Query:
     edition: int | None = None
     sides: tuple[Query, ...] = field(default=())
     resolved: bool = False
+    budget: float | None = None  # advice: the total to split (下个月预算 50万怎么分), None: the same as now
 
     @property
     def period(self) -> tuple[dt.date, dt.date] | None:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from roi_core.errors import QueryError
+from roi_core.query.budget_words import read_budget
 from roi_core.query.customer_words import CUSTOMER_INTENTS, customer_kind
 from roi_core.query.intents import (
     _CAMPAIGN_NOUN,
@@ -51,6 +52,7 @@ class _Found:
     campaign_known: bool = False
     previous_edition: bool = False
     residue: str = ""
+    budget: float | None = None  # a budget amount to split (下个月预算 50万怎么分)
 
 
 def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tuple[str, ...],
@@ -96,6 +98,7 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
         before = _RANGE_FROM.search(view[:span.at])
         if before:
             text.take(before.start(), before.end())
+    found.budget = read_budget(text)
     # 3. previous edition, models, ranking size, intents, order, metrics, channel
     if text.find(_PREVIOUS_EDITION):
         found.previous_edition = True
@@ -255,6 +258,7 @@ def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, 
         q = replace(q, metric=figure or q.metric)
     elif "advice" in kinds:
         kind = "advice"
+        q = replace(q, budget=found.budget)
     elif "monthly" in kinds:
         kind = "monthly"
     elif "channels" in kinds and not found.campaign_noun:
