@@ -462,6 +462,14 @@ def help_view(ans: HelpAnswer, options: ViewOptions) -> View:
 
 
 from roi_core.views.compare import CompareAnswer, compare_view  # noqa: E402
+from roi_core.views.customers import (  # noqa: E402
+    CohortAnswer,
+    CustomerValueAnswer,
+    LifecycleAnswer,
+    cohort_view,
+    customer_value_view,
+    lifecycle_view,
+)
 from roi_core.views.trend import ChannelTrendAnswer, PeriodSummary, period_summary_view, trend_view  # noqa: E402
 
 BUILDERS: list[tuple[type, Callable[[Answer, ViewOptions], View]]] = [
@@ -471,6 +479,7 @@ BUILDERS: list[tuple[type, Callable[[Answer, ViewOptions], View]]] = [
     (CampaignReport, campaign_view), (ChannelRanking, channels_view), (TopList, top_view),
     (AdviceAnswer, advice_view), (HelpAnswer, help_view), (CandidatesAnswer, candidates_view),
     (NoMatchAnswer, no_match_view),
+    (CustomerValueAnswer, customer_value_view), (LifecycleAnswer, lifecycle_view), (CohortAnswer, cohort_view),
 ]
 
 

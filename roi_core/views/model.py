@@ -96,7 +96,7 @@ class Chart:
     ``inline``: shown inside the message where the medium can draw it; ``png``: also offered as a picture.
     """
 
-    kind: str  # bar | line
+    kind: str  # bar | line | heatmap (series are its rows, categories its columns; a PNG only, never inline)
     title: str
     categories: list[str]
     series: list[tuple[str, list[float | None]]]

@@ -1,0 +1,158 @@
+"""Views of the customer-value answers: 客户价值 (LTV, repurchase, LTV:CAC, 回本周期), the lifecycle funnel and
+the cohort table with its heat map. Words from :mod:`roi_core.views.labels`, figures from :mod:`roi_core.fmt`;
+nothing here computes a number.
+"""
+
+from __future__ import annotations
+
+from roi_core.answer.customer_value import CohortAnswer, CustomerValueAnswer, LifecycleAnswer
+from roi_core.fmt import DASH, count, money, pct
+from roi_core.views.build import SHOWN_ROWS, _finite, _sheet, footer_of
+from roi_core.views.labels import labels, phrase
+from roi_core.views.model import Action, Chart, Column, Figure, ItemList, Note, Table, View, ViewOptions
+
+
+def _ask(label: str, text: str, lang: str) -> Action:
+    """A button that asks a question as typed (read again against the sheet's names, like no-match's)."""
+    return Action(label, "query", {"kind": "campaign", "lang": lang, "text": text})
+
+
+def _definitions(lang: str, items: list[str]) -> list[ItemList]:
+    return [ItemList("list", phrase(lang, "cv_definitions"), list(items), numbered=False,
+                     bullet="·")] if items else []
+
+
+def _missing(lang: str, items: list[str]) -> list[Note]:
+    return [Note(phrase(lang, "cv_tabs_would_add"), item, None) for item in items]
+
+
+def _subject(ans, lang: str) -> str:
+    """What the answer is about: the campaign and/or channel, else every customer."""
+    parts = [p for p in (getattr(ans, "campaign", None), getattr(ans, "channel", None)) if p]
+    return " · ".join(parts) if parts else phrase(lang, "cv_everyone")
+
+
+def _ratio(value) -> str:
+    return f"{value:.2f}" if _finite(value) else DASH
+
+
+def payback_text(ans: CustomerValueAnswer) -> str:
+    """回本周期 as people read it: "23 天（2026-06-12）", "未回本，已收回 6.2%", or — with the reason."""
+    lang = ans.lang
+    if ans.payback_days is not None:
+        return phrase(lang, "cv_payback_days", days=ans.payback_days, date=ans.payback_date)
+    if _finite(ans.recovered):
+        return phrase(lang, "cv_not_paid_back", share=pct(ans.recovered))
+    return f"{DASH}（{ans.payback_note}）" if ans.payback_note else DASH
+
+
+def _ltv_table(ans: CustomerValueAnswer) -> Table:
+    lang, L, s = ans.lang, labels(ans.lang), ans.currency
+    columns = [Column(phrase(lang, "cv_window"), "left"), Column(phrase(lang, "cv_ltv"), type="money"),
+               Column(phrase(lang, "cv_old_enough"), type="count")]
+    rows, notes = [], {}
+    for i, (days, value) in enumerate(ans.ltv.items()):
+        old = ans.old_enough.get(days, 0)
+        rows.append([phrase(lang, "cv_days", n=days), money(value, s), f"{old:,} / {ans.new_customers:,}"])
+        if value is None and ans.new_customers:
+            notes[(i, 1)] = phrase(lang, "cv_too_young", old=old, n=ans.new_customers, days=days)
+        elif value is None:
+            notes[(i, 1)] = L.get("no_data", "")
+    return Table(phrase(lang, "cv_ltv_title", subject=_subject(ans, lang)), columns, rows, "ltv.csv", SHOWN_ROWS,
+                 notes=notes, notes_in_brief=True)
+
+
+def customer_value_view(ans: CustomerValueAnswer, options: ViewOptions) -> View:
+    """The value of the customers a campaign acquired: the figure asked first, the LTV windows as a table,
+    where 回本 was computed from, what the optional tabs would add, the definitions."""
+    lang, L, s = ans.lang, labels(ans.lang), ans.currency
+    subject = _subject(ans, lang)
+    payback = [Figure(phrase(lang, "cv_payback"), payback_text(ans))] if ans.campaign else []
+    repurchase = [Figure(phrase(lang, "cv_repurchase"), pct(ans.repurchase_rate),
+                         f"{ans.repeat_customers:,} / {ans.new_customers:,}" if ans.new_customers else "")]
+    first = payback + repurchase if ans.asked != "repurchase" else repurchase + payback
+    figures = [*first,
+               Figure(phrase(lang, "cv_new_customers"), count(ans.new_customers),
+                      phrase(lang, "cv_acquired", n=f"{ans.acquired_customers:,}"), line=1),
+               Figure(L["cac"], money(ans.cac, s), line=1),
+               Figure("LTV:CAC", _ratio(ans.ltv_cac),
+                      phrase(lang, "cv_days", n=ans.ltv_cac_window) if ans.ltv_cac_window else "", line=1),
+               Figure(phrase(lang, "cv_first_roi"), pct(ans.first_order_roi), line=2),
+               Figure(phrase(lang, "cv_roi_repurchase"), pct(ans.roi_with_repurchase), line=2)]
+    notes = []
+    if ans.campaign and ans.payback_source:
+        notes.append(Note(phrase(lang, "cv_payback"),
+                          phrase(lang, "cv_from_orders" if ans.payback_source == "订单" else "cv_from_campaigns",
+                                 basis=ans.payback_basis_label, cost=money(ans.cost, s),
+                                 returned=money(ans.returned, s)), None))
+    if ans.reason:
+        notes.append(Note(L["hint"], ans.reason, None))
+    notes += _missing(lang, ans.missing)
+    title = phrase(lang, "cv_title", subject=subject)
+    actions = []
+    if ans.campaign:
+        actions = [_ask(phrase(lang, "cv_btn_lifecycle"), phrase(lang, "cv_ask_lifecycle", campaign=ans.campaign), lang),
+                   _ask(phrase(lang, "cv_btn_campaign"), ans.campaign, lang)]
+    return View(kind=ans.kind, lang=lang, title=f"💎 {title}",
+                heading=f"💎 {title}  {phrase(lang, 'cv_asof', day=ans.asof)}（{ans.basis_label}）",
+                when=phrase(lang, "cv_asof", day=ans.asof), context=[ans.basis_label], figures=figures, notes=notes,
+                tables=[_ltv_table(ans)] if ans.has_orders else [], lists=_definitions(lang, ans.definitions),
+                actions=[*actions, *_sheet(options, lang)], actions_id="roi_customer_value_actions",
+                footer=footer_of(ans, options))
+
+
+def lifecycle_view(ans: LifecycleAnswer, options: ViewOptions) -> View:
+    """The funnel: customers at each stage, conversion to the next, median days between, cost per customer."""
+    lang, L, s = ans.lang, labels(ans.lang), ans.currency
+    subject = _subject(ans, lang)
+    stage_word = (lambda r: r["stage"]) if lang != "en" else (lambda r: r["stage_en"])
+    columns = [Column(phrase(lang, "lc_stage"), "left"), Column(phrase(lang, "lc_customers"), type="count"),
+               Column(phrase(lang, "lc_to_next"), type="pct"), Column(phrase(lang, "lc_days"), type="count"),
+               Column(phrase(lang, "lc_cost_per"), type="money")]
+    rows = [[stage_word(r), count(r["customers"]), pct(r.get("conversion_to_next")),
+             DASH if r.get("median_days_to_next") is None else f"{r['median_days_to_next']:,.0f}",
+             money(r.get("cost_per_customer"), s)] for r in ans.stages]
+    title = phrase(lang, "lc_title", subject=subject) + (f" {ans.label}" if ans.label else "")
+    chart = Chart(kind="bar", title=phrase(lang, "lc_chart"), categories=[stage_word(r) for r in ans.stages],
+                  series=[(phrase(lang, "lc_customers"), [float(r["customers"]) for r in ans.stages])],
+                  y_label=phrase(lang, "lc_customers"), x_label=phrase(lang, "lc_stage"), filename="lifecycle.png",
+                  inline=options.native_charts, png=False)  # the PNG bars are ROI bars (labelled in %)
+    end_to_end = ans.stages[-1]["customers"] / ans.customers if ans.customers else None
+    figures = [Figure(phrase(lang, "lc_customers"), count(ans.customers)),
+               Figure(L["cost"], money(ans.cost, s)),
+               Figure(phrase(lang, "lc_end_to_end"), pct(end_to_end), line=1)]
+    actions = []
+    if ans.campaign:
+        actions = [_ask(phrase(lang, "cv_btn_value"), phrase(lang, "cv_ask_value", campaign=ans.campaign), lang)]
+    return View(kind=ans.kind, lang=lang, title=f"🧭 {title}", heading=f"🧭 {title}", when=ans.label,
+                context=[phrase(lang, "lc_derived", n=f"{ans.derived_customers:,}")] if ans.derived else [],
+                figures=figures, notes=_missing(lang, ans.missing), charts=[chart],
+                tables=[Table(title, columns, rows, "lifecycle.csv", SHOWN_ROWS)],
+                lists=_definitions(lang, ans.definitions), actions=[*actions, *_sheet(options, lang)],
+                actions_id="roi_lifecycle_actions", footer=footer_of(ans, options))
+
+
+def cohort_chart(ans: CohortAnswer, lang: str) -> Chart:
+    """The cohort heat map: one row per acquisition month, one column per month since; None where not yet."""
+    return Chart(kind="heatmap", title=phrase(lang, "co_chart"),
+                 categories=[f"M{k}" for k in ans.months_since],
+                 series=[(f"{r['cohort']} ({r['customers']:,})", r["per_customer"]) for r in ans.rows],
+                 y_label=phrase(lang, "co_cohort"), x_label=phrase(lang, "co_months_since"), filename="cohorts.png",
+                 inline=False, png=True)
+
+
+def cohort_view(ans: CohortAnswer, options: ViewOptions) -> View:
+    """The cohort table (revenue per customer) and its heat map as a PNG."""
+    lang, s = ans.lang, ans.currency
+    columns = [Column(phrase(lang, "co_cohort"), "left"), Column(phrase(lang, "lc_customers"), type="count")] + \
+              [Column(f"M{k}", type="money") for k in ans.months_since]
+    rows = [[r["cohort"], count(r["customers"])] + [money(v, s) for v in r["per_customer"]] for r in ans.rows]
+    title = phrase(lang, "co_title")
+    return View(kind=ans.kind, lang=lang, title=f"🧊 {title}",
+                heading=f"🧊 {title}  {phrase(lang, 'cv_asof', day=ans.asof)}",
+                when=phrase(lang, "cv_asof", day=ans.asof),
+                context=[phrase(lang, "co_context", n=len(ans.rows), customers=f"{ans.customers:,}")],
+                notes=_missing(lang, ans.missing), charts=[cohort_chart(ans, lang)],
+                tables=[Table(title, columns, rows, f"cohorts_{ans.asof}.csv", SHOWN_ROWS)],
+                lists=_definitions(lang, ans.definitions), actions=_sheet(options, lang),
+                actions_id="roi_cohort_actions" if options.sheet_url else "", footer=footer_of(ans, options))
