@@ -74,6 +74,8 @@ def render_png(spec: ChartSpec, *, dpi: int = 144) -> bytes | None:
     with _lock:
         if spec.kind == "line":
             fig = _line(spec, fp, Figure)
+        elif spec.kind == "heatmap":
+            fig = _heatmap(spec, fp, Figure)
         else:
             fig = _bars(spec, fp, Figure)
         FigureCanvasAgg(fig)
@@ -140,5 +142,31 @@ def _line(spec: ChartSpec, fp, Figure):
     ax.grid(axis="y", alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def _heatmap(spec: ChartSpec, fp, Figure):
+    """Rows are the series (cohorts), columns the categories (months since); a cell without a value is blank."""
+    import numpy as np
+
+    rows = [[v if _finite(v) else np.nan for v in values] for _, values in spec.series]
+    grid = np.ma.masked_invalid(np.array(rows, dtype=float))
+    fig = Figure(figsize=(max(6.0, 0.62 * len(spec.categories) + 2.2), max(2.6, 0.42 * len(rows) + 1.4)))
+    ax = fig.add_subplot()
+    image = ax.imshow(grid, aspect="auto", cmap="YlGnBu")
+    top = float(grid.max()) if grid.count() else 0.0
+    for (r, c), v in np.ndenumerate(grid.filled(np.nan)):
+        if _finite(v):
+            ax.text(c, r, f"{v:,.0f}", ha="center", va="center", fontsize=7, fontproperties=fp,
+                    color="white" if top and v > 0.6 * top else "#222222")
+    ax.set_xticks(range(len(spec.categories)))
+    ax.set_xticklabels(spec.categories, fontsize=9, fontproperties=fp)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([name for name, _ in spec.series], fontsize=9, fontproperties=fp)
+    ax.set_xlabel(spec.x_label, fontproperties=fp)
+    ax.set_ylabel(spec.y_label, fontproperties=fp)
+    ax.set_title(spec.title, fontproperties=fp, fontsize=13)
+    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     fig.tight_layout()
     return fig
