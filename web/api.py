@@ -19,13 +19,13 @@ import datetime as dt
 import json
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from bot.service import BUG_HINT, BUG_MESSAGE, Assistant
+from bot.service import BUG_HINT, BUG_MESSAGE, AnswerCache, Assistant
 from render.blocks.parts import decode_query
 from render.html import answer_html, error_html
 from render.text import render_text
@@ -36,7 +36,7 @@ from roi_runtime.config import ConfigError, parse_api_rate
 from sheets.errors import SheetsError
 from web import links
 from web.auth import Caller, Unauthorised, authenticate
-from web.figures import METRICS, find_campaign, metrics_by, rows_in, snapshot
+from web.figures import METRICS, find_campaign, snapshot
 from web.ratelimit import RateLimiter
 from web.tokens import TokenStore, source_id
 
@@ -55,6 +55,9 @@ class WebContext:
     assistant: Assistant
     tokens: TokenStore
     limiter: RateLimiter
+    # snapshots and campaign look-ups, keyed by the sheet read like the answers (single flight), kept apart
+    # from the answers so 200 cells' look-ups do not push the Slack answers out
+    figures: AnswerCache = field(default_factory=lambda: AnswerCache(size=512))
 
     @property
     def config(self):
@@ -184,39 +187,32 @@ def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
         channel = (request.args.get("channel") or "").strip() or None
         if name == "attributed":
             return _attributed(data, period, channel, request.args.get("model"))
+        snap = _snapshot(data, period)
         if name == "roi_channel":
             if channel is None:
                 raise ApiError(400, "roi_channel 需要 channel", "例：/api/v1/metric?name=roi_channel&channel=抖音")
-            return _figure(metrics_by(rows_in(data, period), ["channel"], own_basis=False),
-                           {"channel": channel}, "roi", f"没有「{channel}」渠道的数据")
+            return _figure(snap["channels"].get(channel), "roi", f"没有「{channel}」渠道的数据")
         text = (request.args.get("campaign") or "").strip()
         if not text:
             raise ApiError(400, f"{name} 需要 campaign", f"例：/api/v1/metric?name={name}&campaign=618")
-        campaign, closest = find_campaign(data, text)
+        campaign, closest = _find_campaign(data, text)
         if campaign is None:
             raise ApiError(404, f"没有找到活动「{text}」", "写表格里的活动名称，例：" + "、".join(closest[:3]),
                            closest=closest)
+        entry = snap["campaigns"].get(campaign)
         if channel is not None:
             own = data.campaigns[data.campaigns["campaign"] == campaign]
             if not (own["channel"] == channel).any():
                 raise ApiError(404, f"「{campaign}」没有「{channel}」渠道的数据",
                                "它投放的渠道：" + "、".join(dict.fromkeys(own["channel"].tolist())))
-            table = metrics_by(rows_in(data, period), ["campaign", "channel"], own_basis=True)
-            return _figure(table, {"campaign": campaign, "channel": channel}, name,
+            return _figure((entry or {}).get("channels", {}).get(channel), name,
                            f"「{campaign}」在「{channel}」这段时间没有数据")
-        table = metrics_by(rows_in(data, period), ["campaign"], own_basis=True)
-        return _figure(table, {"campaign": campaign}, name, f"「{campaign}」这段时间没有数据")
+        return _figure(entry, name, f"「{campaign}」这段时间没有数据")
 
     @api.get("/snapshot")
     def snapshot_():
         data, period = _data_and_period(request.args.get("period"))
-        ctx = _ctx()
-        attribution = _attribution_json(data, period)
-        key = ("snapshot", None if period is None else (period[0].isoformat(), period[1].isoformat()),
-               ctx.assistant.cache.data_key(data))
-        body = ctx.assistant.cache.answer(key if key[-1] is not None else None,
-                                          lambda: snapshot(data, period, attribution))
-        return ok(**body)
+        return ok(**_snapshot(data, period))
 
     @api.post("/check")
     def check():
@@ -288,19 +284,29 @@ def _data_and_period(text: str | None):
     return data, query.period
 
 
-def _figure(table: pd.DataFrame, where: dict, name: str, empty: str):
-    from roi_core.metrics import unavailable_reason
-    from roi_core.results import _clean
+def _snapshot(data, period) -> dict:
+    """The period's snapshot, computed once per sheet read (and per period) for every caller."""
+    ctx = _ctx()
+    data_key = ctx.figures.data_key(data)
+    key = None if data_key is None else ("snapshot", None if period is None else
+                                         (period[0].isoformat(), period[1].isoformat()), data_key)
+    return ctx.figures.answer(key, lambda: snapshot(data, period, _attribution_json(data, period)))
 
-    hit = table
-    for column, value in where.items():
-        hit = hit[hit[column] == value] if column in hit else hit.iloc[0:0]
-    if hit.empty:
+
+def _find_campaign(data, text: str) -> tuple[str | None, list[str]]:
+    ctx = _ctx()
+    data_key = ctx.figures.data_key(data)
+    return ctx.figures.answer(None if data_key is None else ("campaign", text, data_key),
+                              lambda: find_campaign(data, text))
+
+
+def _figure(entry: dict | None, name: str, empty: str):
+    """``name`` of a snapshot entry: its value and how it reads, or None with the reason."""
+    if entry is None:
         return ok(value=None, reason=empty)
-    row = hit.iloc[0]
-    value = _clean(row.get(name))
+    value = entry.get(name)
     if value is None:
-        return ok(value=None, reason=unavailable_reason(name, row) or "无数据")
+        return ok(value=None, reason=entry.get("unavailable", {}).get(name) or "无数据")
     return ok(value=value, display=_display(name, value))
 
 
