@@ -29,10 +29,12 @@ from roi_core.views.model import Action, Chart, Figure, ItemList, Note, Table
 
 # a web page can hold more than a Slack message; beyond this a table says how many rows it left out
 WEB_ROWS = 200
-# more values than this on a line chart: only the last point is labelled (the table below has them all)
+# more values than this on a one-line chart: only the last point is labelled (the table below has them all)
 LABELLED_POINTS = 12
-# how long a category label may be under a bar before it is cut (the whole name stays in its tooltip)
+# how long a category label may be before it is cut (the whole name stays in its tooltip): at most 8
+# characters, fewer when the bars are narrow; a CJK character is about 22 units wide at the phone's font size
 AXIS_LABEL = 8
+CHAR_UNITS = 22
 PALETTE = ("#2f6fde", "#e8772e", "#2a9d6f", "#c0417a", "#7a5bd0", "#8a8f98")
 
 
@@ -114,7 +116,9 @@ def _table(table: Table, lang: str, limit: int = WEB_ROWS) -> str:
         rows.append(f"<tr>{cells}</tr>")
     more = (f'<p class="roi-more">{_e(phrase(lang, "more", n=len(table.rows) - limit))}</p>'
             if len(table.rows) > limit else "")
-    heading = f'<p class="roi-table-heading">{_e(table.heading)}</p>' if table.heading else ""
+    # the heading is written for Slack (*bold*); a page shows it plainly, and not twice over its caption
+    plain = re.sub(r"^\*(.+)\*$", r"\1", table.heading.strip())
+    heading = f'<p class="roi-table-heading">{_e(plain)}</p>' if plain and plain != table.title else ""
     caption = f"<caption>{_e(table.title)}</caption>" if table.title else ""
     summary = _note(table.summary) if table.summary else ""
     return (f'<section class="roi-table">{heading}<div class="roi-table-wrap"><table>{caption}'
@@ -143,8 +147,8 @@ def _num(v: float, unit: str) -> str:
     return ("−" + text[1:] if text.startswith("-") else text) + unit
 
 
-def _axis_label(text: str) -> str:
-    return text if len(text) <= AXIS_LABEL else text[: AXIS_LABEL - 1] + "…"
+def _axis_label(text: str, limit: int = AXIS_LABEL) -> str:
+    return text if len(text) <= limit else text[: max(1, limit - 1)] + "…"
 
 
 def chart_svg(chart: Chart, lang: str = "zh") -> str:
@@ -154,7 +158,8 @@ def chart_svg(chart: Chart, lang: str = "zh") -> str:
         return ""
     unit = "%" if "%" in chart.y_label else ""
     n = len(chart.categories)
-    width, height, left, right, top, bottom = 640, 320, 60, 16, 20, 64
+    many = n > 6  # labels turn to fit
+    width, height, left, right, top, bottom = 640, 320 if many else 290, 64, 16, 20, 64 if many else 34
     plot_w, plot_h = width - left - right, height - top - bottom
     lows = values + ([chart.target] if _finite(chart.target) else [])
     lo, hi = min(0.0, *lows), max(0.0, *lows)
@@ -177,10 +182,10 @@ def chart_svg(chart: Chart, lang: str = "zh") -> str:
                      f'<text class="roi-tick" x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end">'
                      f'{_e(_num(tick, unit))}</text>')
         tick += step
-    many = n > 6
+    fits = AXIS_LABEL if many else max(2, min(AXIS_LABEL, int(band // CHAR_UNITS)))
     for i, cat in enumerate(chart.categories):
         cx = left + band * (i + 0.5)
-        label = _e(_axis_label(str(cat)))
+        label = _e(_axis_label(str(cat), fits))
         if many:
             parts.append(f'<text class="roi-cat" x="{cx:.1f}" y="{top + plot_h + 14}" text-anchor="end" '
                          f'transform="rotate(-40 {cx:.1f} {top + plot_h + 14})"><title>{_e(cat)}</title>{label}</text>')
@@ -245,7 +250,8 @@ def _lines(chart: Chart, left: float, band: float, y, unit: str) -> list[str]:
         for j, (x, v) in enumerate(shown):
             out.append(f'<circle class="roi-point" cx="{x:.1f}" cy="{y(v):.1f}" r="3.5" fill="{color}">'
                        f'<title>{_e(name)}: {_e(_num(v, unit))}</title></circle>')
-            if len(shown) <= LABELLED_POINTS or j == len(shown) - 1:
+            # one series: every value (up to 12); several: only each line's last, or the labels pile up
+            if j == len(shown) - 1 or (len(chart.series) == 1 and len(shown) <= LABELLED_POINTS):
                 out.append(f'<text class="roi-val" x="{x:.1f}" y="{y(v) - 8:.1f}" text-anchor="middle">'
                            f'{_e(_num(v, unit))}</text>')
     return out

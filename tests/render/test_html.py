@@ -146,15 +146,21 @@ def test_bar_chart_geometry_worked_by_hand():
     chart = Chart("bar", "各渠道 ROI", ["抖音", "百度搜索"], [("ROI(%)", [50.0, -25.0])], y_label="ROI (%)", target=80.0)
     svg = chart_svg(chart)
     parse(svg)
-    # range: min(0, 50, -25, 80) = -25 … 80; step 25 (105/5 = 21 → 25) → axis -25 … 100 over 236 px (320-20-64)
+    # range: min(0, 50, -25, 80) = -25 … 80; step 25 (105/5 = 21 → 25) → axis -25 … 100 over 236 px (290-20-34)
     # y(v) = 20 + 236·(100-v)/125: y(50) = 114.4, y(0) = 208.8, y(-25) = 256, y(80) = 57.76
-    # bands 282 px wide (640-60-16)/2, one series: bar 197.4 px from 60 + 0.15·282 = 102.3
-    assert '<rect class="roi-bar" x="102.3" y="114.4" width="197.4" height="94.4"' in svg
-    assert '<rect class="roi-bar roi-neg" x="384.3" y="208.8" width="197.4" height="47.2"' in svg
+    # bands 280 px wide (640-64-16)/2, one series: bar 196 px from 64 + 0.15·280 = 106
+    assert '<rect class="roi-bar" x="106.0" y="114.4" width="196.0" height="94.4"' in svg
+    assert '<rect class="roi-bar roi-neg" x="386.0" y="208.8" width="196.0" height="47.2"' in svg
     assert 'y1="57.8" y2="57.8"' in svg and "目标 80%" in svg
     ticks = re.findall(r'class="roi-tick"[^>]*>([^<]+)<', svg)
     assert ticks == ["−25%", "0%", "25%", "50%", "75%", "100%"]
     assert ">50%<" in svg and ">−25%<" in svg
+    # 12 bars of 45 units: labels turn and keep 8 characters; 5 bars of 112 units keep 112 // 22 = 5
+    names = [f"渠道名称很长的第{i}个" for i in range(12)]
+    many = chart_svg(Chart("bar", "t", names, [("ROI(%)", [10.0] * 12)], y_label="ROI (%)"))
+    assert "rotate(-40" in many and ">渠道名称很长的…<" in many
+    few = chart_svg(Chart("bar", "t", names[:5], [("ROI(%)", [10.0] * 5)], y_label="ROI (%)"))
+    assert "rotate(" not in few and ">渠道名称…<" in few and "<title>渠道名称很长的第0个</title>" in few
 
 
 def test_line_chart_leaves_a_gap_for_a_missing_month():
@@ -196,3 +202,16 @@ def test_options_bring_the_sheet_link(demo):
 def test_error_fragment_escapes_and_codes_the_hint():
     html = error_html("没有找到活动「<b>」", "试试 `/roi 618活动`")
     assert "没有找到活动「&lt;b&gt;」" in html and "<code>/roi 618活动</code>" in html and 'role="alert"' in html
+
+
+def test_several_lines_label_only_their_last_values_and_slack_bold_is_not_shown():
+    chart = Chart("line", "近 3 个月渠道 ROI", ["2026-08", "2026-09", "2026-10"],
+                  [("抖音", [10.0, 20.0, 30.0]), ("微信", [5.0, None, 15.0])], y_label="ROI (%)")
+    svg = chart_svg(chart)
+    assert re.findall(r'class="roi-val"[^>]*>([^<]+)<', svg) == ["30%", "15%"]
+    assert svg.count("<circle") == 5 and 'class="roi-swatch roi-c1"></span>微信' in svg
+    table = Table("下月预算调整", [Column("渠道", "left")], [["抖音"]], heading="*下月预算调整*")
+    assert "*" not in view_html(View(kind="advice", lang="zh", title="t", tables=[table]))
+    other = Table("各渠道", [Column("渠道", "left")], [["抖音"]], heading="*调整建议*")
+    assert '<p class="roi-table-heading">调整建议</p>' in view_html(View(kind="advice", lang="zh", title="t",
+                                                                       tables=[other]))

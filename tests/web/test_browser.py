@@ -64,9 +64,11 @@ def _no_sideways_scroll(page) -> None:
 
 
 def _shot(page, name: str) -> Path:
+    """The whole page, and the window as a reader sees it (the sticky question box at its bottom)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-window.png"))
     assert path.stat().st_size > 10_000
     return path
 
