@@ -72,13 +72,17 @@ def questions(data: str, lang: str) -> dict[str, str]:
                 "monthly_range": "summary Q3" if data == "demo" else "summary Q1",  # several months; Jan, Feb empty
                 **({"channel_trend": "抖音 this year"} if data == "demo" else {}),  # hostile channels can't be typed
                 "compare": f"compare {month} and 2026-02",  # hostile: February is empty, one side shows —
-                "candidates": several, "no_match": "zzzz-no-such-campaign", "error": "channels 2026-13"}
+                "candidates": several, "no_match": "zzzz-no-such-campaign", "error": "channels 2026-13",
+                # customer value over time; the hostile sheet has no 订单/客户: what they would add, cohort refused
+                "customer_value": f"{campaign} customer value", "lifecycle": f"lifecycle {campaign}",
+                "cohort": "cohort"}
     return {"campaign": campaign, "channels": f"渠道 {month}", "top": "排行 20", "advice": f"建议 {month}",
             "monthly": f"月报 {month}", "attribution": f"归因 线性 {month}", "help": "帮助",
             "monthly_range": "Q3 月报" if data == "demo" else "Q1 月报",
             **({"channel_trend": "抖音 ROI"} if data == "demo" else {}),
             "compare": "618 vs 双11" if data == "demo" else "活动000 vs 活动001",
-            "candidates": several, "no_match": "不存在的活动xyz", "error": "渠道 2026-13"}
+            "candidates": several, "no_match": "不存在的活动xyz", "error": "渠道 2026-13",
+            "customer_value": f"{campaign} 回本周期", "lifecycle": f"生命周期 {campaign}", "cohort": "同期群"}
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +121,7 @@ def test_every_answer_kind_renders_a_message_slack_accepts(data, hostile):
     assert refused == []
     assert {"campaign", "channels", "top", "advice", "monthly", "attribution", "help", "no_match",
             "error"} <= kinds_seen
+    assert {"customer_value", "lifecycle"} <= kinds_seen and (data != "demo" or "cohort" in kinds_seen)
 
 
 @pytest.mark.parametrize("data", ["demo", "hostile"])
