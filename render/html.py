@@ -215,7 +215,7 @@ def chart_svg(chart: Chart, lang: str = "zh") -> str:
     if _finite(chart.target):
         ty = y(chart.target)
         parts.append(f'<line class="roi-target" x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
-                     f'<text class="roi-target-label" x="{width - right}" y="{ty - 5:.1f}" text-anchor="end">'
+                     f'<text class="roi-target-label" x="{left + 4}" y="{ty - 5:.1f}" text-anchor="start">'
                      f'{_e(phrase(lang, "target"))} {_e(_num(chart.target, unit))}</text>')
     parts.append("</svg>")
     legend = ""
