@@ -101,7 +101,9 @@ function roiRequest_(method, path, body, settings) {
   }
   var message = data && data.error ? String(data.error) : null;
   if (status === 401 || status === 403) {
-    throw new RoiError_((message || '未授权') + '（请在「ROI 助手 → 连接设置」里重新填写本表格的令牌）', status);
+    // the server's own line already says what to do; add our menu's name when it does not
+    var told = message && message.indexOf('连接设置') >= 0;
+    throw new RoiError_((message || '未授权') + (told ? '' : '（请在「ROI 助手 → 连接设置」里重新填写本表格的令牌）'), status);
   }
   if (status === 429) {
     var headers = response.getHeaders() || {};

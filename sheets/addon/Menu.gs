@@ -190,6 +190,8 @@ function saveConnectionSettings(form) {
   var props = PropertiesService.getDocumentProperties();
   props.setProperties({ ROI_SERVER_URL: url, ROI_TOKEN: token });
   roiForgetCache_();
+  // the answer that proved the connection is this period's snapshot: the first cells need not ask again
+  roiCacheWrite_(CacheService.getDocumentCache(), roiPeriodKey_(''), snapshot);
   var n = Object.keys(snapshot.campaigns || {}).length;
   return { ok: true, message: '已连接 ' + roiHost_(url) + '：读到 ' + n + ' 个活动。现在可以用 =ROI("活动名") 了。' };
 }
