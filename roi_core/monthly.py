@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from roi_core.budget.answer import attach_plan
+from roi_core.cohort_report import cohort_line
 from roi_core.errors import DataError
 from roi_core.fmt import money, pct
 from roi_core.metrics import BASIS_LABEL, group_metrics, prepare_rows, return_basis, spread_by_month
@@ -69,6 +71,12 @@ class MonthlySummary(Answer):
     recurring: list[dict] = field(default_factory=list)
     trend_months: list[str] = field(default_factory=list)
     trend: dict = field(default_factory=dict)  # channel → ROI per trend month (None where no cost)
+    # next month's budget on marginal return (roi_core.budget.answer.attach_plan)
+    reallocation_method: str = ""
+    credit_basis: str = "campaign_tab"
+    budget: dict = field(default_factory=dict)
+    # the month's new customers and their revenue per customer that month (roi_core.cohort_report); {} without 订单
+    new_customer_cohort: dict = field(default_factory=dict)
 
 
 def _change(now, before) -> float | None:
@@ -154,6 +162,8 @@ def monthly_summary(data: SheetData, month: pd.Period, *, lang: str = "zh") -> M
         summary.reallocation = to_json_dict(plan.rows)
         summary.expected_return_change = plan.expected_return_change
         summary.reallocation_note = plan.note
+    attach_plan(summary, data, this, month)  # the plan on marginal return replaces the linear one
+    summary.new_customer_cohort = cohort_line(data, month)
     return summary
 
 

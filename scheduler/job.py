@@ -19,6 +19,7 @@ import pandas as pd
 
 from render.blocks import mrkdwn
 from roi_core import RoiError
+from roi_core.cohort_report import CUSTOMER_VALUE_KEY, cohort_sheet_rows
 from roi_core.monthly import (
     CHANNEL_MONTHLY_HEADERS,
     MONTHLY_SUMMARY_HEADERS,
@@ -27,7 +28,7 @@ from roi_core.monthly import (
     monthly_summary,
     summary_row,
 )
-from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
+from roi_core.schema import CHANNEL_MONTHLY_TAB, CUSTOMER_VALUE_TAB, MONTHLY_SUMMARY_TAB
 from roi_core.sheetdata import Settings
 from roi_runtime.config import AppConfig
 from scheduler.schedule import last_full_month
@@ -122,6 +123,9 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
             writes.upsert_rows(MONTHLY_SUMMARY_TAB, list(MONTHLY_SUMMARY_HEADERS), [row], ["月份"])
             writes.upsert_rows(CHANNEL_MONTHLY_TAB, list(CHANNEL_MONTHLY_HEADERS), per_channel, ["月份", "渠道"])
             writes.write_problems(list(data.problems), now)
+            headers, cohort_rows = cohort_sheet_rows(data, month, row[-1])  # 客户价值: the cohort table (with 订单)
+            if cohort_rows:
+                writes.upsert_rows(CUSTOMER_VALUE_TAB, headers, cohort_rows, [CUSTOMER_VALUE_KEY])
         store.mark_sheet_written(str(month), owner)
         if text_only:
             from render.text import render_text

@@ -365,6 +365,7 @@ def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
                  for r in ans.recurring]
         lists.append(ItemList("comparisons", phrase(lang, "recurring"), items, numbered=False,
                               brief_title=phrase(lang, "recurring_brief")))
+    notes += cohort_notes(ans)  # the month's new-customer cohort (roi_core/views/customers.py)
     lists.append(_suggestions(ans))
     tables = [channel_table(ans, title, f"monthly_{ans.month}.csv")]
     if ans.reallocation:
@@ -466,6 +467,7 @@ from roi_core.views.customers import (  # noqa: E402
     CohortAnswer,
     CustomerValueAnswer,
     LifecycleAnswer,
+    cohort_notes,
     cohort_view,
     customer_value_view,
     lifecycle_view,

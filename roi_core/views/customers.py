@@ -156,3 +156,17 @@ def cohort_view(ans: CohortAnswer, options: ViewOptions) -> View:
                 tables=[Table(title, columns, rows, f"cohorts_{ans.asof}.csv", SHOWN_ROWS)],
                 lists=_definitions(lang, ans.definitions), actions=_sheet(options, lang),
                 actions_id="roi_cohort_actions" if options.sheet_url else "", footer=footer_of(ans, options))
+
+
+def cohort_notes(ans) -> list[Note]:
+    """The monthly summary's line on the month's new-customer cohort (none without a 订单 tab)."""
+    line = getattr(ans, "new_customer_cohort", None) or {}
+    if not line:
+        return []
+    lang, s = ans.lang, ans.currency
+    text = phrase(lang, "co_summary_line", month=line["month"], n=f"{line['customers']:,}",
+                  per_customer=money(line.get("per_customer"), s))
+    if line.get("previous_customers"):
+        text += phrase(lang, "co_summary_before", n=f"{line['previous_customers']:,}",
+                       per_customer=money(line.get("previous_per_customer"), s))
+    return [Note(phrase(lang, "co_summary_title"), text, None)]

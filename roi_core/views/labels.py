@@ -88,6 +88,7 @@ LABELS = {
         "co_chart": "同期群：每位客户销售额", "co_cohort": "获客月份", "co_months_since": "获客后第几个月",
         "co_title": "同期群（每位客户销售额）", "co_context": "{n} 个获客月份，{customers} 位客户",
         "co_summary_line": "{month} 新客 {n} 位，当月每位客户销售额 {per_customer}",
+        "co_summary_before": "（上月新客 {n} 位，首月每位 {per_customer}）", "co_summary_title": "新客同期群",
     },
     "en": {
         "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
@@ -173,6 +174,8 @@ LABELS = {
         "co_chart": "Cohorts: revenue per customer", "co_cohort": "Cohort", "co_months_since": "Months since acquisition",
         "co_title": "Cohorts (revenue per customer)", "co_context": "{n} cohorts, {customers} customers",
         "co_summary_line": "{month}: {n} new customers, {per_customer} revenue per customer that month",
+        "co_summary_before": " (the month before: {n}, {per_customer} in their first month)",
+        "co_summary_title": "New-customer cohort",
     },
 }
 
