@@ -214,8 +214,10 @@ def chart_svg(chart: Chart, lang: str = "zh") -> str:
                              f'{_e(_num(v, unit))}</text>')
     if _finite(chart.target):
         ty = y(chart.target)
+        # lines end labelled at the right, so the target reads at the left; bars start at the left
+        tx, anchor = (left + 4, "start") if chart.kind == "line" else (width - right, "end")
         parts.append(f'<line class="roi-target" x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
-                     f'<text class="roi-target-label" x="{left + 4}" y="{ty - 5:.1f}" text-anchor="start">'
+                     f'<text class="roi-target-label" x="{tx}" y="{ty - 5:.1f}" text-anchor="{anchor}">'
                      f'{_e(phrase(lang, "target"))} {_e(_num(chart.target, unit))}</text>')
     parts.append("</svg>")
     legend = ""
