@@ -26,7 +26,7 @@ from roi_core.sheetdata import SheetData
 
 BASIS_LABEL_EN = {"gross_profit": "gross profit", "revenue": "revenue"}
 COHORT_MONTHS = 12  # cohorts shown: the last 12 acquisition months up to today
-MAX_COHORT_MONTHS = 24
+MAX_COHORT_MONTHS = 18  # + 获客月份 and 客户数: Slack tables hold 20 columns
 
 
 @dataclass
@@ -261,7 +261,7 @@ def lifecycle_answer(query: Query, data: SheetData, today: dt.date, book: Custom
 
 def cohort_answer(query: Query, data: SheetData, today: dt.date, book: CustomerBook | None = None) -> Answer:
     """``cohort``: revenue per customer by acquisition month × months since (the last 12 months, or the
-    months of the period asked, at most 24)."""
+    months of the period asked, at most 18)."""
     en = query.lang == "en"
     book = book or build_book(data)
     missing = missing_tabs(data, query.lang)
