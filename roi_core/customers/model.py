@@ -122,6 +122,9 @@ class CustomerValue:
     CAC = cost ÷ new customers; LTV:CAC uses the longest complete window (``ltv_cac_window``).
     ``first_order_roi`` = (Σ收益 of the new customers' first orders − cost) ÷ cost;
     ``roi_with_repurchase`` = (Σ收益 of all their orders up to ``asof`` − cost) ÷ cost.
+    ``reported_new_customers``: Σ新客户数 of the same 活动 rows (None when no row has it);
+    ``coverage`` = ``new_customers`` ÷ that: how much of the campaign's own count 订单/客户 cover. Under 1,
+    订单 holds only part of the customers, and CAC, LTV:CAC, the ROIs and payback read as a sample would.
     """
 
     campaign: str | None
@@ -143,6 +146,8 @@ class CustomerValue:
     total_return: float = 0.0
     first_order_roi: float | None = None
     roi_with_repurchase: float | None = None
+    reported_new_customers: float | None = None
+    coverage: float | None = None
     reason: str | None = None  # why figures are missing (no 订单, no new customer, no cost)
 
 

@@ -109,8 +109,10 @@ def customer_value(data: SheetData | CustomerBook, campaign: str | None = None, 
     new = new_customer_mask(book, campaign, channel, asof_day)
     n_new = int(new.sum())
     empty_windows = {n: None for n in WINDOWS}
+    reported = float(rows["new_customers"].sum()) if rows["new_customers"].notna().any() else None
     result = dict(campaign=campaign, channel=channel, asof=asof, basis=book.basis,
-                  acquired_customers=int(acquired.sum()), new_customers=n_new, cost=cost)
+                  acquired_customers=int(acquired.sum()), new_customers=n_new, cost=cost,
+                  reported_new_customers=reported, coverage=_ratio(n_new, reported) if reported else None)
     if not book.has_orders:
         return CustomerValue(**result, ltv=empty_windows, old_enough={n: 0 for n in WINDOWS}, reason=NO_ORDERS)
     if n_new == 0:

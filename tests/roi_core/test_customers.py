@@ -2,7 +2,7 @@
 
 The sheet (asof 2026-09-01 unless said otherwise):
 
-活动   A 抖音 2026-01-01..01-10 cost 1000 (销售额 5000) · A 微信 01-01..01-10 cost 500 (销售额 1000)
+活动   A 抖音 2026-01-01..01-10 cost 1000 (销售额 5000, 新客户数 6) · A 微信 same days cost 500 (1000, 新客户数 2)
        B 抖音 2026-03-01 cost 200 (销售额 300)                      → A costs 1500, starts 2026-01-01
 客户   C1 2026-01-02 抖音 (获客活动 blank: 触点 says A) · C2 2026-01-05 微信 A 阶段 忠实 (2026-03-01)
        C3 2025-12-20 抖音 A · C4 2026-06-01 抖音 A · C5 2026-01-08 抖音 A 阶段 意向 · C9 2026-03-01 抖音 B
@@ -44,10 +44,10 @@ from roi_core.customers import (
 
 ASOF = dt.date(2026, 9, 1)
 
-CAMPAIGNS = [["活动名称", "渠道", "开始日期", "结束日期", "广告费用", "销售额"],
-             ["A", "抖音", "2026-01-01", "2026-01-10", 1000, 5000],
-             ["A", "微信", "2026-01-01", "2026-01-10", 500, 1000],
-             ["B", "抖音", "2026-03-01", "2026-03-01", 200, 300]]
+CAMPAIGNS = [["活动名称", "渠道", "开始日期", "结束日期", "广告费用", "销售额", "新客户数"],
+             ["A", "抖音", "2026-01-01", "2026-01-10", 1000, 5000, 6],
+             ["A", "微信", "2026-01-01", "2026-01-10", 500, 1000, 2],
+             ["B", "抖音", "2026-03-01", "2026-03-01", 200, 300, None]]
 CUSTOMERS = [["客户ID", "获客日期", "获客渠道", "获客活动", "阶段", "阶段日期"],
              ["C1", "2026-01-02", "抖音", None, None, None],
              ["C2", "2026-01-05", "微信", "A", "忠实", "2026-03-01"],
@@ -134,6 +134,8 @@ def test_customer_value_of_a_campaign(book):
     # ROI first order (480 − 1500) / 1500 = −68%; with repurchase (680 − 1500) / 1500 = −54.67%
     assert v.first_order_roi == pytest.approx(-0.68)
     assert v.roi_with_repurchase == pytest.approx(-820 / 1500)
+    # 活动 says A won 6 + 2 = 8 new customers; 订单/客户 know 4 of them → coverage 50%
+    assert (v.reported_new_customers, v.coverage) == (8.0, 0.5)
 
 
 def test_customer_value_longest_complete_window(book):
@@ -144,6 +146,7 @@ def test_customer_value_longest_complete_window(book):
     # CAC 200 / 1 = 200; LTV:CAC on 180 days = 260 / 200 = 1.3
     assert (v.cac, v.ltv_cac_window, v.ltv_cac) == (200.0, 180, pytest.approx(1.3))
     assert v.repurchase_rate == 1.0
+    assert (v.reported_new_customers, v.coverage) == (None, None)  # B's row has no 新客户数
 
 
 def test_customer_value_of_a_channel_within_a_campaign(book):
