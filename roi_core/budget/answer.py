@@ -142,3 +142,23 @@ def plan_headline(plan: BudgetPlan, symbol: str, lang: str) -> str | None:
     return (f"加大「{best.channel}」预算：当前预算下{how} {pct(best.marginal_roi)}{flag[best.method]}，"
             f"建议 +{money(shift[best.channel], symbol)}；从「{worst.channel}」（{how} {pct(worst.marginal_roi)}"
             f"{flag[worst.method]}）调出 {money(-shift[worst.channel], symbol)}")
+
+
+def attach_plan(ans, data: SheetData, rows: pd.DataFrame, month: pd.Period | None = None,
+                period: tuple[dt.date, dt.date] | None = None) -> None:
+    """Put the marginal-return plan of ``rows`` on an answer that carries a reallocation (the monthly
+    summary): rows, expected change, note, method, credit basis, the ``budget`` JSON and the bases'
+    disagreements; leaves the answer as it is when fewer than two channels spent."""
+    credit = basis_for(data, rows, month, period)
+    ans.credit_basis = credit.name
+    ans.warnings.extend(credit.conflict_texts(ans.lang, data.settings.target_roi))
+    plan = plan_for(data, rows, credit, month, period)
+    if plan is None:
+        return
+    from roi_core.results import to_json_dict
+
+    ans.reallocation = to_json_dict(plan_rows(plan))
+    ans.expected_return_change = plan.expected_change
+    ans.reallocation_note = plan_note(plan, data.settings.currency_symbol, ans.lang)
+    ans.reallocation_method = plan.method
+    ans.budget = to_json_dict(plan_json(plan, ans.lang))

@@ -81,14 +81,18 @@ def test_sheet_strings_stay_raw_in_the_view_and_are_escaped_by_the_slack_rendere
 
 def test_advice_view_budget_table_and_expected_change():
     ans = AdviceAnswer(kind="advice", lang="en", month="2026-10", basis_label="revenue", target_roi=1.0,
-                       reallocation=[{"channel": "A", "current": 1000.0, "proposed": 1500.0, "change": 500.0, "roi": 2.0},
+                       reallocation=[{"channel": "A", "current": 1000.0, "proposed": 1500.0, "change": 500.0, "roi": 2.0,
+                                      "marginal_roi": 0.5, "method": "response_curve"},
                                      {"channel": "B", "current": 1000.0, "proposed": 500.0, "change": -500.0,
-                                      "roi": -0.25}],
+                                      "roi": -0.25, "marginal_roi": -0.25, "method": "linear"}],
                        expected_return_change=1125.0, reallocation_note="if returns scale with spend")
     view = view_of(ans)
     assert view.lists[0].inline and view.lists[0].empty == "No suggestions."
     (table,) = view.tables
-    assert table.rows == [["A", "¥1,000", "¥1,500", "+¥500", "200.0%"], ["B", "¥1,000", "¥500", "-¥500", "-25.0%"]]
+    # average and marginal ROI side by side; a channel kept linear says so beside its marginal ROI
+    assert table.rows == [["A", "¥1,000", "¥1,500", "+¥500", "200.0%", "50.0%"],
+                          ["B", "¥1,000", "¥500", "-¥500", "-25.0%", "-25.0%"]]
+    assert table.notes == {(1, 5): "linear"}
     # the core's 1,125.0 reads +¥1,125 (no decimals from 100 up); the caveat follows in brackets
     assert (table.summary.title, table.summary.text, table.summary.detail) == (
         "expected change in return", "+¥1,125", "if returns scale with spend")
