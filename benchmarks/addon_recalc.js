@@ -1,0 +1,28 @@
+'use strict';
+// Node half of benchmarks/addon.py: recalculates the 200 custom-function cells of the add-on's tests
+// (sheets/addon/test/cells.js) in the local Apps Script runtime against the API at ROI_API_URL, cold
+// (empty cache), warm (cached) and after the cache time, and prints one JSON line of figures.
+
+const path = require('node:path');
+const { Runtime } = require(path.join(__dirname, '..', 'sheets', 'addon', 'test', 'appsscript_runtime.js'));
+const { buildCells, loadExpected } = require(path.join(__dirname, '..', 'sheets', 'addon', 'test', 'cells.js'));
+
+let now = Date.now();
+const rt = new Runtime({ clock: () => now });
+rt.properties.document.api().setProperties({ ROI_SERVER_URL: process.env.ROI_API_URL, ROI_TOKEN: process.env.ROI_TOKEN });
+const formulas = buildCells(loadExpected(process.env.ROI_EXPECTED), 200).map((c) => c.formula);
+
+function run(label) {
+  const before = rt.fetchCount;
+  const started = process.hrtime.bigint();
+  const results = rt.recalculate(formulas);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const fetches = rt.fetches.slice(before);
+  const errors = results.filter((r) => 'error' in r || (typeof r.value === 'string' && r.value.startsWith('#ROI'))).length;
+  return { label, cells: formulas.length, calls: fetches.length, ms, fetch_ms: fetches.reduce((a, f) => a + f.ms, 0), errors };
+}
+
+const rows = [run('cold (empty cache)'), run('warm (cached)')];
+now += 301 * 1000;
+rows.push(run('after 5 min (expired)'));
+process.stdout.write(JSON.stringify(rows) + '\n');
