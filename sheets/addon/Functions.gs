@@ -368,7 +368,7 @@ function roiSnapshot_(period) {
   var lock = LockService.getDocumentLock();
   var locked = false;
   try {
-    locked = lock.tryLock(10000);
+    locked = lock ? lock.tryLock(10000) : false; // no document lock outside a bound script: just fetch
     if (locked) {
       cached = roiCacheRead_(cache, key);
       if (cached !== null) {
