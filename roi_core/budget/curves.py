@@ -86,12 +86,14 @@ class Curve:
         return hill_slope(np.atleast_1d(x)[None, :], b, h, s)
 
 
-def has_history(spend: np.ndarray) -> bool:
-    """At least MIN_PERIODS periods with spend, varying by at least MIN_SPEND_CV."""
+def has_history(spend: np.ndarray, with_adstock: bool = False) -> bool:
+    """At least MIN_PERIODS periods with spend, varying by at least MIN_SPEND_CV (with adstock, the
+    carried-over spend must vary: bursts between idle periods do)."""
     spend = np.asarray(spend, dtype="float64")
-    spent = spend[spend > 0]
-    if len(spent) < MIN_PERIODS:
+    if (spend > 0).sum() < MIN_PERIODS:
         return False
+    seen = adstock(spend, 0.5) if with_adstock else spend
+    spent = seen[seen > 0]
     return float(spent.std() / spent.mean()) >= MIN_SPEND_CV
 
 
@@ -116,19 +118,20 @@ def _bounds(y_scale: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fit_scaled(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """Best of a few starts (half-saturation at 0.5, 1.5, 5 × mean spend); returns theta and its cost."""
+    """Least squares from the best point of a coarse grid (half-saturation × shape, beta solved in closed
+    form for each, vectorised); returns theta and its cost (half the sum of squared residuals)."""
     lo, hi = _bounds(float(y.max()) if len(y) else 1.0)
-    best, best_cost = None, np.inf
-    for half in (0.5, 1.5, 5.0):
-        u0 = hill(x, 1.0, half, 1.0)
-        beta0 = float(np.dot(u0, y) / max(np.dot(u0, u0), 1e-12))
-        start = np.clip([np.log(max(beta0, 1e-3)), np.log(half), 1.0], lo + 1e-9, hi - 1e-9)
-        fit = least_squares(lambda t: _residuals_and_jacobian(t[None, :], x, y)[0][0], start,
-                            jac=lambda t: _residuals_and_jacobian(t[None, :], x, y)[1][0],
-                            bounds=(lo, hi), method="trf", max_nfev=200, x_scale="jac")
-        if fit.cost < best_cost:
-            best, best_cost = fit.x, float(fit.cost)
-    return best, best_cost
+    halves = np.geomspace(HALF_BOUNDS[0], HALF_BOUNDS[1], 25)[:, None, None]
+    shapes = np.linspace(SHAPE_BOUNDS[0], SHAPE_BOUNDS[1], 8)[None, :, None]
+    u = hill(x[None, None, :], 1.0, halves, shapes)
+    beta = np.clip((u * y).sum(-1) / np.maximum((u * u).sum(-1), 1e-12), 1e-3, np.exp(hi[0]))
+    sse = ((beta[..., None] * u - y) ** 2).sum(-1)
+    i, j = np.unravel_index(np.argmin(sse), sse.shape)
+    start = np.clip([np.log(beta[i, j]), np.log(halves[i, 0, 0]), shapes[0, j, 0]], lo + 1e-9, hi - 1e-9)
+    fit = least_squares(lambda t: _residuals_and_jacobian(t[None, :], x, y)[0][0], start,
+                        jac=lambda t: _residuals_and_jacobian(t[None, :], x, y)[1][0],
+                        bounds=(lo, hi), method="trf", max_nfev=100, x_scale="jac")
+    return fit.x, float(fit.cost)
 
 
 def _bootstrap(theta: np.ndarray, x: np.ndarray, y: np.ndarray, draws: int, seed: int) -> np.ndarray:
@@ -158,7 +161,7 @@ def fit_curve(spend, returns, *, with_adstock: bool = False, draws: int = BOOTST
     per consecutive period; None when the spend lacks the history a curve needs (:func:`has_history`)."""
     spend = np.asarray(spend, dtype="float64")
     returns = np.asarray(returns, dtype="float64")
-    if not has_history(spend):
+    if not has_history(spend, with_adstock):
         return None
     x_scale = float(spend[spend > 0].mean())
     y_scale = float(np.abs(returns).mean()) or 1.0
