@@ -60,6 +60,7 @@ from roi_core.answer.shapes import (
 )
 from roi_core.answer.suggest_questions import suggest_questions
 from roi_core.answer.trend import ChannelTrendAnswer, channel_trend  # noqa: F401
+from roi_core.budget.answer import name_credit_basis
 from roi_core.errors import DataError, QueryError
 from roi_core.monthly import monthly_summary, period_summary, whole_months
 from roi_core.query import Query, parse_query, period_label
@@ -153,6 +154,8 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         raise QueryError(*_not_yet(query))
     else:
         raise DataError(f"暂不支持「{query.raw}」", "输入 /roi 帮助 查看用法")
+    if query.kind == "channels":  # the one basis of channel credit, named where it matters (roi_core.budget)
+        name_credit_basis(ans, data, query.month, period)
     if isinstance(ans, NoMatchAnswer):  # besides the closest names, questions that would work
         ans.suggested_questions = suggest_questions(query, data, today, ans.closest)
     if period is not None and query.kind != "campaign":

@@ -59,6 +59,7 @@ class ChannelRanking(Answer):
     totals: dict = field(default_factory=dict)
     channels: list[dict] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    credit_basis: str = "campaign_tab"  # the one basis of channel credit (roi_core.budget.answer)
 
 
 @dataclass

@@ -162,3 +162,20 @@ def attach_plan(ans, data: SheetData, rows: pd.DataFrame, month: pd.Period | Non
     ans.reallocation_note = plan_note(plan, data.settings.currency_symbol, ans.lang)
     ans.reallocation_method = plan.method
     ans.budget = to_json_dict(plan_json(plan, ans.lang))
+
+
+def name_credit_basis(ans, data: SheetData, month: pd.Period | None = None,
+                      period: tuple[dt.date, dt.date] | None = None) -> None:
+    """On a channel answer: the credit basis (``credit_basis``), and, when the attribution model
+    decides or the two bases disagree on a channel's direction, the basis sentence and the
+    disagreements among its notes."""
+    from roi_core.answer.rows import _rows_for
+
+    rows = _rows_for(data, month, period)
+    if rows.empty:
+        return
+    credit = basis_for(data, rows, month, period)
+    ans.credit_basis = credit.name
+    conflicts = credit.conflict_texts(ans.lang, data.settings.target_roi)
+    if credit.uses_model or conflicts:
+        ans.warnings.extend([credit.describe(ans.lang), *conflicts])
