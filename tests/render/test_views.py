@@ -223,10 +223,10 @@ def test_a_worst_first_ranking_says_lowest_not_top():
     worst = answer(parse_query("最差的3个活动", TODAY), data, TODAY)
     best = answer(parse_query("排行 3", TODAY), data, TODAY)
     text = render_text(worst)
-    assert text.startswith("🏆 ROI 最低的活动（最低 3 个，共 14 个）")
+    assert text.startswith("🏆 ROI 最低的活动（最低 3 个，共 15 个）")
     # lowest first: 线下品鉴会（北京） cost ¥64,000, revenue ¥61,000 → ROI (33,550-64,000)/64,000 on 毛利 = -47.6%
     assert "线下品鉴会（北京）" in text.splitlines()[4] and "-47.6%" in text.splitlines()[4]
-    assert render_text(best).startswith("🏆 活动 ROI 排行（前 3，共 14 个）")
+    assert render_text(best).startswith("🏆 活动 ROI 排行（前 3，共 15 个）")
     header = build_message(worst).blocks[0]["text"]["text"]
     assert header == "🏆 ROI 最低的活动"
 
