@@ -389,6 +389,8 @@ def attribution_view(ans: AttributionAnswer, options: ViewOptions) -> View:
     counts = {"journeys": f"{ans.journeys:,}", "converting": f"{ans.converting_journeys:,}",
               "conversions": f"{ans.conversions:,.0f}", "revenue": money(ans.revenue, s), "days": ans.lookback_days}
     chart = channel_roi_chart(ans.channels, phrase(lang, "attribution_chart", label=label), None, lang)
+    if chart is None and ans.roi_basis == "sample":  # no ROI scaled up from a sample: chart the shares
+        chart = attributed_share_chart(ans, label)
     if chart:
         chart.inline = options.native_charts
     shared = ans.roi_basis == "share_of_campaign_return"
@@ -423,6 +425,17 @@ def attribution_view(ans: AttributionAnswer, options: ViewOptions) -> View:
                  *_chart_png(chart, options, lang, kind="attribution", model=ans.model, month=ans.month),
                  *_sheet(options, lang)],
         actions_id="roi_attribution_actions", footer=footer_of(ans, options))
+
+
+def attributed_share_chart(ans: AttributionAnswer, label: str) -> Chart | None:
+    """Bars of each channel's attributed share (in %), the first 20 channels, when 触点 is a sample."""
+    rows = [r for r in ans.channels if _finite(r.get("share"))][:CHART_POINTS]
+    if not rows:
+        return None
+    return Chart(kind="bar", title=phrase(ans.lang, "attribution_share_chart", label=label),
+                 categories=[str(r["channel"]) for r in rows], series=[("%", [float(r["share"]) * 100 for r in rows])],
+                 y_label=phrase(ans.lang, "attr_share") + " (%)", x_label=phrase(ans.lang, "channel_axis"),
+                 filename="attributed_share.png")
 
 
 def candidates_view(ans: CandidatesAnswer, options: ViewOptions) -> View:

@@ -186,12 +186,14 @@ LABELS["zh"].update({
     "expected_range": "预计收益变化", "curve_overview": "边际 ROI 随预算变化（当前 = 100%）", "budget_axis": "预算（当前的 %）",
     "curve_chart": "{channel} 响应曲线（当前 {current}，建议 {proposed}）", "spend_axis": "月预算",
     "at_current": "当前", "at_proposed": "建议", "credit_basis": "渠道收益口径",
+    "attribution_share_chart": "归因份额（{label}）",
 })
 LABELS["en"].update({
     "marginal_roi": "Marginal ROI", "realloc_budget": "Next month's budget (total {total})", "linear_flag": "linear",
     "expected_range": "Expected change in return", "curve_overview": "Marginal ROI by budget (now = 100%)",
     "budget_axis": "budget (% of now)", "curve_chart": "{channel} response (now {current}, proposed {proposed})",
     "spend_axis": "monthly budget", "at_current": "now", "at_proposed": "proposed", "credit_basis": "Channel credit",
+    "attribution_share_chart": "Attributed share ({label})",
 })
 
 

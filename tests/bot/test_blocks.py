@@ -163,8 +163,9 @@ def test_advice_keeps_the_total(data):
     ans = ask(data, "建议")
     msg = build_message(ans)
     check_limits(msg.blocks)
-    assert sum(r["current"] for r in ans.reallocation) == pytest.approx(95000)
-    assert sum(r["proposed"] for r in ans.reallocation) == pytest.approx(95000)
+    # next month's budget: the ¥95,000 spent over all time, per month with spend (March and June) = ¥47,500
+    assert sum(r["current"] for r in ans.reallocation) == pytest.approx(95000 / 2)
+    assert sum(r["proposed"] for r in ans.reallocation) == pytest.approx(95000 / 2)
     assert "预计收益变化" in json.dumps(msg.blocks, ensure_ascii=False)
 
 
