@@ -151,6 +151,55 @@ def touchpoint_rows(rng: random.Random) -> list[list]:
     return rows
 
 
+DEMO_TODAY = dt.date(2026, 11, 30)  # the day the demo's answers are asked on (orders stop the day before)
+
+
+def order_and_customer_rows(touch_rows: list, rng: random.Random) -> tuple[list[list], list[list]]:
+    """订单 and 客户 rows consistent with 触点: one customer per converting customer ID.
+
+    Each converting touch is an order (same day, 订单金额, channel and campaign); some customers
+    come back for 1-4 repurchases (blank channel and campaign) until the day before DEMO_TODAY.
+    客户 lists each customer's first converting touch (获客日期 / 获客渠道 / 获客活动, 获客活动 left
+    blank on some rows so the 触点 fallback shows); 阶段 is filled on about 40% of the rows, as
+    the behaviour says (成交, or 忠实 after a second order within 365 days), the rest derived.
+    About 60% of orders carry 毛利; the rest use 设置's 毛利率.
+    """
+    orders: list[list] = []  # [day, customer, amount, channel, campaign]
+    first: dict[str, tuple] = {}
+    for customer, when, channel, campaign, converted, revenue in touch_rows:
+        if converted == "是":
+            day = dt.date.fromisoformat(when[:10])
+            orders.append([day, customer, revenue, channel, campaign])
+            first.setdefault(customer, (day, channel, campaign))
+    last_day = DEMO_TODAY - dt.timedelta(days=1)
+    for customer, (day, _, _) in first.items():
+        if rng.random() < 0.55:
+            for _ in range(rng.randint(1, 4)):
+                day += dt.timedelta(days=max(3, int(rng.expovariate(1 / 60))))
+                if day > last_day:
+                    break
+                orders.append([day, customer, float(round(rng.uniform(159, 1599), 0)), None, None])
+    orders.sort(key=lambda o: (o[0], o[1]))
+
+    order_rows = []
+    order_days: dict[str, list[dt.date]] = {}
+    for i, (day, customer, amount, channel, campaign) in enumerate(orders):
+        profit = round(amount * rng.uniform(0.45, 0.62), 0) if rng.random() < 0.6 else None
+        order_rows.append([f"DD{i + 1:06d}", customer, day.isoformat(), amount, profit, channel, campaign])
+        order_days.setdefault(customer, []).append(day)
+
+    customer_rows = []
+    for customer, (day, channel, campaign) in first.items():
+        days = order_days[customer]
+        loyal = len(days) > 1 and (days[1] - days[0]).days <= 365
+        stage, stage_day = ("忠实", days[1]) if loyal else ("成交", days[0])
+        filled = rng.random() < 0.4
+        customer_rows.append([customer, day.isoformat(), channel, campaign if rng.random() < 0.8 else None,
+                              stage if filled else None, stage_day.isoformat() if filled and rng.random() < 0.7 else None])
+    customer_rows.sort(key=lambda r: (r[1], r[0]))
+    return order_rows, customer_rows
+
+
 def build(path: Path = OUT) -> Path:
     rng = random.Random(618)
     book = Workbook()
@@ -189,6 +238,16 @@ def build(path: Path = OUT) -> Path:
     budgets.append(["活动名称", "渠道", "计划开始", "计划结束", "预算"])
     for channel, budget in DAILY_PLAN:
         budgets.append([DAILY_CAMPAIGN, channel, "2026-11-23", "2026-12-12", budget])
+    order_rows, customer_rows = order_and_customer_rows(
+        [list(r) for r in touches.iter_rows(min_row=2, values_only=True)], random.Random(14))
+    orders = book.create_sheet("订单")
+    orders.append(["订单号", "客户ID", "下单日期", "订单金额", "毛利", "渠道", "活动名称"])
+    for row in order_rows:
+        orders.append(row)
+    customers = book.create_sheet("客户")
+    customers.append(["客户ID", "获客日期", "获客渠道", "获客活动", "阶段", "阶段日期"])
+    for row in customer_rows:
+        customers.append(row)
     book.save(path)
     return path
 
