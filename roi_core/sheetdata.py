@@ -20,6 +20,7 @@ from roi_core.parse import (
     PARSERS,
     WIDEST_DATE_MAX,
     WIDEST_DATE_MIN,
+    _is_str_cell,
     blank_mask,
     normalize_text,
     parse_date,
@@ -288,8 +289,9 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None 
 
 def _has_marker(cells: pd.Series) -> pd.Series:
     """True where a cell is text starting with the template's example mark (spaces before it allowed)."""
-    # .str gives NaN for number and date cells, which are never a mark
-    return cells.str.lstrip().str.startswith(EXAMPLE_MARKER).fillna(False).astype(bool)
+    # only text cells can carry it; .str refuses a column with no text at all (every cell a checkbox)
+    text = cells.where(_is_str_cell(cells), "").astype(str)
+    return text.str.lstrip().str.startswith(EXAMPLE_MARKER)
 
 
 def _example_rows(spec: TabSpec, raw: pd.DataFrame, by_key: dict[str, int]) -> pd.Series:
