@@ -84,8 +84,10 @@ def _base(ans: Answer, query: Query, data: SheetData) -> Answer:
     ans.source = data.source
     ans.data_age_seconds = data.stale_seconds  # set only when a cached copy answers for a failed source
     ans.stale = data.stale_seconds is not None
-    if data.rows_skipped:
-        ans.warnings.append(_skipped_warning(data.rows_skipped, query.lang))
+    examples = sum(len(rows) for rows in data.example_rows.values())
+    if data.rows_skipped > examples:  # rows with a problem; the template's examples get their own sentence
+        ans.warnings.append(_skipped_warning(data.rows_skipped - examples, query.lang))
+    ans.warnings += data.example_warnings(query.lang)
     if data.stale_seconds is not None:
         minutes = max(1, round(data.stale_seconds / 60))
         ans.warnings.append(f"表格暂时读不到，以下是 {minutes} 分钟前的缓存数据" if query.lang == "zh"

@@ -97,9 +97,10 @@ def test_the_warning_names_the_rows_in_both_languages():
     assert len(described) == 5 and all(p.example and not p.blocking for p in data.problems)
     assert data.example_warnings("en")[0] == \
         "「活动」 rows 2–3 are template examples, not counted; delete these rows once confirmed"
-    # the answer says rows were left out (and 数据校验 / sheets check say which and why)
+    # the answer names the example rows per tab, and does not also count them as rows with a problem
     ans = answer(parse_query("618活动", TODAY), data, TODAY)
-    assert ans.rows_skipped == 10 and any("10 行" in w for w in ans.warnings)
+    assert ans.rows_skipped == 10 and not any("10 行" in w for w in ans.warnings)
+    assert "「活动」第2–3行是模板示例，未计入；确认后删除这些行" in ans.warnings and len(ans.warnings) == 5
 
 
 def test_a_copied_example_row_is_still_an_example():
