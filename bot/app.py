@@ -202,8 +202,7 @@ def serve(config: AppConfig, port: int = 3000, host: str = "127.0.0.1") -> int:
     """``python -m bot serve``: the HTTP app on Flask's threaded server (use gunicorn in production)."""
     logs.install(level=logging.INFO)
     try:
-        check_config(config)
-        app = create_app(config)
+        app = create_app(config)  # checks the Slack settings itself (and serves the plugin alone when set up)
     except RoiError as err:
         _print_config_error(err)
         return 2
