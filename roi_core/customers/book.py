@@ -106,6 +106,8 @@ class CustomerBook:
     has_orders: bool
     has_customers: bool
     has_touches: bool
+    #: 设置 归因覆盖阈值: under this share of 活动's 新客户数, 订单 is read as a sample and totals are projected
+    coverage_threshold: float = 0.5
 
     @property
     def size(self) -> int:
@@ -190,7 +192,8 @@ def build_book(data: SheetData) -> CustomerBook:
     })
     return CustomerBook(people=people, orders=order_arrays, touches=touch_arrays, campaigns=rows, basis=basis,
                         campaign_ids=campaign_ids, channel_ids=channel_ids, has_orders=len(orders) > 0,
-                        has_customers=len(customers) > 0, has_touches=len(touches) > 0)
+                        has_customers=len(customers) > 0, has_touches=len(touches) > 0,
+                        coverage_threshold=float(data.settings.attribution_coverage))
 
 
 def _order_arrays(orders: pd.DataFrame, codes: np.ndarray, margin: float | None) -> tuple[dict, str]:

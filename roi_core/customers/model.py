@@ -104,6 +104,13 @@ class Payback:
     recovered: float | None
     new_customers: int | None  # the campaign's new customers (source 订单 only)
     reason: str | None = None
+    #: 订单 read as a sample (coverage under 设置 归因覆盖阈值): ``returned`` and the daily sums are the sample's
+    #: × ``scale`` = 活动's 新客户数 ÷ the new customers in 订单; ``sample_returned`` is the sample's own figure
+    projected: bool = False
+    coverage: float | None = None
+    reported_new_customers: float | None = None
+    scale: float | None = None
+    sample_returned: float | None = None
 
 
 @dataclass(frozen=True)
@@ -119,12 +126,17 @@ class CustomerValue:
     customers, reported only when every one of them is at least N days old on ``asof``
     (``old_enough[N]`` says how many are); else None.
     Repurchase rate = new customers with two or more orders ÷ new customers.
-    CAC = cost ÷ new customers; LTV:CAC uses the longest complete window (``ltv_cac_window``).
-    ``first_order_roi`` = (Σ收益 of the new customers' first orders − cost) ÷ cost;
-    ``roi_with_repurchase`` = (Σ收益 of all their orders up to ``asof`` − cost) ÷ cost.
-    ``reported_new_customers``: Σ新客户数 of the same 活动 rows (None when no row has it);
-    ``coverage`` = ``new_customers`` ÷ that: how much of the campaign's own count 订单/客户 cover. Under 1,
-    订单 holds only part of the customers, and CAC, LTV:CAC, the ROIs and payback read as a sample would.
+    ``reported_new_customers``: Σ新客户数 of the same 活动 rows (None unless every row has it);
+    ``coverage`` = ``new_customers`` ÷ that: how much of the campaign's own count 订单/客户 cover.
+    CAC = cost ÷ ``reported_new_customers`` when 活动 has it (``cac_source`` "活动"), else cost ÷ new
+    customers (``cac_source`` "订单"); LTV:CAC = the LTV of the longest complete window (``ltv_cac_window``)
+    ÷ CAC. Per-customer figures (LTV, repurchase rate) always come from the customers in 订单.
+    ROIs: ``first_order_roi`` = (Σ收益 of the new customers' first orders − cost) ÷ cost;
+    ``roi_with_repurchase`` = (Σ收益 of all their orders up to ``asof`` − cost) ÷ cost. When ``coverage`` is
+    under ``coverage_threshold`` (设置 归因覆盖阈值) 订单 is a sample and both sums are ``projected``: the
+    sample's Σ ÷ new customers × ``reported_new_customers`` (``projected_first_order_return`` /
+    ``projected_total_return``); ``first_order_return`` / ``total_return`` stay the sample's own sums.
+    ``sample_optimistic``: projected, and the projected first-order return exceeds ``campaign_return``.
     """
 
     campaign: str | None
@@ -149,6 +161,19 @@ class CustomerValue:
     reported_new_customers: float | None = None
     coverage: float | None = None
     reason: str | None = None  # why figures are missing (no 订单, no new customer, no cost)
+    cac_source: str | None = None  # "活动" (cost ÷ 活动's 新客户数) | "订单" (cost ÷ new customers in 订单)
+    coverage_threshold: float = 0.5
+    projected: bool = False  # the ROIs are projected from 订单 as a sample (coverage under the threshold)
+    projected_first_order_return: float | None = None
+    projected_total_return: float | None = None
+    #: Σ收益 (same ``basis``) of the 活动 rows: a projected first-order return above it means the sample's
+    #: customers are worth more than the campaign's own figures allow (members-only exports often are)
+    campaign_return: float | None = None
+
+    @property
+    def sample_optimistic(self) -> bool:
+        return bool(self.projected and self.campaign_return is not None and self.projected_first_order_return
+                    is not None and self.projected_first_order_return > self.campaign_return)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,34 @@ def new_customer_mask(book: CustomerBook, campaign: str | None, channel: str | N
     return mask
 
 
+def reported_new_customers(rows: pd.DataFrame) -> float | None:
+    """Σ新客户数 of 活动 rows, when every one of them has it (a partly filled count would understate CAC and
+    the projection); None otherwise."""
+    if rows.empty or rows["new_customers"].isna().any():
+        return None
+    return float(rows["new_customers"].sum())
+
+
+def sample_basis(book: CustomerBook, new_customers: int, reported: float | None) -> tuple[float | None, bool, float | None]:
+    """(coverage, projected, scale) of a campaign's new customers in 订单 against 活动's 新客户数.
+
+    coverage = new customers ÷ reported; under the book's threshold (设置 归因覆盖阈值) 订单 is read as a
+    sample: ``projected`` and totals scale by reported ÷ new customers. No projection without a reported
+    count or without a new customer in 订单 (nothing to scale)."""
+    if not reported or reported < HALF_FEN:
+        return None, False, None
+    coverage = new_customers / reported
+    if new_customers == 0 or coverage >= book.coverage_threshold:
+        return coverage, False, None
+    return coverage, True, reported / new_customers
+
+
+def campaign_return(rows: pd.DataFrame, basis: str) -> float | None:
+    """Σ收益 of 活动 rows on ``basis`` (毛利 incl. 销售额 × 毛利率, or 销售额); None when a row lacks it."""
+    column = rows["gross_profit_est"] if basis == "gross_profit" else rows["revenue"]
+    return float(column.sum()) if len(rows) and column.notna().all() else None
+
+
 def _ratio(numerator: float, denominator: float | None) -> float | None:
     if denominator is None or abs(denominator) < HALF_FEN:
         return None
@@ -109,15 +137,24 @@ def customer_value(data: SheetData | CustomerBook, campaign: str | None = None, 
     new = new_customer_mask(book, campaign, channel, asof_day)
     n_new = int(new.sum())
     empty_windows = {n: None for n in WINDOWS}
-    reported = float(rows["new_customers"].sum()) if rows["new_customers"].notna().any() else None
+    reported = reported_new_customers(rows)
+    coverage, projected, scale = sample_basis(book, n_new, reported)
+    priced = cost is not None and cost >= HALF_FEN
+    # CAC from the campaign's own count when 活动 has it: 订单 may hold only a sample of its customers
+    cac_source = SOURCE_CAMPAIGNS if reported else SOURCE_ORDERS
+    cac = _ratio(cost, reported if reported else n_new) if priced else None
     result = dict(campaign=campaign, channel=channel, asof=asof, basis=book.basis,
                   acquired_customers=int(acquired.sum()), new_customers=n_new, cost=cost,
-                  reported_new_customers=reported, coverage=_ratio(n_new, reported) if reported else None)
+                  reported_new_customers=reported, coverage=coverage, coverage_threshold=book.coverage_threshold,
+                  cac=cac, cac_source=cac_source if cac is not None else None,
+                  campaign_return=campaign_return(rows, book.basis))
     if not book.has_orders:
         return CustomerValue(**result, ltv=empty_windows, old_enough={n: 0 for n in WINDOWS}, reason=NO_ORDERS)
     if n_new == 0:
+        # with 活动's own count and no customer in 订单 there is nothing to project from: no ROI rather than −100%
+        none_roi = None if reported else _roi(0.0, cost)
         return CustomerValue(**result, ltv=empty_windows, old_enough={n: 0 for n in WINDOWS},
-                             first_order_roi=_roi(0.0, cost), roi_with_repurchase=_roi(0.0, cost),
+                             first_order_roi=none_roi, roi_with_repurchase=none_roi,
                              reason="没有新客户：获客客户中没有在活动开始后首次下单的客户")
 
     orders = book.orders
@@ -138,20 +175,22 @@ def customer_value(data: SheetData | CustomerBook, campaign: str | None = None, 
         ltv[days] = float(value[within].sum() / n_new) if old_enough[days] == n_new else None
 
     repeat = int((np.bincount(cust, minlength=book.size)[new] >= 2).sum())
-    cac = _ratio(cost, n_new) if cost is not None and cost >= HALF_FEN else None
     complete = [d for d in WINDOWS if ltv[d] is not None]
     window = complete[-1] if complete else None
     ltv_cac = _ratio(ltv[window], cac) if window is not None and cac is not None else None
+    first_basis, total_basis = (first_value * scale, total_value * scale) if projected else (first_value, total_value)
     reason = None
     if cost is None:
         reason = "「活动」中没有这个活动/渠道的行，无法计算获客成本与ROI"
     elif cost < HALF_FEN:
         reason = "成本为0，无法计算获客成本与ROI"
     return CustomerValue(**result, ltv=ltv, old_enough=old_enough, repeat_customers=repeat,
-                         repurchase_rate=repeat / n_new, cac=cac, ltv_cac=ltv_cac, ltv_cac_window=window,
+                         repurchase_rate=repeat / n_new, ltv_cac=ltv_cac, ltv_cac_window=window,
                          first_order_return=first_value, repurchase_return=total_value - first_value,
-                         total_return=total_value, first_order_roi=_roi(first_value, cost),
-                         roi_with_repurchase=_roi(total_value, cost), reason=reason)
+                         total_return=total_value, first_order_roi=_roi(first_basis, cost),
+                         roi_with_repurchase=_roi(total_basis, cost), reason=reason, projected=projected,
+                         projected_first_order_return=first_basis if projected else None,
+                         projected_total_return=total_basis if projected else None)
 
 
 def payback(data: SheetData | CustomerBook, campaign: str, *, channel: str | None = None,
@@ -174,20 +213,28 @@ def payback(data: SheetData | CustomerBook, campaign: str, *, channel: str | Non
         days, index = np.unique(orders["day"][keep], return_inverse=True)
         daily = np.bincount(index, weights=orders["value"][keep], minlength=len(days))
         source, basis, n_new = SOURCE_ORDERS, book.basis, int(new.sum())
+        reported = reported_new_customers(rows)
+        coverage, projected, scale = sample_basis(book, n_new, reported)
     else:
         basis = return_basis(rows)
         days, daily = _spread_daily(rows, "gross_profit_est" if basis == "gross_profit" else "revenue", asof_day)
         source, n_new = SOURCE_CAMPAIGNS, None
+        reported, coverage, projected, scale = reported_new_customers(rows), None, False, None
+    sample_returned = float(daily.sum())
+    if projected:  # 订单 is a sample: its new customers' value per head × 活动's 新客户数
+        daily = daily * scale
     cumulative = np.cumsum(daily)
     returned = float(cumulative[-1]) if len(cumulative) else 0.0
+    sample = dict(projected=projected, coverage=coverage, reported_new_customers=reported, scale=scale,
+                  sample_returned=sample_returned)
     if cost < HALF_FEN:
         return Payback(campaign, channel, source, basis, day_date(start), cost, returned, None, None, None, n_new,
-                       reason="成本为0，无需回本")
+                       reason="成本为0，无需回本", **sample)
     covered = np.flatnonzero(cumulative >= cost - HALF_FEN)
     paid_day = int(days[covered[0]]) if len(covered) else None
     return Payback(campaign, channel, source, basis, day_date(start), cost, returned,
                    None if paid_day is None else max(paid_day - start, 0),
-                   None if paid_day is None else day_date(paid_day), returned / cost, n_new)
+                   None if paid_day is None else day_date(paid_day), returned / cost, n_new, **sample)
 
 
 def _spread_daily(rows: pd.DataFrame, column: str, asof_day: int | None) -> tuple[np.ndarray, np.ndarray]:
