@@ -67,6 +67,17 @@ class CustomerValueAnswer(Answer):
     reason: str | None = None
     missing: list[str] = field(default_factory=list)
     definitions: list[str] = field(default_factory=list)
+    # how much of the campaign 订单 covers, and what follows (docs/formulas.md, 客户价值 · 样本)
+    reported_new_customers: float | None = None  # Σ新客户数 of its 活动 rows (None unless every row has it)
+    coverage: float | None = None  # new customers in 订单 ÷ reported_new_customers
+    coverage_threshold: float = 0.5  # 设置 归因覆盖阈值
+    cac_source: str | None = None  # 活动 (cost ÷ 活动's 新客户数) | 订单 (cost ÷ new customers in 订单)
+    projected: bool = False  # ROIs and payback = 订单's per-customer value × reported_new_customers
+    sample_optimistic: bool = False  # the projected first-order return exceeds the 活动 rows' own 收益
+    campaign_return: float | None = None
+    projected_first_order_return: float | None = None  # Σ收益 of the first orders, projected (None unless projected)
+    sample_returned: float | None = None  # payback's cumulative figure of the 订单 sample itself (before projecting)
+    label: str | None = None  # the period asked (customers acquired within it), as the answer names it
 
 
 @dataclass
@@ -178,22 +189,28 @@ def _windows(values: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- answers
-def value_figures(book: CustomerBook, campaign: str | None, channel: str | None, asof: dt.date) -> dict:
-    """The customer-value figures of a campaign (and/or channel) as plain data: payback_days, recovered, ltv,
-    repurchase_rate, ltv_cac and the rest (see :class:`CustomerValueAnswer`)."""
-    value = customer_value(book, campaign, channel, asof=asof)
+def value_figures(book: CustomerBook, campaign: str | None, channel: str | None, asof: dt.date,
+                  period: tuple[dt.date, dt.date] | None = None) -> dict:
+    """The customer-value figures of a campaign (and/or channel; with a ``period``, of the customers acquired
+    within it) as plain data: payback_days, recovered, ltv, repurchase_rate, ltv_cac, coverage and the rest
+    (see :class:`CustomerValueAnswer`)."""
+    value = customer_value(book, campaign, channel, asof=asof, period=period)
     out = dict(basis=value.basis, cost=value.cost, acquired_customers=value.acquired_customers,
                new_customers=value.new_customers, ltv=_windows(value.ltv), old_enough=_windows(value.old_enough),
                repeat_customers=value.repeat_customers, repurchase_rate=value.repurchase_rate, cac=value.cac,
                ltv_cac=value.ltv_cac, ltv_cac_window=value.ltv_cac_window, first_order_roi=value.first_order_roi,
                roi_with_repurchase=value.roi_with_repurchase, reason=value.reason, payback_days=None,
                payback_date=None, payback_source=None, payback_basis=None, returned=None, recovered=None,
-               payback_note=None)
+               payback_note=None, reported_new_customers=value.reported_new_customers, coverage=value.coverage,
+               coverage_threshold=value.coverage_threshold, cac_source=value.cac_source, projected=value.projected,
+               sample_optimistic=value.sample_optimistic, campaign_return=value.campaign_return,
+               projected_first_order_return=value.projected_first_order_return, sample_returned=None)
     if campaign is not None:
-        back = payback(book, campaign, channel=channel, asof=asof)
+        back = payback(book, campaign, channel=channel, asof=asof, period=period)
         out.update(payback_days=back.payback_days, payback_date=back.payback_date, payback_source=back.source,
                    payback_basis=back.basis, returned=back.returned, recovered=back.recovered,
-                   payback_note=back.reason, start_date=back.start)
+                   payback_note=back.reason, start_date=back.start,
+                   sample_returned=back.sample_returned if back.projected else None)
     return out
 
 
@@ -205,7 +222,12 @@ def customer_value_answer(query: Query, data: SheetData, today: dt.date, book: C
         return found
     campaign, channel = found, query.channel
     book = book or build_book(data)
-    figures = value_figures(book, campaign, channel, today)
+    period = query.period
+    if period is not None and period[1] > today:
+        period = (period[0], today)
+    if period is not None and period[0] > period[1]:
+        period = None
+    figures = value_figures(book, campaign, channel, today, period)
     basis = figures.pop("basis")
     payback_basis = figures.pop("payback_basis") or basis
     start = figures.pop("start_date", None)
@@ -216,14 +238,11 @@ def customer_value_answer(query: Query, data: SheetData, today: dt.date, book: C
         basis_label=(BASIS_LABEL_EN if en else BASIS_LABEL)[basis], currency=data.settings.currency_symbol,
         payback_basis_label=(BASIS_LABEL_EN if en else BASIS_LABEL)[payback_basis],
         has_orders=book.has_orders, has_customers=book.has_customers, missing=missing_tabs(data, query.lang),
-        definitions=value_definitions(query.lang, basis), **figures)
+        definitions=value_definitions(query.lang, basis), label=period_label(query) if period else None, **figures)
     if campaign is None and channel is None and not book.has_orders and not book.has_customers:
         raise DataError("没有「订单」和「客户」标签页，还算不出新客复购与客户价值" if not en else
                         "No 订单 or 客户 tab: repurchase and customer value need them",
                         ans.missing[0] if ans.missing else "")
-    if query.period is not None:
-        ans.warnings.append("客户价值按获客活动计算，不按时间段切分：以下为全部时间" if not en else
-                            "Customer value is per acquiring campaign, not per period: all time shown")
     return ans
 
 

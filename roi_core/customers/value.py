@@ -43,6 +43,29 @@ def campaign_rows(book: CustomerBook, campaign: str | None = None, channel: str 
     return rows[mask]
 
 
+Period = tuple[dt.date, dt.date]
+
+
+def period_rows(rows: pd.DataFrame, period: Period | None) -> pd.DataFrame:
+    """The 活动 rows as far as they fall in ``period`` (first day, last day, inclusive): a row running partly
+    inside keeps its share of days of 总成本, 新客户数, 销售额 and 毛利 (as months do), its dates clipped to the period; rows outside are dropped."""
+    if period is None or rows.empty:
+        return rows
+    starts = to_days(rows["start_date"])
+    ends = to_days(rows["end_date"].fillna(rows["start_date"]))
+    first, last = day_number(period[0]), day_number(period[1])
+    inside = np.clip(np.minimum(ends, last) - np.maximum(starts, first) + 1, 0, None)
+    share = inside / np.maximum(ends - starts + 1, 1)
+    out = rows[share > 0].copy()
+    share = share[share > 0]
+    for column in ("cost", "new_customers", "revenue", "gross_profit_est"):
+        out[column] = out[column] * share
+    # the rows' days clipped to the period, so a row's share spread over them keeps its daily rate
+    out["start_date"] = out["start_date"].clip(lower=pd.Timestamp(period[0]))
+    out["end_date"] = out["end_date"].fillna(out["start_date"]).clip(upper=pd.Timestamp(period[1]))
+    return out
+
+
 def acquired_mask(book: CustomerBook, campaign: str | None = None, channel: str | None = None) -> np.ndarray:
     """Per customer code: acquired (a known acquisition date) by the campaign and/or through the channel."""
     people = book.people
@@ -65,11 +88,12 @@ def _cost(rows: pd.DataFrame) -> float | None:
 
 
 def new_customer_mask(book: CustomerBook, campaign: str | None, channel: str | None,
-                      asof_day: int | None) -> np.ndarray:
+                      asof_day: int | None, period: Period | None = None) -> np.ndarray:
     """Per customer code: a new customer of the campaign/channel as of ``asof_day`` (None: no limit).
 
     Acquired by it, with a first order on or after the campaign's start (without a campaign, or a
-    campaign not in 活动: on or after the customer's acquisition date), and not after ``asof_day``.
+    campaign not in 活动: on or after the customer's acquisition date), and not after ``asof_day``;
+    with a ``period``, acquired within it.
     """
     people = book.people
     acquired = people["acquired"].to_numpy()
@@ -79,6 +103,8 @@ def new_customer_mask(book: CustomerBook, campaign: str | None, channel: str | N
     mask = acquired_mask(book, campaign, channel) & (first != NO_DAY) & (first >= threshold)
     if asof_day is not None:
         mask &= (first <= asof_day) & (acquired <= asof_day)
+    if period is not None:
+        mask &= (acquired >= day_number(period[0])) & (acquired <= day_number(period[1]))
     return mask
 
 
@@ -123,18 +149,23 @@ def _roi(returned: float, cost: float | None) -> float | None:
 
 
 def customer_value(data: SheetData | CustomerBook, campaign: str | None = None, channel: str | None = None, *,
-                   asof: dt.date) -> CustomerValue:
+                   asof: dt.date, period: Period | None = None) -> CustomerValue:
     """LTV at 30/90/180/365 days, repurchase rate, CAC, LTV:CAC and value-based ROI (see :class:`CustomerValue`).
 
     ``asof`` is today (the core never reads a clock): orders after it are not counted, and a
     window is reported only when every new customer is at least that many days old on it.
+    ``period`` (first day, last day): only the customers acquired within it, against the 活动 rows' share
+    of days in it (cost, 新客户数, 收益), their orders counted up to ``asof``.
     """
     book = as_book(data)
     asof_day = day_number(asof)
-    rows = campaign_rows(book, campaign, channel)
+    rows = period_rows(campaign_rows(book, campaign, channel), period)
     cost = _cost(rows) if (campaign is not None or channel is not None or len(rows)) else None
     acquired = acquired_mask(book, campaign, channel)
-    new = new_customer_mask(book, campaign, channel, asof_day)
+    if period is not None:
+        days = book.people["acquired"].to_numpy()
+        acquired &= (days >= day_number(period[0])) & (days <= day_number(period[1]))
+    new = new_customer_mask(book, campaign, channel, asof_day, period)
     n_new = int(new.sum())
     empty_windows = {n: None for n in WINDOWS}
     reported = reported_new_customers(rows)
@@ -194,10 +225,11 @@ def customer_value(data: SheetData | CustomerBook, campaign: str | None = None, 
 
 
 def payback(data: SheetData | CustomerBook, campaign: str, *, channel: str | None = None,
-            asof: dt.date | None = None) -> Payback:
-    """回本周期 of a campaign (see :class:`Payback`); ``asof`` ignores orders and days after it."""
+            asof: dt.date | None = None, period: Period | None = None) -> Payback:
+    """回本周期 of a campaign (see :class:`Payback`); ``asof`` ignores orders and days after it. ``period``:
+    the customers acquired within it against the 活动 rows' share of it (as :func:`customer_value`)."""
     book = as_book(data)
-    rows = campaign_rows(book, campaign, channel)
+    rows = period_rows(campaign_rows(book, campaign, channel), period)
     if rows.empty:
         return Payback(campaign, channel, None, book.basis, None, None, 0.0, None, None, None, None,
                        reason=f"「活动」中没有「{campaign}」" + (f"在「{channel}」的行" if channel else "的行"))
@@ -205,7 +237,7 @@ def payback(data: SheetData | CustomerBook, campaign: str, *, channel: str | Non
     cost = float(rows["cost"].sum())
     asof_day = None if asof is None else day_number(asof)
     if book.has_orders:
-        new = new_customer_mask(book, campaign, channel, asof_day)
+        new = new_customer_mask(book, campaign, channel, asof_day, period)
         orders = book.orders
         keep = new[orders["cust"]]
         if asof_day is not None:

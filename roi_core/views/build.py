@@ -157,6 +157,7 @@ def campaign_view(ans: CampaignReport, options: ViewOptions) -> View:
                           brief=bool(f.get("impressions") or f.get("clicks"))))
     if f.get("participants"):
         notes.append(Note(L["events"], event_kpis(f, ans.lang, s), None))
+    notes += campaign_value_notes(ans)  # 客户价值: payback, LTV 90 天, repurchase, LTV:CAC (views/customers.py)
     chart = channel_roi_chart(ans.channels, phrase(ans.lang, "campaign_chart", campaign=ans.campaign),
                               ans.target_roi, ans.lang)
     if chart:
@@ -480,6 +481,7 @@ from roi_core.views.customers import (  # noqa: E402
     CohortAnswer,
     CustomerValueAnswer,
     LifecycleAnswer,
+    campaign_value_notes,
     cohort_notes,
     cohort_view,
     customer_value_view,

@@ -38,12 +38,38 @@ def _ratio(value) -> str:
 
 def payback_text(ans: CustomerValueAnswer) -> str:
     """回本周期 as people read it: "23 天（2026-06-12）", "未回本，已收回 6.2%", or — with the reason."""
+    return _payback_words(ans.lang, ans.payback_days, ans.payback_date, ans.recovered, ans.payback_note)
+
+
+def _payback_words(lang: str, days, date, recovered, note) -> str:
+    if days is not None:
+        return phrase(lang, "cv_payback_days", days=days, date=date)
+    if _finite(recovered):
+        return phrase(lang, "cv_not_paid_back", share=pct(recovered))
+    return f"{DASH}（{note}）" if note else DASH
+
+
+def _projected(ans) -> str:
+    """"按订单样本推算（覆盖 0.5%）" when the figure is projected from 订单 as a sample, else ""."""
+    return phrase(ans.lang, "cv_projected", coverage=pct(ans.coverage)) if ans.projected else ""
+
+
+def _coverage_figure(ans: CustomerValueAnswer) -> Figure:
+    """订单覆盖: the new customers in 订单 against 活动's own 新客户数 (always shown beside the value figures)."""
     lang = ans.lang
-    if ans.payback_days is not None:
-        return phrase(lang, "cv_payback_days", days=ans.payback_days, date=ans.payback_date)
-    if _finite(ans.recovered):
-        return phrase(lang, "cv_not_paid_back", share=pct(ans.recovered))
-    return f"{DASH}（{ans.payback_note}）" if ans.payback_note else DASH
+    if ans.reported_new_customers is None:
+        return Figure(phrase(lang, "cv_coverage"), DASH, phrase(lang, "cv_coverage_unknown"), line=3)
+    return Figure(phrase(lang, "cv_coverage"), pct(ans.coverage),
+                  phrase(lang, "cv_coverage_detail", n=f"{ans.new_customers:,}",
+                         reported=count(ans.reported_new_customers)), line=3)
+
+
+def _cac_note(ans: CustomerValueAnswer) -> str:
+    if ans.cac is None:
+        return ""
+    if ans.cac_source == "活动":
+        return phrase(ans.lang, "cv_cac_from_campaigns", n=count(ans.reported_new_customers))
+    return phrase(ans.lang, "cv_cac_from_orders", n=f"{ans.new_customers:,}")
 
 
 def _ltv_table(ans: CustomerValueAnswer) -> Table:
@@ -67,28 +93,41 @@ def customer_value_view(ans: CustomerValueAnswer, options: ViewOptions) -> View:
     where 回本 was computed from, what the optional tabs would add, the definitions."""
     lang, L, s = ans.lang, labels(ans.lang), ans.currency
     subject = _subject(ans, lang)
-    payback = [Figure(phrase(lang, "cv_payback"), payback_text(ans))] if ans.campaign else []
+    projected = _projected(ans)
+    payback = [Figure(phrase(lang, "cv_payback"), payback_text(ans), projected)] if ans.campaign else []
     repurchase = [Figure(phrase(lang, "cv_repurchase"), pct(ans.repurchase_rate),
                          f"{ans.repeat_customers:,} / {ans.new_customers:,}" if ans.new_customers else "")]
     first = payback + repurchase if ans.asked != "repurchase" else repurchase + payback
     figures = [*first,
                Figure(phrase(lang, "cv_new_customers"), count(ans.new_customers),
                       phrase(lang, "cv_acquired", n=f"{ans.acquired_customers:,}"), line=1),
-               Figure(L["cac"], money(ans.cac, s), line=1),
+               Figure(L["cac"], money(ans.cac, s), _cac_note(ans), line=1),
                Figure("LTV:CAC", _ratio(ans.ltv_cac),
                       phrase(lang, "cv_days", n=ans.ltv_cac_window) if ans.ltv_cac_window else "", line=1),
-               Figure(phrase(lang, "cv_first_roi"), pct(ans.first_order_roi), line=2),
-               Figure(phrase(lang, "cv_roi_repurchase"), pct(ans.roi_with_repurchase), line=2)]
+               Figure(phrase(lang, "cv_first_roi"), pct(ans.first_order_roi), projected, line=2),
+               Figure(phrase(lang, "cv_roi_repurchase"), pct(ans.roi_with_repurchase), projected, line=2)]
+    if ans.has_orders:
+        figures.append(_coverage_figure(ans))
     notes = []
-    if ans.campaign and ans.payback_source:
+    if ans.campaign and ans.payback_source == "订单" and ans.projected:
+        notes.append(Note(phrase(lang, "cv_payback"),
+                          phrase(lang, "cv_from_orders_projected", coverage=pct(ans.coverage),
+                                 basis=ans.payback_basis_label, reported=count(ans.reported_new_customers),
+                                 cost=money(ans.cost, s), returned=money(ans.returned, s),
+                                 sample=money(ans.sample_returned, s)), None))
+    elif ans.campaign and ans.payback_source:
         notes.append(Note(phrase(lang, "cv_payback"),
                           phrase(lang, "cv_from_orders" if ans.payback_source == "订单" else "cv_from_campaigns",
                                  basis=ans.payback_basis_label, cost=money(ans.cost, s),
                                  returned=money(ans.returned, s)), None))
+    if ans.sample_optimistic:
+        notes.append(Note(L["hint"], phrase(lang, "cv_sample_optimistic", projected=money(
+            ans.projected_first_order_return, s), campaign=money(ans.campaign_return, s)), None))
     if ans.reason:
         notes.append(Note(L["hint"], ans.reason, None))
     notes += _missing(lang, ans.missing)
-    title = phrase(lang, "cv_title", subject=subject)
+    title = phrase(lang, "cv_title", subject=subject) + (
+        f" {phrase(lang, 'cv_period', label=ans.label)}" if ans.label else "")
     actions = []
     if ans.campaign:
         actions = [_ask(phrase(lang, "cv_btn_lifecycle"), phrase(lang, "cv_ask_lifecycle", campaign=ans.campaign), lang),
@@ -170,3 +209,24 @@ def cohort_notes(ans) -> list[Note]:
         text += phrase(lang, "co_summary_before", n=f"{line['previous_customers']:,}",
                        per_customer=money(line.get("previous_per_customer"), s))
     return [Note(phrase(lang, "co_summary_title"), text, None)]
+
+
+def campaign_value_notes(ans) -> list[Note]:
+    """The campaign answer's short 客户价值 line: 回本 (or share recovered), LTV 90 天, 复购率, LTV:CAC, with the
+    coverage of 订单 (and "按订单样本推算" when projected); none without a 订单 tab."""
+    cv = getattr(ans, "customer_value", None) or {}
+    if not cv.get("has_orders"):
+        return []
+    lang, s = ans.lang, ans.currency
+    back = _payback_words(lang, cv.get("payback_days"), cv.get("payback_date"), cv.get("recovered"), None)
+    parts = [phrase(lang, "cv_line_payback", text=back) if cv.get("payback_days") is not None else back,
+             phrase(lang, "cv_line_ltv", days=90, value=money((cv.get("ltv") or {}).get("90"), s)),
+             f"{phrase(lang, 'cv_repurchase')} {pct(cv.get('repurchase_rate'))}",
+             f"LTV:CAC {_ratio(cv.get('ltv_cac'))}"]
+    if cv.get("projected"):
+        detail = phrase(lang, "cv_projected", coverage=pct(cv.get("coverage")))
+    elif cv.get("coverage") is not None:
+        detail = phrase(lang, "cv_line_coverage", coverage=pct(cv.get("coverage")))
+    else:
+        detail = None
+    return [Note(phrase(lang, "cv_line_title"), " · ".join(parts), detail)]

@@ -89,6 +89,17 @@ LABELS = {
         "co_title": "同期群（每位客户销售额）", "co_context": "{n} 个获客月份，{customers} 位客户",
         "co_summary_line": "{month} 新客 {n} 位，当月每位客户销售额 {per_customer}",
         "co_summary_before": "（上月新客 {n} 位，首月每位 {per_customer}）", "co_summary_title": "新客同期群",
+        # customer value, second pass: coverage of 订单, the projection, the campaign answer's 客户价值 line
+        "cv_coverage": "订单覆盖", "cv_coverage_detail": "订单 {n} / 活动 {reported} 位新客",
+        "cv_cac_from_campaigns": "按「活动」新客户数 {n}", "cv_cac_from_orders": "按「订单」新客户数 {n}",
+        "cv_projected": "按订单样本推算（覆盖 {coverage}）",
+        "cv_from_orders_projected": "按订单样本推算（覆盖 {coverage}）：每位新客累计收益（{basis}）× 「活动」新客户数 {reported}；"
+                                    "成本 {cost}，至今约 {returned}（样本本身 {sample}）",
+        "cv_sample_optimistic": "推算的新客首单收益 {projected} 高于「活动」的收益合计 {campaign}：订单样本（如会员导出）"
+                                "的客户比全体新客更值钱，推算的 ROI 与回本偏乐观",
+        "cv_line_title": "客户价值", "cv_line_ltv": "LTV {days} 天 {value}", "cv_line_payback": "回本周期 {text}",
+        "cv_line_coverage": "订单覆盖 {coverage}", "cv_period": "获客于 {label}",
+        "cv_coverage_unknown": "「活动」未填新客户数",
     },
     "en": {
         "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
@@ -176,6 +187,17 @@ LABELS = {
         "co_summary_line": "{month}: {n} new customers, {per_customer} revenue per customer that month",
         "co_summary_before": " (the month before: {n}, {per_customer} in their first month)",
         "co_summary_title": "New-customer cohort",
+        "cv_coverage": "Orders coverage", "cv_coverage_detail": "{n} in 订单 of {reported} in 活动",
+        "cv_cac_from_campaigns": "on 活动's {n} new customers", "cv_cac_from_orders": "on 订单's {n} new customers",
+        "cv_projected": "projected from the 订单 sample ({coverage} coverage)",
+        "cv_from_orders_projected": "projected from the 订单 sample ({coverage} coverage): {basis} per new customer × "
+                                    "活动's {reported} new customers; cost {cost}, about {returned} so far (sample: {sample})",
+        "cv_sample_optimistic": "The projected first-order return {projected} exceeds the campaign's own return in 活动 "
+                                "{campaign}: the 订单 sample (a members' export?) is worth more than the average new "
+                                "customer, so the projected ROI and payback are optimistic",
+        "cv_line_title": "Customer value", "cv_line_ltv": "LTV {days} days {value}", "cv_line_payback": "payback {text}",
+        "cv_line_coverage": "orders coverage {coverage}", "cv_period": "acquired {label}",
+        "cv_coverage_unknown": "活动 has no 新客户数",
     },
 }
 
