@@ -7,7 +7,27 @@ one is ``customer_value`` with ``metric`` "payback" or "repurchase" (the answer 
 
 from __future__ import annotations
 
+import re
+
 from roi_core.query.normalize import _words
+
+_PAYBACK_EN = r"pay(?:s|ing)? ?back|paid back|payback|break(?:s|ing)? ?even|broke even|broken even|recoup(?:ed|s)?"
+# English payback questions wrap the campaign in their words: "how long did 618 take to pay back", "when did 618
+# break even", "has 618 paid back yet". "how long" / "how many days" / "when" are read as payback only when a
+# payback word follows (a lookahead: the campaign between them stays the residue); the verb before the payback
+# word ("take to", "took to", "until") and a "yet" after it are taken with it, so they are not left as a name.
+_PAYBACK_PHRASES = re.compile(
+    rf"\b(?:how long|how many days|how much time|days (?:until|till|to)|when|until|till)\b(?=.*\b(?:{_PAYBACK_EN})\b)"
+    rf"|\b(?:(?:take|takes|took|taking|need|needs|needed)\s+to|to|until|till|before)\s+(?:{_PAYBACK_EN})\b"
+    rf"|\b(?:{_PAYBACK_EN})\s+(?:yet|already)\b"
+    r"|\bpa(?:y|id) for itself\b"
+    rf"|\b(?:{_PAYBACK_EN})\b",
+    re.ASCII)
+
+
+def _with(pattern: re.Pattern, extra: re.Pattern) -> re.Pattern:
+    """``extra``'s alternatives first (the longer phrases win), then ``pattern``'s."""
+    return re.compile(f"{extra.pattern}|{pattern.pattern}", re.ASCII)
 
 #: intent → (kind, figure asked). The intents are read in this order, so "生命周期价值" is a value, not a funnel;
 #: they are read before periods, so the 本周 inside 回本周期 is no week.
@@ -20,8 +40,9 @@ CUSTOMER_INTENT_KINDS = {
 }
 
 CUSTOMER_INTENTS = {
-    "payback": _words(("回本周期", "回本时间", "多久回本", "几天回本", "回本天数", "回本了吗", "回本没", "回本"),
-                      ("payback period", "payback", "pay back", "paid back", "break even", "breakeven")),
+    "payback": _with(_words(("回本周期", "回本时间", "多久回本", "几天回本", "回本天数", "回本了吗", "回本没", "回本"),
+                            ("payback period", "payback", "pay back", "paid back", "break even", "breakeven")),
+                     _PAYBACK_PHRASES),
     "repurchase": _words(("新客复购率", "新客复购", "复购率", "复购", "回购率", "回购", "重复购买"),
                          ("repurchase rate", "repurchase", "repeat purchase", "repeat purchases", "repeat rate",
                           "repeat customers")),
