@@ -14,7 +14,9 @@ import sys
 
 from render.text import render_text
 from roi_core import RoiError, answer, answer_json, local_today, parse_query
+from roi_core.follow_up import with_follow_up
 from roi_runtime.config import AppConfig
+from roi_runtime.follow_up import proposal_lookup
 from sheets import open_source
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
         today = today or local_today(dt.datetime.now(dt.UTC), config.timezone or data.settings.timezone)
         query = parse_query(text, today)
         result = answer(query, data, today)
+        result = with_follow_up(result, proposal_lookup(config)(result, today), data, today)  # the closed loop
     except RoiError as exc:
         if as_json:
             print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False), file=out)

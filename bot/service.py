@@ -23,7 +23,9 @@ from dataclasses import dataclass
 import sheets
 from render.blocks import RenderOptions, SlackMessage, build_message, error_message
 from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
+from roi_core.follow_up import with_follow_up
 from roi_runtime.config import AppConfig
+from roi_runtime.follow_up import proposal_lookup
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,8 @@ class Assistant:
         self._today = today or (lambda: local_today(dt.datetime.now(dt.UTC), self._zone))
         self.cache = AnswerCache()
         self.chart_button = chart_button
+        # the closed loop: proposals recorded by the monthly job and the daily check, for 月报 and campaign answers
+        self.proposals = proposal_lookup(config)
 
     def options(self, data=None) -> RenderOptions:
         return RenderOptions(sheet_url=sheets.sheet_link(self.config.source, self.config.sheet_url),
@@ -143,7 +147,11 @@ class Assistant:
             self._zone = data.settings.timezone
         today = self._today()
         key = self.cache.key(query, data, today)
-        return self.cache.answer(key, lambda: answer(query, data, today)), data, key
+        ans = self.cache.answer(key, lambda: answer(query, data, today))
+        followed = with_follow_up(ans, self.proposals(ans, today), data, today)  # a copy, never the cached answer
+        if followed is not ans:  # its message is built afresh (the records may change within one sheet read)
+            return followed, data, None
+        return ans, data, key
 
     def answer(self, query: Query) -> tuple[Answer, object]:
         """Read the sheet (cached by the sheets layer) and answer ``query``; RoiError passes through."""

@@ -20,6 +20,7 @@ import pandas as pd
 from render.blocks import mrkdwn
 from roi_core import RoiError
 from roi_core.cohort_report import CUSTOMER_VALUE_KEY, cohort_sheet_rows
+from roi_core.follow_up import with_follow_up
 from roi_core.monthly import (
     CHANNEL_MONTHLY_HEADERS,
     MONTHLY_SUMMARY_HEADERS,
@@ -31,6 +32,7 @@ from roi_core.monthly import (
 from roi_core.schema import CHANNEL_MONTHLY_TAB, CUSTOMER_VALUE_TAB, MONTHLY_SUMMARY_TAB
 from roi_core.sheetdata import Settings
 from roi_runtime.config import AppConfig
+from roi_runtime.follow_up import FOLLOW_UP_HEADER, follow_up_cell, proposal_lookup, record_month
 from scheduler.schedule import last_full_month
 from scheduler.store import DeliveryStore
 from sheets import open_source, sheet_link
@@ -101,6 +103,7 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
     timezone = config.timezone or data.settings.timezone
     month = month or last_full_month(now, timezone)
     summary = monthly_summary(data, month)
+    summary = with_follow_up(summary, proposal_lookup(config)(summary), data)  # 上月建议的结果 (roi_core.follow_up)
     row = summary_row(summary, now.astimezone(ZoneInfo(timezone)))
     per_channel = channel_rows(summary)
     channel = report_channel(config, data.settings.report_channel)
@@ -126,7 +129,10 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
             headers, cohort_rows = cohort_sheet_rows(data, month, row[-1])  # 客户价值: the cohort table (with 订单)
             if cohort_rows:
                 writes.upsert_rows(CUSTOMER_VALUE_TAB, headers, cohort_rows, [CUSTOMER_VALUE_KEY])
+            if getattr(summary, "follow_up", None):  # 月度汇总 gains the column 上月建议的结果 (the month's row)
+                writes.upsert_rows(MONTHLY_SUMMARY_TAB, ["月份", FOLLOW_UP_HEADER], [follow_up_cell(summary)], ["月份"])
         store.mark_sheet_written(str(month), owner)
+        _record_proposals(config, summary)  # what this month proposes, for next month's 上月建议的结果
         if text_only:
             from render.text import render_text
 
@@ -143,6 +149,15 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
         return RunResult(str(month), "failed", reason, channel)
     finally:
         store.release(str(month), owner)
+
+
+def _record_proposals(config: AppConfig, summary: MonthlySummary) -> None:
+    """Record the month's proposals (roi_core.follow_up.proposals_of) beside the delivery record; a failure
+    is logged and costs next month its follow-up section, never this month's summary."""
+    try:
+        record_month(config, summary)
+    except Exception:
+        log.exception("could not record the proposals of %s", summary.month)
 
 
 def _read_failed(config: AppConfig, store: DeliveryStore, month: str, now: dt.datetime, err: RoiError, notifier,

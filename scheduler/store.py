@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     Integer,
     MetaData,
     String,
@@ -333,3 +334,60 @@ class AlertStore:
         return [{"campaign": r["campaign"], "channel": r["channel"], "kind": r["kind"], "day": r["day"],
                  "message": r["message"], "figures": json.loads(r["figures"]), "proposal": json.loads(r["proposal"])}
                 for r in rows]
+
+
+# --------------------------------------------------------------------------- the monthly summary's proposals
+# The closed loop (roi_core.follow_up): what each delivered 月报 proposed for the month after, per channel,
+# so the next month's summary and answers can say what happened. A re-run of a month replaces its rows.
+
+monthly_proposals = Table(
+    "monthly_proposals",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of month, channel
+    Column("month", String(7), nullable=False),  # the month summarised; the proposal is for the month after
+    Column("channel", Text, nullable=False),
+    Column("action", String(16), nullable=False),  # raise | reduce
+    Column("current", Float, nullable=False),  # ¥ per month
+    Column("proposed", Float, nullable=False),
+    Column("change", Float, nullable=False),
+    Column("roi", Float),  # the channel's ROI that month, on the credit basis
+    Column("marginal_roi", Float),
+    Column("basis", String(64)),  # the credit basis: campaign_tab or the attribution model
+    Column("method", String(32)),  # response_curve | linear
+    Column("updated_at", DateTime(timezone=True)),
+)
+
+
+class ProposalStore:
+    """The monthly summaries' proposals (``roi_core.follow_up.proposals_of``), one row per month × channel."""
+
+    def __init__(self, url: str, engine: Engine | None = None):
+        self.engine = engine or shared_engine(url)
+        try:
+            metadata.create_all(self.engine)
+        except (OperationalError, IntegrityError, ProgrammingError):
+            metadata.create_all(self.engine)  # another process created them first
+
+    def record(self, month: str, proposals: list[dict]) -> None:
+        """Replace ``month``'s proposals with ``proposals`` (dicts with channel, action, current, proposed,
+        change, roi, marginal_roi, basis, method), in one transaction."""
+        from sqlalchemy import delete
+
+        now = _utc_now()
+        with self.engine.begin() as conn:
+            conn.execute(delete(monthly_proposals).where(monthly_proposals.c.month == month))
+            for p in proposals:
+                conn.execute(insert(monthly_proposals).values(
+                    key=_hash(month, str(p["channel"])), month=month, channel=str(p["channel"]),
+                    action=p["action"], current=float(p["current"]), proposed=float(p["proposed"]),
+                    change=float(p["change"]), roi=p.get("roi"), marginal_roi=p.get("marginal_roi"),
+                    basis=p.get("basis"), method=p.get("method"), updated_at=now))
+
+    def proposals(self, month: str) -> list[dict]:
+        """``month``'s recorded proposals (for the month after it), as plain dicts with ``source: monthly``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(monthly_proposals).where(monthly_proposals.c.month == month)
+                                .order_by(monthly_proposals.c.change.desc())).mappings().all()
+        return [{"source": "monthly", "month": r["month"], "channel": r["channel"], "action": r["action"],
+                 "current": r["current"], "proposed": r["proposed"], "change": r["change"], "roi": r["roi"],
+                 "marginal_roi": r["marginal_roi"], "basis": r["basis"], "method": r["method"]} for r in rows]

@@ -172,4 +172,6 @@ def answer_json(ans: Answer) -> dict:
         value = getattr(ans, f"asked_{key}", None)
         if value is not None:
             out[key] = to_json_dict(value)
+    if getattr(ans, "follow_up", None):  # the closed loop: what happened after a proposal (roi_core.follow_up)
+        out["follow_up"] = to_json_dict(ans.follow_up)
     return out

@@ -23,6 +23,7 @@ from roi_core import (
 from roi_core.attribution_report import AttributionAnswer
 from roi_core.fmt import DASH, count, money, pct
 from roi_core.monthly import MonthlySummary
+from roi_core.views.follow_up import with_follow_up_section
 from roi_core.views.format import figure, signed_pct
 from roi_core.views.labels import labels, phrase
 from roi_core.views.model import (
@@ -132,6 +133,7 @@ def event_kpis(f: dict, lang: str, symbol: str) -> str:
     return sep.join(parts)
 
 
+@with_follow_up_section  # 预警建议的结果 when the answer carries follow_up (roi_core/views/follow_up.py)
 def campaign_view(ans: CampaignReport, options: ViewOptions) -> View:
     L, s, f, why = labels(ans.lang), ans.currency, ans.figures, ans.unavailable
     period = f"{ans.start_date} ~ {ans.end_date}" if ans.start_date else ""
@@ -328,6 +330,7 @@ def trend_of(ans, limit: int = 6) -> Chart | None:
                  target=ans.target_roi * 100 if ans.target_roi is not None else None, filename="roi_trend.png")
 
 
+@with_follow_up_section  # 上月建议的结果 when the answer carries follow_up (roi_core/views/follow_up.py)
 def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
     L, s, t, c, lang = labels(ans.lang), ans.currency, ans.totals, ans.changes, ans.lang
     title = phrase(lang, "monthly_title", month=ans.month)
