@@ -32,9 +32,11 @@ from roi_core.views.model import Chart, Footer
 
 # --------------------------------------------------------------------------- queries on buttons
 def encode_query(kind: str, *, text: str = "", month: str | None = None, model: str | None = None,
-                 top_n: int | None = None, lang: str = "zh") -> str:
+                 top_n: int | None = None, lang: str = "zh",
+                 channel: str | None = None, metric: str | None = None, period: str | None = None) -> str:
     """A compact JSON value for a button that asks another question (see :func:`decode_query`)."""
     data: dict = {"k": kind}
+    data.update(_customer_keys(channel, metric, period))  # customer value's channel, figure, period (below)
     if text:
         data["t"] = text
     if month:
@@ -55,6 +57,8 @@ def decode_query(value: str) -> Query:
     try:
         data = json.loads(value)
         kind = data["k"]
+        if kind in CUSTOMER_BUTTON_KINDS:  # 客户价值 / 生命周期 / 同期群: their own keys (below)
+            return _decode_customer_query(data)
         if kind not in ("help", "campaign", "channels", "attribution", "monthly", "advice", "top"):
             raise ValueError(kind)
         month = pd.Period(data["m"], freq="M") if data.get("m") else None
@@ -62,6 +66,33 @@ def decode_query(value: str) -> Query:
                      top_n=int(data.get("n", 10)), lang=data.get("l", "zh"), raw=str(data.get("t", "")))
     except (ValueError, KeyError, TypeError) as err:
         raise RoiError("这个按钮已失效", "请重新输入 /roi 命令") from err
+
+
+# customer value over time (roi_core/views/customers.py): these buttons carry the campaign's exact name ("t"), the
+# channel ("c"), the figure asked ("f": payback | repurchase) and the period ("p": "YYYY-MM-DD~YYYY-MM-DD"), and are
+# answered as they were asked (resolved: the name is not read again as a question)
+CUSTOMER_BUTTON_KINDS = ("customer_value", "lifecycle", "cohort")
+
+
+def _customer_keys(channel: str | None, metric: str | None, period: str | None) -> dict:
+    keys = {"c": channel, "f": metric, "p": period}
+    return {k: v for k, v in keys.items() if v}
+
+
+def _decode_customer_query(data: dict) -> Query:
+    from roi_core.query.model import METRICS
+
+    metric = data.get("f")
+    if metric is not None and metric not in METRICS:
+        raise ValueError(metric)
+    start = end = None
+    if data.get("p"):
+        first, last = str(data["p"]).split("~")
+        start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+        if start > end:
+            raise ValueError(data["p"])
+    return Query(data["k"], text=str(data.get("t", "")), lang=data.get("l", "zh"), channel=data.get("c"),
+                 metric=metric, start=start, end=end, resolved=True)
 
 
 def _query_button(label: str, kind: str, lang: str, /, **kw) -> dict | None:

@@ -17,6 +17,23 @@ def _ask(label: str, text: str, lang: str) -> Action:
     return Action(label, "query", {"kind": "campaign", "lang": lang, "text": text})
 
 
+def _customer_ask(label: str, kind: str, ans, *, metric: str | None = None) -> Action:
+    """A button that asks another customer question (kind customer_value / lifecycle / cohort) about the same
+    campaign, channel and period as ``ans``; it round-trips through the button's value, not as typed text."""
+    payload = {"kind": kind, "lang": ans.lang, "text": getattr(ans, "campaign", None) or ""}
+    if kind != "cohort":
+        if getattr(ans, "channel", None):
+            payload["channel"] = ans.channel
+        if metric:
+            payload["metric"] = metric
+        period = getattr(ans, "asked_period", None)
+        if period:
+            payload["period"] = f"{period['start']}~{period['end']}"
+    else:
+        payload["text"] = ""
+    return Action(label, "query", payload)
+
+
 def _definitions(lang: str, items: list[str]) -> list[ItemList]:
     return [ItemList("list", phrase(lang, "cv_definitions"), list(items), numbered=False,
                      bullet="·")] if items else []
@@ -128,10 +145,11 @@ def customer_value_view(ans: CustomerValueAnswer, options: ViewOptions) -> View:
     notes += _missing(lang, ans.missing)
     title = phrase(lang, "cv_title", subject=subject) + (
         f" {phrase(lang, 'cv_period', label=ans.label)}" if ans.label else "")
-    actions = []
+    actions = [_customer_ask(phrase(lang, "cv_btn_lifecycle"), "lifecycle", ans)]
     if ans.campaign:
-        actions = [_ask(phrase(lang, "cv_btn_lifecycle"), phrase(lang, "cv_ask_lifecycle", campaign=ans.campaign), lang),
-                   _ask(phrase(lang, "cv_btn_campaign"), ans.campaign, lang)]
+        actions.append(_ask(phrase(lang, "cv_btn_campaign"), ans.campaign, lang))
+    if ans.has_orders:
+        actions.append(_customer_ask(phrase(lang, "cv_btn_cohort"), "cohort", ans))
     return View(kind=ans.kind, lang=lang, title=f"💎 {title}",
                 heading=f"💎 {title}  {phrase(lang, 'cv_asof', day=ans.asof)}（{ans.basis_label}）",
                 when=phrase(lang, "cv_asof", day=ans.asof), context=[ans.basis_label], figures=figures, notes=notes,
@@ -160,9 +178,7 @@ def lifecycle_view(ans: LifecycleAnswer, options: ViewOptions) -> View:
     figures = [Figure(phrase(lang, "lc_customers"), count(ans.customers)),
                Figure(L["cost"], money(ans.cost, s)),
                Figure(phrase(lang, "lc_end_to_end"), pct(end_to_end), line=1)]
-    actions = []
-    if ans.campaign:
-        actions = [_ask(phrase(lang, "cv_btn_value"), phrase(lang, "cv_ask_value", campaign=ans.campaign), lang)]
+    actions = [_customer_ask(phrase(lang, "cv_btn_value"), "customer_value", ans)]
     return View(kind=ans.kind, lang=lang, title=f"🧭 {title}", heading=f"🧭 {title}", when=ans.label,
                 context=[phrase(lang, "lc_derived", n=f"{ans.derived_customers:,}")] if ans.derived else [],
                 figures=figures, notes=_missing(lang, ans.missing), charts=[chart],

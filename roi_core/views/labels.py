@@ -99,7 +99,7 @@ LABELS = {
                                 "的客户比全体新客更值钱，推算的 ROI 与回本偏乐观",
         "cv_line_title": "客户价值", "cv_line_ltv": "LTV {days} 天 {value}", "cv_line_payback": "回本周期 {text}",
         "cv_line_coverage": "订单覆盖 {coverage}", "cv_period": "获客于 {label}",
-        "cv_coverage_unknown": "「活动」未填新客户数", "cv_btn_cohort": "🧊 同期群",
+        "cv_coverage_unknown": "「活动」未填新客户数", "cv_btn_cohort": "🧊 同期群", "cv_btn_cohort": "🧊 同期群",
     },
     "en": {
         "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
@@ -197,7 +197,7 @@ LABELS = {
                                 "customer, so the projected ROI and payback are optimistic",
         "cv_line_title": "Customer value", "cv_line_ltv": "LTV {days} days {value}", "cv_line_payback": "payback {text}",
         "cv_line_coverage": "orders coverage {coverage}", "cv_period": "acquired {label}",
-        "cv_coverage_unknown": "活动 has no 新客户数", "cv_btn_cohort": "🧊 Cohorts",
+        "cv_coverage_unknown": "活动 has no 新客户数", "cv_btn_cohort": "🧊 Cohorts", "cv_btn_cohort": "🧊 Cohorts",
     },
 }
 

@@ -200,3 +200,72 @@ def test_google_source_without_sheet_url_links_the_sheet_and_is_accepted(tmp_pat
         assert body.get("blocks") and check_message(body) == []
     assert sum(link in json.dumps(b["blocks"]) for b in bodies) == 6
     driver.app.config["BOLT_APP"].deps.executor.shutdown(wait=True)
+
+
+# ---------------------------------------------------------------------------- customer-value buttons round-trip
+def _query_buttons(blocks: list[dict]) -> list[dict]:
+    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]
+            if e.get("type") == "button" and e.get("value") and e["action_id"].startswith("roi:query")]
+
+
+CUSTOMER_CLICKS = [  # (question, button label, what the click must answer: kind, campaign, channel, period label)
+    ("抖音 客户价值 上季度", "🧭 生命周期", ("lifecycle", None, "抖音", "2026-07-01 ~ 2026-09-30")),
+    ("抖音 客户价值 上季度", "🧊 同期群", ("cohort", None, None, None)),
+    ("生命周期 618", "💎 客户价值", ("customer_value", "618活动", None, None)),
+    ("抖音 生命周期 上季度", "💎 客户价值", ("customer_value", None, "抖音", "2026-07-01 ~ 2026-09-30")),
+    ("how long did 618 take to pay back", "🧭 Lifecycle", ("lifecycle", "618活动", None, None)),
+]
+
+
+@pytest.mark.parametrize("question, label, expected", CUSTOMER_CLICKS)
+def test_customer_value_buttons_round_trip(question, label, expected):
+    from render.blocks.parts import decode_query
+
+    assistant = Assistant(AppConfig(source=str(DEMO)), today=lambda: TODAY)
+    first = assistant.result_for(question)
+    buttons = {b["text"]["text"]: b for b in _query_buttons(build_message(first.answer, RenderOptions()).blocks)}
+    value = json.loads(buttons[label]["value"])
+    assert value["k"] == expected[0]  # the new kind itself, not the raw text re-asked as a campaign
+    query = decode_query(buttons[label]["value"])
+    assert (query.kind, query.resolved, query.lang) == (expected[0], True, "en" if question.isascii() else "zh")
+    clicked = assistant.result_for_query(query)
+    ans = clicked.answer
+    assert clicked.message.kind == expected[0]
+    assert (getattr(ans, "campaign", None), getattr(ans, "channel", None), getattr(ans, "label", None)) == expected[1:]
+    assert check_message({"text": clicked.message.text, "blocks": clicked.message.blocks}) == []
+
+
+def test_customer_value_button_values_we_did_not_write_are_refused():
+    from render.blocks.parts import decode_query, encode_query
+    from roi_core import RoiError
+
+    value = encode_query("customer_value", text="618活动", channel="抖音", metric="payback",
+                         period="2026-07-01~2026-09-30", lang="en")
+    assert json.loads(value) == {"k": "customer_value", "c": "抖音", "f": "payback", "p": "2026-07-01~2026-09-30",
+                                 "t": "618活动", "l": "en"}
+    query = decode_query(value)
+    assert (query.text, query.channel, query.metric, query.period) == (
+        "618活动", "抖音", "payback", (dt.date(2026, 7, 1), dt.date(2026, 9, 30)))
+    for forged in ('{"k":"lifecycle","f":"rm -rf"}', '{"k":"cohort","p":"2026-09-30~2026-07-01"}',
+                   '{"k":"lifecycle","p":"yesterday"}'):
+        with pytest.raises(RoiError, match="按钮已失效"):
+            decode_query(forged)
+
+
+def test_a_customer_value_button_clicked_through_bolt_answers_its_kind(tmp_path, slack_api):
+    from bot.app import create_app
+
+    Reply.render_png = None
+    config = AppConfig(source=str(DEMO), slack_bot_token=SLACK_TEST_TOKEN,
+                       slack_signing_secret=SLACK_TEST_SIGNING_SECRET, slack_api_url=slack_api.api_url,
+                       database_url=f"sqlite:///{tmp_path / 'bot.sqlite'}", chart_png="off")
+    driver = SlackDriver(create_app(config), slack_api)
+    driver.app.config["BOLT_APP"].deps.assistant._today = lambda: TODAY
+    assert driver.command("抖音 客户价值 上季度").status_code == 200
+    [answer_body] = driver.responses(1, timeout=60)
+    button = next(b for b in _query_buttons(answer_body["blocks"]) if b["text"]["text"] == "🧭 生命周期")
+    assert driver.action({"action_id": button["action_id"], "value": button["value"]}).status_code == 200
+    clicked = driver.responses(2, timeout=60)[1]
+    assert check_message(clicked) == []
+    assert "抖音 生命周期 2026-07-01 ~ 2026-09-30" in json.dumps(clicked["blocks"], ensure_ascii=False)
+    driver.app.config["BOLT_APP"].deps.executor.shutdown(wait=True)
