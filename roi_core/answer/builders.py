@@ -10,7 +10,7 @@ import pandas as pd
 from roi_core.answer.rows import _label, _rows_for, period_rows
 from roi_core.answer.shapes import AdviceAnswer, ChannelRanking, HelpAnswer, TopList
 from roi_core.attribution_report import attribution_report
-from roi_core.budget import BudgetPlan
+from roi_core.budget import BudgetPlan, credited
 from roi_core.budget.answer import basis_for, plan_for, plan_headline, plan_json, plan_note, plan_rows
 from roi_core.errors import DataError
 from roi_core.metrics import (
@@ -72,7 +72,13 @@ def help_answer(query: Query, data: SheetData | None = None) -> HelpAnswer:
 def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
                     period: tuple[dt.date, dt.date] | None = None, order: str = "best") -> ChannelRanking:
     """Channels ranked by sum-based ROI, over all data, one month or any ``period`` (rows spread by
-    day); ``order="worst"`` lists the lowest ROI first."""
+    day); ``order="worst"`` lists the lowest ROI first.
+
+    The ROI is on the one basis of channel credit (:func:`roi_core.budget.credit_basis`): the 活动
+    tab's, or, when 触点 covers 设置 归因覆盖阈值 of the period's revenue, the attribution model's
+    share of the period's return (each row keeps its 活动 tab ROI as ``tab_roi``). The answer names
+    the basis when the model decides, and the channels the two bases put on opposite sides of the
+    target, with both figures."""
     settings = data.settings
     rows = _rows_for(data, month, period)
     label = _label(month, period)
@@ -80,16 +86,24 @@ def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: st
         raise DataError(f"{label} 没有活动数据" if label is not None else "没有活动数据",
                         "换一个月份试试，例：/roi 渠道 2026-10")
     basis = return_basis(rows)
-    table = group_metrics(rows, ["channel"], basis).sort_values("roi", ascending=False, na_position="last")
-    if order == "worst":
-        table = table.sort_values("roi", ascending=True, na_position="last")
+    credit = basis_for(data, rows, month, period)
+    table = credited(group_metrics(rows, ["channel"], basis), credit)
+    table = table.sort_values("roi", ascending=order == "worst", na_position="last", kind="stable")
     totals, _ = _figures(group_metrics(rows, None, basis).iloc[0])
-    return ChannelRanking(
+    channels = _channel_rows(table)
+    for item, tab_roi in zip(channels, table["tab_roi"], strict=True):
+        item["tab_roi"] = None if pd.isna(tab_roi) else float(tab_roi)
+    ans = ChannelRanking(
         kind="channels", lang=lang, month=label, basis=basis,
         basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol, target_roi=settings.target_roi,
-        totals=totals, channels=_channel_rows(table),
+        totals=totals, channels=channels,
         suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol),
+        credit_basis=credit.name,
     )
+    conflicts = credit.conflict_texts(lang, settings.target_roi)
+    if credit.uses_model or conflicts:
+        ans.warnings.extend([credit.describe(lang), *conflicts])
+    return ans
 
 
 def top_campaigns(data: SheetData, top_n: int = 10, month: pd.Period | None = None, *, lang: str = "zh",
@@ -128,13 +142,8 @@ def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
     if rows.empty:
         raise DataError(f"{label} 没有活动数据" if label is not None else "没有活动数据")
     basis = return_basis(rows)
-    table = group_metrics(rows, ["channel"], basis)
     credit = basis_for(data, rows, month, period)
-    if credit.uses_model:  # the model's share of the period's return is each channel's return
-        scale = table["channel"].map(credit.scale).fillna(1.0)
-        table = table.assign(return_value=table["return_value"] * scale)
-        table = table.assign(profit=table["return_value"] - table["cost"],
-                             roi=(table["return_value"] - table["cost"]) / table["cost"].where(table["cost"] > 0))
+    table = credited(group_metrics(rows, ["channel"], basis), credit)  # the model's share when it decides
     symbol = settings.currency_symbol
     suggestions = channel_suggestions(table, settings.target_roi, symbol)
     plan: BudgetPlan | None = plan_for(data, rows, credit, month, period, total=budget)

@@ -168,8 +168,12 @@ def name_credit_basis(ans, data: SheetData, month: pd.Period | None = None,
                       period: tuple[dt.date, dt.date] | None = None) -> None:
     """On a channel answer: the credit basis (``credit_basis``), and, when the attribution model
     decides or the two bases disagree on a channel's direction, the basis sentence and the
-    disagreements among its notes."""
+    disagreements among its notes. The channel ranking does this itself (it ranks on the basis)."""
     from roi_core.answer.rows import _rows_for
+    from roi_core.answer.shapes import ChannelRanking
+
+    if isinstance(ans, ChannelRanking):
+        return
 
     rows = _rows_for(data, month, period)
     if rows.empty:

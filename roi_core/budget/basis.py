@@ -77,6 +77,20 @@ class CreditBasis:
         return out
 
 
+def credited(table: pd.DataFrame, basis: CreditBasis) -> pd.DataFrame:
+    """``table`` (group_metrics by channel) with each channel's return on ``basis``: under the model, its
+    revenue, 毛利 and return are the model's share of the period's (``scale`` × the 活动 tab's), and
+    profit, ROI and ROAS follow; the 活动 tab's ROI is kept as ``tab_roi``. Unchanged under the 活动 tab."""
+    table = table.assign(tab_roi=table["roi"])
+    if not basis.uses_model:
+        return table
+    scale = table["channel"].map(basis.scale).fillna(1.0)
+    out = table.assign(**{c: table[c] * scale for c in ("revenue", "gross_profit", "return_value") if c in table})
+    cost = out["cost"].where(out["cost"] > 0)
+    return out.assign(profit=out["return_value"] - out["cost"], roi=(out["return_value"] - out["cost"]) / cost,
+                      roas=table["roas"] * scale)
+
+
 def _model_name(settings) -> str:
     try:
         return resolve_model(settings.attribution_model)

@@ -186,20 +186,34 @@ def channels_view(ans: ChannelRanking, options: ViewOptions) -> View:
                               ans.target_roi, ans.lang)
     if chart:
         chart.inline = options.native_charts
+    table = channel_table(ans, f"{title} {period}", f"channels_{ans.month or 'all'}.csv")
+    basis = [ans.basis_label]
+    if ans.credit_basis != "campaign_tab":  # ranked on the model's share: the 活动 tab's ROI beside it
+        basis = [phrase(ans.lang, "ranked_by_model", model=_model_label(ans.credit_basis, ans.lang)), ans.basis_label]
+        table.columns.insert(4, Column(L["tab_roi"], type="pct"))
+        for row, r in zip(table.rows, ans.channels, strict=True):
+            row.insert(4, pct(r.get("tab_roi")))
+        table.notes = {(i, j + (j >= 4)): why for (i, j), why in table.notes.items()}
     return View(
         kind=ans.kind, lang=ans.lang, title=f"📈 {title} {period}",
-        heading=f"📈 {title}  {period}（{ans.basis_label}，{_target(ans)}）",
-        context=[ans.basis_label, _target(ans)],
+        heading=f"📈 {title}  {period}（{'，'.join(basis)}，{_target(ans)}）",
+        context=[*basis, _target(ans)],
         figures=[Figure(L["cost"], money(t.get("cost"), s)), Figure(L["revenue"], money(t.get("revenue"), s)),
                  Figure("ROI", pct(t.get("roi"))), Figure(L["profit"], money(t.get("profit"), s), line=None)],
         charts=[chart] if chart else [],
-        tables=[channel_table(ans, f"{title} {period}", f"channels_{ans.month or 'all'}.csv")],
+        tables=[table],
         lists=[_suggestions(ans)],
         actions=[_query(phrase(ans.lang, "btn_advice_budget"), "advice", ans.lang, month=ans.month),
                  _query(phrase(ans.lang, "btn_attribution"), "attribution", ans.lang, month=ans.month),
                  *_chart_png(chart, options, ans.lang, kind="channels", month=ans.month),
                  *_sheet(options, ans.lang)],
         actions_id="roi_channels_actions", footer=footer_of(ans, options))
+
+
+def _model_label(model: str, lang: str) -> str:
+    from roi_core.attribution import MODEL_LABELS_ZH
+
+    return model if lang == "en" else MODEL_LABELS_ZH.get(model, model)
 
 
 def top_view(ans: TopList, options: ViewOptions) -> View:

@@ -99,7 +99,7 @@ LABELS = {
                                 "的客户比全体新客更值钱，推算的 ROI 与回本偏乐观",
         "cv_line_title": "客户价值", "cv_line_ltv": "LTV {days} 天 {value}", "cv_line_payback": "回本周期 {text}",
         "cv_line_coverage": "订单覆盖 {coverage}", "cv_period": "获客于 {label}",
-        "cv_coverage_unknown": "「活动」未填新客户数", "cv_btn_cohort": "🧊 同期群", "cv_btn_cohort": "🧊 同期群",
+        "cv_coverage_unknown": "「活动」未填新客户数", "cv_btn_cohort": "🧊 同期群",
     },
     "en": {
         "cost": "Cost", "revenue": "Revenue", "gross_profit": "Gross profit", "profit": "Profit", "roi": "ROI",
@@ -197,7 +197,7 @@ LABELS = {
                                 "customer, so the projected ROI and payback are optimistic",
         "cv_line_title": "Customer value", "cv_line_ltv": "LTV {days} days {value}", "cv_line_payback": "payback {text}",
         "cv_line_coverage": "orders coverage {coverage}", "cv_period": "acquired {label}",
-        "cv_coverage_unknown": "活动 has no 新客户数", "cv_btn_cohort": "🧊 Cohorts", "cv_btn_cohort": "🧊 Cohorts",
+        "cv_coverage_unknown": "活动 has no 新客户数", "cv_btn_cohort": "🧊 Cohorts",
     },
 }
 
@@ -218,6 +218,18 @@ LABELS["en"].update({
     "attribution_share_chart": "Attributed share ({label})",
 })
 
+
+# channel answers on the attribution model's credit; the response curves and 预算建议 (advice, second pass)
+LABELS["zh"].update({
+    "ranked_by_model": "ROI 按{model}归因份额", "tab_roi": "活动表ROI",
+    "response_chart": "各渠道响应曲线：月预算 → 预计月收益（● 当前，◆ 建议）", "response_band": "80% 区间",
+    "return_axis": "预计月收益",
+})
+LABELS["en"].update({
+    "ranked_by_model": "ROI by {model} attribution share", "tab_roi": "Campaign-tab ROI",
+    "response_chart": "Response curves: monthly budget → expected monthly return (● now, ◆ proposed)",
+    "response_band": "80% interval", "return_axis": "expected monthly return",
+})
 
 # the closed loop (roi_core/views/follow_up.py)
 LABELS["zh"].update({"follow_up_monthly": "上月建议的结果", "follow_up_campaign": "预警建议的结果"})
