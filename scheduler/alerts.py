@@ -24,7 +24,7 @@ from roi_core.monitor import KIND_LABELS, Alert, check_day
 from roi_core.schema import ALERTS_TAB
 from roi_core.views.alerts import alert_view
 from roi_runtime.config import AppConfig
-from scheduler.job import job_notifier, report_channel
+from scheduler.job import job_notifier, report_channel, retry_delay
 from scheduler.store import AlertStore
 from sheets import open_source
 from sheets.base import JOB_DEADLINE
@@ -121,6 +121,16 @@ def run_daily_check(config: AppConfig, *, now: dt.datetime | None = None, date: 
         run.message += "未配置 Slack 或预警频道，预警打印在此" if alerts else "今天没有预警"
         return run
     notifier = notifier or job_notifier(config)
+    _deliver(run, groups, muted, store, notifier, channel, today, now)
+    run.status = "partial" if run.failed else "sent" if run.sent else "nothing"
+    run.message += _summary(run)
+    return run
+
+
+def _deliver(run: CheckRun, groups: dict[str, list[Alert]], muted: set, store: AlertStore, notifier, channel: str,
+             today: dt.date, now: dt.datetime) -> None:
+    """Post one message per campaign for the kinds this run may send (claimed: not sent, not held by another
+    run, not muted); record sent or failed. Fills ``run.sent``, ``run.already``, ``run.failed``."""
     day = today.isoformat()
     for campaign, group in groups.items():
         wanted = list(dict.fromkeys(a.kind for a in group if (campaign, a.kind) not in muted))
@@ -135,15 +145,51 @@ def run_daily_check(config: AppConfig, *, now: dt.datetime | None = None, date: 
         store.mark_posting(campaign, kinds, day, owner)
         try:
             response = notifier.post(channel, message)
-        except Exception as err:  # Slack refused or is down: nothing went out, the next run sends it
+        except Exception as err:  # Slack refused or is down: nothing went out; the clock retries it today
             log.exception("alert for %s could not be posted", campaign)
-            store.mark_failed(campaign, kinds, day, owner, f"{type(err).__name__}: {err}")
+            store.mark_failed(campaign, kinds, day, owner, f"{type(err).__name__}: {err}", now=now)
             run.failed.append(campaign)
             continue
         store.mark_sent(campaign, kinds, day, owner, response.get("channel", channel), response["ts"])
         run.sent.append(campaign)
+
+
+def retry_failed_alerts(config: AppConfig, *, now: dt.datetime | None = None, source: str | None = None,
+                        store: AlertStore | None = None, notifier=None) -> CheckRun | None:
+    """Post again the alerts whose post failed, the same day only, with the monthly job's backoff.
+
+    The clock calls this every 10 minutes. Without a failed record it does nothing (no sheet read). Failed
+    records of a day before the team's today are stale: marked ``expired``, never sent. Today's are sent
+    again once ``retry_delay(failures)`` (10 min, 20, 40, … at most 6 h) has passed since the last failure,
+    from the alerts the check finds now (an alert that is gone from the sheet is not sent), through the
+    same delivery records (a kind another run sent meanwhile is not sent twice). None when nothing was due."""
+    now = now or dt.datetime.now(dt.UTC)
+    store = store or AlertStore(config.database)
+    failed = store.failed()
+    if not failed:
+        return None
+    sheet = open_source(source, config)
+    data = sheet.read(deadline=JOB_DEADLINE)
+    today = team_today(now, config.timezone or data.settings.timezone)
+    day = today.isoformat()
+    for record in failed:
+        if record["day"] < day:
+            store.expire(record["campaign"], [record["kind"]], record["day"], now=now)
+            log.warning("alert %s / %s of %s expired unsent", record["campaign"], record["kind"], record["day"])
+    due = {(r["campaign"], r["kind"]) for r in failed if r["day"] == day
+           and (r["updated_at"] is None or (now - r["updated_at"]).total_seconds() >= retry_delay(r["failures"]))}
+    if not due:
+        return None
+    alerts = [a for a in check_day(data, today).alerts if (a.campaign, a.kind) in due]
+    channel = data.settings.alert_channel or report_channel(config, data.settings.report_channel)
+    run = CheckRun(today, "nothing", alerts, channel=channel)
+    if not (config.slack_bot_token and channel):
+        return run
+    muted = store.muted(today)
+    run.muted = sorted({(a.campaign, a.kind) for a in alerts if (a.campaign, a.kind) in muted})
+    _deliver(run, by_campaign(alerts), muted, store, notifier or job_notifier(config), channel, today, now)
     run.status = "partial" if run.failed else "sent" if run.sent else "nothing"
-    run.message += _summary(run)
+    run.message = _summary(run)
     return run
 
 
@@ -156,7 +202,7 @@ def _summary(run: CheckRun) -> str:
     if run.muted:
         parts.append(f"{len(run.muted)} 项静音中")
     if run.failed:
-        parts.append(f"{len(run.failed)} 个活动发送失败，下次运行重发")
+        parts.append(f"{len(run.failed)} 个活动发送失败，当天自动重试（时钟进程运行时）")
     return "，".join(parts)
 
 
@@ -190,3 +236,17 @@ def scheduled_check() -> None:
         log.exception("the daily check failed")
         return
     log.warning("daily check %s: %s (%s)", run.date, run.status, run.message)
+
+
+def scheduled_retry() -> None:
+    """The clock's retry job ("scheduler.alerts:scheduled_retry", every 10 minutes): failed posts of today."""
+    from roi_runtime.bootstrap import bootstrap
+
+    services = bootstrap(role="job")
+    try:
+        run = retry_failed_alerts(services.config, notifier=services.notifier())
+    except Exception:
+        log.exception("the alert retry failed")
+        return
+    if run is not None:
+        log.warning("alert retry %s: %s (%s)", run.date, run.status, run.message)

@@ -159,6 +159,8 @@ def build_scheduler(config: AppConfig, schedule: Schedule,
 CHECK_ID = "daily_check"
 CHECK_FUNC = "scheduler.alerts:scheduled_check"
 CHECK_GRACE = dt.timedelta(hours=2)  # a clock back within 2 hours still checks that day (once: coalesced)
+CHECK_RETRY_ID = "daily_check_retry"
+CHECK_RETRY_FUNC = "scheduler.alerts:scheduled_retry"  # failed alert posts of today, with backoff
 
 
 def check_trigger(check_time: str, timezone: str):
@@ -193,3 +195,8 @@ def add_daily_check(scheduler: BaseScheduler, check_time: str, timezone: str) ->
             log.exception("the daily check could not be set up in the job store")
 
     scheduler.add_listener(keep_check_job, EVENT_SCHEDULER_STARTED)
+    # an alert whose Slack post failed is posted again the same day (scheduler.alerts.retry_failed_alerts:
+    # every 10 minutes it looks, the backoff of scheduler.job.retry_delay decides)
+    scheduler.add_job(CHECK_RETRY_FUNC, trigger=IntervalTrigger(seconds=int(RETRY_EVERY.total_seconds()),
+                                                                timezone=timezone),
+                      id=CHECK_RETRY_ID, name="预警重试", replace_existing=True)

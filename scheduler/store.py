@@ -166,13 +166,16 @@ alert_deliveries = Table(
     Column("campaign", Text, nullable=False),
     Column("kind", String(32), nullable=False),
     Column("day", String(10), nullable=False),  # ISO date in the team's time zone
-    Column("status", String(16), nullable=False),  # claimed|posting|sent|failed
+    Column("status", String(16), nullable=False),  # claimed|posting|sent|failed|expired
     Column("lease_owner", String(64)),
     Column("lease_until", DateTime(timezone=True)),
     Column("channel", String(64)),
     Column("message_ts", String(32)),
     Column("last_error", Text),
     Column("updated_at", DateTime(timezone=True)),
+    # failed posts so far (the retry's backoff: 10 min × 2^(n−1), at most 6 h); added after the first release,
+    # so an older database gains it on open (AlertStore._add_missing_columns)
+    Column("failures", Integer, nullable=False, default=0, server_default="0"),
 )
 
 alert_mutes = Table(
@@ -213,8 +216,10 @@ class AlertStore:
     A run claims a campaign's kinds of the day with a lease (one INSERT per kind; a record that exists is
     taken over only when it is ``claimed`` or ``failed`` and its lease has run out), marks them ``posting``
     just before the Slack call and ``sent`` with the message's ts after it. A Slack error marks them
-    ``failed`` (the next run sends them); a crash during the call leaves ``posting``, which no run takes
-    again: an alert is at worst lost to a crash, never doubled.
+    ``failed`` and counts the failure (the clock's retry sends them again the same day with backoff, as
+    does any later run that day); a failed alert of a past day is marked ``expired`` and never sent. A crash
+    during the call leaves ``posting``, which no run takes again: an alert is at worst lost to a crash,
+    never doubled.
     """
 
     def __init__(self, url: str, engine: Engine | None = None):
@@ -223,6 +228,19 @@ class AlertStore:
             metadata.create_all(self.engine)
         except (OperationalError, IntegrityError, ProgrammingError):
             metadata.create_all(self.engine)  # another process created them first
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """An alert_deliveries table made before ``failures`` existed gains it (SQLite and PostgreSQL alike)."""
+        from sqlalchemy import inspect, text
+
+        if "failures" in {c["name"] for c in inspect(self.engine).get_columns("alert_deliveries")}:
+            return
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(text("ALTER TABLE alert_deliveries ADD COLUMN failures INTEGER NOT NULL DEFAULT 0"))
+        except (OperationalError, ProgrammingError):
+            pass  # another process added it between the look and the ALTER
 
     # ---- deliveries
     def claim(self, campaign: str, kinds, day: str, owner: str, now: dt.datetime | None = None) -> list[str]:
@@ -251,7 +269,8 @@ class AlertStore:
         return taken
 
     def _mark(self, campaign: str, kinds, day: str, owner: str, **values) -> None:
-        values.setdefault("updated_at", _utc_now())
+        if values.get("updated_at") is None:
+            values["updated_at"] = _utc_now()
         keys = [_hash(campaign, k, day) for k in kinds]
         with self.engine.begin() as conn:
             conn.execute(update(alert_deliveries).where(alert_deliveries.c.key.in_(keys))
@@ -264,8 +283,28 @@ class AlertStore:
         self._mark(campaign, kinds, day, owner, status="sent", channel=channel, message_ts=ts, lease_until=None,
                    last_error=None)
 
-    def mark_failed(self, campaign: str, kinds, day: str, owner: str, error: str) -> None:
-        self._mark(campaign, kinds, day, owner, status="failed", lease_until=None, last_error=error[:2000])
+    def mark_failed(self, campaign: str, kinds, day: str, owner: str, error: str,
+                    now: dt.datetime | None = None) -> None:
+        """The post failed: the kinds are ``failed`` (sendable again) with one more failure counted at ``now``."""
+        self._mark(campaign, kinds, day, owner, status="failed", lease_until=None, last_error=error[:2000],
+                   failures=alert_deliveries.c.failures + 1, updated_at=now)
+
+    def failed(self) -> list[dict]:
+        """Every ``failed`` delivery record (campaign, kind, day, failures, updated_at as aware UTC), oldest day first."""
+        cols = alert_deliveries.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(cols.campaign, cols.kind, cols.day, cols.failures, cols.updated_at)
+                                .where(cols.status == "failed").order_by(cols.day, cols.campaign, cols.kind)).all()
+        return [{"campaign": r[0], "kind": r[1], "day": r[2], "failures": int(r[3] or 0), "updated_at": _aware(r[4])}
+                for r in rows]
+
+    def expire(self, campaign: str, kinds, day: str, now: dt.datetime | None = None) -> None:
+        """Failed kinds of a past day: stale, recorded ``expired`` and never sent."""
+        keys = [_hash(campaign, k, day) for k in kinds]
+        with self.engine.begin() as conn:
+            conn.execute(update(alert_deliveries).where(alert_deliveries.c.key.in_(keys))
+                         .where(alert_deliveries.c.status == "failed")
+                         .values(status="expired", updated_at=now or _utc_now()))
 
     def delivery(self, campaign: str, kind: str, day: str) -> dict | None:
         with self.engine.connect() as conn:

@@ -222,3 +222,66 @@ def test_check_now_on_the_demo(tmp_path):
     bad = subprocess.run([*cmd[:5], "2026-11-31"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and bad.stderr.strip().splitlines()[0] == "❌ 日期「2026-11-31」看不懂"
     assert "Traceback" not in bad.stderr
+
+
+def test_a_failed_post_is_retried_with_backoff_the_same_day_and_lands_once(tmp_path, slack_api):
+    from scheduler.alerts import retry_failed_alerts
+
+    cfg = config(make_book(tmp_path / "team.xlsx"), slack_api, tmp_path)
+    store = AlertStore(cfg.database)
+    assert retry_failed_alerts(cfg, now=at(5), store=store) is None  # nothing failed: nothing to do
+    # Slack answers 500 to the post and to the client's own 2 retries: the run fails
+    slack_api.fail_next("chat.postMessage", 3, status=500)
+    failed = run(cfg, at(5))
+    assert (failed.status, failed.failed) == ("partial", ["冬促"])
+    record = store.delivery("冬促", "pacing", "2026-11-05")
+    assert (record["status"], record["failures"]) == ("failed", 1)
+    # the clock looks every 10 minutes: 9 minutes after the failure it is too early (backoff 10 min)
+    assert retry_failed_alerts(cfg, now=at(5) + dt.timedelta(minutes=9), store=store) is None
+    # 11 minutes: tried again; Slack rate-limits it past the client's 3 retries → 2 failures, next wait 20 min
+    slack_api.fail_next("chat.postMessage", 4, status=429, retry_after=0)
+    second = retry_failed_alerts(cfg, now=at(5) + dt.timedelta(minutes=11), store=store)
+    assert (second.status, second.failed) == ("partial", ["冬促"])
+    assert store.delivery("冬促", "pacing", "2026-11-05")["failures"] == 2
+    assert retry_failed_alerts(cfg, now=at(5) + dt.timedelta(minutes=30), store=store) is None  # 19 min after
+    third = retry_failed_alerts(cfg, now=at(5) + dt.timedelta(minutes=32), store=store)
+    assert (third.status, third.sent) == ("sent", ["冬促"])
+    (post,) = posts(slack_api)
+    assert "花费超前 +100.0%" in json.dumps(post["args"]["blocks"], ensure_ascii=False)
+    record = store.delivery("冬促", "pacing", "2026-11-05")
+    assert (record["status"], record["message_ts"]) == ("sent", post["response"]["ts"])
+    # later looks, and the day's own re-run, send nothing more
+    assert retry_failed_alerts(cfg, now=at(5, 8), store=store) is None
+    assert run(cfg, at(5, 9)).sent == [] and len(posts(slack_api)) == 1
+
+
+def test_a_failed_alert_of_yesterday_expires_unsent(tmp_path, slack_api):
+    from scheduler.alerts import retry_failed_alerts
+
+    cfg = config(make_book(tmp_path / "team.xlsx"), slack_api, tmp_path)
+    store = AlertStore(cfg.database)
+    slack_api.fail_next("chat.postMessage", 1, error="not_in_channel", status=200)
+    assert run(cfg, at(5, 15)).failed == ["冬促"]  # 23:00 in Shanghai on 11-05
+    # 11-06 00:10 in Shanghai: the 11-05 alert is stale
+    assert retry_failed_alerts(cfg, now=at(5, 16) + dt.timedelta(minutes=10), store=store) is None
+    record = store.delivery("冬促", "pacing", "2026-11-05")
+    assert record["status"] == "expired" and posts(slack_api) == []
+    assert store.failed() == []
+    # a manual run for 11-05 does not take an expired record either
+    assert run_daily_check(cfg, now=at(6), date=dt.date(2026, 11, 5), out=io.StringIO()).sent == []
+    assert posts(slack_api) == []
+
+
+def test_an_alert_table_made_before_failures_existed_gains_the_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE alert_deliveries (key VARCHAR(64) PRIMARY KEY, campaign TEXT NOT NULL, "
+                   "kind VARCHAR(32) NOT NULL, day VARCHAR(10) NOT NULL, status VARCHAR(16) NOT NULL, "
+                   "lease_owner VARCHAR(64), lease_until DATETIME, channel VARCHAR(64), message_ts VARCHAR(32), "
+                   "last_error TEXT, updated_at DATETIME)")
+    store = AlertStore(f"sqlite:///{path}")
+    assert store.claim("冬促", ["roi"], "2026-11-05", "r1", now=at(5)) == ["roi"]
+    store.mark_failed("冬促", ["roi"], "2026-11-05", "r1", "boom", now=at(5))
+    assert [(r["kind"], r["failures"]) for r in store.failed()] == [("roi", 1)]
