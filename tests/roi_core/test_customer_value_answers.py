@@ -81,6 +81,7 @@ def test_without_the_tabs_the_campaign_answers_as_today_and_payback_spreads_the_
     assert out["payback_days"] == 3 and out["recovered"] == pytest.approx(3.0)
     assert out["ltv"] == {"30": None, "90": None, "180": None, "365": None}
     assert out["repurchase_rate"] is None and out["ltv_cac"] is None
+    assert "客户价值" not in render_text(ask("夏促", data))  # no 订单: the campaign answer's screen as before
     value = answer_json(ask("夏促 回本周期", data))
     assert value["asked"] == "payback" and value["payback_days"] == 3 and value["payback_source"] == "活动"
     assert len(value["missing"]) == 2 and "「订单」" in value["missing"][0] and "「客户」" in value["missing"][1]
