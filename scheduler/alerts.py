@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from render.blocks import FALLBACK_TEXT, cut, fit, mrkdwn
 from render.blocks.views import view_message
 from render.text import render_view
+from roi_core import RoiError
 from roi_core.monitor import KIND_LABELS, Alert, check_day
 from roi_core.schema import ALERTS_TAB
 from roi_core.views.alerts import alert_view
@@ -79,17 +80,45 @@ def by_campaign(alerts: list[Alert]) -> dict[str, list[Alert]]:
     return groups
 
 
+# the 设置 rows the daily check stands on: a value that cannot be used stops a run by hand (check-now says
+# which row to fix); the clock's run goes on with the default and logs the same sentence
+CHECK_SETTINGS = ("巡检时间", "时区")
+
+
+def sheet_problem(data) -> RoiError | None:
+    """Why the daily check cannot run on ``data`` as the team wrote it, as one sentence naming the tab, row
+    and value (None when it can): no usable 活动 tab, or a 设置 巡检时间 / 时区 that cannot be used."""
+    if data.missing:
+        blocking = next((p for p in data.problems if p.blocking), None)
+        hint = blocking.reason.partition("：")[2] if blocking is not None and "：" in blocking.reason else None
+        return RoiError(data.missing[0], hint or "修好表格后再运行")
+    for problem in data.problems:
+        name, _, why = problem.reason.partition("：")
+        if name in CHECK_SETTINGS and problem.row:
+            why, _, default = why.partition("，已用默认值 ")
+            value = problem.value if problem.value not in (None, "") else ""
+            used = f"；不改的话，时钟的每日巡检按默认值 {default} 运行" if default else ""
+            return RoiError(f"「{problem.tab}」第{problem.row}行 {name}「{value}」{why}", f"改好这一行后再运行{used}")
+    return None
+
+
 def run_daily_check(config: AppConfig, *, now: dt.datetime | None = None, date: dt.date | None = None,
                     source: str | None = None, dry_run: bool = False, store: AlertStore | None = None,
-                    notifier=None, out=None) -> CheckRun:
+                    notifier=None, out=None, strict: bool = False) -> CheckRun:
     """Check the campaigns running on ``date`` (default: the team's day at ``now``) and deliver the alerts.
 
     ``dry_run``: nothing written, recorded or posted; the messages are printed. Raises ``RoiError`` when
-    the sheet cannot be read (the caller reports it)."""
+    the sheet cannot be read (the caller reports it), and with ``strict`` (a run by hand) when
+    :func:`sheet_problem` finds one; without it a bad 巡检时间 / 时区 is logged and its default used."""
     out = out or sys.stdout
     now = now or dt.datetime.now(dt.UTC)
     sheet = open_source(source, config)
     data = sheet.read(deadline=JOB_DEADLINE)
+    problem = sheet_problem(data)
+    if problem is not None and (strict or data.missing):
+        raise problem
+    if problem is not None:
+        log.warning("daily check: %s (%s)", problem.message, problem.hint)
     timezone = config.timezone or data.settings.timezone
     today = date or team_today(now, timezone)
     alerts = check_day(data, today).alerts

@@ -23,7 +23,10 @@ def parse_date(text: str | None) -> dt.date | None:
 
 
 def check_now(config, args) -> int:
-    """Run the check; print what it did (or, with --json, the alerts as JSON). 0 when it ran, 1 when a post failed."""
+    """Run the check; print what it did (or, with --json, the alerts as JSON). 0 when it ran, 1 when a post failed.
+
+    A sheet the check cannot stand on (unreadable, no 活动 tab, a bad 设置 巡检时间 or 时区) raises RoiError
+    before anything is written: __main__ prints it as one ❌ line and its 提示, and exits 1."""
     day = parse_date(args.date)
     notifier = None
     if not args.dry_run:
@@ -34,7 +37,8 @@ def check_now(config, args) -> int:
                 print(note, file=sys.stderr if args.json else sys.stdout)
         notifier = bootstrap(config, role="job").notifier()
     out = io.StringIO() if args.json else sys.stdout
-    run = run_daily_check(config, date=day, source=args.source, dry_run=args.dry_run, notifier=notifier, out=out)
+    run = run_daily_check(config, date=day, source=args.source, dry_run=args.dry_run, notifier=notifier, out=out,
+                          strict=True)
     if args.json:
         print(alerts_json(run.alerts))
     elif not args.dry_run:

@@ -285,3 +285,45 @@ def test_an_alert_table_made_before_failures_existed_gains_the_column(tmp_path):
     assert store.claim("冬促", ["roi"], "2026-11-05", "r1", now=at(5)) == ["roi"]
     store.mark_failed("冬促", ["roi"], "2026-11-05", "r1", "boom", now=at(5))
     assert [(r["kind"], r["failures"]) for r in store.failed()] == [("roi", 1)]
+
+
+def _edited_book(path: Path, edit) -> Path:
+    make_book(path)
+    book = load_workbook(path)
+    edit(book)
+    book.save(path)
+    return path
+
+
+def test_check_now_refuses_a_sheet_it_cannot_stand_on_with_one_line_each(tmp_path, monkeypatch, capsys):
+    from scheduler.__main__ import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.sqlite'}")
+    for name in ("SLACK_BOT_TOKEN", "ROI_SOURCE", "TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    cases = {
+        "bad_time": (_edited_book(tmp_path / "t.xlsx", lambda b: b["设置"].append(["巡检时间", "25:00"])),
+                     "❌ 「设置」第4行 巡检时间「25:00」不是时间（例：09:00）"),
+        "bad_zone": (_edited_book(tmp_path / "z.xlsx", lambda b: b["设置"].__setitem__("B2", "Mars/Base")),
+                     "❌ 「设置」第2行 时区「Mars/Base」不是有效的时区（例：Asia/Shanghai）"),
+        "no_campaigns": (_edited_book(tmp_path / "n.xlsx", lambda b: b.remove(b["活动"])), "❌ 缺少「活动」标签页"),
+        "unreadable": (broken, "❌ broken.xlsx 不是可读的 .xlsx 工作簿（CalamineError）"),
+    }
+    for case, (book, line) in cases.items():
+        for extra in ([], ["--dry-run"], ["--json"]):
+            code = main(["check-now", "--date", "2026-11-05", "--source", str(book), *extra])
+            captured = capsys.readouterr()
+            lines = captured.err.strip().splitlines()
+            assert code == 1 and lines[0] == line, (case, extra, captured.err)
+            assert len(lines) == 2 and lines[1].startswith("提示：") and "Traceback" not in captured.err
+            assert captured.out == "", (case, extra)
+    # nothing was written to the sheet or recorded
+    assert ALERTS_TAB not in load_workbook(cases["bad_time"][0]).sheetnames
+    assert AlertStore(f"sqlite:///{tmp_path / 'c.sqlite'}").failed() == []
+
+
+def test_the_clock_run_goes_on_with_the_default_for_a_bad_check_time(tmp_path, slack_api):
+    book = _edited_book(tmp_path / "team.xlsx", lambda b: b["设置"].append(["巡检时间", "25:00"]))
+    assert run(config(book, slack_api, tmp_path), at(5)).sent == ["冬促"]
