@@ -6,7 +6,8 @@ alerts out, no clock (docs/formulas.md, "每日巡检"). The rules:
 
 - **running**: ``today`` falls in the campaign × channel's planned period (预算: 计划开始 … 计划结束); a channel
   without its own plan in a campaign that has plans takes the campaign's planned span; a campaign with no
-  plan at all runs from its first 开始日期 to its last 结束日期 (all channels).
+  plan at all runs from its first 开始日期 to its last 结束日期 (all channels), and one typed as daily rows
+  whose rows end yesterday still runs today (its data lags a day; :func:`_unplanned_span`).
 - **so far** means the complete days before ``today``: from the period's first day to ``today − 1`` (a day's
   figures are typed after it ends). A row spanning several days counts the share of its days inside the
   window; a one-day row counts whole.
@@ -141,7 +142,8 @@ def check_day(data: SheetData, today: dt.date) -> CheckResult:
 
 def running_units(data: SheetData, today: dt.date) -> pd.DataFrame:
     """The campaign × channel pairs running on ``today``: campaign, channel, start, end (the period),
-    budget (NaN without a plan), planned (True when the period comes from 预算)."""
+    budget (NaN without a plan), planned (True when the period comes from 预算), lagging (True for a campaign
+    without a plan whose daily rows end yesterday: it runs today, :func:`_unplanned_span`)."""
     day = pd.Timestamp(today)
     rows = data.campaigns
     plans = data.budgets
@@ -165,17 +167,43 @@ def running_units(data: SheetData, today: dt.date) -> pd.DataFrame:
     if not rows.empty:
         unplanned = rows[~rows["campaign"].isin(plans["campaign"])] if not plans.empty else rows
         if not unplanned.empty:
-            span = unplanned.groupby("campaign", sort=False).agg(start=("start_date", "min"), end=("end_date", "max"))
+            span = _unplanned_span(unplanned, day)
             pairs = unplanned[["campaign", "channel"]].drop_duplicates().join(span, on="campaign")
             pairs["budget"] = np.nan
             pairs["planned"] = False
             parts.append(pairs)
     if not parts:
-        return pd.DataFrame(columns=["campaign", "channel", "start", "end", "budget", "planned"])
+        return pd.DataFrame(columns=["campaign", "channel", "start", "end", "budget", "planned", "lagging"])
     units = pd.concat(parts, ignore_index=True)
+    units["lagging"] = units["lagging"].fillna(False).astype(bool) if "lagging" in units else False
     units["start"] = units["start"].dt.normalize()
     units["end"] = units["end"].dt.normalize()
     return units[(units["start"] <= day) & (day <= units["end"])].reset_index(drop=True)
+
+
+def _unplanned_span(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Per campaign without a plan: start (first 开始日期), end (last 结束日期), and ``lagging``: True when its
+    data lags a day and it counts as running on ``day`` although its rows end the day before.
+
+    Lagging: the rows end on ``day − 1``, every row ending then is a one-day row (开始日期 = 结束日期) and the
+    campaign has one-day rows on at least two days (it is typed day by day). Its end becomes ``day``. A row
+    ending then that spans several days has a 结束日期 that says when the campaign ended: not lagging; so is
+    a single one-day row (a one-day event)."""
+    start = rows["start_date"].dt.normalize()
+    end = rows["end_date"].dt.normalize()
+    one_day = start == end
+    span = pd.DataFrame({"campaign": rows["campaign"].to_numpy(), "start": start.to_numpy(), "end": end.to_numpy()})
+    last = span.groupby("campaign", sort=False)["end"].transform("max")
+    at_last = (span["end"] == last).to_numpy()
+    span["period_at_end"] = at_last & ~one_day.to_numpy()  # a row ending on the last day that spans several days
+    span["daily_day"] = span["start"].where(one_day.to_numpy())
+    out = span.groupby("campaign", sort=False).agg(start=("start", "min"), end=("end", "max"),
+                                                   period_at_end=("period_at_end", "any"),
+                                                   daily_days=("daily_day", "nunique"))
+    out["lagging"] = ((out["end"] == day.normalize() - pd.Timedelta(days=1)) & ~out["period_at_end"]
+                      & (out["daily_days"] >= 2))
+    out.loc[out["lagging"], "end"] = day.normalize()
+    return out[["start", "end", "lagging"]]
 
 
 def _so_far(units, unit_of, first, last, row_days, cost, ret, yesterday, n) -> pd.DataFrame:

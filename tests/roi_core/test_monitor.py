@@ -161,3 +161,31 @@ def test_target_roi_from_settings_and_basis_by_margin():
     roi = [a for a in alerts if a.kind == "roi"]
     assert [(a.channel, a.figures["roi"], a.figures["basis"]) for a in roi] == [("抖音", -0.25, "gross_profit")]
     assert roi[0].proposal["daily_to"] == 1000  # ROI < 0: half of ¥2,000 a day
+
+
+def test_daily_rows_ending_yesterday_run_today_unless_a_row_says_it_ended():
+    """No plan: 冬促 on 抖音 as daily rows 11-01 … 11-04 (¥1,000 a day, 销售额 ¥500: ROI −50% so far)."""
+    daily = [["冬促", "抖音", f"2026-11-0{d}", f"2026-11-0{d}", 1000, 500, 10000, 300, 5, 0] for d in range(1, 5)]
+    data = sheet(daily)
+    # 11-05: the rows end yesterday and are daily → running (data lags a day); the check covers 11-01 … 11-04
+    units = running_units(data, D(2026, 11, 5))
+    assert units[["campaign", "lagging"]].values.tolist() == [["冬促", True]]
+    assert units.at[0, "end"] == pd.Timestamp("2026-11-05")
+    (roi,) = [a for a in daily_check(data, D(2026, 11, 5)) if a.kind == "roi"]
+    assert (roi.figures["cost"], roi.figures["return"], roi.figures["roi"], roi.figures["through"]) == (
+        4000, 2000, -0.5, "2026-11-04")
+    assert roi.proposal["until"] == "2026-11-05"
+    # 11-04 (inside its rows) runs as before, not lagging; 11-06: two days without a row → no longer running
+    assert running_units(data, D(2026, 11, 4))["lagging"].tolist() == [False]
+    assert running_units(data, D(2026, 11, 6)).empty and daily_check(data, D(2026, 11, 6)) == []
+    # the same money as one row 11-01 … 11-04: its 结束日期 says it ended on 11-04 → not running on 11-05
+    whole = sheet([["冬促", "抖音", "2026-11-01", "2026-11-04", 4000, 2000, 40000, 1200, 20, 0]])
+    assert running_units(whole, D(2026, 11, 5)).empty
+    # daily rows and, on the last day, a row of another channel spanning 11-01 … 11-04: ended too
+    ended = sheet(daily + [["冬促", "微信", "2026-11-01", "2026-11-04", 800, 900, None, None, None, None]])
+    assert running_units(ended, D(2026, 11, 5)).empty
+    # a single one-day row (a one-day event yesterday) is not a campaign typed day by day
+    assert running_units(sheet(daily[-1:]), D(2026, 11, 5)).empty
+    # with a plan the plan decides: planned through 11-04 → not running on 11-05
+    planned = sheet(daily, [["冬促", "抖音", "2026-11-01", "2026-11-04", 4000]])
+    assert running_units(planned, D(2026, 11, 5)).empty
