@@ -15,6 +15,7 @@ import sys
 from render.text import render_text
 from roi_core import RoiError, answer, answer_json, local_today, parse_query
 from roi_core.follow_up import with_follow_up
+from roi_core.monitor import with_alerts
 from roi_runtime.config import AppConfig
 from roi_runtime.follow_up import proposal_lookup
 from sheets import open_source
@@ -35,6 +36,7 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
         query = parse_query(text, today)
         result = answer(query, data, today)
         result = with_follow_up(result, proposal_lookup(config)(result, today), data, today)  # the closed loop
+        result = with_alerts(result, data, today)  # 今日预警: the campaign's alerts of today (roi_core.monitor)
     except RoiError as exc:
         if as_json:
             print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False), file=out)

@@ -24,6 +24,7 @@ import sheets
 from render.blocks import RenderOptions, SlackMessage, build_message, error_message
 from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
 from roi_core.follow_up import with_follow_up
+from roi_core.monitor import with_alerts
 from roi_runtime.config import AppConfig
 from roi_runtime.follow_up import proposal_lookup
 
@@ -149,6 +150,7 @@ class Assistant:
         key = self.cache.key(query, data, today)
         ans = self.cache.answer(key, lambda: answer(query, data, today))
         followed = with_follow_up(ans, self.proposals(ans, today), data, today)  # a copy, never the cached answer
+        followed = with_alerts(followed, data, today)  # 今日预警: the campaign's alerts of today (roi_core.monitor)
         if followed is not ans:  # its message is built afresh (the records may change within one sheet read)
             return followed, data, None
         return ans, data, key

@@ -17,7 +17,8 @@ alerts out, no clock (docs/formulas.md, "每日巡检"). The rules:
   previous 7 days (sums first, ratios after).
 - ``no_conversions``: cost on each of the last 3 days and 0 conversions over them (conversions known).
 
-Each alert carries the figures behind it, a one-line Chinese message citing them and saying what to do,
+Each alert carries the figures behind it, a one-line message citing them and saying what to do (Chinese, or
+English for a team whose sheet is in English: :func:`team_lang`),
 and where a budget change applies a machine-readable ``proposal`` (see :class:`Alert`), so a later run can
 read back what was proposed and compare it with what the sheet shows happened.
 """
@@ -37,6 +38,9 @@ from roi_core.sheetdata import SheetData
 KINDS = ("pacing", "roi", "ctr_drop", "cvr_drop", "no_conversions")
 KIND_LABELS = {"pacing": "预算进度", "roi": "ROI", "ctr_drop": "点击率下降", "cvr_drop": "转化率下降",
                "no_conversions": "无转化"}
+KIND_LABELS_EN = {"pacing": "budget pacing", "roi": "ROI", "ctr_drop": "CTR drop", "cvr_drop": "CVR drop",
+                  "no_conversions": "no conversions"}
+BASIS_WORDS_EN = {"gross_profit": "on gross profit", "revenue": "on revenue"}
 PACING_TOLERANCE = 0.20  # spent beyond ±20 % of the budget's share of the elapsed days warns
 DROP_LIMIT = 0.30  # a CTR / CVR more than 30 % under the previous days warns
 BASELINE_DAYS = 7  # the previous days a CTR / CVR is compared with
@@ -71,6 +75,7 @@ class Alert:
     message: str
     detail: str  # the message without the campaign's name (under a heading that names it)
     proposal: dict | None = None
+    lang: str = "zh"  # the language of message and detail (zh or en)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -95,13 +100,31 @@ class CheckResult:
         return list(dict.fromkeys(a.campaign for a in self.alerts))
 
 
-def daily_check(data: SheetData, today: dt.date) -> list[Alert]:
-    """Every alert for the campaigns running on ``today`` (the team's local date), in campaign order."""
-    return check_day(data, today).alerts
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """What a kind of alert is called in ``lang`` (zh or en)."""
+    return (KIND_LABELS_EN if lang == "en" else KIND_LABELS).get(kind, kind)
 
 
-def check_day(data: SheetData, today: dt.date) -> CheckResult:
+def team_lang(data: SheetData) -> str:
+    """The language the team works in, for what no one asked (the daily check's messages): "en" when the team
+    wrote its 活动 tab under an English title (``Campaigns``: Latin letters, no Chinese character), else "zh".
+    The bot answers a question in the language it was asked in; the clock has no one asking, so the sheet the
+    team writes in English or Chinese decides (docs/formulas.md, "每日巡检")."""
+    title = str((getattr(data, "tab_titles", None) or {}).get("campaigns") or "")
+    has_cjk = any("\u3400" <= ch <= "\u9fff" for ch in title)
+    has_latin = sum(ch.isascii() and ch.isalpha() for ch in title) >= 2
+    return "en" if has_latin and not has_cjk else "zh"
+
+
+def daily_check(data: SheetData, today: dt.date, lang: str | None = None) -> list[Alert]:
+    """Every alert for the campaigns running on ``today`` (the team's local date), in campaign order; messages
+    in ``lang`` (None: :func:`team_lang`)."""
+    return check_day(data, today, lang).alerts
+
+
+def check_day(data: SheetData, today: dt.date, lang: str | None = None) -> CheckResult:
     """:func:`daily_check` with the running campaign × channel units it looked at."""
+    lang = lang or team_lang(data)
     units = running_units(data, today)
     result = CheckResult(today, running=units)
     if units.empty or data.campaigns.empty:
@@ -129,11 +152,11 @@ def check_day(data: SheetData, today: dt.date) -> CheckResult:
     daily = _daily(rows, unit_of, first, last, row_days, yesterday, n)
     symbol = settings.currency_symbol
     alerts: list[Alert] = []
-    alerts += _pacing_alerts(units, figures, today, symbol)
-    alerts += _roi_alerts(units, figures, today, settings.target_roi, basis, symbol)
-    alerts += _drop_alerts(units, daily, today, "ctr")
-    alerts += _drop_alerts(units, daily, today, "cvr")
-    alerts += _no_conversion_alerts(units, daily, figures, today, symbol)
+    alerts += _pacing_alerts(units, figures, today, symbol, lang)
+    alerts += _roi_alerts(units, figures, today, settings.target_roi, basis, symbol, lang)
+    alerts += _drop_alerts(units, daily, today, "ctr", lang)
+    alerts += _drop_alerts(units, daily, today, "cvr", lang)
+    alerts += _no_conversion_alerts(units, daily, figures, today, symbol, lang)
     order = {name: i for i, name in enumerate(dict.fromkeys(units["campaign"]))}
     alerts.sort(key=lambda a: (order[a.campaign], KINDS.index(a.kind), a.channel))
     result.alerts = alerts
@@ -273,13 +296,14 @@ def _proposal(action: str, campaign: str, channel: str, daily_from: float, daily
             "until": _iso(until)}
 
 
-def _alert(units, i, kind, today, figures, detail, proposal=None) -> Alert:
+def _alert(units, i, kind, today, figures, detail, proposal=None, lang="zh") -> Alert:
     campaign, channel = str(units.at[i, "campaign"]), str(units.at[i, "channel"])
-    return Alert(campaign, channel, kind, today, figures, f"「{campaign}」{channel} {detail}", f"{channel} {detail}",
-                 proposal)
+    message = f"{campaign} / {channel}: {detail}" if lang == "en" else f"「{campaign}」{channel} {detail}"
+    return Alert(campaign, channel, kind, today, figures, message, f"{channel}: {detail}" if lang == "en"
+                 else f"{channel} {detail}", proposal, lang)
 
 
-def _pacing_alerts(units, so_far, today, symbol) -> list[Alert]:
+def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
     budget = units["budget"].to_numpy(float)
     elapsed = so_far["elapsed"].to_numpy()
     planned = so_far["planned_days"].to_numpy()
@@ -300,22 +324,31 @@ def _pacing_alerts(units, so_far, today, symbol) -> list[Alert]:
                    "planned_days": int(planned[i]), "elapsed_days": int(elapsed[i]), "spent": _r(spent[i]),
                    "expected": _r(expected[i]), "pace": _r(pace[i], 4), "budget_left": _r(left),
                    "days_left": left_days}
-        head = (f"花费{'超前' if pace[i] > 0 else '落后'} {pace[i] * 100:+.1f}%：计划 {elapsed[i]}/{planned[i]} 天已花 "
-                f"{money(spent[i], symbol)}，按预算 {money(budget[i], symbol)} 应花 {money(expected[i], symbol)}")
-        if pace[i] > 0 and left <= 0:
-            action, what = "pause", f"；预算已用完，建议暂停或追加预算（日花费 {money(daily_from, symbol)} → {money(0, symbol)}）"
-        elif pace[i] > 0:
-            action, what = "reduce", (f"；建议日花费从 {money(daily_from, symbol)} 降到 {money(daily_to, symbol)}，"
-                                      f"到 {_iso(end)} 正好用完预算")
+        m_spent, m_budget, m_expected = money(spent[i], symbol), money(budget[i], symbol), money(expected[i], symbol)
+        m_from, m_to, m_zero = money(daily_from, symbol), money(daily_to, symbol), money(0, symbol)
+        if lang == "en":
+            head = (f"spending {'ahead of' if pace[i] > 0 else 'behind'} plan {pace[i] * 100:+.1f}%: {m_spent} spent "
+                    f"in {elapsed[i]} of {planned[i]} planned days, where the {m_budget} budget allows {m_expected}")
         else:
-            action, what = "raise", (f"；检查出价、定向和素材是否限量，日花费可从 {money(daily_from, symbol)} "
-                                     f"提到 {money(daily_to, symbol)}")
+            head = (f"花费{'超前' if pace[i] > 0 else '落后'} {pace[i] * 100:+.1f}%：计划 {elapsed[i]}/{planned[i]} 天已花 "
+                    f"{m_spent}，按预算 {m_budget} 应花 {m_expected}")
+        if pace[i] > 0 and left <= 0:
+            action, what = "pause", (f"; the budget is used up: pause or add budget (daily spend {m_from} → {m_zero})"
+                                     if lang == "en" else f"；预算已用完，建议暂停或追加预算（日花费 {m_from} → {m_zero}）")
+        elif pace[i] > 0:
+            action, what = "reduce", (f"; cut the daily spend from {m_from} to {m_to} to use the budget exactly by "
+                                      f"{_iso(end)}" if lang == "en" else
+                                      f"；建议日花费从 {m_from} 降到 {m_to}，到 {_iso(end)} 正好用完预算")
+        else:
+            action, what = "raise", (f"; check whether bids, targeting or creatives limit delivery; the daily spend "
+                                     f"can go from {m_from} to {m_to}" if lang == "en" else
+                                     f"；检查出价、定向和素材是否限量，日花费可从 {m_from} 提到 {m_to}")
         proposal = _proposal(action, units.at[i, "campaign"], units.at[i, "channel"], daily_from, daily_to, today, end)
-        alerts.append(_alert(units, i, "pacing", today, figures, head + what, proposal))
+        alerts.append(_alert(units, i, "pacing", today, figures, head + what, proposal, lang))
     return alerts
 
 
-def _roi_alerts(units, so_far, today, target, basis, symbol) -> list[Alert]:
+def _roi_alerts(units, so_far, today, target, basis, symbol, lang="zh") -> list[Alert]:
     spent = so_far["spent"].to_numpy()
     returned = so_far["returned"].to_numpy()
     elapsed = so_far["elapsed"].to_numpy()
@@ -330,25 +363,32 @@ def _roi_alerts(units, so_far, today, target, basis, symbol) -> list[Alert]:
         through = today - dt.timedelta(days=1)
         figures = {"cost": _r(spent[i]), "return": _r(returned[i]), "basis": basis, "roi": _r(roi[i], 4),
                    "target_roi": target, "since": _iso(units.at[i, "start"]), "through": through.isoformat()}
-        head = (f"截至 {through:%m-%d} ROI {pct(roi[i])}，低于目标 {pct(target)}（成本 {money(spent[i], symbol)}，"
-                f"收益 {money(returned[i], symbol)}，{BASIS_LABEL[basis]}）")
-        if roi[i] < 0:
-            what = (f"；已亏 {money(spent[i] - returned[i], symbol)}，建议日花费减半（{money(daily_from, symbol)} → "
-                    f"{money(daily_to, symbol)}）并重做素材与落地页")
+        m_cost, m_return = money(spent[i], symbol), money(returned[i], symbol)
+        m_from, m_to, m_lost = money(daily_from, symbol), money(daily_to, symbol), money(spent[i] - returned[i], symbol)
+        if lang == "en":
+            head = (f"ROI {pct(roi[i])} through {through:%m-%d}, under the {pct(target)} target (cost {m_cost}, "
+                    f"return {m_return}, {BASIS_WORDS_EN[basis]})")
+            what = (f"; {m_lost} lost so far: halve the daily spend ({m_from} → {m_to}) and rework the creatives and "
+                    f"landing page" if roi[i] < 0 else
+                    f"; cut the daily spend by 20% ({m_from} → {m_to}) and find the weak step in the funnel")
         else:
-            what = (f"；建议日花费降 20%（{money(daily_from, symbol)} → {money(daily_to, symbol)}），"
-                    f"对照漏斗找出弱的一环")
+            head = (f"截至 {through:%m-%d} ROI {pct(roi[i])}，低于目标 {pct(target)}（成本 {m_cost}，"
+                    f"收益 {m_return}，{BASIS_LABEL[basis]}）")
+            what = (f"；已亏 {m_lost}，建议日花费减半（{m_from} → {m_to}）并重做素材与落地页" if roi[i] < 0 else
+                    f"；建议日花费降 20%（{m_from} → {m_to}），对照漏斗找出弱的一环")
         proposal = _proposal("reduce", units.at[i, "campaign"], units.at[i, "channel"], daily_from, daily_to, today,
                              units.at[i, "end"])
-        alerts.append(_alert(units, i, "roi", today, figures, head + what, proposal))
+        alerts.append(_alert(units, i, "roi", today, figures, head + what, proposal, lang))
     return alerts
 
 
 _DROP_WORDS = {"ctr": ("点击率", "检查素材是否疲劳、定向或出价是否被改"),
                "cvr": ("转化率", "检查落地页、库存和优惠是否失效，转化追踪是否断了")}
+_DROP_WORDS_EN = {"ctr": ("CTR", "check for creative fatigue and for changed targeting or bids"),
+                  "cvr": ("CVR", "check the landing page, stock and offers, and whether conversion tracking broke")}
 
 
-def _drop_alerts(units, daily, today, metric) -> list[Alert]:
+def _drop_alerts(units, daily, today, metric, lang="zh") -> list[Alert]:
     num, den = daily[f"{metric}_num"], daily[f"{metric}_den"]
     base_num, base_den = num[:, :-1].sum(axis=1), den[:, :-1].sum(axis=1)
     now_num, now_den = num[:, -1], den[:, -1]
@@ -357,7 +397,7 @@ def _drop_alerts(units, daily, today, metric) -> list[Alert]:
         base = np.where(base_den > 0, base_num / base_den, np.nan)
         drop = 1 - now / base
     warn = (base > 0) & ~np.isnan(now) & (drop > DROP_LIMIT)
-    word, todo = _DROP_WORDS[metric]
+    word, todo = (_DROP_WORDS_EN if lang == "en" else _DROP_WORDS)[metric]
     day = today - dt.timedelta(days=1)
     parts = {"ctr": ("clicks", "impressions"), "cvr": ("conversions", "cvr_base")}[metric]
     alerts = []
@@ -366,13 +406,17 @@ def _drop_alerts(units, daily, today, metric) -> list[Alert]:
                    "drop": _r(drop[i], 4), parts[0]: _r(now_num[i]), parts[1]: _r(now_den[i]),
                    f"baseline_{parts[0]}": _r(base_num[i]), f"baseline_{parts[1]}": _r(base_den[i]),
                    "baseline_days": BASELINE_DAYS}
-        detail = (f"{day:%m-%d} {word} {pct(now[i], 2)}，比前 {BASELINE_DAYS} 天的 {pct(base[i], 2)} 下降 "
-                  f"{drop[i] * 100:.1f}%；{todo}")
-        alerts.append(_alert(units, i, f"{metric}_drop", today, figures, detail))
+        if lang == "en":
+            detail = (f"{word} {pct(now[i], 2)} on {day:%m-%d}, {drop[i] * 100:.1f}% under the previous "
+                      f"{BASELINE_DAYS} days' {pct(base[i], 2)}; {todo}")
+        else:
+            detail = (f"{day:%m-%d} {word} {pct(now[i], 2)}，比前 {BASELINE_DAYS} 天的 {pct(base[i], 2)} 下降 "
+                      f"{drop[i] * 100:.1f}%；{todo}")
+        alerts.append(_alert(units, i, f"{metric}_drop", today, figures, detail, None, lang))
     return alerts
 
 
-def _no_conversion_alerts(units, daily, so_far, today, symbol) -> list[Alert]:
+def _no_conversion_alerts(units, daily, so_far, today, symbol, lang="zh") -> list[Alert]:
     k = NO_CONVERSION_DAYS
     cost = daily["cost"][:, -k:]
     conversions = daily["conversions"][:, -k:]
@@ -386,9 +430,43 @@ def _no_conversion_alerts(units, daily, so_far, today, symbol) -> list[Alert]:
         daily_from = spent / k
         figures = {"days": k, "from": first.isoformat(), "through": through.isoformat(), "cost": _r(spent),
                    "conversions": 0}
-        detail = (f"连续 {k} 天（{first:%m-%d}~{through:%m-%d}）花费 {money(spent, symbol)} 却没有转化；"
-                  f"建议暂停该渠道（日花费 {money(daily_from, symbol)} → {money(0, symbol)}），检查转化追踪和落地页")
+        if lang == "en":
+            detail = (f"{money(spent, symbol)} spent over {k} days ({first:%m-%d}~{through:%m-%d}) without a conversion; "
+                      f"pause the channel (daily spend {money(daily_from, symbol)} → {money(0, symbol)}) and check "
+                      f"conversion tracking and the landing page")
+        else:
+            detail = (f"连续 {k} 天（{first:%m-%d}~{through:%m-%d}）花费 {money(spent, symbol)} 却没有转化；"
+                      f"建议暂停该渠道（日花费 {money(daily_from, symbol)} → {money(0, symbol)}），检查转化追踪和落地页")
         proposal = _proposal("pause", units.at[i, "campaign"], units.at[i, "channel"], daily_from, 0.0, today,
                              units.at[i, "end"])
-        alerts.append(_alert(units, i, "no_conversions", today, figures, detail, proposal))
+        alerts.append(_alert(units, i, "no_conversions", today, figures, detail, proposal, lang))
     return alerts
+
+
+# --------------------------------------------------------------------------- the campaign answer's alerts of today
+def campaign_alerts(data: SheetData, campaign: str, today: dt.date, lang: str = "zh") -> list[Alert]:
+    """The alerts the daily check gives ``campaign`` on ``today``, worded in ``lang`` (the asker's): the check
+    run on that campaign's 活动 and 预算 rows only (the same rules, the same figures; a few rows, so cheap)."""
+    if data.campaigns.empty:
+        return []
+    mine = data.campaigns[data.campaigns["campaign"] == campaign]
+    if mine.empty:
+        return []
+    plans = data.budgets[data.budgets["campaign"] == campaign] if not data.budgets.empty else data.budgets
+    return check_day(data.with_source(campaigns=mine, budgets=plans), today, lang).alerts
+
+
+def with_alerts(ans, data: SheetData, today: dt.date | None):
+    """``ans`` with ``alerts`` (today's :func:`campaign_alerts`, in the answer's language) when it is a campaign
+    answer and the campaign has any; a copy, so a cached answer stays as it was; ``ans`` itself otherwise.
+    Muting (the alert message's buttons) silences Slack messages, not this: the answer says what the check sees."""
+    if ans is None or today is None or getattr(ans, "kind", "") != "campaign" or not getattr(ans, "campaign", None):
+        return ans
+    alerts = campaign_alerts(data, ans.campaign, today, getattr(ans, "lang", "zh"))
+    if not alerts:
+        return ans
+    import copy
+
+    out = copy.copy(ans)
+    out.alerts = alerts
+    return out

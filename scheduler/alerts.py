@@ -21,7 +21,7 @@ from render.blocks import FALLBACK_TEXT, cut, fit, mrkdwn
 from render.blocks.views import view_message
 from render.text import render_view
 from roi_core import RoiError
-from roi_core.monitor import KIND_LABELS, Alert, check_day
+from roi_core.monitor import Alert, check_day, kind_label
 from roi_core.schema import ALERTS_TAB
 from roi_core.views.alerts import alert_view
 from roi_runtime.config import AppConfig
@@ -62,15 +62,15 @@ def alert_message(campaign: str, alerts: list[Alert], today: dt.date):
     msg = view_message(view)
     msg.blocks = fit(msg.blocks)
     msg.text = cut(mrkdwn(render_view(view)), FALLBACK_TEXT)
-    msg.lang = "zh"
+    msg.lang = view.lang
     return msg
 
 
 def alert_rows(alerts: list[Alert], muted: set[tuple[str, str]], stamp: str) -> list[list]:
     """预警 rows in ALERT_HEADERS order."""
-    return [[a.date.isoformat(), a.campaign, a.channel, KIND_LABELS[a.kind], a.message,
+    return [[a.date.isoformat(), a.campaign, a.channel, kind_label(a.kind, a.lang), a.message,
              json.dumps(a.figures, ensure_ascii=False), json.dumps(a.proposal, ensure_ascii=False) if a.proposal else "",
-             "是" if (a.campaign, a.kind) in muted else "", stamp] for a in alerts]
+             ("yes" if a.lang == "en" else "是") if (a.campaign, a.kind) in muted else "", stamp] for a in alerts]
 
 
 def by_campaign(alerts: list[Alert]) -> dict[str, list[Alert]]:

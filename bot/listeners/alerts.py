@@ -20,7 +20,8 @@ from render.blocks import ACTION_ALERT_MUTE, mrkdwn, notice_message
 from render.blocks import error_message as error_msg
 from render.blocks.alerts import decode_mute
 from roi_core import RoiError, Settings
-from roi_core.monitor import KIND_LABELS
+from roi_core.monitor import kind_label
+from roi_core.views.labels import phrase
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,11 @@ def mute_alerts(body, client, respond, action, *, deps, now: dt.datetime | None 
     until = mute_until(request.date, request.days, today)
     user = (body.get("user") or {}).get("id")
     AlertStore(deps.config.database).mute(request.campaign, request.kinds, until, by=user)
-    kinds = "、".join(KIND_LABELS.get(k, k) for k in request.kinds)
-    when = "今天" if until == today else f"{until.isoformat()}（含）"
-    reply.send(notice_message(f"🔕 已静音「{mrkdwn(request.campaign)}」的{kinds}预警，到 {when}为止"))
+    lang = request.lang  # the message's language (the team's), as the button carries it
+    kinds = phrase(lang, "list_sep").join(kind_label(k, lang) for k in request.kinds)
+    when = phrase(lang, "alert_muted_today") if until == today else phrase(lang, "alert_muted_until",
+                                                                            day=until.isoformat())
+    reply.send(notice_message(phrase(lang, "alert_muted", campaign=mrkdwn(request.campaign), kinds=kinds, when=when)))
 
 
 def register(app: App, deps) -> None:

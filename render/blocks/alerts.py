@@ -21,13 +21,16 @@ class MuteRequest:
     kinds: tuple[str, ...]
     date: dt.date  # the alert's date (the team's local day)
     days: int  # 1 = the rest of that day; 7 = that day and the 6 after it
+    lang: str = "zh"  # the message's language: the clicker is answered in it
 
 
-def encode_mute(campaign: str, kinds, date: dt.date | str, days: int) -> str:
-    """A compact JSON value for a mute button (see :func:`decode_mute`)."""
+def encode_mute(campaign: str, kinds, date: dt.date | str, days: int, lang: str = "zh") -> str:
+    """A compact JSON value for a mute button (see :func:`decode_mute`); ``lang`` is written only when not zh."""
     day = date if isinstance(date, str) else date.isoformat()
-    return json.dumps({"c": campaign, "k": list(kinds), "d": day, "n": int(days)}, ensure_ascii=False,
-                      separators=(",", ":"))
+    value = {"c": campaign, "k": list(kinds), "d": day, "n": int(days)}
+    if lang != "zh":
+        value["l"] = lang
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def decode_mute(value: str) -> MuteRequest:
@@ -38,14 +41,16 @@ def decode_mute(value: str) -> MuteRequest:
         days = int(data["n"])
         if not kinds or not 1 <= days <= 31 or not isinstance(data["c"], str) or not data["c"]:
             raise ValueError(value)
-        return MuteRequest(data["c"], kinds, dt.date.fromisoformat(data["d"]), days)
+        lang = "en" if data.get("l") == "en" else "zh"
+        return MuteRequest(data["c"], kinds, dt.date.fromisoformat(data["d"]), days, lang)
     except (ValueError, KeyError, TypeError) as err:
         raise RoiError("这个按钮已失效", "等下一次预警消息再试") from err
 
 
 def mute_button(label: str, payload: dict) -> dict | None:
     """The Block Kit button for a view's ``mute`` action (None when its value would be too long for Slack)."""
-    value = encode_mute(payload["campaign"], payload["kinds"], payload["date"], payload["days"])
+    value = encode_mute(payload["campaign"], payload["kinds"], payload["date"], payload["days"],
+                        payload.get("lang", "zh"))
     if len(value) > BUTTON_VALUE:
         return None
     return button(label, f"{ACTION_ALERT_MUTE}:{payload['days']}", value)

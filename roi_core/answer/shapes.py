@@ -174,4 +174,6 @@ def answer_json(ans: Answer) -> dict:
             out[key] = to_json_dict(value)
     if getattr(ans, "follow_up", None):  # the closed loop: what happened after a proposal (roi_core.follow_up)
         out["follow_up"] = to_json_dict(ans.follow_up)
+    if getattr(ans, "alerts", None):  # today's alerts of a campaign (roi_core.monitor.with_alerts)
+        out["alerts"] = [a.to_json() for a in ans.alerts]
     return out

@@ -23,6 +23,7 @@ from roi_core import (
 from roi_core.attribution_report import AttributionAnswer
 from roi_core.fmt import DASH, count, money, pct
 from roi_core.monthly import MonthlySummary
+from roi_core.views.alerts import with_alerts_section
 from roi_core.views.follow_up import with_follow_up_section
 from roi_core.views.format import figure, signed_pct
 from roi_core.views.labels import labels, phrase
@@ -133,6 +134,7 @@ def event_kpis(f: dict, lang: str, symbol: str) -> str:
     return sep.join(parts)
 
 
+@with_alerts_section  # 今日预警 N 条 when the answer carries alerts (roi_core/views/alerts.py)
 @with_follow_up_section  # 预警建议的结果 when the answer carries follow_up (roi_core/views/follow_up.py)
 def campaign_view(ans: CampaignReport, options: ViewOptions) -> View:
     L, s, f, why = labels(ans.lang), ans.currency, ans.figures, ans.unavailable
@@ -283,7 +285,7 @@ def advice_view(ans: AdviceAnswer, options: ViewOptions) -> View:
 def budget_table(ans: AdviceAnswer) -> Table:
     """Next month's budget by channel: now, proposed, change, average and marginal ROI (a linear
     estimate says so), the expected change with its 80 % interval under the table."""
-    L, s = labels(ans.lang), ans.currency
+    L, s, plan = labels(ans.lang), ans.currency, ans.budget or {}
     columns = [Column(L["channel"], "left"), Column(L["current"], type="money"), Column(L["proposed"], type="money"),
                Column(L["change"], type="money"), Column("ROI", type="pct"), Column(L["marginal_roi"], type="pct")]
     rows, notes = [], {}
@@ -293,8 +295,13 @@ def budget_table(ans: AdviceAnswer) -> Table:
                      pct(r.get("marginal_roi"))])
         if r.get("method") == "linear":
             notes[(i, 5)] = L["linear_flag"]
+        if r.get("at_limit"):  # on its cap or floor: why it moves no further
+            notes[(i, 2)] = phrase(ans.lang, f"at_{r['at_limit']}", limit=pct((plan or {}).get("change_limit"), 0))
     heading = L["realloc"] if ans.budget_asked is None else phrase(ans.lang, "realloc_budget",
                                                                    total=money(ans.budget_asked, s))
+    if plan.get("unreachable"):  # the closest plan to a total the guardrails cannot reach
+        heading = phrase(ans.lang, f"realloc_budget_{plan['unreachable']}", asked=money(plan.get("asked"), s),
+                         total=money(plan.get("total"), s))
     return Table(heading, columns, rows, "budget.csv", SHOWN_ROWS, heading=f"*{heading}*",
                  brief_heading=f"{heading}：", notes=notes, notes_in_brief=True, summary=expected_note(ans))
 

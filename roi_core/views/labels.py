@@ -224,17 +224,39 @@ LABELS["zh"].update({
     "ranked_by_model": "ROI 按{model}归因份额", "tab_roi": "活动表ROI",
     "response_chart": "各渠道响应曲线：月预算 → 预计月收益（● 当前，◆ 建议）", "response_band": "80% 区间",
     "return_axis": "预计月收益",
+    "realloc_budget_upper": "下月预算分配（问的是 {asked}，调整上限内最多分 {total}）",
+    "realloc_budget_lower": "下月预算分配（问的是 {asked}，调整下限内至少 {total}）",
+    "at_upper": "+{limit} 上限", "at_lower": "-{limit} 下限", "at_minimum": "「预算」已排",
 })
 LABELS["en"].update({
     "ranked_by_model": "ROI by {model} attribution share", "tab_roi": "Campaign-tab ROI",
     "response_chart": "Response curves: monthly budget → expected monthly return (● now, ◆ proposed)",
     "response_band": "80% interval", "return_axis": "expected monthly return",
+    "realloc_budget_upper": "Next month's budget (asked {asked}; at most {total} within the change limit)",
+    "realloc_budget_lower": "Next month's budget (asked {asked}; at least {total} within the change limit)",
+    "at_upper": "+{limit} cap", "at_lower": "-{limit} floor", "at_minimum": "planned in 预算",
 })
 
 # the closed loop (roi_core/views/follow_up.py)
 LABELS["zh"].update({"follow_up_monthly": "上月建议的结果", "follow_up_campaign": "预警建议的结果"})
 LABELS["en"].update({"follow_up_monthly": "What happened to last month's advice",
                      "follow_up_campaign": "What happened after the alerts"})
+
+# the daily check's alert message and what the campaign answer says of today's alerts (roi_core/views/alerts.py)
+LABELS["zh"].update({
+    "alert_title": "⚠️ 预警：{campaign}", "alert_count": "{n} 条", "alert_channels": "渠道：{channels}",
+    "alert_list": "预警", "btn_alert_details": "🔎 查看详情", "btn_mute_today": "🔕 今天不再提醒",
+    "btn_mute_week": "🔇 静音 7 天", "alert_muted": "🔕 已静音「{campaign}」的{kinds}预警，到 {when}为止",
+    "alert_muted_today": "今天", "alert_muted_until": "{day}（含）", "alerts_today": "今日预警 {n} 条",
+})
+LABELS["en"].update({
+    "alert_title": "⚠️ Alert: {campaign}", "alert_count": "{n} alert(s)", "alert_channels": "channels: {channels}",
+    "alert_list": "Alerts", "btn_alert_details": "🔎 Details", "btn_mute_today": "🔕 Not again today",
+    "btn_mute_week": "🔇 Mute 7 days", "alert_muted": "🔕 Muted the {kinds} alerts of '{campaign}' until {when}",
+    "alert_muted_today": "the end of today", "alert_muted_until": "{day} (inclusive)",
+    "alerts_today": "Today's alerts: {n}",
+})
+
 
 def labels(lang: str) -> dict:
     """The words of ``lang`` ("zh" or "en"; anything else reads "zh")."""

@@ -189,3 +189,53 @@ def test_daily_rows_ending_yesterday_run_today_unless_a_row_says_it_ended():
     # with a plan the plan decides: planned through 11-04 → not running on 11-05
     planned = sheet(daily, [["冬促", "抖音", "2026-11-01", "2026-11-04", 4000]])
     assert running_units(planned, D(2026, 11, 5)).empty
+
+
+def _english(data):
+    """The same sheet as a team that wrote its 活动 tab as "Campaigns" (an English team)."""
+    return data.with_source(tab_titles={**data.tab_titles, "campaigns": "Campaigns"})
+
+
+def test_an_english_team_gets_english_alerts_with_the_same_figures():
+    from roi_core.monitor import team_lang
+
+    zh_data = _plan_sheet()
+    en_data = _english(zh_data)
+    assert (team_lang(zh_data), team_lang(en_data)) == ("zh", "en")
+    assert team_lang(_english(zh_data).with_source(tab_titles={"campaigns": "活动 Campaigns"})) == "zh"
+    zh, en = daily_check(zh_data, D(2026, 11, 5)), daily_check(en_data, D(2026, 11, 5))
+    assert [(a.kind, a.figures, a.proposal) for a in en] == [(a.kind, a.figures, a.proposal) for a in zh]
+    assert [a.lang for a in en] == ["en"] * 3
+    pacing, roi, quiet = en
+    assert pacing.message == ("冬促 / 抖音: spending ahead of plan +100.0%: ¥8,000 spent in 4 of 10 planned days, where "
+                              "the ¥10,000 budget allows ¥4,000; cut the daily spend from ¥2,000 to ¥333 to use the "
+                              "budget exactly by 2026-11-10")
+    assert roi.detail == ("抖音: ROI 50.0% through 11-04, under the 100.0% target (cost ¥8,000, return ¥12,000, on "
+                          "revenue); cut the daily spend by 20% (¥2,000 → ¥1,600) and find the weak step in the funnel")
+    assert quiet.detail == ("微信: ¥1,500 spent over 3 days (11-02~11-04) without a conversion; pause the channel "
+                            "(daily spend ¥500 → ¥0) and check conversion tracking and the landing page")
+    # asked explicitly, the language is the caller's
+    assert daily_check(en_data, D(2026, 11, 5), lang="zh")[0].message == zh[0].message
+
+
+def test_the_campaign_answer_shows_todays_alerts_when_the_caller_passes_them():
+    from render.text import render_text
+    from roi_core.monitor import campaign_alerts, with_alerts
+
+    data = _plan_sheet([["秋促", "抖音", "2026-10-01", "2026-10-31", 1000, 500, None, None, None, None]])
+    today = D(2026, 11, 5)
+    plain = answer(parse_query("冬促", today), data, today)
+    assert [a.kind for a in campaign_alerts(data, "冬促", today)] == ["pacing", "roi", "no_conversions"]
+    shown = with_alerts(plain, data, today)
+    assert shown is not plain and not hasattr(plain, "alerts")  # a copy: the cached answer stays as it was
+    text = render_text(shown)
+    assert "今日预警 3 条" in text and "• 抖音 花费超前 +100.0%：计划 4/10 天已花 ¥8,000" in text
+    assert "• 微信 连续 3 天（11-02~11-04）花费 ¥1,500 却没有转化" in text
+    assert [a["kind"] for a in answer_json(shown)["alerts"]] == ["pacing", "roi", "no_conversions"]
+    assert "alerts" not in answer_json(plain)
+    # nothing to add: another campaign with none today, the day after the plan, another kind of answer
+    assert with_alerts(answer(parse_query("秋促", today), data, today), data, today).__dict__.get("alerts") is None
+    later = D(2026, 11, 11)
+    assert with_alerts(answer(parse_query("冬促", later), data, later), data, later).__dict__.get("alerts") is None
+    ranking = answer(parse_query("渠道", today), data, today)
+    assert with_alerts(ranking, data, today) is ranking
