@@ -35,12 +35,13 @@ from roi_core.metrics import HALF_FEN, prepare_rows
 from roi_core.sheetdata import SheetData
 
 DONE_SHARE = 0.8  # at least 80 % of the proposed change made: done
+BEYOND_SHARE = 1.5  # more than 150 %: went beyond it (a move that large is not "as advised")
 PARTLY_SHARE = 0.2  # 20 % … 80 %: partly; under 20 % either way: unchanged; 20 % or more the other way: opposite
-STATUSES = ("done", "partly", "unchanged", "opposite", "paused", "no_data")
+STATUSES = ("done", "beyond", "partly", "unchanged", "opposite", "paused", "no_data")
 STATUS_WORDS = {
-    "zh": {"done": "已执行", "partly": "部分执行", "unchanged": "未调整", "opposite": "反向调整", "paused": "已暂停",
+    "zh": {"done": "已执行", "beyond": "超出建议", "partly": "部分执行", "unchanged": "未调整", "opposite": "反向调整", "paused": "已暂停",
            "no_data": "之后还没有数据"},
-    "en": {"done": "done", "partly": "partly done", "unchanged": "not changed", "opposite": "moved the other way",
+    "en": {"done": "done", "beyond": "went further", "partly": "partly done", "unchanged": "not changed", "opposite": "moved the other way",
            "paused": "paused", "no_data": "no data since"},
 }
 ACTION_WORDS = {"zh": {"raise": "加大", "reduce": "减少", "pause": "暂停"},
@@ -185,6 +186,8 @@ def _judge(proposed: float, actual: float | None, action: str, after_cost: float
         return "paused", share, True
     if share is None:
         return "unchanged", None, False
+    if share > BEYOND_SHARE:
+        return "beyond", share, agrees
     if share >= DONE_SHARE:
         return "done", share, agrees
     if share >= PARTLY_SHARE:
@@ -336,7 +339,7 @@ def follow_up_line(item: FollowUp, lang: str = "zh", symbol: str = "¥") -> str:
     roi = f"ROI {pct(item.before.get('roi'))} → {pct(item.after.get('roi'))}"
     actual = f"{_signed(item.actual_change or 0.0, symbol) if abs(item.actual_change or 0.0) >= HALF_FEN else money(0, symbol)}{unit}"
     verdict = verdicts[item.status]
-    if item.status in ("done", "partly") and item.share is not None:
+    if item.status in ("done", "beyond", "partly") and item.share is not None:
         verdict += (f" ({item.share * 100:.0f}% of the advice)" if en else f"（建议的 {item.share * 100:.0f}%）")
     if en:
         return f"{head} — actual {actual}, {roi}; {verdict}"

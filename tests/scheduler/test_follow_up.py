@@ -136,10 +136,10 @@ def test_an_alert_to_pause_then_zero_spend_reads_paused_in_the_campaign_answer(t
     result = assistant.result_for("冬促")
     # before: 11-01 … 11-04, ¥500 a day, ROI −100 %; after: 11-05 … 11-10 (yesterday and the sheet's last day), ¥0
     pause = "11-05 预警建议暂停「冬促」小红书 -¥500/天：实际 -¥500/天，ROI -100.0% → —；已暂停"
-    halve = "11-05 预警建议减少「冬促」小红书 -¥250/天：实际 -¥500/天，ROI -100.0% → —；已执行（建议的 200%）"
+    halve = "11-05 预警建议减少「冬促」小红书 -¥250/天：实际 -¥500/天，ROI -100.0% → —；超出建议（建议的 200%）"
     blocks = json.dumps(result.message.blocks, ensure_ascii=False)
     assert "预警建议的结果" in blocks and pause in blocks and halve in blocks
-    assert [f.status for f in result.answer.follow_up] == ["paused", "done"]
+    assert [f.status for f in result.answer.follow_up] == ["paused", "beyond"]
     # the answer in the cache stays without it; asked again, the records are read again
     assert assistant.result_for("冬促").answer.follow_up[0].text == pause
 
