@@ -327,3 +327,76 @@ def test_check_now_refuses_a_sheet_it_cannot_stand_on_with_one_line_each(tmp_pat
 def test_the_clock_run_goes_on_with_the_default_for_a_bad_check_time(tmp_path, slack_api):
     book = _edited_book(tmp_path / "team.xlsx", lambda b: b["设置"].append(["巡检时间", "25:00"]))
     assert run(config(book, slack_api, tmp_path), at(5)).sent == ["冬促"]
+
+
+def _deps(cfg, today: dt.date):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.listeners import Deps
+    from bot.service import Assistant
+    from roi_runtime.bootstrap import bootstrap
+
+    services = bootstrap(cfg, role="web")
+    assistant = Assistant(services.config, read=services.read_sheet, today=lambda: today)
+    return Deps(config=services.config, assistant=assistant, claims=None, executor=ThreadPoolExecutor(1),
+                services=services)
+
+
+def _click(slack_api, action: dict, ts: str = "1.2") -> dict:
+    return {"type": "block_actions", "user": {"id": "U1"}, "team": {"id": "T1"}, "channel": {"id": "CALERT"},
+            "container": {"type": "message", "message_ts": ts, "channel_id": "CALERT", "is_ephemeral": False},
+            "response_url": slack_api.response_url(f"actions/T1/{ts}/z"), "actions": [action]}
+
+
+def _buttons(post) -> dict:
+    blocks = post["args"]["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    return {e["action_id"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
+def test_the_details_button_asks_the_campaigns_question_and_the_reply_passes_slacks_contract(
+        tmp_path, slack_api, slack_client):
+    from bot.listeners.actions import answer_query
+    from render.blocks import decode_query
+
+    cfg = config(make_book(tmp_path / "team.xlsx"), slack_api, tmp_path)
+    assert run(cfg, at(5)).sent == ["冬促"]
+    (post,) = posts(slack_api)
+    details = _buttons(post)["roi:query:campaign"]
+    assert details["text"]["text"] == "🔎 查看详情"
+    query = decode_query(details["value"])
+    assert (query.kind, query.text, query.lang) == ("campaign", "冬促", "zh")
+    deps = _deps(cfg, dt.date(2026, 11, 5))
+    action = {"action_id": details["action_id"], "value": details["value"], "type": "button"}
+    answer_query(_click(slack_api, action, post["response"]["ts"]), slack_client, None, action, deps=deps)
+    deps.executor.shutdown(wait=True)
+    (reply,) = [c for c in slack_api.calls("response_url") if c["status"] == 200]
+    dumped = json.dumps(reply["args"], ensure_ascii=False)
+    # the campaign's own answer (the fake refuses, and fails this test at teardown, what Slack would refuse)
+    assert "📊 冬促" in dumped and "2026-11-01 ~ 2026-11-10" in dumped
+    # with today's alert among its lists: 11-04's rows are typed, so 4 days so far, as in the alert
+    assert "今日预警 1 条" in dumped and "花费超前 +100.0%：计划 4/10 天已花 ¥8,000" in dumped
+
+
+def test_an_english_team_gets_the_message_buttons_and_mute_reply_in_english(tmp_path, slack_api, slack_client):
+    book = _edited_book(tmp_path / "team.xlsx", lambda b: setattr(b["活动"], "title", "Campaigns"))
+    cfg = config(book, slack_api, tmp_path)
+    sent = run(cfg, at(5))
+    assert sent.sent == ["冬促"] and sent.alerts[0].lang == "en"
+    (post,) = posts(slack_api)
+    dumped = json.dumps(post["args"]["blocks"], ensure_ascii=False)
+    assert "⚠️ Alert: 冬促" in dumped and "抖音: spending ahead of plan +100.0%: ¥8,000 spent in 4 of 10" in dumped
+    assert "spending ahead of plan" in post["args"]["text"] and "预警" not in post["args"]["text"]
+    buttons = _buttons(post)
+    assert [b["text"]["text"] for b in buttons.values()] == ["🔎 Details", "🔕 Not again today", "🔇 Mute 7 days"]
+    rows = [list(r) for r in load_workbook(cfg.source)[ALERTS_TAB].iter_rows(values_only=True)]
+    assert rows[1][3] == "budget pacing" and rows[1][4].startswith("冬促 / 抖音: spending ahead of plan")
+    week = buttons["roi:alert_mute:7"]
+    assert decode_mute(week["value"]).lang == "en"
+    deps = _deps(cfg, dt.date(2026, 11, 5))
+    action = {"action_id": week["action_id"], "value": week["value"], "type": "button"}
+    alert_listeners.mute_alerts(_click(slack_api, action), slack_client, None, action, deps=deps, now=at(5))
+    deps.executor.shutdown(wait=True)
+    (reply,) = slack_api.calls("response_url")
+    assert reply["args"]["text"] == "🔕 Muted the budget pacing alerts of '冬促' until 2026-11-11 (inclusive)"
+    assert AlertStore(cfg.database).muted(dt.date(2026, 11, 11)) == {("冬促", "pacing")}
