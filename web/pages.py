@@ -19,6 +19,8 @@ from flask import Blueprint, Response, render_template, request
 
 from render.html import answer_html, error_html
 from roi_core import Query, RoiError, Settings, answer, local_today
+from roi_core.follow_up import with_follow_up
+from roi_runtime.follow_up import proposal_lookup
 from web import links
 from web.report_links import campaign_scope, month_scope, page_allows
 
@@ -79,6 +81,7 @@ def pages_blueprint(services) -> Blueprint:
         try:
             data = services.read_sheet(config)
             ans = answer(query, data, today())
+            ans = with_follow_up(ans, proposal_lookup(config)(ans, today()), data, today())  # 上月建议的结果
             body, status = answer_html(ans), 200
         except RoiError as err:  # no such month in the data, a sheet that cannot be read
             body, status = error_html(err.message, err.hint or ""), 422
