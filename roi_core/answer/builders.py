@@ -10,8 +10,16 @@ import pandas as pd
 from roi_core.answer.rows import _label, _rows_for, period_rows
 from roi_core.answer.shapes import AdviceAnswer, ChannelRanking, HelpAnswer, TopList
 from roi_core.attribution_report import attribution_report
-from roi_core.budget import BudgetPlan, credited
-from roi_core.budget.answer import basis_for, plan_for, plan_headline, plan_json, plan_note, plan_rows
+from roi_core.budget import BudgetPlan, conflict_summary, credited
+from roi_core.budget.answer import (
+    basis_for,
+    bound_text,
+    plan_for,
+    plan_headline,
+    plan_json,
+    plan_note,
+    plan_rows,
+)
 from roi_core.errors import DataError
 from roi_core.metrics import (
     BASIS_LABEL,
@@ -100,7 +108,7 @@ def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: st
         suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol),
         credit_basis=credit.name,
     )
-    conflicts = credit.conflict_texts(lang, settings.target_roi)
+    conflicts = conflict_summary(credit, lang, settings.target_roi)
     if credit.uses_model or conflicts:
         ans.warnings.extend([credit.describe(lang), *conflicts])
     return ans
@@ -152,7 +160,7 @@ def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
                        target_roi=settings.target_roi, suggestions=suggestions,
                        credit_basis=credit.name, credit_basis_label=credit.label(lang),
                        credit_basis_note=credit.describe(lang), coverage=credit.coverage, budget_asked=budget)
-    ans.warnings.extend(credit.conflict_texts(lang, settings.target_roi))
+    ans.warnings.extend(conflict_summary(credit, lang, settings.target_roi))
     if plan is None:
         if budget is not None:
             ans.warnings.append("Fewer than two channels spent in the period: nothing to split" if lang == "en"
@@ -166,11 +174,15 @@ def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
     ans.reallocation_method = plan.method
     ans.budget = to_json_dict(plan_json(plan, lang))
     headline = plan_headline(plan, symbol, lang)
-    if headline is not None:  # the raise/cut suggestion follows the marginal plan, not the average ROI
-        best = plan.channels[0]
-        ans.suggestions = [Suggestion("raise", best.channel, headline,
-                                      {"marginal_roi": best.marginal_roi, "roi": best.roi, "amount": best.change})]
-        ans.suggestions += [s for s in suggestions if s.kind != "raise"]
+    # the raise/cut suggestion follows the marginal plan, never the average ROI (which the plan may contradict)
+    lead = [] if headline is None else [Suggestion("raise", plan.channels[0].channel, headline, {
+        "marginal_roi": plan.channels[0].marginal_roi, "roi": plan.channels[0].roi, "amount": plan.channels[0].change})]
+    if plan.bound == "upper":  # every channel at its cap: the bound says it all
+        lead = []
+    if plan.bound:  # the total asked is out of the guardrails' reach: said first, with what would allow it
+        lead.insert(0, Suggestion("budget", "", bound_text(plan, symbol, lang),
+                                  {"asked": plan.asked, "total": plan.total, "change_limit_needed": plan.limit_needed}))
+    ans.suggestions = lead + [s for s in suggestions if s.kind != "raise"]
     return ans
 
 

@@ -9,10 +9,10 @@
 """
 
 from roi_core.budget.allocate import allocate
-from roi_core.budget.basis import CAMPAIGN_TAB, CreditBasis, credit_basis, credited
+from roi_core.budget.basis import CAMPAIGN_TAB, CreditBasis, conflict_summary, credit_basis, credited
 from roi_core.budget.curves import Curve, fit_curve, hill, hill_slope
 from roi_core.budget.history import Series, channel_series
 from roi_core.budget.plan import LINEAR, RESPONSE_CURVE, BudgetPlan, ChannelPlan, plan_budget
 
 __all__ = ["CAMPAIGN_TAB", "LINEAR", "RESPONSE_CURVE", "BudgetPlan", "ChannelPlan", "CreditBasis", "Curve", "Series",
-           "allocate", "channel_series", "credit_basis", "credited", "fit_curve", "hill", "hill_slope", "plan_budget"]
+           "allocate", "channel_series", "conflict_summary", "credit_basis", "credited", "fit_curve", "hill", "hill_slope", "plan_budget"]

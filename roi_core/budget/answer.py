@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from roi_core.budget.basis import CreditBasis, credit_basis
+from roi_core.budget.basis import CreditBasis, conflict_summary, credit_basis
 from roi_core.budget.plan import LINEAR, RESPONSE_CURVE, BudgetPlan, plan_budget
 from roi_core.fmt import money, pct
 from roi_core.metrics import group_metrics, prepare_rows, return_basis, spread_by_month
@@ -83,15 +83,28 @@ def plan_rows(plan: BudgetPlan) -> list[dict]:
              "change": c.change, "roi": c.roi, "marginal_roi": c.marginal_roi,
              "marginal_roi_proposed": c.marginal_roi_proposed,
              "expected_change": {"value": c.expected_change, "low": c.low, "high": c.high},
-             "minimum": c.minimum, "grain": c.grain, "periods": c.periods, "curve": c.curve}
+             "minimum": c.minimum, "maximum": c.maximum, "at_limit": at_limit(c, plan.limit), "grain": c.grain,
+             "periods": c.periods, "curve": c.curve}
             for c in plan.channels]
+
+
+def at_limit(c, limit: float | None = None) -> str:
+    """"upper" when a channel's proposal sits on its cap (+调整上限), "lower" on its floor (−调整上限),
+    "minimum" on the spend 预算 already plans for it (above that floor), else ""."""
+    if c.maximum > c.minimum and c.proposed >= c.maximum - 0.5 and c.proposed > c.current + 0.5:
+        return "upper"
+    if c.maximum > c.minimum and c.proposed <= c.minimum + 0.5 and c.proposed < c.current - 0.5:
+        planned = limit is not None and c.minimum > (1.0 - limit) * c.current + 0.5
+        return "minimum" if planned else "lower"
+    return ""
 
 
 def plan_json(plan: BudgetPlan, lang: str) -> dict:
     """The plan as the JSON object ``budget`` of an answer."""
     return {"reallocation_method": plan.method, "basis": plan.basis.name, "basis_label": plan.basis.label(lang),
             "coverage": plan.basis.coverage, "total": plan.total, "current_total": plan.current_total,
-            "months_averaged": plan.months, "change_limit": plan.limit,
+            "months_averaged": plan.months, "change_limit": plan.limit, "asked": plan.asked,
+            "unreachable": plan.bound or None, "change_limit_needed": plan.limit_needed,
             "expected_change": {"value": plan.expected_change, "low": plan.low, "high": plan.high},
             "linear_channels": plan.linear_channels, "channels": plan_rows(plan)}
 
@@ -114,34 +127,81 @@ def plan_note(plan: BudgetPlan, symbol: str, lang: str) -> str:
                 f"current return per yuan (linear, optimistic for large moves), within ±{plan.limit:.0%}" if en else
                 f"80% 区间 {low} ~ {high}；还没有渠道有 8 期以上且投入有变化的历史，按各渠道当前每元收益线性估算"
                 f"（调整幅度大时偏乐观），每个渠道调整不超过 ±{plan.limit:.0%}")
-    if abs(plan.total - plan.current_total) > 0.5:
-        text += (f"; against splitting {money(plan.total, symbol)} in today's proportions" if en else
-                 f"；相对按当前比例分配 {money(plan.total, symbol)}")
+    more = plan.total - plan.current_total
+    if abs(more) > 0.5:
+        text += (f"; against today's {money(plan.current_total, symbol)} a month, {'+' if more > 0 else '-'}"
+                 f"{money(abs(more), symbol)} of budget" if en else
+                 f"；与当前每月 {money(plan.current_total, symbol)} 比{'多' if more > 0 else '少'}投 {money(abs(more), symbol)}")
     if plan.months > 1:
         text += (f"; current = monthly average over {plan.months} months with spend" if en else
                  f"；当前 = {plan.months} 个有投放月份的月均")
     return text
 
 
-def plan_headline(plan: BudgetPlan, symbol: str, lang: str) -> str | None:
-    """The suggestion that leads: where the next yuan earns most and least, and the move between them."""
-    ratio = plan.total / plan.current_total if plan.current_total > 0 else 1.0
-    shift = {c.channel: c.proposed - c.current * ratio for c in plan.channels}  # against today's mix at this total
-    up = sorted((c for c in plan.channels if shift[c.channel] > 0.5), key=lambda c: -shift[c.channel])
-    down = sorted((c for c in plan.channels if shift[c.channel] < -0.5), key=lambda c: shift[c.channel])
-    if not up or not down:
-        return None
-    best, worst = up[0], down[0]
+def bound_text(plan: BudgetPlan, symbol: str, lang: str) -> str:
+    """Why the total asked could not be split within the guardrails, and what would allow it."""
+    asked, total, needed = money(plan.asked, symbol), money(plan.total, symbol), plan.limit_needed
     en = lang == "en"
-    how = "marginal ROI" if en else "边际 ROI"
-    flag = {LINEAR: " (linear)" if en else "（线性估算）", RESPONSE_CURVE: ""}
-    if en:
-        return (f"Move budget to 「{best.channel}」: {how} {pct(best.marginal_roi)}{flag[best.method]} at the current "
-                f"budget, +{money(shift[best.channel], symbol)}; take it from 「{worst.channel}」 ({how} "
-                f"{pct(worst.marginal_roi)}{flag[worst.method]}), {money(shift[worst.channel], symbol)}")
-    return (f"加大「{best.channel}」预算：当前预算下{how} {pct(best.marginal_roi)}{flag[best.method]}，"
-            f"建议 +{money(shift[best.channel], symbol)}；从「{worst.channel}」（{how} {pct(worst.marginal_roi)}"
-            f"{flag[worst.method]}）调出 {money(-shift[worst.channel], symbol)}")
+    if plan.bound == "upper":
+        left = money(plan.asked - plan.total, symbol)
+        return (f"{asked} cannot be spent within the ±{plan.limit:.0%} change limit: every channel at "
+                f"+{plan.limit:.0%} spends {total}, the closest plan, in the table ({left} left unallocated); to "
+                f"spend {asked}, raise 调整上限 in 设置 to {needed:.0%} or more (beyond the history the curves "
+                f"only extrapolate)" if en else
+                f"{asked} 超出调整上限：每个渠道最多 +{plan.limit:.0%}，合计最多 {total}，下表是最接近的方案"
+                f"（{left} 未分配）；要分完 {asked}，需把「设置」调整上限提高到 {needed:.0%} 以上"
+                f"（超出历史投放的预算，曲线只能外推）")
+    return (f"{asked} is below what the ±{plan.limit:.0%} change limit allows: every channel at its floor spends "
+            f"{total}, the closest plan, in the table; to cut to {asked}, raise 调整上限 in 设置 to {needed:.0%} "
+            f"or more" if en else
+            f"{asked} 低于调整下限：每个渠道最多 -{plan.limit:.0%}，合计至少 {total}，"
+            f"下表是最接近的方案；要压到 {asked}，需把「设置」调整上限提高到 {needed:.0%} 以上")
+
+
+def plan_headline(plan: BudgetPlan, symbol: str, lang: str) -> str | None:
+    """The suggestion that leads, in the table's own changes (proposed − current): the channels given
+    more, most first, and those given less, lowest marginal ROI first, each with its marginal ROI now
+    and flagged when it sits on its cap or floor. None when nothing moves."""
+    up = sorted((c for c in plan.channels if c.change > 0.5), key=lambda c: -c.change)
+    down = sorted((c for c in plan.channels if c.change < -0.5), key=lambda c: c.marginal_roi)
+    if not up and not down:
+        return None
+    en = lang == "en"
+
+    def how(c) -> str:  # "marginal ROI x%" with its caveats: linear, on its cap or floor
+        notes = [pct(c.marginal_roi)] + (["linear" if en else "线性估算"] if c.method == LINEAR else [])
+        limit = at_limit(c, plan.limit)
+        if limit:
+            notes.append({"upper": f"at its +{plan.limit:.0%} cap", "lower": f"at its -{plan.limit:.0%} floor",
+                          "minimum": f"what 预算 plans, {money(c.minimum, symbol)}"}[limit] if en else
+                         {"upper": f"已加到 +{plan.limit:.0%} 上限", "lower": f"已减到 -{plan.limit:.0%} 下限",
+                          "minimum": f"「预算」已排 {money(c.minimum, symbol)}，不再减"}[limit])
+        return (", " if en else "，").join(notes)
+
+    def listed(channels, n: int = 3) -> str:
+        shown = channels[:n]
+        if en:
+            text = ", ".join(f"「{c.channel}」 {'+' if c.change > 0 else '-'}{money(abs(c.change), symbol)} "
+                             f"(marginal ROI {how(c)})" for c in shown)
+            return text + (f" and {len(channels) - n} more" if len(channels) > n else "")
+        text = "、".join(f"「{c.channel}」{'+' if c.change > 0 else '-'}{money(abs(c.change), symbol)}（边际 ROI {how(c)}）"
+                        for c in shown)
+        return text + (f"等 {len(channels)} 个渠道" if len(channels) > n else "")
+
+    if up and down:
+        best = up[0]
+        if en:
+            return (f"Raise 「{best.channel}」 by {money(best.change, symbol)} (marginal ROI now "
+                    f"{how(best)}); take it from the channels whose next yuan earns least: {listed(down)}")
+        return (f"加大「{best.channel}」预算 +{money(best.change, symbol)}（当前预算下边际 ROI {how(best)}）；"
+                f"从下一元回报较低的渠道调出：{listed(down)}")
+    if up:
+        extra = money(sum(c.change for c in up), symbol)
+        return (f"The extra {extra} goes where the next yuan earns most: {listed(up)}" if en else
+                f"多出的 {extra} 投向下一元回报最高的渠道：{listed(up)}")
+    cut = money(-sum(c.change for c in down), symbol)
+    return (f"The {cut} less comes from where the next yuan earns least: {listed(down)}" if en else
+            f"少投的 {cut} 从下一元回报最低的渠道减：{listed(down)}")
 
 
 def attach_plan(ans, data: SheetData, rows: pd.DataFrame, month: pd.Period | None = None,
@@ -151,7 +211,7 @@ def attach_plan(ans, data: SheetData, rows: pd.DataFrame, month: pd.Period | Non
     disagreements; leaves the answer as it is when fewer than two channels spent."""
     credit = basis_for(data, rows, month, period)
     ans.credit_basis = credit.name
-    ans.warnings.extend(credit.conflict_texts(ans.lang, data.settings.target_roi))
+    ans.warnings.extend(conflict_summary(credit, ans.lang, data.settings.target_roi))
     plan = plan_for(data, rows, credit, month, period)
     if plan is None:
         return
@@ -180,6 +240,6 @@ def name_credit_basis(ans, data: SheetData, month: pd.Period | None = None,
         return
     credit = basis_for(data, rows, month, period)
     ans.credit_basis = credit.name
-    conflicts = credit.conflict_texts(ans.lang, data.settings.target_roi)
+    conflicts = conflict_summary(credit, ans.lang, data.settings.target_roi)
     if credit.uses_model or conflicts:
         ans.warnings.extend([credit.describe(ans.lang), *conflicts])

@@ -91,6 +91,24 @@ def credited(table: pd.DataFrame, basis: CreditBasis) -> pd.DataFrame:
                       roas=table["roas"] * scale)
 
 
+def conflict_summary(basis: CreditBasis, lang: str, target_roi: float) -> list[str]:
+    """The channels the two bases put on opposite sides of the target, in one line with both ROIs each
+    (empty list when none): what advice, channel and monthly answers show (the attribution answer
+    keeps a sentence per channel, :meth:`CreditBasis.conflict_texts`)."""
+    if not basis.conflicts:
+        return []
+    model = basis.model if lang == "en" else MODEL_LABELS_ZH[basis.model]
+    pairs = [(c, basis.tab_roi[c], basis.model_roi[c]) for c in basis.conflicts]
+    if lang == "en":
+        return [f"The two bases put these channels on opposite sides of the target ROI {target_roi:.0%} "
+                f"(campaign tab / {model} share): " + ", ".join(f"「{c}」 {t:.1%} / {m:.1%}" for c, t, m in pairs)
+                + ("; the attribution model decides" if basis.uses_model else
+                   "; the 触点 tab is a sample, so the campaign tab decides")]
+    return [f"两种口径方向相反（目标 ROI {target_roi:.0%}；活动表 ROI / {model}归因份额 ROI）："
+            + "、".join(f"「{c}」{t:.1%} / {m:.1%}" for c, t, m in pairs)
+            + ("；以归因模型为准" if basis.uses_model else "；「触点」只是样本，以活动表为准")]
+
+
 def _model_name(settings) -> str:
     try:
         return resolve_model(settings.attribution_model)

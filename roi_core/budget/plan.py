@@ -1,13 +1,16 @@
 """Next month's budget on marginal return: each channel's response (a fitted curve, or its
 average return per yuan where history is short), the split of the same total (or the budget
-asked) that maximises the expected return within the guardrails, and the expected change with
-its 80 % interval.
+asked) that maximises the expected return within the guardrails, and the expected change against
+today's budgets with its 80 % interval (for a different total: what that total buys, split so).
 
 Budgets are per month. A channel's current budget is its spend in the period asked divided by
 the months in it that had any spend. A curve fitted by day or week answers for a month as that
 spend held steady over the month. The guardrails: each channel within ±调整上限 of its current
-budget (scaled to the total asked), never below its minimum (planned spend in 预算 for the
-month, when given).
+budget, never below its minimum (planned spend in 预算 for the month, when given). A total asked
+that the guardrails cannot reach (every channel at +调整上限 still spends less, or at −调整上限
+more) gives the closest plan, marked ``bound`` ("upper" or "lower") with the total asked kept as
+``asked``. Budgets are whole yuan, the proposals summing exactly to the plan's total (largest
+remainder).
 """
 
 from __future__ import annotations
@@ -42,7 +45,10 @@ class ChannelPlan:
     grain: str = "M"
     periods: int = 0
     minimum: float = 0.0
-    curve: dict = field(default_factory=dict)  # spend, return, marginal_roi at CURVE_POINTS × current
+    maximum: float = 0.0
+    # spend, return (its 80 % band return_low / return_high) and marginal_roi at CURVE_POINTS × current, and the
+    # expected return at the current and proposed budgets (return_current, return_proposed)
+    curve: dict = field(default_factory=dict)
 
     @property
     def change(self) -> float:
@@ -61,6 +67,15 @@ class BudgetPlan:
     limit: float
     months: int
     channels: list[ChannelPlan]
+    asked: float | None = None  # the total the user asked for, when one was
+    bound: str = ""  # "upper" | "lower" when the guardrails could not reach ``asked``
+
+    @property
+    def limit_needed(self) -> float | None:
+        """The 调整上限 that would let every channel move far enough for ``asked`` (None when it was reached)."""
+        if not self.bound or self.asked is None or self.current_total <= 0:
+            return None
+        return abs(self.asked / self.current_total - 1.0)
 
     @property
     def linear_channels(self) -> list[str]:
@@ -131,15 +146,19 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
             curve = fit_curve(s.spend, s.returns * scale[i], with_adstock=s.grain != "M", seed=SEED + i)
         responses.append(_Response(s, curve, float(per_yuan[i]), _per_yuan_draws(s, float(per_yuan[i]),
                                                                                  BOOTSTRAP_DRAWS, SEED + i)))
-    current_total = float(current.sum())
-    total = current_total if total is None or total <= 0 else float(total)
-    base = current * (total / current_total)
+    current_total = float(round(current.sum()))
+    current = whole_yuan(current, current_total)
+    asked = None if total is None or total <= 0 else float(total)
+    wanted = current_total if asked is None else asked
     floor = np.array([float((minimums or {}).get(c, 0.0)) for c in names])
-    lower = np.maximum((1.0 - limit) * base, np.minimum(floor, (1.0 + limit) * base))
-    upper = (1.0 + limit) * base
-    if lower.sum() > total:  # minimums that cannot all be met: the guardrail alone
-        lower = (1.0 - limit) * base
-    proposed = allocate([r.value for r in responses], lower, upper, total)
+    upper = (1.0 + limit) * current
+    lower = np.maximum((1.0 - limit) * current, np.minimum(floor, upper))
+    if lower.sum() > wanted:  # minimums that cannot all be met: the guardrail alone
+        lower = (1.0 - limit) * current
+    total = float(round(np.clip(wanted, lower.sum(), upper.sum())))
+    bound = "" if abs(total - round(wanted)) < 0.5 else ("upper" if wanted > total else "lower")
+    base = current  # the expected change is against keeping today's budgets
+    proposed = whole_yuan(allocate([r.value for r in responses], lower, upper, total), total)
     gain_draws = np.stack([(r.value_draws([p])[:, 0] - r.value_draws([b])[:, 0])
                            for r, p, b in zip(responses, proposed, base, strict=True)], axis=1)  # (B, C)
     channels = []
@@ -148,19 +167,36 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
         gain = float(r.value(proposed[i]) - r.value(base[i]))
         lo, hi = np.percentile(gain_draws[:, i], INTERVAL)
         points = np.array(CURVE_POINTS) * current[i]
+        band = np.percentile(r.value_draws(points), INTERVAL, axis=0)
         channels.append(ChannelPlan(
             channel=name, method=RESPONSE_CURVE if r.curve is not None else LINEAR,
             current=float(current[i]), proposed=float(proposed[i]), roi=float(per_yuan[i] - 1.0),
             marginal_roi=float(r.slope(current[i]) - 1.0), marginal_roi_proposed=float(r.slope(proposed[i]) - 1.0),
             expected_change=gain, low=float(min(lo, gain)), high=float(max(hi, gain)),
             grain=s.grain if s is not None else "M", periods=int((s.spend > 0).sum()) if s is not None else 0,
-            minimum=float(lower[i]),
+            minimum=float(lower[i]), maximum=float(upper[i]),
             curve={"spend": points.tolist(), "return": r.value(points).tolist(),
-                   "marginal_roi": (r.slope(points) - 1.0).tolist()}))
+                   "return_low": band[0].tolist(), "return_high": band[1].tolist(),
+                   "marginal_roi": (r.slope(points) - 1.0).tolist(),
+                   "return_current": float(r.value(current[i])), "return_proposed": float(r.value(proposed[i]))}))
     total_draws = gain_draws.sum(axis=1)
     expected = float(sum(c.expected_change for c in channels))
     lo, hi = np.percentile(total_draws, INTERVAL)
     method = RESPONSE_CURVE if any(c.method == RESPONSE_CURVE for c in channels) else LINEAR
     channels.sort(key=lambda c: c.proposed - c.current, reverse=True)
     return BudgetPlan(method, basis, total, current_total, expected, float(min(lo, expected)), float(max(hi, expected)),
-                      float(limit), months, channels)
+                      float(limit), months, channels, asked, bound)
+
+
+def whole_yuan(amounts: np.ndarray, total: float) -> np.ndarray:
+    """``amounts`` in whole yuan summing exactly to ``round(total)``: each rounded down, the yuan left over
+    going to the largest remainders."""
+    amounts = np.maximum(np.asarray(amounts, dtype="float64"), 0.0)
+    floors = np.floor(amounts + 1e-9)
+    short = int(round(total - floors.sum()))
+    order = np.argsort(-(amounts - floors), kind="stable")
+    if short > 0:
+        floors[order[:short]] += 1.0
+    elif short < 0:  # never expected (the allocation meets the total), but the sum must hold
+        floors[order[::-1][:-short]] -= 1.0
+    return floors

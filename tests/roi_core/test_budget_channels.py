@@ -43,7 +43,8 @@ def test_the_model_flips_the_ranking_and_both_figures_are_shown():
     # the totals stay the 活动 tab's (the model only splits them)
     assert ans.totals["revenue"] == pytest.approx(800) and ans.totals["roi"] == pytest.approx(1.0)
     assert ans.warnings[0].startswith("渠道收益口径：马尔可夫归因（「触点」订单金额占同期活动销售额 75%")
-    assert any(w.startswith("「A」两种口径方向相反：按活动表 ROI 200.0%，按马尔可夫归因份额 ROI -33.3%") for w in ans.warnings)
+    assert ans.warnings[1] == ("两种口径方向相反（目标 ROI 100%；活动表 ROI / 马尔可夫归因份额 ROI）：「A」200.0% / -33.3%、"
+                               "「B」0.0% / 233.3%；以归因模型为准")
     assert ans.suggestions[0].kind == "raise" and ans.suggestions[0].channel == "B"
     view = view_of(ans, ViewOptions())
     assert "ROI 按马尔可夫归因份额" in view.heading

@@ -79,7 +79,7 @@ def test_anomalies_flag_a_drop_and_a_cost_jump_but_not_a_normal_channel(summary)
 
 def test_reallocation_keeps_the_total(summary):
     proposed = sum(r["proposed"] for r in summary.reallocation)
-    assert proposed == pytest.approx(summary.totals["cost"])
+    assert proposed == pytest.approx(summary.totals["cost"], abs=0.5)  # budgets are whole yuan
     assert summary.expected_return_change is not None
 
 
