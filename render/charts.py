@@ -76,6 +76,8 @@ def render_png(spec: ChartSpec, *, dpi: int = 144) -> bytes | None:
             fig = _line(spec, fp, Figure)
         elif spec.kind == "heatmap":
             fig = _heatmap(spec, fp, Figure)
+        elif spec.kind == "response":
+            fig = _response(spec, fp, Figure)
         else:
             fig = _bars(spec, fp, Figure)
         FigureCanvasAgg(fig)
@@ -168,5 +170,86 @@ def _heatmap(spec: ChartSpec, fp, Figure):
     ax.set_ylabel(spec.y_label, fontproperties=fp)
     ax.set_title(spec.title, fontproperties=fp, fontsize=13)
     fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    fig.tight_layout()
+    return fig
+
+
+def _yuan(v: float) -> str:
+    """Axis and label money: ¥1.2万 from 10,000 up (the team reads 万), else ¥8,500."""
+    return f"¥{v / 10000:,.1f}万" if abs(v) >= 10000 else f"¥{v:,.0f}"
+
+
+def _pct_short(v: float) -> str:
+    """0.123 → 12%, 0.004 → 0.4% (never "-0%")."""
+    v = v * 100
+    return f"{v:.0f}%" if abs(v) >= 9.95 else f"{v:.1f}%".replace("-0.0%", "0.0%")
+
+
+def _response(spec: ChartSpec, fp, Figure):
+    """Small multiples, one panel per channel (``spec.categories``): expected monthly return against
+    monthly budget with its 80 % band, the break-even line (return = spend), today's budget (●) and
+    the proposed one (◆), each with its marginal ROI. ``spec.series`` holds five series per channel,
+    in order: return, band low, band high, the budgets, and the marks [current, proposed, return now,
+    return proposed, marginal ROI now, proposed] (see ``roi_core.views.build.response_chart``)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    zh = any("\u4e00" <= ch <= "\u9fff" for ch in spec.title)
+    words = {"now": "当前", "proposed": "建议", "mroi": "边际ROI", "even": "收益 = 投入", "band": "80% 区间"} if zh else \
+        {"now": "now", "proposed": "proposed", "mroi": "marginal ROI", "even": "return = spend", "band": "80% interval"}
+    groups = [spec.series[i:i + 5] for i in range(0, len(spec.series) - 4, 5)]
+    panels = [(name, g) for name, g in zip(spec.categories, groups, strict=False)
+              if any(_finite(v) for v in g[0][1]) and any(_finite(v) for v in g[3][1])]
+    cols = min(3, len(panels))
+    rows = math.ceil(len(panels) / cols)
+    fig = Figure(figsize=(4.1 * cols, 3.3 * rows + 0.7))
+    small = FontProperties(fname=fp.get_file(), size=8)
+    money_axis = FuncFormatter(lambda v, _pos: _yuan(v))
+    for k, (name, (ret, low, high, spend, marks)) in enumerate(panels):
+        ax = fig.add_subplot(rows, cols, k + 1)
+        pts = [(x, y, lo, hi) for x, y, lo, hi in zip(spend[1], ret[1], low[1], high[1], strict=False)
+               if _finite(x) and _finite(y)]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        los = [p[2] if _finite(p[2]) else p[1] for p in pts]
+        his = [p[3] if _finite(p[3]) else p[1] for p in pts]
+        ax.fill_between(xs, los, his, color="#90caf9", alpha=0.35, linewidth=0, label=words["band"])
+        ax.plot(xs, ys, color="#1565c0", linewidth=1.8)
+        ax.plot(xs, xs, color="#9e9e9e", linewidth=0.9, linestyle=":", label=words["even"])
+        current, proposed, at_now, at_new, m_now, m_new = (list(marks[1]) + [None] * 6)[:6]
+        if _finite(current) and _finite(at_now):
+            ax.plot([current], [at_now], "o", color="#424242", markersize=7, zorder=5, clip_on=False)
+        if _finite(proposed) and _finite(at_new):
+            up = not _finite(current) or proposed >= current
+            ax.plot([proposed], [at_new], "D", color=_GOOD if up else _BAD, markersize=7, zorder=6, clip_on=False,
+                    markeredgecolor="white")
+        lines = []
+        if _finite(current):
+            lines.append(f"● {words['now']} {_yuan(current)}" + (f"  {words['mroi']} {_pct_short(m_now)}"
+                                                                  if _finite(m_now) else ""))
+        if _finite(proposed):
+            lines.append(f"◆ {words['proposed']} {_yuan(proposed)}" + (f"  {words['mroi']} {_pct_short(m_new)}"
+                                                                       if _finite(m_new) else ""))
+        ax.text(0.02, 0.98, "\n".join(lines), transform=ax.transAxes, va="top", ha="left", fontproperties=small,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#dddddd", "alpha": 0.85})
+        top = max(his + ys)
+        ax.set_ylim(min(0.0, min(los + ys)), top * 1.28 if top > 0 else 1.0)
+        pad = 0.04 * ((max(xs) - min(xs)) or 1.0)
+        ax.set_xlim(min(xs) - pad, max(xs) + pad)
+        ax.xaxis.set_major_formatter(money_axis)
+        ax.yaxis.set_major_formatter(money_axis)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+        for label in ax.get_xticklabels() + ax.get_yticklabels():
+            label.set_fontproperties(small)
+        ax.set_title(name, fontproperties=fp, fontsize=11)
+        ax.grid(alpha=0.25)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    handles, labels = fig.axes[0].get_legend_handles_labels() if fig.axes else ([], [])
+    fig.suptitle(spec.title, fontproperties=fp, fontsize=13)
+    fig.supxlabel(spec.x_label, fontproperties=fp, fontsize=10)
+    fig.supylabel(spec.y_label, fontproperties=fp, fontsize=10)
+    if handles:
+        fig.legend(handles, labels, prop=small, loc="upper right", frameon=False, ncol=2)
     fig.tight_layout()
     return fig

@@ -151,8 +151,19 @@ def _bootstrap(theta: np.ndarray, x: np.ndarray, y: np.ndarray, draws: int, seed
         jtr = np.einsum("bni,bn->bi", jac, r)
         scale = np.einsum("bii->bi", jtj)[:, :, None] * eye[None] + 1e-12 * eye[None]
         step = np.linalg.solve(jtj + damping * scale, -jtr[..., None])[..., 0]
-        thetas = np.clip(thetas + step, lo, hi)
+        thetas = _level(np.clip(thetas + step, lo, hi), x, y_star, lo, hi)
     return thetas
+
+
+def _level(thetas: np.ndarray, x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Each replicate's beta solved in closed form for its (half, shape): the model is linear in beta.
+    Without this a step whose half-saturation was clipped at its bound still moves beta as if it had
+    not been, and the replicates drift off the data (a one-sided band around a near-linear curve)."""
+    u = hill(x[None, :], 1.0, np.exp(thetas[:, 1:2]), thetas[:, 2:3])
+    beta = (u * y).sum(axis=1) / np.maximum((u * u).sum(axis=1), 1e-12)
+    out = thetas.copy()
+    out[:, 0] = np.clip(np.log(np.maximum(beta, 1e-300)), lo[0], hi[0])
+    return out
 
 
 def fit_curve(spend, returns, *, with_adstock: bool = False, draws: int = BOOTSTRAP_DRAWS,

@@ -27,6 +27,7 @@ from roi_core.budget.history import Series, channel_series
 
 INTERVAL = (10.0, 90.0)  # percentiles of the 80 % interval
 CURVE_POINTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)  # × current budget, for the chart
+# (wider when 调整上限 allows more than ±50 %: 11 points from 1 − limit to 1 + limit)
 RESPONSE_CURVE, LINEAR = "response_curve", "linear"
 
 
@@ -161,13 +162,16 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
     proposed = whole_yuan(allocate([r.value for r in responses], lower, upper, total), total)
     gain_draws = np.stack([(r.value_draws([p])[:, 0] - r.value_draws([b])[:, 0])
                            for r, p, b in zip(responses, proposed, base, strict=True)], axis=1)  # (B, C)
+    multiples = np.array(CURVE_POINTS) if limit <= 0.5 else np.linspace(max(1.0 - limit, 0.0), 1.0 + limit, 11)
     channels = []
     for i, (name, r) in enumerate(zip(names, responses, strict=True)):
         s = series.get(name)
         gain = float(r.value(proposed[i]) - r.value(base[i]))
         lo, hi = np.percentile(gain_draws[:, i], INTERVAL)
-        points = np.array(CURVE_POINTS) * current[i]
+        points = multiples * current[i]
+        values = r.value(points)
         band = np.percentile(r.value_draws(points), INTERVAL, axis=0)
+        band = np.minimum(band[0], values), np.maximum(band[1], values)  # the band holds the estimate itself
         channels.append(ChannelPlan(
             channel=name, method=RESPONSE_CURVE if r.curve is not None else LINEAR,
             current=float(current[i]), proposed=float(proposed[i]), roi=float(per_yuan[i] - 1.0),
@@ -175,7 +179,7 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
             expected_change=gain, low=float(min(lo, gain)), high=float(max(hi, gain)),
             grain=s.grain if s is not None else "M", periods=int((s.spend > 0).sum()) if s is not None else 0,
             minimum=float(lower[i]), maximum=float(upper[i]),
-            curve={"spend": points.tolist(), "return": r.value(points).tolist(),
+            curve={"spend": points.tolist(), "return": values.tolist(),
                    "return_low": band[0].tolist(), "return_high": band[1].tolist(),
                    "marginal_roi": (r.slope(points) - 1.0).tolist(),
                    "return_current": float(r.value(current[i])), "return_proposed": float(r.value(proposed[i]))}))

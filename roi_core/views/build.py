@@ -306,33 +306,53 @@ def budget_table(ans: AdviceAnswer) -> Table:
                  brief_heading=f"{heading}：", notes=notes, notes_in_brief=True, summary=expected_note(ans))
 
 
+RESPONSE_PANELS = 12  # channels drawn in the response-curve picture (the largest budgets; the table has all)
+RESPONSE_PARTS = ("return", "low", "high", "spend", "marks")
+
+
+def response_chart(ans: AdviceAnswer) -> Chart | None:
+    """Each channel's response curve as one PNG of small multiples (``kind="response"``, never inline):
+    expected monthly return against monthly budget, its 80 % band, today's budget (●) and the proposed
+    one (◆) with their marginal ROI. Encoded in the chart's series, five per channel in this order
+    (:data:`RESPONSE_PARTS`): the return, the band's low and high at each budget, the budgets, and the
+    marks [current, proposed, return now, return proposed, marginal ROI now, proposed]; the categories
+    are the channels. Drawn by :func:`render.charts.render_png`."""
+    channels = [c for c in (ans.budget or {}).get("channels", []) if (c.get("curve") or {}).get("return")]
+    channels = sorted(channels, key=lambda c: -float(c["current"]))[:RESPONSE_PANELS]
+    if not channels:
+        return None
+    series = []
+    for c in channels:
+        curve = c["curve"]
+        marks = [c["current"], c["proposed"], curve.get("return_current"), curve.get("return_proposed"),
+                 c.get("marginal_roi"), c.get("marginal_roi_proposed")]
+        for part, values in zip(RESPONSE_PARTS, (curve["return"], curve.get("return_low") or curve["return"],
+                                                 curve.get("return_high") or curve["return"], curve["spend"], marks),
+                                strict=True):
+            series.append((f"{c['channel']}·{part}", [None if v is None else float(v) for v in values]))
+    return Chart(kind="response", title=phrase(ans.lang, "response_chart"),
+                 categories=[str(c["channel"]) for c in channels], series=series,
+                 y_label=phrase(ans.lang, "return_axis"), x_label=phrase(ans.lang, "spend_axis"),
+                 target=ans.target_roi * 100, filename="budget_curves.png", inline=False, png=True)
+
+
 def budget_charts(ans: AdviceAnswer, options: ViewOptions) -> list[Chart]:
-    """The marginal ROI of each fitted channel from 50 % to 150 % of its budget now (the chart shown), then
-    one response curve per channel (spend → marginal ROI, now and proposed marked) as chart data."""
+    """The marginal ROI of each fitted channel from 50 % to 150 % of its budget now (the native chart),
+    and the channels' response curves with today's and the proposed budget marked (the PNG)."""
     channels = [c for c in (ans.budget or {}).get("channels", []) if c.get("curve")]
     if not channels:
         return []
-    lang, s = ans.lang, ans.currency
+    lang = ans.lang
     fitted = [c for c in channels if c.get("method") == "response_curve"] or channels
     steps = [f"{round(v / c0 * 100)}%" for c0 in [fitted[0]["current"]] for v in fitted[0]["curve"]["spend"]]
     overview = Chart(kind="line", title=phrase(lang, "curve_overview"), categories=steps,
                      series=[(str(c["channel"]), [None if v is None else float(v) * 100
                                                   for v in c["curve"]["marginal_roi"]]) for c in fitted[:6]],
                      y_label=phrase(lang, "marginal_roi") + " (%)", x_label=phrase(lang, "budget_axis"),
-                     target=ans.target_roi * 100, filename="marginal_roi.png", inline=options.native_charts)
-    charts = [overview]
-    for c in channels[:CHART_POINTS]:
-        spend = c["curve"]["spend"]
-        marks = {5: phrase(lang, "at_current")}
-        categories = [money(v, s) + (f" {marks[i]}" if i in marks else "") for i, v in enumerate(spend)]
-        charts.append(Chart(kind="line", title=phrase(lang, "curve_chart", channel=c["channel"],
-                                                      current=money(c["current"], s), proposed=money(c["proposed"], s)),
-                            categories=categories,
-                            series=[(phrase(lang, "marginal_roi") + " (%)",
-                                     [float(v) * 100 for v in c["curve"]["marginal_roi"]])],
-                            y_label="ROI (%)", x_label=phrase(lang, "spend_axis"), target=ans.target_roi * 100,
-                            filename=f"curve_{len(charts)}.png", inline=False, png=False))
-    return charts
+                     target=ans.target_roi * 100, filename="marginal_roi.png", inline=options.native_charts,
+                     png=False)
+    curves = response_chart(ans)
+    return [overview] + ([curves] if curves is not None else [])
 
 
 def trend_of(ans, limit: int = 6) -> Chart | None:
