@@ -364,16 +364,36 @@ def with_follow_up(ans, proposals: list | None, data: SheetData, today: dt.date 
         month = pd.Period(ans.month, freq="M")
         mine = [p for p in proposals if (_monthly(p) and str(p.get("month")) == str(month - 1))
                 or (not _monthly(p) and _in_month(_alert_fields(p).get("start"), month))]
-        items = follow_up(mine, data, month, lang=lang, symbol=symbol)
+        items = follow_up(_first_alerts(mine), data, month, lang=lang, symbol=symbol)
     elif kind == "campaign" and getattr(ans, "campaign", None):
         mine = [p for p in proposals if not _monthly(p) and _alert_fields(p).get("campaign") == ans.campaign]
         end = (today - dt.timedelta(days=1)) if today is not None else None
         bounds = None if end is None else (dt.date(1900, 1, 1), end)
-        items = follow_up(mine, data, bounds, lang=lang, symbol=symbol)
+        items = follow_up(_first_alerts(mine), data, bounds, lang=lang, symbol=symbol)
     if not items:
         return ans
     out = copy.copy(ans)
     out.follow_up = items
+    return out
+
+
+def _first_alerts(proposals: list) -> list:
+    """One alert proposal per campaign × channel × kind × action: the earliest. A rule broken day after day
+    logs a proposal each day; the first one's days after cover the rest, so it alone is judged."""
+    seen: dict[tuple, int] = {}
+    out: list = []
+    for p in proposals:
+        if _monthly(p):
+            out.append(p)
+            continue
+        f = _alert_fields(p)
+        key = (f.get("campaign"), f.get("channel"), f.get("kind"), f.get("action"))
+        at = seen.get(key)
+        if at is None:
+            seen[key] = len(out)
+            out.append(p)
+        elif str(f.get("start") or "") < str(_alert_fields(out[at]).get("start") or ""):
+            out[at] = p
     return out
 
 

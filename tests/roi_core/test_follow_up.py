@@ -134,3 +134,18 @@ def test_a_campaign_answer_gains_its_alerts_outcome_and_no_records_change_nothin
     assert with_follow_up(ans, [], data, today) is ans
     other = {**logged, "campaign": "别的活动", "proposal": {**logged["proposal"], "campaign": "别的活动"}}
     assert with_follow_up(ans, [other], data, today) is ans
+
+
+def test_an_alert_repeated_day_after_day_is_judged_once_from_its_first_day():
+    rows = [["冬促", "小红书", f"2026-11-{d:02d}", 500 if d < 5 else 0, 0] for d in range(1, 11)]
+    data = sheet(*rows, head=DAILY)
+
+    def logged(day):
+        return {"campaign": "冬促", "channel": "小红书", "kind": "no_conversions", "day": day,
+                "proposal": {"action": "pause", "campaign": "冬促", "channel": "小红书", "amount": 500.0, "per": "day",
+                             "daily_from": 500.0, "daily_to": 0.0, "start": day, "until": "2026-11-30"}}
+
+    summary = monthly_summary(data, NOV)
+    followed = with_follow_up(summary, [logged("2026-11-06"), logged("2026-11-05")], data)
+    (item,) = followed.follow_up
+    assert (item.proposed_on, item.after["start"], item.status) == ("2026-11-05", "2026-11-05", "paused")
