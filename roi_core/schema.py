@@ -123,12 +123,14 @@ CHANNEL_MONTHLY_TAB = "渠道月度"
 DATA_CHECK_TAB = "数据校验"
 CUSTOMER_VALUE_TAB = "客户价值"
 ALERTS_TAB = "预警"
+BUDGET_ADVICE_TAB = "预算建议"  # next month's budget plan, rewritten by the monthly job (roi_core.budget)
 ASSISTANT_TAB_ALIASES = {
     MONTHLY_SUMMARY_TAB: ("monthly summary",),
     CHANNEL_MONTHLY_TAB: ("channel monthly",),
     DATA_CHECK_TAB: ("data check",),
     CUSTOMER_VALUE_TAB: ("customer value",),
     ALERTS_TAB: ("alerts",),
+    BUDGET_ADVICE_TAB: ("budget advice", "budget plan"),
 }
 DATA_CHECK_HEADERS = ("标签页", "行号", "列", "值", "问题", "检查时间")
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from render.blocks import mrkdwn
 from roi_core import RoiError
+from roi_core.budget.answer import budget_sheet_rows
 from roi_core.cohort_report import CUSTOMER_VALUE_KEY, cohort_sheet_rows
 from roi_core.follow_up import with_follow_up
 from roi_core.monthly import (
@@ -29,7 +30,7 @@ from roi_core.monthly import (
     monthly_summary,
     summary_row,
 )
-from roi_core.schema import CHANNEL_MONTHLY_TAB, CUSTOMER_VALUE_TAB, MONTHLY_SUMMARY_TAB
+from roi_core.schema import BUDGET_ADVICE_TAB, CHANNEL_MONTHLY_TAB, CUSTOMER_VALUE_TAB, MONTHLY_SUMMARY_TAB
 from roi_core.sheetdata import Settings
 from roi_runtime.config import AppConfig
 from roi_runtime.follow_up import FOLLOW_UP_HEADER, follow_up_cell, proposal_lookup, record_month
@@ -129,6 +130,9 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
             headers, cohort_rows = cohort_sheet_rows(data, month, row[-1])  # 客户价值: the cohort table (with 订单)
             if cohort_rows:
                 writes.upsert_rows(CUSTOMER_VALUE_TAB, headers, cohort_rows, [CUSTOMER_VALUE_KEY])
+            budget_headers, budget_rows = budget_sheet_rows(summary, row[-1])  # 预算建议: next month's plan
+            if budget_rows:  # rewritten whole: the tab shows the latest plan (and, on Google, its chart)
+                writes.replace_rows(BUDGET_ADVICE_TAB, budget_headers, budget_rows)
             if getattr(summary, "follow_up", None):  # 月度汇总 gains the column 上月建议的结果 (the month's row)
                 writes.upsert_rows(MONTHLY_SUMMARY_TAB, ["月份", FOLLOW_UP_HEADER], [follow_up_cell(summary)], ["月份"])
         store.mark_sheet_written(str(month), owner)
@@ -255,6 +259,8 @@ def _print_dry_run(out, summary: MonthlySummary, row: list, per_channel: list[li
     print("  " + " | ".join(f"{h}={v}" for h, v in zip(MONTHLY_SUMMARY_HEADERS, row, strict=True)), file=out)
     print(f"[dry-run] 将写入「{CHANNEL_MONTHLY_TAB}」（按 月份+渠道 更新 {len(per_channel)} 行）", file=out)
     print(f"[dry-run] 将重写「数据校验」：{len(data.problems)} 个问题", file=out)
+    if summary.budget.get("channels"):
+        print(f"[dry-run] 将重写「{BUDGET_ADVICE_TAB}」：{len(summary.budget['channels'])} 个渠道的下月预算建议", file=out)
     print(f"[dry-run] 将发布到 Slack 频道 {channel}：" if channel else "[dry-run] 未配置 Slack，摘要如下：", file=out)
     print(render_text(summary), file=out)
 

@@ -243,3 +243,39 @@ def name_credit_basis(ans, data: SheetData, month: pd.Period | None = None,
     conflicts = conflict_summary(credit, ans.lang, data.settings.target_roi)
     if credit.uses_model or conflicts:
         ans.warnings.extend([credit.describe(ans.lang), *conflicts])
+
+
+BUDGET_ADVICE_HEADERS = ("预算月份", "渠道", "当前预算", "建议预算", "调整", "边际ROI(%)", "建议后边际ROI(%)",
+                         "预计收益变化", "变化下限(80%)", "变化上限(80%)", "方法", "口径", "依据", "更新时间")
+METHOD_LABELS = {RESPONSE_CURVE: "响应曲线", LINEAR: "线性估算（历史不足）"}
+
+
+def budget_sheet_rows(ans, updated: str) -> tuple[list[str], list[list]]:
+    """The assistant tab 预算建议: one row per channel of the plan an answer carries (``ans.budget``; the
+    monthly summary's is for the month after ``ans.month``), in BUDGET_ADVICE_HEADERS order: budgets in
+    whole yuan, ROIs in % to 0.1, the expected change with its 80 % interval, how it was reckoned.
+    No rows when the answer has no plan."""
+    plan = getattr(ans, "budget", None) or {}
+    channels = plan.get("channels") or []
+    if not channels:
+        return list(BUDGET_ADVICE_HEADERS), []
+    month = getattr(ans, "month", None)
+    try:
+        plan_month = str(pd.Period(month, freq="M") + 1)
+        source = f"{month} 实际投放"
+    except (TypeError, ValueError):
+        plan_month, source = "下月", str(month or "全部时间")
+    basis = plan.get("basis_label") or ""
+
+    def percent(v) -> float | str:
+        return "" if v is None or not pd.notna(v) else round(float(v) * 100, 1)
+
+    rows = []
+    for c in channels:
+        change = c.get("expected_change") or {}
+        rows.append([plan_month, c["channel"], round(float(c["current"])), round(float(c["proposed"])),
+                     round(float(c["proposed"]) - float(c["current"])), percent(c.get("marginal_roi")),
+                     percent(c.get("marginal_roi_proposed")), round(float(change.get("value", 0.0))),
+                     round(float(change.get("low", 0.0))), round(float(change.get("high", 0.0))),
+                     METHOD_LABELS.get(c.get("method"), c.get("method") or ""), basis, source, updated])
+    return list(BUDGET_ADVICE_HEADERS), rows

@@ -10,7 +10,7 @@ import requests
 from google.auth.transport.requests import AuthorizedSession
 from gspread.utils import rowcol_to_a1
 
-from roi_core.schema import MONTHLY_SUMMARY_TAB, PEOPLE_TABS, find_tab
+from roi_core.schema import BUDGET_ADVICE_TAB, MONTHLY_SUMMARY_TAB, PEOPLE_TABS, find_tab
 from roi_runtime.config import AppConfig
 from sheets.base import RawTabs, SheetSource, check_writable, resolve_tab, upsert_grid
 from sheets.errors import NotConfigured, SheetsError
@@ -183,7 +183,8 @@ class GoogleSource(SheetSource, _Structure):
         values = [r + [""] * (width - len(r)) for r in values]
         with self.http.budget(self.write_deadline):
             title = self._assistant_title(tab)
-            self._ensure_structure(title, len(values), width)
+            self._ensure_structure(title, len(values), width,
+                                   headers if tab == BUDGET_ADVICE_TAB else None)  # 预算建议 has a chart
             self.http.values_update(self.key, f"{_quote(title)}!A1:{rowcol_to_a1(len(values), width)}",
                                     params={"valueInputOption": "RAW"}, body={"values": values})
             grid = self.metadata()["sheets"][title]["properties"].get("gridProperties", {})

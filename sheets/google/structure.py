@@ -128,6 +128,10 @@ class _Structure:
     def _chart_requests(self, tab: str, sheet_id: int, headers: Sequence[str]) -> list[dict]:
         """An addChart for ROI(%) by 月份 on the tab, unless one with our title is there already
         (extra copies of ours, left by an older version, are removed)."""
+        if "建议预算" in headers:  # 预算建议: its own chart (sheets.google.budget_chart)
+            from sheets.google.budget_chart import budget_chart_requests
+
+            return budget_chart_requests(self.metadata()["sheets"].get(tab), sheet_id, headers, _chart_id(sheet_id))
         if "ROI(%)" not in headers or "月份" not in headers:
             return []
         sheet = self.metadata()["sheets"].get(tab)

@@ -247,7 +247,7 @@ def test_run_twice_against_the_google_sheets_fake(sheets_api, slack_api, tmp_pat
     assert sheets_api.grid(key, "活动") == people
     # one read each run; the re-run writes with 2 calls per assistant tab (tab titles are cached)
     assert calls_first.count("values.batchGet") == 1 and calls_second.count("values.batchGet") == 1
-    assert len(calls_second) == 7, calls_second
+    assert len(calls_second) == 9, calls_second  # 月度汇总, 渠道月度, 数据校验, 预算建议
     forget_metadata()
 
 
