@@ -29,7 +29,7 @@ from roi_core.metrics import group_metrics, prepare_rows, return_basis, spread_b
 from roi_core.periods import last_full_month, local_today
 from roi_core.query import Query, parse_query
 from roi_core.sheetdata import Problem, Settings, SheetData, load_sheet
-from roi_core.suggest import Suggestion, channel_suggestions, reallocate
+from roi_core.suggest import Suggestion, channel_suggestions
 
 __all__ = [
     "last_full_month", "local_today",
@@ -38,5 +38,5 @@ __all__ = [
     "HelpAnswer", "NoMatchAnswer", "Problem", "Query", "QueryError", "RoiError", "Settings", "SheetData",
     "Suggestion", "TopList", "advice", "answer", "answer_json", "campaign_report", "channel_ranking",
     "channel_suggestions", "group_metrics", "load_sheet", "match_campaign", "parse_query", "prepare_rows",
-    "reallocate", "return_basis", "spread_by_month", "to_json_dict", "top_campaigns",
+    "return_basis", "spread_by_month", "to_json_dict", "top_campaigns",
 ]

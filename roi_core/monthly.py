@@ -22,9 +22,9 @@ from roi_core.cohort_report import cohort_line
 from roi_core.errors import DataError
 from roi_core.fmt import money, pct
 from roi_core.metrics import BASIS_LABEL, group_metrics, prepare_rows, return_basis, spread_by_month
-from roi_core.results import Answer, _channel_rows, _figures, to_json_dict
+from roi_core.results import Answer, _channel_rows, _figures
 from roi_core.sheetdata import SheetData
-from roi_core.suggest import Suggestion, channel_suggestions, reallocate
+from roi_core.suggest import Suggestion, channel_suggestions
 
 # anomaly rules (docs/formulas.md, 月报): ROI this far under the channel's trailing 3-month median
 ROI_DROP_POINTS = 0.30
@@ -142,7 +142,6 @@ def monthly_summary(data: SheetData, month: pd.Period, *, lang: str = "zh") -> M
         row["anomalies"] = flagged.get(row["channel"], [])
 
     ranked = table[(table["cost"] > 0) & table["roi"].notna()]
-    plan = reallocate(table, settings.target_roi)
     trend_months = [month - k for k in range(TREND_MONTHS - 1, -1, -1)]
     pivot = by_month_channel.pivot_table(index="channel", columns="month", values="roi", aggfunc="first")
     pivot = pivot.reindex(columns=trend_months)
@@ -158,11 +157,7 @@ def monthly_summary(data: SheetData, month: pd.Period, *, lang: str = "zh") -> M
         trend_months=[str(m) for m in trend_months],
         trend={ch: [None if pd.isna(v) else float(v) for v in pivot.loc[ch].tolist()] for ch in pivot.index},
     )
-    if plan is not None:
-        summary.reallocation = to_json_dict(plan.rows)
-        summary.expected_return_change = plan.expected_return_change
-        summary.reallocation_note = plan.note
-    attach_plan(summary, data, this, month)  # the plan on marginal return replaces the linear one
+    attach_plan(summary, data, this, month)  # next month's budget on marginal return (roi_core.budget)
     summary.new_customer_cohort = cohort_line(data, month)
     return summary
 

@@ -7,7 +7,7 @@ Rules (docs/formulas.md, 建议):
 - ROI < 0 → pause or rework, with the money lost;
 - events → cost per participant, participant conversion, 平均参与时长, 满意度, 留存率, social mentions;
 - ROI under target with an ordinary funnel → the cost items, largest first, with their shares;
-- a reallocation of next month's budget that keeps the total.
+- next month's budget is not here: it is split on marginal return by :mod:`roi_core.budget`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ HIGH_FACTOR = 1.25
 SHIFT_SHARE_BELOW_TARGET = 0.2
 SHIFT_SHARE_NEGATIVE = 0.5
 # a receiving channel grows by at most this share in one month (diminishing returns)
-MAX_GROWTH = 0.5
 # an event whose participants convert at least this well "converts well"
 EVENT_GOOD_CVR = 0.2
 # an event below these is called out: satisfaction (0-5), retention (留存客户数 / 参与人数), minutes stayed
@@ -39,7 +38,7 @@ COST_ITEMS = (("ad_spend", "广告费用"), ("promo_cost", "促销费用"), ("st
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One suggestion: ``kind`` is raise | diagnose | pause | event | reallocate; ``text`` is for people."""
+    """One suggestion: ``kind`` is raise | diagnose | pause | event | budget; ``text`` is for people."""
 
     kind: str
     channel: str | None
@@ -192,71 +191,3 @@ def event_suggestions(table: pd.DataFrame, target_roi: float, symbol: str,
                                "participant_cvr": cvr, "avg_minutes": minutes, "satisfaction": score,
                                "retention_rate": retention, "social_mentions": mentions}))
     return out
-
-
-@dataclass(frozen=True)
-class Reallocation:
-    """Next month's budget moved between channels, the total unchanged."""
-
-    rows: pd.DataFrame  # channel, current, proposed, change, return_per_yuan, expected_return_change
-    total: float
-    expected_return_change: float
-    note: str
-
-
-def reallocate(table: pd.DataFrame, target_roi: float, name_col: str = "channel") -> Reallocation | None:
-    """Propose moving budget from channels under target to those above it, keeping the total.
-
-    Donors give 20% of their cost (50% when ROI < 0). Receivers are channels
-    with ROI ≥ target (else the best channel with ROI > 0), sharing the money in
-    proportion to their ROI and growing by at most 50%. The expected change in
-    return assumes each channel keeps its current return per yuan, which is
-    optimistic for large moves; the note says so.
-    """
-    spent = table[(table["cost"] > 0) & table["roi"].notna()].copy()
-    if len(spent) < 2:
-        return None
-    spent["return_per_yuan"] = spent["return_value"] / spent["cost"]
-    donors = spent["roi"] < target_roi
-    receivers = spent["roi"] >= target_roi
-    if not receivers.any():
-        best = spent["roi"].idxmax()
-        if spent.loc[best, "roi"] <= 0:
-            return None
-        receivers = spent.index == best
-        donors = ~receivers & (spent["roi"] < spent.loc[best, "roi"])
-    receivers = pd.Series(receivers, index=spent.index)
-    donors = pd.Series(donors, index=spent.index) & ~receivers
-    if not donors.any():
-        return None
-    give = np.where(spent["roi"] < 0, SHIFT_SHARE_NEGATIVE, SHIFT_SHARE_BELOW_TARGET) * spent["cost"] * donors
-    pool = float(give.sum())
-    capacity = (spent["cost"] * MAX_GROWTH).where(receivers, 0.0)
-    weight = (spent["roi"] - min(target_roi, spent.loc[receivers, "roi"].min()) + 0.01).clip(lower=0).where(receivers, 0.0)
-    take = pd.Series(0.0, index=spent.index)
-    remaining = pool
-    # water-filling: receivers at their cap drop out and the rest share what is left
-    for _ in range(len(spent)):
-        open_ = (take < capacity - 1e-9) & receivers
-        if remaining <= 1e-9 or not open_.any():
-            break
-        w = weight.where(open_, 0.0)
-        share = w / w.sum() if w.sum() > 0 else open_.astype(float) / open_.sum()
-        add = np.minimum(share * remaining, capacity - take)
-        take += add
-        remaining -= float(add.sum())
-    # money no receiver can absorb stays with its donors, proportionally
-    give = give * ((pool - remaining) / pool) if pool > 0 else give
-    change = take - give
-    rows = pd.DataFrame({
-        name_col: spent[name_col],
-        "current": spent["cost"],
-        "proposed": spent["cost"] + change,
-        "change": change,
-        "roi": spent["roi"],
-        "return_per_yuan": spent["return_per_yuan"],
-        "expected_return_change": change * spent["return_per_yuan"],
-    }).sort_values("change", ascending=False).reset_index(drop=True)
-    expected = float(rows["expected_return_change"].sum())
-    note = "按各渠道当前每元收益线性估算；投放加大后边际收益通常递减，请分步调整并观察"
-    return Reallocation(rows, float(spent["cost"].sum()), expected, note)

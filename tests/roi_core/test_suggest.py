@@ -1,9 +1,8 @@
-"""Suggestions for a high-ROI, a low-CTR, a low-CVR and a negative-ROI channel; reallocation."""
+"""Suggestions for a high-ROI, a low-CTR, a low-CVR and a negative-ROI channel; next month's budget."""
 
 import pytest
 
-from roi_core import campaign_report, group_metrics, prepare_rows, reallocate
-from roi_core.sheetdata import Settings
+from roi_core import advice, campaign_report
 from tests.roi_core.helpers import sheet
 
 ROWS = (
@@ -54,20 +53,16 @@ def test_negative_roi_gets_pause_with_money_lost():
     assert s.figures["loss"] == pytest.approx(1000)
 
 
-def test_reallocation_keeps_the_total():
-    rows = prepare_rows(sheet(*ROWS).campaigns, Settings())
-    table = group_metrics(rows, ["channel"], "revenue")
-    plan = reallocate(table, target_roi=1.0)
-    assert plan.rows["proposed"].sum() == pytest.approx(5000)
-    assert plan.rows["change"].sum() == pytest.approx(0, abs=1e-6)
-    # donors: 微信 and 小红书 give 20% (200 each), 百度 gives 50% (1000) → 1400; 抖音 can take at most +50% = 500
-    change = dict(zip(plan.rows["channel"], plan.rows["change"], strict=True))
-    assert change["抖音"] == pytest.approx(500)
-    # the 900 nobody can absorb stays with the donors pro rata: each gives 500/1400 of its share
-    assert change["百度"] == pytest.approx(-1000 * 500 / 1400)
-    # expected change: +500 x 4.0 (抖音 return per yuan) − (1000x0.5 + 200x1.5 + 200x1.8) x 500/1400
-    expected = 500 * 4.0 - (1000 * 0.5 + 200 * 1.5 + 200 * 1.8) * 500 / 1400
-    assert plan.expected_return_change == pytest.approx(expected)
+def test_next_months_budget_keeps_the_total():
+    ans = advice(sheet(*ROWS))
+    change = {r["channel"]: r["change"] for r in ans.reallocation}
+    assert sum(r["proposed"] for r in ans.reallocation) == 5000 and sum(change.values()) == 0
+    # one day of history each: linear, at today's return per yuan (抖音 4.0, 小红书 1.8, 微信 1.5, 百度 0.5), each
+    # channel within ±50 %: 抖音 and 小红书 to their caps (+500 each), 百度 to its floor (−1,000), 微信 unchanged
+    assert ans.reallocation_method == "linear"
+    assert change == {"抖音": 500, "小红书": 500, "微信": 0, "百度": -1000}
+    # expected change: +500 × 4.0 + 500 × 1.8 − 1,000 × 0.5
+    assert ans.expected_return_change == pytest.approx(500 * 4.0 + 500 * 1.8 - 1000 * 0.5)
 
 
 def test_an_event_without_counted_conversions_has_no_nan_in_its_figures():
