@@ -17,13 +17,25 @@ SHEET = "1RoiTokenTestSheetAbcdefghijklmnopqrstuvwxyz"
 
 
 def run_cli(tmp_path, *args):
+    """``python -m sheets addon-key …`` as a real process (the entry point, its exit code and streams)."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'tokens.sqlite'}"}
     return subprocess.run([sys.executable, "-m", "sheets", "addon-key", *args], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
 
 
-def test_addon_key_makes_lists_and_revokes_without_ever_showing_a_stored_token(tmp_path):
+def run_main(tmp_path, monkeypatch, capsys, *args):
+    """The same command through ``sheets.__main__.main`` in this process (a process start costs ~3 s)."""
+    from sheets.__main__ import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tokens.sqlite'}")
+    capsys.readouterr()
+    code = main(["addon-key", *args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["sheets", "addon-key", *args], code, out, err)
+
+
+def test_addon_key_makes_lists_and_revokes_without_ever_showing_a_stored_token(tmp_path, monkeypatch, capsys):
     made = run_cli(tmp_path, "--source", f"https://docs.google.com/spreadsheets/d/{SHEET}/edit#gid=0")
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip().splitlines()[-1]
@@ -31,14 +43,14 @@ def test_addon_key_makes_lists_and_revokes_without_ever_showing_a_stored_token(t
     store = TokenStore(f"sqlite:///{tmp_path / 'tokens.sqlite'}")
     assert store.source_of(token) == SHEET  # the URL and the bare key are one sheet
     assert store.source_of(token + "x") is None and store.source_of("") is None
-    listed = run_cli(tmp_path, "--list")
+    listed = run_main(tmp_path, monkeypatch, capsys, "--list")
     assert listed.returncode == 0 and SHEET in listed.stdout and token not in listed.stdout
     # a second key for the same sheet replaces the first
-    again = run_cli(tmp_path, "--source", SHEET).stdout.strip().splitlines()[-1]
+    again = run_main(tmp_path, monkeypatch, capsys, "--source", SHEET).stdout.strip().splitlines()[-1]
     assert store.source_of(token) is None and store.source_of(again) == SHEET
-    revoked = run_cli(tmp_path, "--revoke", "--source", SHEET)
+    revoked = run_main(tmp_path, monkeypatch, capsys, "--revoke", "--source", SHEET)
     assert revoked.returncode == 0 and "已吊销" in revoked.stdout and store.source_of(again) is None
-    assert run_cli(tmp_path, "--revoke", "--source", SHEET).returncode == 1
+    assert run_main(tmp_path, monkeypatch, capsys, "--revoke", "--source", SHEET).returncode == 1
     assert digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # SHA-256 of "abc"
 
 
