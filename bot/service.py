@@ -142,7 +142,15 @@ class Assistant:
         return RenderOptions(sheet_url=sheets.sheet_link(self.config.source, self.config.sheet_url),
                              fetched_at=getattr(data, "fetched_at", None), chart_button=self.chart_button)
 
-    def _answer(self, query: Query) -> tuple[Answer, object, tuple | None]:
+    def today(self) -> dt.date:
+        """The team's date now (设置 时区 or TIMEZONE): what every question is read against."""
+        return self._today()
+
+    def answer_with_key(self, query: Query) -> tuple[Answer, object, tuple | None]:
+        """``answer`` plus the answer-cache key its rendered messages are kept under (None: build afresh).
+
+        The one path from a question to an answer for Slack, the console and the plugin API.
+        """
         data = self._read(self.config)
         if not self.config.timezone:
             self._zone = data.settings.timezone
@@ -157,7 +165,7 @@ class Assistant:
 
     def answer(self, query: Query) -> tuple[Answer, object]:
         """Read the sheet (cached by the sheets layer) and answer ``query``; RoiError passes through."""
-        ans, data, _ = self._answer(query)
+        ans, data, _ = self.answer_with_key(query)
         return ans, data
 
     def render(self, ans: Answer, data, key: tuple | None = None) -> SlackMessage:
@@ -170,7 +178,7 @@ class Assistant:
 
     def result_for_query(self, query: Query) -> Result:
         try:
-            ans, data, key = self._answer(query)
+            ans, data, key = self.answer_with_key(query)
             return Result(self.render(ans, data, key), ans)
         except RoiError as err:  # no such data, broken sheet, Google down, bad month, …
             log.info("answer refused: %s", err.message)

@@ -160,10 +160,10 @@ def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
         lang = detect_lang(text) if text else "zh"
         assistant = _ctx().assistant
         try:
-            query = decode_query(button) if button else parse_query(text, assistant._today())
+            query = decode_query(button) if button else parse_query(text, assistant.today())
             lang = query.lang
             # the Slack app's own path: the cached sheet read, then the answer cache (single flight)
-            ans, data, key = assistant._answer(query)
+            ans, data, key = assistant.answer_with_key(query)
         except RoiError as err:
             e = _roi_error(err, lang)
             raise ApiError(e.status, e.message, e.hint, html=error_html(e.message, e.hint, lang)) from None
@@ -276,7 +276,7 @@ def _data_and_period(text: str | None):
     if len(text) > 50:
         raise ApiError(400, "时间段太长", "例：上个月、2026-10、Q3、近30天")
     try:
-        query = parse_query(f"渠道 {text}", ctx.assistant._today())
+        query = parse_query(f"渠道 {text}", ctx.assistant.today())
     except QueryError as err:
         raise ApiError(400, f"看不懂时间段「{text}」：{err.message}", "例：上个月、2026-10、Q3、近30天") from None
     if query.period is None:
@@ -328,12 +328,12 @@ def _attribution_json(data, period) -> dict | None:
         return None
     assistant = _ctx().assistant
     query = parse_query("归因" if period is None else f"归因 {period[0]:%Y-%m-%d}到{period[1]:%Y-%m-%d}",
-                        assistant._today())
+                        assistant.today())
     if period is not None and period[0].day == 1 and (pd.Timestamp(period[1]) + pd.Timedelta(days=1)).day == 1 \
             and period[0].month == period[1].month and period[0].year == period[1].year:
-        query = parse_query(f"归因 {period[0]:%Y-%m}", assistant._today())  # one month: the monthly window
+        query = parse_query(f"归因 {period[0]:%Y-%m}", assistant.today())  # one month: the monthly window
     try:
-        ans, _data, _key = assistant._answer(query)
+        ans, _data, _key = assistant.answer_with_key(query)
     except DataError:
         return None  # no touches in the period: nothing attributed
     return answer_json(ans)
