@@ -6,7 +6,7 @@ raw shape (tab title → rows, header first, cells unformatted: numbers as
 numbers, dates as date cells or serial numbers) and let ``roi_core.load_sheet``
 do the parsing, so the two can never disagree about what a cell means.
 
-Writes go only to the assistant's tabs (月度汇总, 渠道月度, 数据校验). The
+Writes go only to the assistant's tabs (roi_core.schema.ASSISTANT_TAB_ALIASES). The
 merge of new rows into a tab (by key, mapped by header, user columns left
 alone) is computed here once, by :func:`upsert_grid`, for both adapters.
 """
@@ -39,7 +39,7 @@ def is_people_tab(title: str) -> bool:
 def check_writable(title: str) -> None:
     """The assistant never writes into a tab people write."""
     if is_people_tab(title):
-        raise ProtectedTab(f"「{title}」是大家填写的标签页，ROI 助手不会写入", "助手只写 月度汇总、渠道月度、数据校验")
+        raise ProtectedTab(f"「{title}」是大家填写的标签页，ROI 助手不会写入", "助手只写 " + "、".join(ASSISTANT_TAB_ALIASES))
 
 
 def resolve_tab(tab: str, titles: Sequence[str]) -> str | None:
