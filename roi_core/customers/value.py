@@ -236,8 +236,9 @@ def payback(data: SheetData | CustomerBook, campaign: str, *, channel: str | Non
     start = _start_day(rows)
     cost = float(rows["cost"].sum())
     asof_day = None if asof is None else day_number(asof)
-    if book.has_orders:
-        new = new_customer_mask(book, campaign, channel, asof_day, period)
+    new = new_customer_mask(book, campaign, channel, asof_day, period) if book.has_orders else None
+    # 订单 holding none of this campaign's new customers says nothing about its payback: the 活动 rows do
+    if new is not None and new.any():
         orders = book.orders
         keep = new[orders["cust"]]
         if asof_day is not None:

@@ -231,7 +231,7 @@ def campaign_value_notes(ans) -> list[Note]:
     """The campaign answer's short 客户价值 line: 回本 (or share recovered), LTV 90 天, 复购率, LTV:CAC, with the
     coverage of 订单 (and "按订单样本推算" when projected); none without a 订单 tab."""
     cv = getattr(ans, "customer_value", None) or {}
-    if not cv.get("has_orders"):
+    if not cv.get("has_orders") or not cv.get("new_customers"):  # no 订单, or none of this campaign's customers
         return []
     lang, s = ans.lang, ans.currency
     back = _payback_words(lang, cv.get("payback_days"), cv.get("payback_date"), cv.get("recovered"), None)

@@ -115,3 +115,19 @@ def test_a_period_counts_the_customers_acquired_within_it(demo):
     acquired = demo.customers.drop_duplicates("customer_id")
     in_q3 = acquired["acquired_date"].between("2026-07-01", "2026-09-30") & (acquired["acquired_channel"] == "抖音")
     assert in_q3.sum() == 18 and out["new_customers"] == 18
+
+
+def test_a_campaign_with_none_of_its_customers_in_orders_pays_back_from_its_activity_rows(demo):
+    """双12预热 (daily rows 11-23 … 11-29) acquired nobody in 订单: its payback comes from the 活动 rows, each
+    day's 毛利 (销售额 × 55%) on its day, and the campaign answer shows no 客户价值 line of empty figures.
+
+    Days 1–4: (18,900 + 8,600 + 3,000) × 0.55 = 16,775 a day; days 5–7: (18,900 + 8,600) × 0.55 = 15,125.
+    Cost 7 × (4,500 + 2,000 + 1,000) = 52,500; cumulative 毛利 16,775 / 33,550 / 50,325 / 67,100 ≥ 52,500 on
+    day 4 (11-26): 3 days after the start. Recovered so far 112,475 / 52,500.
+    """
+    ans = answer(parse_query("双12预热", TODAY), demo, TODAY)
+    got = answer_json(ans)
+    assert got["payback_days"] == 3
+    assert got["recovered"] == pytest.approx(112_475 / 52_500)
+    assert got["ltv"] == {"30": None, "90": None, "180": None, "365": None} and got["repurchase_rate"] is None
+    assert "客户价值" not in render_text(ans)
