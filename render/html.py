@@ -20,7 +20,7 @@ import math
 import re
 from html import escape
 
-from render.blocks.parts import age_text, encode_query
+from render.blocks.parts import encode_query, footer_parts
 from render.text import render_text
 from roi_core import Answer
 from roi_core.views import View, view_of
@@ -292,16 +292,7 @@ def _actions(view: View) -> str:
 def _footer(view: View) -> str:
     foot, lang = view.footer, view.lang
     warnings = "".join(f'<p class="roi-warning">⚠ {_e(w)}</p>' for w in foot.warnings)
-    parts = []
-    if foot.source:
-        parts.append(phrase(lang, "source_line", source=foot.source))
-    age = age_text(foot.read_at, foot.now, lang)
-    if age:
-        parts.append(age)
-    if foot.stale:
-        parts.append(phrase(lang, "cached"))
-    if foot.rows_left_out:
-        parts.append(phrase(lang, "rows_left_out", n=foot.rows_left_out))
+    parts = footer_parts(foot, lang)
     line = f'<p class="roi-source">{_e(" · ".join(parts))}</p>' if parts else ""
     return f'<footer class="roi-footer">{warnings}{line}</footer>' if warnings or line else ""
 

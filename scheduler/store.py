@@ -74,17 +74,22 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+def _with_tables(engine: Engine) -> Engine:
+    """``engine`` once every table of the job database exists (made here when missing)."""
+    try:
+        metadata.create_all(engine)
+    except (OperationalError, IntegrityError, ProgrammingError):
+        # another process created them between the check and the CREATE (SQLite: "already exists";
+        # PostgreSQL: a duplicate type or relation)
+        metadata.create_all(engine)
+    return engine
+
+
 class DeliveryStore:
     """Month-keyed delivery records with a lease, on any SQLAlchemy database."""
 
     def __init__(self, url: str, engine: Engine | None = None):
-        self.engine = engine or shared_engine(url)
-        try:
-            metadata.create_all(self.engine)
-        except (OperationalError, IntegrityError, ProgrammingError):
-            # another process created it between the check and the CREATE (SQLite: "already exists";
-            # PostgreSQL: a duplicate type or relation)
-            metadata.create_all(self.engine)
+        self.engine = _with_tables(engine or shared_engine(url))
 
     def get(self, month: str) -> Delivery | None:
         with self.engine.connect() as conn:
@@ -223,11 +228,7 @@ class AlertStore:
     """
 
     def __init__(self, url: str, engine: Engine | None = None):
-        self.engine = engine or shared_engine(url)
-        try:
-            metadata.create_all(self.engine)
-        except (OperationalError, IntegrityError, ProgrammingError):
-            metadata.create_all(self.engine)  # another process created them first
+        self.engine = _with_tables(engine or shared_engine(url))
         self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:
@@ -401,11 +402,7 @@ class ProposalStore:
     """The monthly summaries' proposals (``roi_core.follow_up.proposals_of``), one row per month × channel."""
 
     def __init__(self, url: str, engine: Engine | None = None):
-        self.engine = engine or shared_engine(url)
-        try:
-            metadata.create_all(self.engine)
-        except (OperationalError, IntegrityError, ProgrammingError):
-            metadata.create_all(self.engine)  # another process created them first
+        self.engine = _with_tables(engine or shared_engine(url))
 
     def record(self, month: str, proposals: list[dict]) -> None:
         """Replace ``month``'s proposals with ``proposals`` (dicts with channel, action, current, proposed,

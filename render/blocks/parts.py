@@ -109,6 +109,21 @@ def _sheet_button(opts: RenderOptions, lang: str) -> dict | None:
 
 
 # --------------------------------------------------------------------------- footer
+def footer_parts(foot: Footer, lang: str, quote=lambda text: text) -> list[str]:
+    """The footer's line, in parts: 数据：<source> (``quote``d for the medium), the data's age, 缓存, rows left out."""
+    parts = []
+    if foot.source:
+        parts.append(phrase(lang, "source_line", source=quote(foot.source)))
+    age = age_text(foot.read_at, foot.now, lang)
+    if age:
+        parts.append(age)
+    if foot.stale:
+        parts.append(phrase(lang, "cached"))
+    if foot.rows_left_out:
+        parts.append(phrase(lang, "rows_left_out", n=foot.rows_left_out))
+    return parts
+
+
 def age_text(read_at: dt.datetime | None, now: dt.datetime | None, lang: str) -> str:
     """How long ago the data was read ("7 分钟前读取"); "" when unknown."""
     if read_at is None:
@@ -127,16 +142,7 @@ def footer_view_blocks(foot: Footer, lang: str) -> list[dict]:
         if block:
             block["text"]["text"] = block["text"]["text"].replace("• ⚠", "⚠")
             out.append(block)
-    parts = []
-    if foot.source:
-        parts.append(phrase(lang, "source_line", source=mrkdwn(foot.source)))
-    age = age_text(foot.read_at, foot.now, lang)
-    if age:
-        parts.append(age)
-    if foot.stale:
-        parts.append(phrase(lang, "cached"))
-    if foot.rows_left_out:
-        parts.append(phrase(lang, "rows_left_out", n=foot.rows_left_out))
+    parts = footer_parts(foot, lang, quote=mrkdwn)
     if parts:
         out.append(context(" · ".join(parts)))
     return out
