@@ -88,7 +88,7 @@ def _target(ans) -> str:
 
 
 def _suggestions(ans, inline: bool = False, empty: str = "") -> ItemList:
-    return ItemList("suggestions", labels(ans.lang)["suggestions"], [s.text for s in ans.suggestions],
+    return ItemList("suggestions", labels(ans.lang)["suggestions"], [s.said(ans.lang) for s in ans.suggestions],
                     numbered=True, empty=empty, inline=inline)
 
 
