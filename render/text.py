@@ -10,6 +10,7 @@ from roi_core import Answer
 from roi_core.fmt import DASH, money, pad, pct, table
 from roi_core.views import View, view_of
 from roi_core.views.labels import labels, phrase
+from roi_core.views.punct import bracket, colon, title_colon
 
 
 def channel_table(rows: list[dict], symbol: str, lang: str, name_key: str = "channel") -> str:
@@ -21,8 +22,8 @@ def channel_table(rows: list[dict], symbol: str, lang: str, name_key: str = "cha
     return table(headers, body)
 
 
-def _note(note) -> str:
-    return f"{note.title}：{note.text}" + (f"（{note.detail}）" if note.detail is not None else "")
+def _note(note, lang: str = "zh") -> str:
+    return f"{note.title}{colon(lang)}{note.text}" + (bracket(note.detail, lang) if note.detail is not None else "")
 
 
 def _items(items) -> list[str]:
@@ -31,10 +32,10 @@ def _items(items) -> list[str]:
     return [f"{items.bullet} {text}" if items.bullet else text for text in items.items]
 
 
-def _table(t) -> list[str]:
+def _table(t, lang: str = "zh") -> list[str]:
     lines = [""] + ([t.brief_heading] if t.brief_heading else [])
-    lines.append(table(t.brief_headers, t.cells(t.notes_in_brief), t.align))
-    return lines + ([_note(t.summary)] if t.summary else [])
+    lines.append(table(t.brief_headers, t.cells(t.notes_in_brief, lang), t.align))
+    return lines + ([_note(t.summary, lang)] if t.summary else [])
 
 
 def _footer_lines(view: View) -> list[str]:
@@ -80,16 +81,17 @@ def render_view(view: View) -> str:
     groups: dict[int, list[str]] = {}
     for fig in view.figures:
         if fig.line is not None:
-            groups.setdefault(fig.line, []).append(f"{fig.label} {fig.value}" + (f"（{fig.note}）" if fig.note else ""))
+            groups.setdefault(fig.line, []).append(f"{fig.label} {fig.value}" + (bracket(fig.note, view.lang) if fig.note else ""))
     lines += ["   ".join(group) for _, group in sorted(groups.items())]
-    lines += [_note(n) for n in view.notes if n.brief]
+    lines += [_note(n, view.lang) for n in view.notes if n.brief]
     for t in view.tables[:1]:
-        lines += _table(t)
+        lines += _table(t, view.lang)
     for items in view.lists:
         if not items.inline and items.items:
-            lines += ["", f"{items.title if items.brief_title is None else items.brief_title}："] + _items(items)
+            lines += ["", title_colon(items.title if items.brief_title is None else items.brief_title, view.lang)]
+            lines += _items(items)
     for t in view.tables[1:]:
-        lines += _table(t)
+        lines += _table(t, view.lang)
     return "\n".join(lines + [""] + _footer_lines(view)).rstrip()
 
 

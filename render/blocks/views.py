@@ -43,6 +43,7 @@ from render.blocks.parts import (
 from roi_core.fmt import table as text_table
 from roi_core.views.labels import phrase
 from roi_core.views.model import Action, Figure, ItemList, Note, Table, View
+from roi_core.views.punct import bracket, colon
 
 _STATUS = {"good": " ✅", "bad": " 🔻", "weak": " ⚠"}
 
@@ -51,8 +52,8 @@ def _field(fig: Figure) -> tuple[str, str]:
     return fig.label, mrkdwn(fig.value) + _STATUS.get(fig.status, "") + (f"\n{mrkdwn(fig.note)}" if fig.note else "")
 
 
-def _note(note: Note) -> str:
-    return f"*{note.title}*：{mrkdwn(note.text)}" + (f"（{mrkdwn(note.detail)}）" if note.detail else "")
+def _note(note: Note, lang: str = "zh") -> str:
+    return f"*{note.title}*{colon(lang)}{mrkdwn(note.text)}" + (bracket(mrkdwn(note.detail), lang) if note.detail else "")
 
 
 def _list(items: ItemList, lang: str) -> dict | None:
@@ -116,11 +117,11 @@ def _chart(view: View) -> dict | None:
 def _first_table(table: Table, lang: str) -> tuple[list[dict | None], Overflow | None]:
     """The message's one native table block (cut to ``shown`` rows, the rest as an Overflow)."""
     blocks: list[dict | None] = [section(table.heading)] if table.heading else []
-    table_blocks, overflow = _cut_table(table.title, table.filename, table.headers, table.cells(), table.align, lang,
+    table_blocks, overflow = _cut_table(table.title, table.filename, table.headers, table.cells(lang=lang), table.align, lang,
                                         table.shown)
     blocks += table_blocks
     if table.summary:
-        blocks.append(section(_note(table.summary)))
+        blocks.append(section(_note(table.summary, lang)))
     return blocks, overflow
 
 
@@ -128,12 +129,12 @@ def _text_table(table: Table, lang: str) -> dict | None:
     """A further table as aligned text in a code block (a message holds one table block)."""
     if not table.rows or len(table.columns) < 2:  # names alone say nothing the message does not
         return None
-    shown = table.cells()[: table.shown]
+    shown = table.cells(lang=lang)[: table.shown]
     text = f"{table.heading}\n```{code_escape(text_table(table.headers, shown, table.align))}```"
     if len(table.rows) > len(shown):
         text += "\n" + more_text(len(table.rows) - len(shown), lang)
     if table.summary:
-        text += "\n" + _note(table.summary)
+        text += "\n" + _note(table.summary, lang)
     if table.overlong == "count" and len(text) > SECTION_TEXT:
         text = f"{table.heading}\n" + more_text(len(table.rows), lang)
     return section(text)
@@ -194,7 +195,7 @@ def view_message(view: View) -> SlackMessage:
         blocks.append(fields_section([_field(f) for f in view.figures]))
     notes = [n for n in view.notes if n.rich]
     if notes:
-        blocks.append(section("\n".join(_note(n) for n in notes)))
+        blocks.append(section("\n".join(_note(n, lang) for n in notes)))
     blocks += [_list(items, lang) for items in view.lists if items.inline]
     blocks.append(_chart(view))
     overflow: Overflow | None = None

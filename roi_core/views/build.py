@@ -39,6 +39,7 @@ from roi_core.views.model import (
     View,
     ViewOptions,
 )
+from roi_core.views.punct import basis_word, bracket, colon, comma, title_colon
 
 SHOWN_ROWS = 30  # rows a message shows before "…还有 N 项" (the rest travel as a file)
 CHART_POINTS = 20
@@ -144,14 +145,14 @@ def campaign_view(ans: CampaignReport, options: ViewOptions) -> View:
     if f.get("gross_profit") is not None:
         figures.append(Figure(L["gross_profit"], money(f["gross_profit"], s)))
     figures += [
-        Figure("ROI", figure(f.get("roi"), "pct", s, why.get("roi")), status=_status(f.get("roi"), ans.target_roi),
+        Figure("ROI", figure(f.get("roi"), "pct", s, why.get("roi"), ans.lang), status=_status(f.get("roi"), ans.target_roi),
                line=1),
-        Figure(L["roas"], figure(ans.roas_text, "ratio", s, why.get("roas")), line=1),
+        Figure(L["roas"], figure(ans.roas_text, "ratio", s, why.get("roas"), ans.lang), line=1),
         Figure(L["profit"], money(f.get("profit"), s), line=1),
-        Figure(L["cac"], figure(f.get("cac"), "money", s, why.get("cac")), line=2),
-        Figure(L["ctr"], figure(f.get("ctr"), "pct", s, why.get("ctr")), line=2),
-        Figure(L["cvr"], figure(f.get("cvr"), "pct", s, why.get("cvr")), line=2),
-        Figure(L["aov"], figure(f.get("aov"), "money", s, why.get("aov")), line=2),
+        Figure(L["cac"], figure(f.get("cac"), "money", s, why.get("cac"), ans.lang), line=2),
+        Figure(L["ctr"], figure(f.get("ctr"), "pct", s, why.get("ctr"), ans.lang), line=2),
+        Figure(L["cvr"], figure(f.get("cvr"), "pct", s, why.get("cvr"), ans.lang), line=2),
+        Figure(L["aov"], figure(f.get("aov"), "money", s, why.get("aov"), ans.lang), line=2),
     ]
     notes = []
     if f.get("impressions") or f.get("clicks") or f.get("conversions"):
@@ -169,8 +170,8 @@ def campaign_view(ans: CampaignReport, options: ViewOptions) -> View:
     month = str(ans.start_date)[:7] if ans.start_date else None
     return View(
         kind=ans.kind, lang=ans.lang, title=f"📊 {ans.campaign}",
-        heading=f"📊 {ans.campaign}  {period}（{ans.basis_label}）",
-        when=period, context=[ans.basis_label, _target(ans) + (phrase(ans.lang, matched) if matched else "")],
+        heading=f"📊 {ans.campaign}  {period}" + bracket(basis_word(ans), ans.lang),
+        when=period, context=[basis_word(ans), _target(ans) + (phrase(ans.lang, matched) if matched else "")],
         figures=figures, notes=notes, charts=[chart] if chart else [],
         tables=[channel_table(ans, phrase(ans.lang, "campaign_table", campaign=ans.campaign), "channels.csv")],
         lists=[_suggestions(ans)],
@@ -189,16 +190,16 @@ def channels_view(ans: ChannelRanking, options: ViewOptions) -> View:
     if chart:
         chart.inline = options.native_charts
     table = channel_table(ans, f"{title} {period}", f"channels_{ans.month or 'all'}.csv")
-    basis = [ans.basis_label]
+    basis = [basis_word(ans)]
     if ans.credit_basis != "campaign_tab":  # ranked on the model's share: the 活动 tab's ROI beside it
-        basis = [phrase(ans.lang, "ranked_by_model", model=_model_label(ans.credit_basis, ans.lang)), ans.basis_label]
+        basis = [phrase(ans.lang, "ranked_by_model", model=_model_label(ans.credit_basis, ans.lang)), basis_word(ans)]
         table.columns.insert(4, Column(L["tab_roi"], type="pct"))
         for row, r in zip(table.rows, ans.channels, strict=True):
             row.insert(4, pct(r.get("tab_roi")))
         table.notes = {(i, j + (j >= 4)): why for (i, j), why in table.notes.items()}
     return View(
         kind=ans.kind, lang=ans.lang, title=f"📈 {title} {period}",
-        heading=f"📈 {title}  {period}（{'，'.join(basis)}，{_target(ans)}）",
+        heading=f"📈 {title}  {period}" + bracket(comma(ans.lang).join([*basis, _target(ans)]), ans.lang),
         context=[*basis, _target(ans)],
         figures=[Figure(L["cost"], money(t.get("cost"), s)), Figure(L["revenue"], money(t.get("revenue"), s)),
                  Figure("ROI", pct(t.get("roi"))), Figure(L["profit"], money(t.get("profit"), s), line=None)],
@@ -235,9 +236,10 @@ def top_view(ans: TopList, options: ViewOptions) -> View:
     table = Table(title, columns, rows, f"top_{len(rows)}.csv", SHOWN_ROWS, notes=notes, notes_in_brief=True)
     return View(
         kind=ans.kind, lang=ans.lang, title=f"🏆 {title}",
-        heading=f"🏆 {head}  {ans.month or ''}（{ans.basis_label}）".replace("  （", "（"),
+        heading=(f"🏆 {head}  {ans.month or ''}".rstrip() + bracket(basis_word(ans), ans.lang) if ans.lang == "en"
+                 else f"🏆 {head}  {ans.month or ''}（{ans.basis_label}）".replace("  （", "（")),
         context=[phrase(ans.lang, "worst_context" if worst else "top_context", n=ans.top_n,
-                        total=ans.total_campaigns), ans.basis_label],
+                        total=ans.total_campaigns), basis_word(ans)],
         tables=[table],
         actions=[_query(phrase(ans.lang, "btn_channels"), "channels", ans.lang, month=ans.month),
                  *_sheet(options, ans.lang)],
@@ -262,18 +264,18 @@ def realloc_table(ans, with_roi: bool, filename: str = "budget.csv") -> Table:
              ("+" if r["change"] > 0 else "") + money(r["change"], s)] + ([pct(r.get("roi"))] if with_roi else [])
             for r in ans.reallocation]
     return Table(L["realloc"], columns, rows, filename, SHOWN_ROWS, heading=f"*{L['realloc']}*",
-                 brief_heading=f"{L['realloc']}：", summary=expected_note(ans))
+                 brief_heading=title_colon(L['realloc'], ans.lang), summary=expected_note(ans))
 
 
 def advice_view(ans: AdviceAnswer, options: ViewOptions) -> View:
     L = labels(ans.lang)
     title = phrase(ans.lang, "advice_title")
     period = ans.month or L["all_time"]
-    context = [ans.basis_label, _target(ans)] + ([ans.credit_basis_note] if ans.credit_basis_note else [])
+    context = [basis_word(ans), _target(ans)] + ([ans.credit_basis_note] if ans.credit_basis_note else [])
     tables = [budget_table(ans)] if ans.reallocation else []
     return View(
         kind=ans.kind, lang=ans.lang, title=f"💡 {title} {period}",
-        heading=f"💡 {title}  {period}（{ans.basis_label}，{_target(ans)}）",
+        heading=f"💡 {title}  {period}" + bracket(basis_word(ans) + comma(ans.lang) + _target(ans), ans.lang),
         subtitle=ans.credit_basis_note, context=context,
         lists=[_suggestions(ans, inline=True, empty=phrase(ans.lang, "no_suggestions"))],
         tables=tables, charts=budget_charts(ans, options),
@@ -303,7 +305,8 @@ def budget_table(ans: AdviceAnswer) -> Table:
         heading = phrase(ans.lang, f"realloc_budget_{plan['unreachable']}", asked=money(plan.get("asked"), s),
                          total=money(plan.get("total"), s))
     return Table(heading, columns, rows, "budget.csv", SHOWN_ROWS, heading=f"*{heading}*",
-                 brief_heading=f"{heading}：", notes=notes, notes_in_brief=True, summary=expected_note(ans))
+                 brief_heading=title_colon(heading, ans.lang), notes=notes, notes_in_brief=True,
+                 summary=expected_note(ans))
 
 
 RESPONSE_PANELS = 12  # channels drawn in the response-curve picture (the largest budgets; the table has all)
@@ -379,7 +382,7 @@ def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
         Figure(L["cost"], money(t.get("cost"), s), phrase(lang, "mom", v=signed_pct(c.get("mom_cost")))),
         Figure(L["revenue"], money(t.get("revenue"), s),
                phrase(lang, "mom_yoy", m=signed_pct(c.get("mom_revenue")), y=signed_pct(c.get("yoy_revenue")))),
-        Figure("ROI", pct(t.get("roi")), phrase(lang, "mom", v=signed_pct(c.get("mom_roi_points"), points=True)),
+        Figure("ROI", pct(t.get("roi")), phrase(lang, "mom", v=signed_pct(c.get("mom_roi_points"), True, lang)),
                line=1),
         Figure(L["profit"], money(t.get("profit"), s), line=1),
         Figure(L["cac"], money(t.get("cac"), s), line=1),
@@ -388,7 +391,7 @@ def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
     notes = []
     if ans.best_channel:
         notes.append(Note(phrase(lang, "best_channel"),
-                          f"{ans.best_channel}   {phrase(lang, 'worst_channel')}：{ans.worst_channel or DASH}",
+                          f"{ans.best_channel}   {phrase(lang, 'worst_channel')}{colon(lang)}{ans.worst_channel or DASH}",
                           rich=False))
     charts = []
     trend = trend_of(ans)
@@ -401,12 +404,13 @@ def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
         charts.append(bar)
     lists = []
     if ans.anomalies:
-        lists.append(ItemList("anomalies", phrase(lang, "anomalies"), [f"⚠ {a.text}" for a in ans.anomalies],
+        lists.append(ItemList("anomalies", phrase(lang, "anomalies"),
+                              [f"⚠ {anomaly_text(a, lang, s)}" for a in ans.anomalies],
                               numbered=False, brief_title=phrase(lang, "anomalies_brief"), bullet=""))
     if ans.recurring:
         items = [phrase(lang, "recurring_item", campaign=r["campaign"], previous=r["previous"],
                         revenue=money(r["revenue"], s), change=signed_pct(r.get("revenue_change")),
-                        roi=pct(r.get("roi")), points=signed_pct(r.get("roi_points"), points=True))
+                        roi=pct(r.get("roi")), points=signed_pct(r.get("roi_points"), True, lang))
                  for r in ans.recurring]
         lists.append(ItemList("comparisons", phrase(lang, "recurring"), items, numbered=False,
                               brief_title=phrase(lang, "recurring_brief")))
@@ -417,13 +421,30 @@ def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
         tables.append(realloc_table(ans, with_roi=False))
     return View(
         kind=ans.kind, lang=lang, title=f"🗓 {title}",
-        heading=phrase(lang, "monthly_heading", month=ans.month, basis=ans.basis_label, target=_target(ans)),
-        context=[ans.basis_label, _target(ans)], figures=figures, notes=notes, charts=charts, tables=tables,
+        heading=phrase(lang, "monthly_heading", month=ans.month, basis=basis_word(ans), target=_target(ans)),
+        context=[basis_word(ans), _target(ans)], figures=figures, notes=notes, charts=charts, tables=tables,
         lists=lists,
         actions=[_query(phrase(lang, "btn_month_attribution"), "attribution", lang, month=ans.month),
                  _query(phrase(lang, "btn_month_top"), "top", lang, month=ans.month), *_sheet(options, lang),
                  *_report(options, lang)],
         actions_id="roi_monthly_actions", footer=footer_of(ans, options))
+
+
+def anomaly_text(anomaly, lang: str, symbol: str) -> str:
+    """A monthly anomaly as people read it: the core's own (Chinese) sentence, or its English wording from the
+    anomaly's figures (a kind without one keeps the core's sentence)."""
+    f = anomaly.figures
+    if lang != "en" or anomaly.kind not in ("roi_drop", "cost_jump"):
+        return anomaly.text
+    if anomaly.kind == "roi_drop":
+        from roi_core.monthly import TRAILING_MONTHS
+
+        return phrase(lang, "anomaly_roi_drop", channel=anomaly.channel, roi=pct(f["roi"]),
+                      median=pct(f["trailing_median"]), months=TRAILING_MONTHS,
+                      points=f"{(f['trailing_median'] - f['roi']) * 100:.1f}")
+    return phrase(lang, "anomaly_cost_jump", channel=anomaly.channel, previous_cost=money(f["previous_cost"], symbol),
+                  cost=money(f["cost"], symbol), rise=f"{(f['cost'] / f['previous_cost'] - 1) * 100:.0f}%",
+                  previous_revenue=money(f["previous_revenue"], symbol), revenue=money(f["revenue"], symbol))
 
 
 def attribution_view(ans: AttributionAnswer, options: ViewOptions) -> View:
@@ -446,7 +467,7 @@ def attribution_view(ans: AttributionAnswer, options: ViewOptions) -> View:
                Column(L["cost"], type="money"),
                Column(phrase(lang, "roi_by_share") if shared else "ROI", type="pct")]
     rows = [[str(r["channel"]), f"{r['conversions']:,.1f}", money(r["revenue"], s), pct(r.get("share")),
-             money(r.get("cost"), s), figure(r.get("roi"), "pct", s, r.get("roi_note") or None)] for r in ans.channels]
+             money(r.get("cost"), s), figure(r.get("roi"), "pct", s, r.get("roi_note") or None, lang)] for r in ans.channels]
     title = phrase(lang, "attribution_title", label=label, period=period)
     models = list(ans.models)
     compare = Table(phrase(lang, "models_heading"),

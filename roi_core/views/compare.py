@@ -12,6 +12,7 @@ from roi_core.views.build import SHOWN_ROWS, _query, _sheet, footer_of
 from roi_core.views.format import signed_pct
 from roi_core.views.labels import labels, phrase
 from roi_core.views.model import Column, Note, Table, View, ViewOptions
+from roi_core.views.punct import bracket
 
 # how each compared figure reads: money, a rate (its difference in percentage points), ROAS, a count
 _KIND = {"cost": "money", "revenue": "money", "profit": "money", "cac": "money", "aov": "money", "cpc": "money",
@@ -44,7 +45,7 @@ def _diff(d: dict, symbol: str, lang: str) -> str:
         text = f"{diff:+.2f}"
     else:
         text = f"{diff:+,.0f}"
-    return text if d["rel"] is None else f"{text}（{signed_pct(d['rel'])}）"
+    return text if d["rel"] is None else text + bracket(signed_pct(d["rel"]), lang)
 
 
 def compare_view(ans: CompareAnswer, options: ViewOptions) -> View:

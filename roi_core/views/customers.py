@@ -10,6 +10,7 @@ from roi_core.fmt import DASH, count, money, pct
 from roi_core.views.build import SHOWN_ROWS, _finite, _sheet, footer_of
 from roi_core.views.labels import labels, phrase
 from roi_core.views.model import Action, Chart, Column, Figure, ItemList, Note, Table, View, ViewOptions
+from roi_core.views.punct import bracket
 
 
 def _ask(label: str, text: str, lang: str) -> Action:
@@ -63,7 +64,7 @@ def _payback_words(lang: str, days, date, recovered, note) -> str:
         return phrase(lang, "cv_payback_days", days=days, date=date)
     if _finite(recovered):
         return phrase(lang, "cv_not_paid_back", share=pct(recovered))
-    return f"{DASH}（{note}）" if note else DASH
+    return DASH + bracket(note, lang) if note else DASH
 
 
 def _projected(ans) -> str:
@@ -151,7 +152,7 @@ def customer_value_view(ans: CustomerValueAnswer, options: ViewOptions) -> View:
     if ans.has_orders:
         actions.append(_customer_ask(phrase(lang, "cv_btn_cohort"), "cohort", ans))
     return View(kind=ans.kind, lang=lang, title=f"💎 {title}",
-                heading=f"💎 {title}  {phrase(lang, 'cv_asof', day=ans.asof)}（{ans.basis_label}）",
+                heading=f"💎 {title}  {phrase(lang, 'cv_asof', day=ans.asof)}" + bracket(ans.basis_label, lang),
                 when=phrase(lang, "cv_asof", day=ans.asof), context=[ans.basis_label], figures=figures, notes=notes,
                 tables=[_ltv_table(ans)] if ans.has_orders else [], lists=_definitions(lang, ans.definitions),
                 actions=[*actions, *_sheet(options, lang)], actions_id="roi_customer_value_actions",

@@ -111,7 +111,7 @@ LABELS = {
         "current": "now", "proposed": "proposed", "change": "change", "expected": "expected change in return",
         "all_time": "all time", "target": "target",
         "ranking_title": "Channel ranking", "ranking_chart": "ROI by channel, {period}",
-        "campaign_chart": "{campaign}: ROI by channel", "campaign_table": "{campaign} 各渠道", "matched_substring": "",
+        "campaign_chart": "{campaign}: ROI by channel", "campaign_table": "{campaign} by channel", "matched_substring": "",
         "matched_fuzzy": "", "top_title": "Campaigns by ROI {month}", "top_context": "top {n} of {total}",
         "top_heading": "Campaigns by ROI (top {n} of {total})",
         "worst_title": "Lowest-ROI campaigns {month}", "worst_context": "lowest {n} of {total}",
@@ -146,11 +146,13 @@ LABELS = {
         "help_lead": "Type `/roi` followed by one of these, or mention the app:\n",
         "help_brief": "ROI assistant: type /roi followed by one of:", "recent": "*Recent campaigns*",
         "recent_brief": "Recent campaigns: ",
-        # the monthly summary's console text and a few Slack words stay Chinese in English answers (as before)
-        "monthly_heading": "🗓 月报 {month}（{basis}，{target}）", "mom": "环比 {v}", "mom_yoy": "环比 {m}，同比 {y}",
-        "best_channel": "最佳渠道", "worst_channel": "最差渠道", "anomalies_brief": "异常", "recurring_brief": "与上一届相比",
-        "recurring_item": "{campaign} vs {previous}：销售额 {revenue}（{change}），ROI {roi}（{points}）",
-        "monthly_chart": "{month} 渠道 ROI",
+        # the monthly summary in English answers (names from the sheet stay as written)
+        "monthly_heading": "🗓 Monthly summary {month} ({basis}, {target})", "mom": "vs last month {v}",
+        "mom_yoy": "vs last month {m}, vs last year {y}",
+        "best_channel": "Best channel", "worst_channel": "Worst channel", "anomalies_brief": "Anomalies",
+        "recurring_brief": "Against the last edition",
+        "recurring_item": "{campaign} vs {previous}: revenue {revenue} ({change}), ROI {roi} ({points})",
+        "monthly_chart": "ROI by channel, {month}",
         "trend_title": "{channel} by month {period}", "trend_heading": "📉 {channel} by month  {period} ({basis}, {target})",
         "trend_line": "{channel}: ROI by month", "trend_months": "{channel} by month",
         "trend_campaigns": "{channel}: campaigns", "month": "Month", "no_data": "no data",
@@ -256,6 +258,30 @@ LABELS["en"].update({
     "alert_muted_today": "the end of today", "alert_muted_until": "{day} (inclusive)",
     "alerts_today": "Today's alerts: {n}",
 })
+
+
+# a monthly anomaly in English answers (the Chinese wording is the core's own Anomaly.text)
+LABELS["zh"].update({"anomaly_roi_drop": "", "anomaly_cost_jump": ""})
+LABELS["en"].update({
+    "anomaly_roi_drop": "「{channel}」 ROI {roi}, {points} pp below its median of the previous {months} months ({median})",
+    "anomaly_cost_jump": "「{channel}」 cost {previous_cost} → {cost} (+{rise}), revenue about flat "
+                         "({previous_revenue} → {revenue})",
+})
+
+
+# why a figure shows —, in English answers: the core words its reasons in Chinese (roi_core.metrics,
+# roi_core.attribution); a reason not listed here is shown as the core wrote it
+REASONS_EN = {
+    "无成本数据": "no cost data", "成本为0": "cost is 0", "成本为负数": "negative cost",
+    "触点样本不足，不折算": "触点 is a sample: not scaled up", "无法计算 (成本为负)": "cannot compute (negative cost)",
+    "无法计算 (成本为0)": "cannot compute (cost is 0)", "无数据": "no data",
+    "毛利未知（填写毛利列或在设置中填写毛利率）": "gross profit unknown (fill 毛利 or the gross margin in 设置)",
+}
+
+
+def reason_words(lang: str, reason: str) -> str:
+    """Why a figure shows —, in ``lang`` (Chinese: the core's reason as written)."""
+    return REASONS_EN.get(reason, reason) if lang == "en" else reason
 
 
 def labels(lang: str) -> dict:

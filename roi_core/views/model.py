@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from roi_core.views.punct import reason_bracket
+
 
 @dataclass
 class Figure:
@@ -81,11 +83,11 @@ class Table:
     def align(self) -> list[str]:
         return [c.align for c in self.columns]
 
-    def cells(self, with_notes: bool = True) -> list[list[str]]:
-        """The rows, each empty figure followed by its reason when ``with_notes``."""
+    def cells(self, with_notes: bool = True, lang: str = "zh") -> list[list[str]]:
+        """The rows, each empty figure followed by its reason when ``with_notes`` (in ``lang``'s brackets)."""
         if not with_notes or not self.notes:
             return [list(r) for r in self.rows]
-        return [[f"{c}（{self.notes[(i, j)]}）" if (i, j) in self.notes else c for j, c in enumerate(row)]
+        return [[c + reason_bracket(self.notes[(i, j)], lang) if (i, j) in self.notes else c for j, c in enumerate(row)]
                 for i, row in enumerate(self.rows)]
 
 

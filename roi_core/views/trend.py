@@ -20,6 +20,7 @@ from roi_core.views.build import (
 from roi_core.views.format import figure
 from roi_core.views.labels import labels, phrase
 from roi_core.views.model import Chart, Column, Figure, Table, View, ViewOptions
+from roi_core.views.punct import basis_word, title_colon
 
 
 def _roi_line(ans: ChannelTrendAnswer) -> Chart | None:
@@ -64,7 +65,7 @@ def _campaigns_table(ans: ChannelTrendAnswer) -> Table:
         if rows[-1][3] == DASH and why:
             notes[(i, 3)] = why
     return Table(title, columns, rows, "trend_campaigns.csv", SHOWN_ROWS, heading=f"*{title}*",
-                 brief_heading=f"{title}：", notes=notes, notes_in_brief=True)
+                 brief_heading=title_colon(title, ans.lang), notes=notes, notes_in_brief=True)
 
 
 def trend_view(ans: ChannelTrendAnswer, options: ViewOptions) -> View:
@@ -76,13 +77,13 @@ def trend_view(ans: ChannelTrendAnswer, options: ViewOptions) -> View:
     last = ans.months[-1]["month"] if ans.months else None
     return View(
         kind=ans.kind, lang=lang, title=f"📉 {phrase(lang, 'trend_title', channel=ans.channel, period=ans.label)}",
-        heading=phrase(lang, "trend_heading", channel=ans.channel, period=ans.label, basis=ans.basis_label,
+        heading=phrase(lang, "trend_heading", channel=ans.channel, period=ans.label, basis=basis_word(ans),
                        target=_target(ans)),
-        when=ans.label, context=[ans.basis_label, _target(ans)],
+        when=ans.label, context=[basis_word(ans), _target(ans)],
         figures=[Figure(L["cost"], money(t.get("cost"), s)), Figure(L["revenue"], money(t.get("revenue"), s)),
-                 Figure("ROI", figure(t.get("roi"), "pct", s, why.get("roi")),
+                 Figure("ROI", figure(t.get("roi"), "pct", s, why.get("roi"), lang),
                         status=_status(t.get("roi"), ans.target_roi), line=1),
-                 Figure(L["roas"], figure(ans.roas_text, "ratio", s, why.get("roas")), line=1),
+                 Figure(L["roas"], figure(ans.roas_text, "ratio", s, why.get("roas"), lang), line=1),
                  Figure(L["profit"], money(t.get("profit"), s), line=1)],
         charts=[chart] if chart else [],
         tables=[_months_table(ans), _campaigns_table(ans)],
@@ -118,7 +119,8 @@ def period_summary_view(ans: PeriodSummary, options: ViewOptions) -> View:
             notes[(i, 3)] = m["basis_label"]
     title = phrase(lang, "range_by_month")
     view.tables.insert(1, Table(title, columns, rows, f"monthly_{ans.start_date}_{ans.end_date}.csv", SHOWN_ROWS,
-                                heading=f"*{title}*", brief_heading=f"{title}：", notes=notes, notes_in_brief=True))
+                                heading=f"*{title}*", brief_heading=title_colon(title, lang), notes=notes,
+                                notes_in_brief=True))
     with_data = [m["month"] for m in ans.months if m["cost"] is not None][-4:]
     view.actions = [*(_query(phrase(lang, "btn_month_summary", month=m), "monthly", lang, month=m) for m in with_data),
                     *_sheet(options, lang)]

@@ -97,7 +97,7 @@ def test_advice_view_budget_table_and_expected_change():
     assert (table.summary.title, table.summary.text, table.summary.detail) == (
         "expected change in return", "+¥1,125", "if returns scale with spend")
     text = render_text(ans)
-    assert "expected change in return：+¥1,125（if returns scale with spend）" in text
+    assert "expected change in return: +¥1,125 (if returns scale with spend)" in text
     blocks = build_message(ans).blocks
     assert any(b.get("text", {}).get("text") == "No suggestions." for b in blocks if b["type"] == "section")
 
@@ -268,5 +268,5 @@ def test_compare_view_table_verdict_and_both_renderers():
     english = answer(parse_query("compare 2026-03 and 2026-06", TODAY), sheet(SPRING_DOUYIN, SPRING_WECHAT, SUMMER),
                      TODAY)
     assert render_text(english).splitlines()[1] == (
-        "Verdict：2026-03 has the higher ROI (200.0% vs 50.0%); 2026-03 is better on 7 figures, 2026-06 on 2")
+        "Verdict: 2026-03 has the higher ROI (200.0% vs 50.0%); 2026-03 is better on 7 figures, 2026-06 on 2")
     _renders(english)
