@@ -101,7 +101,7 @@ def test_the_customer_value_text_names_every_figure():
     assert "—（仅 1/3 位新客满 180 天）" in text and "口径：" in text
     english = render_text(answer(parse_query("夏促 payback", TODAY).__class__(
         "customer_value", text="夏促", lang="en", metric="payback", raw="夏促 payback", resolved=True), full(), TODAY))
-    assert "Payback 7 days (paid back 2026-06-08)" in english and "Definitions：" in english
+    assert "Payback 7 days (paid back 2026-06-08)" in english and "Definitions:" in english
 
 
 def test_lifecycle_funnel():
