@@ -91,6 +91,7 @@ from render.text import render_text
 from roi_core import Answer
 from roi_core.views import view_of
 from roi_core.views.labels import phrase
+from roi_core.views.punct import bracket, colon
 
 
 def fallback_text(ans: Answer) -> str:
@@ -141,8 +142,8 @@ def error_message(message: str, hint: str | None = None, lang: str = "zh") -> Sl
     """A short, friendly error (ephemeral): the message and a hint, never a stack trace."""
     text = f"❌ {mrkdwn(message)}"
     if hint:
-        text += f"\n💡 {phrase(lang, 'hint')}：{mrkdwn(hint)}"
-    plain = f"❌ {message}" + (f"（{hint}）" if hint else "")
+        text += f"\n💡 {phrase(lang, 'hint')}{colon(lang)}{mrkdwn(hint)}"
+    plain = f"❌ {message}" + (bracket(hint, lang) if hint else "")
     return SlackMessage(fit([section(text)]), cut(mrkdwn(plain), FALLBACK_TEXT), ephemeral=True, kind="error")
 
 
