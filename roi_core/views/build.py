@@ -479,7 +479,7 @@ def attribution_view(ans: AttributionAnswer, options: ViewOptions) -> View:
                     brief_heading=phrase(lang, "models_heading"), overlong="count")
     question = {"kind": "attribution", "lang": lang, "model": ans.model, "month": ans.month}
     select = Action(phrase(lang, "switch_model"), "select",
-                    {"options": [(ans.model_labels.get(m, m), {**question, "model": m}) for m in models],
+                    {"options": [(ans.model_labels.get(m, m) if zh else m, {**question, "model": m}) for m in models],
                      "current": ans.model})
     return View(
         kind=ans.kind, lang=lang, title=f"🔀 {title}",
