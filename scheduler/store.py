@@ -76,12 +76,16 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 
 def _with_tables(engine: Engine) -> Engine:
     """``engine`` once every table of the job database exists (made here when missing)."""
-    try:
-        metadata.create_all(engine)
-    except (OperationalError, IntegrityError, ProgrammingError):
-        # another process created them between the check and the CREATE (SQLite: "already exists";
-        # PostgreSQL: a duplicate type or relation)
-        metadata.create_all(engine)
+    # Another process (or thread) may be creating the same tables: each CREATE it wins between our check and
+    # our CREATE fails here (SQLite: "already exists"; PostgreSQL: a duplicate type or relation), so check
+    # again, once per table at most.
+    for attempt in range(len(metadata.tables) + 1):
+        try:
+            metadata.create_all(engine)
+            return engine
+        except (OperationalError, IntegrityError, ProgrammingError):
+            if attempt == len(metadata.tables):
+                raise
     return engine
 
 

@@ -41,3 +41,31 @@ def test_records_progress_and_missed_never_overrides_posted(tmp_path):
     assert (rec.status, rec.channel, rec.message_ts) == ("posted", "C1", "1.2") and rec.sheet_written_at
     s.mark_missed("2026-09", "clock down")
     assert s.get("2026-09").status == "missed"
+
+
+def test_stores_opened_at_once_on_a_new_database_all_open(tmp_path):
+    """Eight threads open the three stores on one new SQLite file: each CREATE another thread wins is checked
+    again, so every store opens and every table exists once (a single retry was not enough for 8 tables)."""
+    import threading
+
+    from sqlalchemy import inspect
+
+    from scheduler.store import AlertStore, ProposalStore, metadata
+
+    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    errors: list[BaseException] = []
+
+    def open_all():
+        try:
+            for store in (DeliveryStore, AlertStore, ProposalStore):
+                store(url)
+        except BaseException as err:  # noqa: BLE001 - the test reports whatever a thread raised
+            errors.append(err)
+
+    threads = [threading.Thread(target=open_all) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert set(inspect(DeliveryStore(url).engine).get_table_names()) == set(metadata.tables)
