@@ -105,7 +105,7 @@ def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: st
         kind="channels", lang=lang, month=label, basis=basis,
         basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol, target_roi=settings.target_roi,
         totals=totals, channels=channels,
-        suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol),
+        suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol, lang=lang),
         credit_basis=credit.name,
     )
     conflicts = conflict_summary(credit, lang, settings.target_roi)
@@ -153,7 +153,7 @@ def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
     credit = basis_for(data, rows, month, period)
     table = credited(group_metrics(rows, ["channel"], basis), credit)  # the model's share when it decides
     symbol = settings.currency_symbol
-    suggestions = channel_suggestions(table, settings.target_roi, symbol)
+    suggestions = channel_suggestions(table, settings.target_roi, symbol, lang=lang)
     plan: BudgetPlan | None = plan_for(data, rows, credit, month, period, total=budget)
     ans = AdviceAnswer(kind="advice", lang=lang, month=label, basis=basis,
                        basis_label=BASIS_LABEL[basis], currency=symbol,

@@ -37,7 +37,7 @@ def campaign_report(name: str, data: SheetData, *, lang: str = "zh", matched_by:
         basis=basis, basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol, target_roi=settings.target_roi,
         figures=figures, unavailable=unavailable, roas_text=roas_ratio_text(total["roas"]),
         channels=_channel_rows(by_channel),
-        suggestions=channel_suggestions(by_channel, settings.target_roi, settings.currency_symbol),
+        suggestions=channel_suggestions(by_channel, settings.target_roi, settings.currency_symbol, lang=lang),
     )
     report.warnings += _own_skipped_rows(name, data)
     if basis == "revenue" and rows["gross_profit_est"].notna().any():
