@@ -217,86 +217,63 @@ def event_suggestions(table: pd.DataFrame, target_roi: float, symbol: str,
                       _event_suggestions(table, target_roi, symbol, name_col, "en"), lang)
 
 
+# An event's words, per language: one rule set (_event_suggestions) says them in either.
+EVENT_WORDS = {
+    "zh": {
+        "cost": "每位参与者成本 {v}", "cvr": "参与者转化率 {v}", "minutes": "平均参与时长 {v:,.0f} 分钟",
+        "score": "满意度 {v:.1f}/5", "retention": "留存率 {v}（留存客户数 / 参与人数）", "mentions": "社媒提及 {v:,.0f} 次",
+        "both_good": "；转化与回报都好，可复制到更多城市",
+        "converts": "；现场转化好但回报不足：压缩场地与人员成本、提高客单（套装、团购价）",
+        "weak": "；下一场提高现场转化（到场专属优惠、会后 7 天跟进）",
+        "low_score": "；满意度 {v:.1f}/5 低于 {limit:.1f}：会后回访问卷，找出扣分的环节",
+        "low_retention": "；留存率 {v} 低于 {limit}：会后 30 天内安排复购券与社群跟进",
+        "short_stay": "；平均只停留 {v:,.0f} 分钟：增加体验与互动环节，让到场的人留得更久",
+        "head": "「{name}」活动：", "sep": "，",
+    },
+    "en": {
+        "cost": "cost per participant {v}", "cvr": "participant conversion {v}", "minutes": "average stay {v:,.0f} minutes",
+        "score": "satisfaction {v:.1f}/5", "retention": "retention {v} (retained customers / participants)",
+        "mentions": "{v:,.0f} social mentions",
+        "both_good": "; converts and returns well: repeat it in more cities",
+        "converts": ("; converts well on site but does not return enough: cut venue and staff costs, "
+                     "raise the basket (bundles, group prices)"),
+        "weak": "; raise on-site conversion next time (an offer for attendees, follow up within 7 days)",
+        "low_score": "; satisfaction {v:.1f}/5 is below {limit:.1f}: survey attendees afterwards to find what lost points",
+        "low_retention": ("; retention {v} is below {limit}: send a repurchase coupon and follow up in the community "
+                          "within 30 days"),
+        "short_stay": "; people stay only {v:,.0f} minutes on average: add hands-on and interactive parts so they stay longer",
+        "head": "「{name}」 event: ", "sep": ", ",
+    },
+}
+
+
 def _event_suggestions(table: pd.DataFrame, target_roi: float, symbol: str, name_col: str,
                        lang: str) -> list[Suggestion]:
-    if lang == "en":
-        return _event_suggestions_en(table, target_roi, symbol, name_col)
+    words = EVENT_WORDS["en" if lang == "en" else "zh"]
     events = table[table["participants"].fillna(0) > 0]
     out = []
     for _, row in events.iterrows():
         cvr, minutes = _known(row, "participant_cvr"), _known(row, "avg_minutes")
         score, retention, mentions = _known(row, "satisfaction"), _known(row, "retention_rate"), \
             _known(row, "social_mentions")
-        parts = [f"每位参与者成本 {money(row['cost_per_participant'], symbol)}"]
-        if cvr is not None:
-            parts.append(f"参与者转化率 {pct(cvr)}")
-        if minutes is not None:
-            parts.append(f"平均参与时长 {minutes:,.0f} 分钟")
-        if score is not None:
-            parts.append(f"满意度 {score:.1f}/5")
-        if retention is not None:
-            parts.append(f"留存率 {pct(retention)}（留存客户数 / 参与人数）")
-        if mentions is not None:
-            parts.append(f"社媒提及 {mentions:,.0f} 次")
+        parts = [words["cost"].format(v=money(row["cost_per_participant"], symbol))]
+        for key, value, shown in (("cvr", cvr, pct(cvr)), ("minutes", minutes, minutes), ("score", score, score),
+                                  ("retention", retention, pct(retention)), ("mentions", mentions, mentions)):
+            if value is not None:
+                parts.append(words[key].format(v=shown))
         converts_well = cvr is not None and cvr >= EVENT_GOOD_CVR
-        if converts_well and row["roi"] >= target_roi:
-            advice = "；转化与回报都好，可复制到更多城市"
-        elif converts_well:
-            advice = "；现场转化好但回报不足：压缩场地与人员成本、提高客单（套装、团购价）"
-        else:
-            advice = "；下一场提高现场转化（到场专属优惠、会后 7 天跟进）"
+        advice = words["both_good" if converts_well and row["roi"] >= target_roi
+                       else "converts" if converts_well else "weak"]
         if score is not None and score < EVENT_LOW_SATISFACTION:
-            advice += f"；满意度 {score:.1f}/5 低于 {EVENT_LOW_SATISFACTION:.1f}：会后回访问卷，找出扣分的环节"
+            advice += words["low_score"].format(v=score, limit=EVENT_LOW_SATISFACTION)
         if retention is not None and retention < EVENT_LOW_RETENTION:
-            advice += f"；留存率 {pct(retention)} 低于 {pct(EVENT_LOW_RETENTION, 0)}：会后 30 天内安排复购券与社群跟进"
+            advice += words["low_retention"].format(v=pct(retention), limit=pct(EVENT_LOW_RETENTION, 0))
         if minutes is not None and minutes < EVENT_SHORT_MINUTES:
-            advice += f"；平均只停留 {minutes:,.0f} 分钟：增加体验与互动环节，让到场的人留得更久"
-        out.append(Suggestion("event", row[name_col], f"「{row[name_col]}」活动：" + "，".join(parts) + advice,
+            advice += words["short_stay"].format(v=minutes)
+        out.append(Suggestion("event", row[name_col],
+                              words["head"].format(name=row[name_col]) + words["sep"].join(parts) + advice,
                               {"cost_per_participant": row["cost_per_participant"],
                                # None, not NaN, for what the event did not count
-                               "participant_cvr": cvr, "avg_minutes": minutes, "satisfaction": score,
-                               "retention_rate": retention, "social_mentions": mentions}))
-    return out
-
-
-def _event_suggestions_en(table: pd.DataFrame, target_roi: float, symbol: str, name_col: str) -> list[Suggestion]:
-    # the English twin of the Chinese rules above: same figures, same thresholds, same order
-    events = table[table["participants"].fillna(0) > 0]
-    out = []
-    for _, row in events.iterrows():
-        cvr, minutes = _known(row, "participant_cvr"), _known(row, "avg_minutes")
-        score, retention, mentions = _known(row, "satisfaction"), _known(row, "retention_rate"), \
-            _known(row, "social_mentions")
-        parts = [f"cost per participant {money(row['cost_per_participant'], symbol)}"]
-        if cvr is not None:
-            parts.append(f"participant conversion {pct(cvr)}")
-        if minutes is not None:
-            parts.append(f"average stay {minutes:,.0f} minutes")
-        if score is not None:
-            parts.append(f"satisfaction {score:.1f}/5")
-        if retention is not None:
-            parts.append(f"retention {pct(retention)} (retained customers / participants)")
-        if mentions is not None:
-            parts.append(f"{mentions:,.0f} social mentions")
-        converts_well = cvr is not None and cvr >= EVENT_GOOD_CVR
-        if converts_well and row["roi"] >= target_roi:
-            advice = "; converts and returns well: repeat it in more cities"
-        elif converts_well:
-            advice = ("; converts well on site but does not return enough: cut venue and staff costs, "
-                      "raise the basket (bundles, group prices)")
-        else:
-            advice = "; raise on-site conversion next time (an offer for attendees, follow up within 7 days)"
-        if score is not None and score < EVENT_LOW_SATISFACTION:
-            advice += (f"; satisfaction {score:.1f}/5 is below {EVENT_LOW_SATISFACTION:.1f}: survey attendees "
-                       "afterwards to find what lost points")
-        if retention is not None and retention < EVENT_LOW_RETENTION:
-            advice += (f"; retention {pct(retention)} is below {pct(EVENT_LOW_RETENTION, 0)}: send a repurchase "
-                       "coupon and follow up in the community within 30 days")
-        if minutes is not None and minutes < EVENT_SHORT_MINUTES:
-            advice += (f"; people stay only {minutes:,.0f} minutes on average: add hands-on and interactive "
-                       "parts so they stay longer")
-        out.append(Suggestion("event", row[name_col], f"「{row[name_col]}」 event: " + ", ".join(parts) + advice,
-                              {"cost_per_participant": row["cost_per_participant"],
                                "participant_cvr": cvr, "avg_minutes": minutes, "satisfaction": score,
                                "retention_rate": retention, "social_mentions": mentions}))
     return out
