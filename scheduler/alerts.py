@@ -256,26 +256,23 @@ def alerts_json(alerts: list[Alert]) -> str:
 
 def scheduled_check() -> None:
     """The clock's daily job ("scheduler.alerts:scheduled_check" in the persistent job store)."""
-    from roi_runtime.bootstrap import bootstrap
-
-    services = bootstrap(role="job")
-    try:
-        run = run_daily_check(services.config, notifier=services.notifier())
-    except Exception:
-        log.exception("the daily check failed")
-        return
-    log.warning("daily check %s: %s (%s)", run.date, run.status, run.message)
+    _clock_run("daily check", run_daily_check)
 
 
 def scheduled_retry() -> None:
     """The clock's retry job ("scheduler.alerts:scheduled_retry", every 10 minutes): failed posts of today."""
+    _clock_run("alert retry", retry_failed_alerts)
+
+
+def _clock_run(what: str, run) -> None:
+    # a clock job never raises into APScheduler: it logs, and the next run (or retry) tries again
     from roi_runtime.bootstrap import bootstrap
 
     services = bootstrap(role="job")
     try:
-        run = retry_failed_alerts(services.config, notifier=services.notifier())
+        result = run(services.config, notifier=services.notifier())
     except Exception:
-        log.exception("the alert retry failed")
+        log.exception("the %s failed", what)
         return
-    if run is not None:
-        log.warning("alert retry %s: %s (%s)", run.date, run.status, run.message)
+    if result is not None:
+        log.warning("%s %s: %s (%s)", what, result.date, result.status, result.message)
