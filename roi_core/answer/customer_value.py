@@ -225,8 +225,11 @@ def customer_value_answer(query: Query, data: SheetData, today: dt.date, book: C
     period = query.period
     if period is not None and period[1] > today:
         period = (period[0], today)
-    if period is not None and period[0] > period[1]:
-        period = None
+    if period is not None and period[0] > period[1]:  # wholly after today: nobody can have been acquired yet
+        label = period_label(query)
+        raise DataError(f"{label} 还没到，没有获客记录" if query.lang != "en" else
+                        f"{label} has not begun: no customer acquired in it yet",
+                        "例：/roi 618 客户价值 上季度" if query.lang != "en" else "e.g. 618 customer value last quarter")
     figures = value_figures(book, campaign, channel, today, period)
     basis = figures.pop("basis")
     payback_basis = figures.pop("payback_basis") or basis

@@ -67,6 +67,15 @@ def test_customer_value_figures():
     assert out["missing"] == [] and len(out["definitions"]) == 2
 
 
+def test_a_period_wholly_after_today_is_refused_not_read_as_all_time():
+    # 2099 has not begun on 2026-11-30: no customer can have been acquired in it (it used to answer with all 3)
+    with pytest.raises(DataError) as err:
+        ask("客户价值 2099年", full())
+    assert str(err.value.args[0]) == "2099-01-01 ~ 2099-12-31 还没到，没有获客记录"
+    with pytest.raises(DataError, match="has not begun"):
+        ask("customer value 2099", full())
+
+
 def test_the_campaign_json_gains_the_value_figures():
     out = answer_json(ask("夏促", full()))
     assert out["payback_days"] == 7 and out["recovered"] == pytest.approx(1.4)
