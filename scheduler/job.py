@@ -42,6 +42,12 @@ from sheets.base import JOB_DEADLINE
 log = logging.getLogger(__name__)
 
 
+def utc_now() -> dt.datetime:
+    """The clock the job reads when no ``now`` is passed in (the one seam tests set: the clock process
+    itself runs on real time)."""
+    return dt.datetime.now(dt.UTC)
+
+
 @dataclass(frozen=True)
 class RunResult:
     """What a run did: ``status`` is posted | updated | sheet_only | dry_run | locked | failed."""
@@ -65,7 +71,7 @@ def summary_message(summary: MonthlySummary, sheet_url: str | None = None, repor
     ``report_url``: the signed link to the month's web report (a 🌐 button), None without the web pages."""
     from render.blocks import RenderOptions, build_message
 
-    return build_message(summary, RenderOptions(sheet_url=sheet_url, now=dt.datetime.now(dt.UTC),
+    return build_message(summary, RenderOptions(sheet_url=sheet_url, now=utc_now(),
                                                 report_url=report_url))
 
 
@@ -92,18 +98,20 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
                 store: DeliveryStore | None = None, notifier=None, out=None) -> RunResult:
     """Run the monthly summary for ``month`` (default: the last full month in the configured 时区)."""
     out = out or sys.stdout
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utc_now()
     sheet = open_source(source, config)
     try:
         data = sheet.read(deadline=JOB_DEADLINE)  # no one is waiting: Google gets longer than for an answer
-    except RoiError as err:  # Google down, the share lost, the workbook locked: recorded, told, retried
+        timezone = config.timezone or data.settings.timezone
+        month = month or last_full_month(now, timezone)
+        summary = monthly_summary(data, month)
+    except RoiError as err:
+        # Google down, the share lost, the workbook locked, or no rows for the month yet: recorded, told once,
+        # retried with backoff (rows typed in later in the month are picked up by a retry)
         if dry_run:
             raise
         month = month or last_full_month(now, config.timezone or Settings().timezone)
-        return _read_failed(config, store or DeliveryStore(config.database), str(month), now, err, notifier, out)
-    timezone = config.timezone or data.settings.timezone
-    month = month or last_full_month(now, timezone)
-    summary = monthly_summary(data, month)
+        return _could_not_run(config, store or DeliveryStore(config.database), str(month), now, err, notifier, out)
     summary = with_follow_up(summary, proposal_lookup(config)(summary), data)  # 上月建议的结果 (roi_core.follow_up)
     row = summary_row(summary, now.astimezone(ZoneInfo(timezone)))
     per_channel = channel_rows(summary)
@@ -147,7 +155,10 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
                         report_url=report_link(config, str(month)))
     except Exception as err:  # recorded and reported, never lost
         reason = err.message if isinstance(err, RoiError) else f"{type(err).__name__}: {err}"
-        log.exception("monthly run for %s failed", month)
+        if isinstance(err, RoiError):  # a named fault (Google refused the write, Slack down): its cause, no stack
+            log.error("monthly run for %s failed: %s", month, err.message)
+        else:
+            log.exception("monthly run for %s failed", month)
         store.mark_failed(str(month), owner, reason)
         _report_failure(config, notifier, channel, str(month), reason, text_only)
         return RunResult(str(month), "failed", reason, channel)
@@ -164,25 +175,26 @@ def _record_proposals(config: AppConfig, summary: MonthlySummary) -> None:
         log.exception("could not record the proposals of %s", summary.month)
 
 
-def _read_failed(config: AppConfig, store: DeliveryStore, month: str, now: dt.datetime, err: RoiError, notifier,
-                 out) -> RunResult:
-    """The sheet could not be read: the attempt is recorded (so :func:`retry_failed` tries again with
-    backoff), the first failure of the month is told to the report channel, the run exits non-zero."""
+def _could_not_run(config: AppConfig, store: DeliveryStore, month: str, now: dt.datetime, err: RoiError, notifier,
+                   out) -> RunResult:
+    """The sheet could not be read, or the month has nothing to summarise: the attempt is recorded (so
+    :func:`retry_failed` tries again with backoff), the first failure of the month is told to the report
+    channel, the run exits non-zero. A month already posted is left as it is."""
     reason = err.message + (f"（{err.hint}）" if err.hint else "")
-    log.error("monthly run for %s could not read the sheet: %s", month, err.message)
+    log.error("monthly run for %s could not run: %s", month, err.message)
     owner = store.acquire(month, now=now)
     if owner is None:
         return RunResult(month, "locked", f"{month} 的月报正在由另一个进程运行，本次跳过", None)
     try:
         record = store.get(month)
         if record is not None and record.status == "posted":
-            return RunResult(month, "failed", f"读取表格失败，已发布的月报保持不变：{reason}", record.channel)
+            return RunResult(month, "failed", f"本次没有完成，已发布的月报保持不变：{reason}", record.channel)
         store.mark_failed(month, owner, reason)
     finally:
         store.release(month, owner)
     attempts = record.attempts if record is not None else 1
     wait = retry_delay(attempts)
-    print(f"⚠ {month} 月报读取表格失败：{reason}；{wait // 60:.0f} 分钟后自动重试（时钟进程运行时）", file=out)
+    print(f"⚠ {month} 月报没有完成：{reason}；{wait // 60:.0f} 分钟后自动重试（时钟进程运行时）", file=out)
     channel = config.report_channel
     if attempts <= 1:  # the channel hears about the month once, not on every retry
         _report_failure(config, notifier, channel, month, reason, not (config.slack_bot_token and channel))
@@ -198,7 +210,7 @@ def retry_failed(config: AppConfig, *, now: dt.datetime | None = None, store: De
                  notifier=None, out=None) -> RunResult | None:
     """Run last month's summary again when its last run failed and its backoff has passed (the clock
     calls this every few minutes; it does nothing for a month delivered, running or waiting)."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utc_now()
     store = store or DeliveryStore(config.database)
     month = last_full_month(now, config.timezone or Settings().timezone)
     record = store.get(str(month))

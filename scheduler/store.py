@@ -92,8 +92,10 @@ def _with_tables(engine: Engine) -> Engine:
 class DeliveryStore:
     """Month-keyed delivery records with a lease, on any SQLAlchemy database."""
 
-    def __init__(self, url: str, engine: Engine | None = None):
+    def __init__(self, url: str, engine: Engine | None = None, clock=_utc_now):
+        """``clock``: what "now" is for the times recorded (the backoff reads them); tests pass a fixed one."""
         self.engine = _with_tables(engine or shared_engine(url))
+        self._clock = clock
 
     def get(self, month: str) -> Delivery | None:
         with self.engine.connect() as conn:
@@ -105,7 +107,7 @@ class DeliveryStore:
 
     def acquire(self, month: str, owner: str | None = None, now: dt.datetime | None = None) -> str | None:
         """Take the month's lease; returns the owner token, or None when another run holds it."""
-        now = now or _utc_now()
+        now = now or self._clock()
         owner = owner or uuid.uuid4().hex
         self._ensure(month, now)
         with self.engine.begin() as conn:
@@ -129,7 +131,7 @@ class DeliveryStore:
         self._set(month, None, lease_owner=None, lease_until=None)
 
     def _set(self, month: str, owner: str | None, **values) -> None:
-        values.setdefault("updated_at", _utc_now())
+        values.setdefault("updated_at", self._clock())
         stmt = update(deliveries).where(deliveries.c.month == month)
         if owner is not None:
             stmt = stmt.where(deliveries.c.lease_owner == owner)
@@ -137,20 +139,20 @@ class DeliveryStore:
             conn.execute(stmt.values(**values))
 
     def mark_sheet_written(self, month: str, owner: str) -> None:
-        self._set(month, owner, sheet_written_at=_utc_now(), status="sheet_written", last_error=None)
+        self._set(month, owner, sheet_written_at=self._clock(), status="sheet_written", last_error=None)
 
     def mark_posted(self, month: str, owner: str, channel: str, ts: str) -> None:
-        self._set(month, owner, channel=channel, message_ts=ts, posted_at=_utc_now(), status="posted", last_error=None)
+        self._set(month, owner, channel=channel, message_ts=ts, posted_at=self._clock(), status="posted", last_error=None)
 
     def mark_failed(self, month: str, owner: str | None, error: str) -> None:
         self._set(month, owner, status="failed", last_error=error[:2000])
 
     def mark_missed(self, month: str, error: str) -> None:
-        self._ensure(month, _utc_now())
+        self._ensure(month, self._clock())
         with self.engine.begin() as conn:  # a month already delivered stays delivered
             conn.execute(update(deliveries).where(deliveries.c.month == month)
                          .where(deliveries.c.status != "posted")
-                         .values(status="missed", last_error=error[:2000], updated_at=_utc_now()))
+                         .values(status="missed", last_error=error[:2000], updated_at=self._clock()))
 
     def release(self, month: str, owner: str) -> None:
         self._set(month, owner, lease_owner=None, lease_until=None)

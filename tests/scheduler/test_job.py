@@ -165,6 +165,28 @@ def test_default_month_is_the_last_full_month_in_shanghai(book, slack_api, tmp_p
     assert result.month == "2026-10"
 
 
+def frozen_clock(monkeypatch, start: dt.datetime) -> None:
+    """APScheduler and the job read a clock that starts at ``start`` and runs at real speed (time
+    passes, so the scheduler's waits still work), whatever the date: both APScheduler modules that read
+    the time (the scheduler and the executor's misfire check) and the job's one clock seam."""
+    t0 = time.monotonic()
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            moment = start + dt.timedelta(seconds=time.monotonic() - t0)
+            return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+
+    import apscheduler.executors.base
+    import apscheduler.schedulers.base
+
+    import scheduler.job
+
+    monkeypatch.setattr(apscheduler.schedulers.base, "datetime", Clock)
+    monkeypatch.setattr(apscheduler.executors.base, "datetime", Clock)
+    monkeypatch.setattr(scheduler.job, "utc_now", lambda: Clock.now(dt.UTC))
+
+
 def _seed_job(cfg: AppConfig, schedule: Schedule, next_run_time: dt.datetime) -> None:
     """A clock that was down: its stored job still waits for a run time now in the past.
 
@@ -192,7 +214,8 @@ def test_downtime_within_grace_runs_once_beyond_is_missed(book, slack_api, tmp_p
                        "REPORT_CHANNEL": "CREPORT", "DATABASE_URL": cfg.database}.items():
         monkeypatch.setenv(key, value)
     schedule = Schedule(1, 9, 0, "Asia/Shanghai")
-    missed_at = dt.datetime.now(dt.UTC) - down_for
+    missed_at = NOW  # the run due at 09:00 on Nov 1; the clock comes back ``down_for`` later
+    frozen_clock(monkeypatch, NOW + down_for)
     _seed_job(cfg, schedule, missed_at)
     clock = build_scheduler(cfg, schedule, BackgroundScheduler)
     clock.start()
@@ -257,28 +280,67 @@ def test_a_month_whose_sheet_cannot_be_read_is_recorded_told_once_and_retried(bo
     good = book.read_bytes()
     book.write_bytes(b"PK\x03\x04 not really a workbook")  # the read fails (like Google answering 503)
     cfg = config(book, slack_api, tmp_path)
+    clock = [NOW]  # the store records its times on this clock, so the backoff is worked out from NOW, any date
+    store = DeliveryStore(cfg.database, clock=lambda: clock[0])
+
+    def retry_at(when: dt.datetime):
+        clock[0] = when
+        return retry_failed(cfg, now=when, store=store, out=io.StringIO())
+
     out = io.StringIO()
-    first = run_monthly(cfg, now=NOW, out=out)
+    first = run_monthly(cfg, now=NOW, store=store, out=out)
     assert (first.month, first.status) == ("2026-10", "failed")
-    record = DeliveryStore(cfg.database).get("2026-10")
+    record = store.get("2026-10")
     assert (record.status, record.attempts) == ("failed", 1) and "不是可读的 .xlsx" in record.last_error
     (notice,) = slack_api.calls("chat.postMessage")
     assert notice["args"]["channel"] == "CREPORT" and "2026-10 月报没有完成" in notice["args"]["text"]
     assert "10 分钟后自动重试" in out.getvalue()
     # the clock looks again every 10 minutes; the backoff decides: 10 min after the 1st failure, 20 after the 2nd
     assert (retry_delay(1), retry_delay(2), retry_delay(3), retry_delay(30)) == (600, 1200, 2400, 6 * 3600)
-    last = DeliveryStore(cfg.database).last_update("2026-10")
-    assert retry_failed(cfg, now=last + dt.timedelta(minutes=9), out=io.StringIO()) is None
-    second = retry_failed(cfg, now=last + dt.timedelta(minutes=11), out=io.StringIO())
-    assert second.status == "failed" and DeliveryStore(cfg.database).get("2026-10").attempts == 2
+    assert store.last_update("2026-10") == NOW
+    assert retry_at(NOW + dt.timedelta(minutes=9)) is None
+    second = retry_at(NOW + dt.timedelta(minutes=11))
+    assert second.status == "failed" and store.get("2026-10").attempts == 2
     assert len(slack_api.calls("chat.postMessage")) == 1  # the channel heard about it once
     book.write_bytes(good)  # Google is back
-    last = DeliveryStore(cfg.database).last_update("2026-10")
-    assert retry_failed(cfg, now=last + dt.timedelta(minutes=19), out=io.StringIO()) is None
-    third = retry_failed(cfg, now=last + dt.timedelta(minutes=21), out=io.StringIO())
+    last = store.last_update("2026-10")
+    assert last == NOW + dt.timedelta(minutes=11)
+    assert retry_at(last + dt.timedelta(minutes=19)) is None
+    third = retry_at(last + dt.timedelta(minutes=21))
     assert third.status == "posted" and len(posts(slack_api)) == 2
-    assert retry_failed(cfg, now=last + dt.timedelta(hours=5), out=io.StringIO()) is None  # delivered: done
-    assert DeliveryStore(cfg.database).get("2026-10").status == "posted"
+    assert retry_at(last + dt.timedelta(hours=5)) is None  # delivered: done
+    assert store.get("2026-10").status == "posted"
+
+
+def test_a_month_with_no_rows_is_recorded_told_once_and_retried_not_raised(book, slack_api, tmp_path):
+    """Nothing in 活动 for November yet: the run does not raise into the clock; it is recorded as failed,
+    the channel hears once, and a retry after the backoff picks up rows typed in meanwhile."""
+    from scheduler.job import retry_failed
+
+    cfg = config(book, slack_api, tmp_path)
+    dec1 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)  # 09:00 on Dec 1 in Shanghai: the month is November
+    clock = [dec1]
+    store = DeliveryStore(cfg.database, clock=lambda: clock[0])
+    out = io.StringIO()
+    first = run_monthly(cfg, now=dec1, store=store, out=out)
+    assert (first.month, first.status) == ("2026-11", "failed") and "2026-11 没有活动数据" in first.message
+    record = store.get("2026-11")
+    assert (record.status, record.attempts) == ("failed", 1) and "没有活动数据" in record.last_error
+    (notice,) = slack_api.calls("chat.postMessage")
+    assert "2026-11 月报没有完成" in notice["args"]["text"] and "--month 2026-11" in notice["args"]["text"]
+    assert "10 分钟后自动重试" in out.getvalue()
+    clock[0] = dec1 + dt.timedelta(minutes=11)
+    again = retry_failed(cfg, now=clock[0], store=store, out=io.StringIO())
+    assert again.status == "failed" and store.get("2026-11").attempts == 2
+    assert len(slack_api.calls("chat.postMessage")) == 1  # told once, not on every retry
+    book_rows = load_workbook(book)
+    book_rows["活动"].append(["双十一", "抖音", "2026-11-01", "2026-11-11", 2000, 5000])  # ROI 150%
+    book_rows.save(book)
+    clock[0] = dec1 + dt.timedelta(minutes=32)  # 21 min after the 2nd failure (backoff 20 min)
+    third = retry_failed(cfg, now=clock[0], store=store, out=io.StringIO())
+    assert third.status == "posted" and store.get("2026-11").status == "posted"
+    summary = tab(book, MONTHLY_SUMMARY_TAB)
+    assert summary[1][summary[0].index("ROI(%)")] == 150.0  # (5,000 − 2,000) / 2,000
 
 
 def test_the_monthly_message_links_a_google_source_without_sheet_url():
