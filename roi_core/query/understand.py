@@ -56,7 +56,7 @@ class _Found:
 
 
 def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tuple[str, ...],
-          names_known: bool) -> _Found:
+          names_known: bool, lang: str = "zh") -> _Found:
     found = _Found()
     view = text.view()
     # 1. a sheet's campaign names first ("10月会员日" is a campaign, not October)
@@ -98,7 +98,7 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
         before = _RANGE_FROM.search(view[:span.at])
         if before:
             text.take(before.start(), before.end())
-    found.budget = read_budget(text)
+    found.budget = read_budget(text, lang)  # QueryError for 0, a negative or over 1e15 yuan
     # 3. previous edition, models, ranking size, intents, order, metrics, channel
     if text.find(_PREVIOUS_EDITION):
         found.previous_edition = True
@@ -233,7 +233,7 @@ def _single(cleaned: str, base: Query, today: dt.date, campaigns, channels, name
 
 
 def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, names_known) -> Query:
-    found = _read(_Text(cleaned), today, campaigns, channels, names_known)
+    found = _read(_Text(cleaned), today, campaigns, channels, names_known, base.lang)
     kinds = {k for _, k in found.intents}
     span = found.spans[0] if found.spans else None  # two periods not joined as a range: the first said
     edition = None
