@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from flask import Blueprint, Response, current_app, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot.service import BUG_HINT, BUG_MESSAGE, AnswerCache, Assistant
 from render.blocks.parts import decode_query
@@ -35,7 +35,17 @@ from roi_runtime.bootstrap import Services
 from roi_runtime.config import ConfigError, parse_api_rate
 from sheets.errors import SheetsError
 from web import links
-from web.auth import Caller, Unauthorised, authenticate
+from web.auth import SESSION_BUCKET, Caller, Unauthorised, authenticate
+from web.edge import (
+    BadInput,
+    NotJson,
+    check_month,
+    check_period,
+    check_query,
+    date_window,
+    parse_json,
+    text_param,
+)
 from web.figures import METRICS, find_campaign, snapshot
 from web.ratelimit import RateLimiter
 from web.tokens import TokenStore, source_id
@@ -115,7 +125,10 @@ def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
 
     @api.before_request
     def _guard():
-        request.max_content_length = limit_bytes  # 413 past it, chunked bodies included (Flask 3.1)
+        # 413 past the cap. A chunked body has no length to check up front and its stream stops silently at
+        # max_content_length, so one byte more is let through and _json_body refuses a body that reached it
+        request.max_content_length = limit_bytes + 1
+        g.roi_body_limit = limit_bytes
         ctx = _ctx()
         g.roi_caller = authenticate(request.headers, ctx.tokens, ctx.config.source)
         wait = ctx.limiter.allow(g.roi_caller.key)
@@ -132,6 +145,10 @@ def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
     @api.errorhandler(ApiError)
     def _api_error(err: ApiError):
         return _error(err.status, err.message, err.hint, **err.extra)
+
+    @api.errorhandler(BadInput)
+    def _bad_input(err: BadInput):
+        return _error(err.status, err.message, err.hint)
 
     @api.errorhandler(Exception)
     def _any(err: Exception):
@@ -160,13 +177,16 @@ def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
         lang = detect_lang(text) if text else "zh"
         assistant = _ctx().assistant
         try:
-            query = decode_query(button) if button else parse_query(text, assistant.today())
+            query = _button_query(button) if button else _parse_question(text, assistant.today())
             lang = query.lang
+            _check_dates(query, button is not None)
             # the Slack app's own path: the cached sheet read, then the answer cache (single flight)
             ans, data, key = assistant.answer_with_key(query)
         except RoiError as err:
             e = _roi_error(err, lang)
             raise ApiError(e.status, e.message, e.hint, html=error_html(e.message, e.hint, lang)) from None
+        except BadInput as err:
+            raise ApiError(err.status, err.message, err.hint, html=error_html(err.message, err.hint, lang)) from None
         options = assistant.options(data)
         age = None if options.fetched_at is None else \
             int((dt.datetime.now(dt.UTC) - options.fetched_at).total_seconds() // 60)
@@ -179,20 +199,20 @@ def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
 
     @api.get("/metric")
     def metric():
-        name = (request.args.get("name") or "").strip().lower()
+        name = (text_param("name", request.args.get("name")) or "").lower()
         if name not in METRICS:
             raise ApiError(400, f"不认识的指标「{name}」" if name else "缺少指标 name",
                            "可用：" + "、".join(sorted(METRICS)))
         data, period = _data_and_period(request.args.get("period"))
-        channel = (request.args.get("channel") or "").strip() or None
+        channel = text_param("channel", request.args.get("channel"))
         if name == "attributed":
-            return _attributed(data, period, channel, request.args.get("model"))
+            return _attributed(data, period, channel, text_param("model", request.args.get("model")))
         snap = _snapshot(data, period)
         if name == "roi_channel":
             if channel is None:
                 raise ApiError(400, "roi_channel 需要 channel", "例：/api/v1/metric?name=roi_channel&channel=抖音")
             return _figure(snap["channels"].get(channel), "roi", f"没有「{channel}」渠道的数据")
-        text = (request.args.get("campaign") or "").strip()
+        text = text_param("campaign", request.args.get("campaign")) or ""
         if not text:
             raise ApiError(400, f"{name} 需要 campaign", f"例：/api/v1/metric?name={name}&campaign=618")
         campaign, closest = _find_campaign(data, text)
@@ -236,7 +256,9 @@ def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
         caller: Caller = g.roi_caller
         if caller.via != "bearer":
             raise Unauthorised("未授权：页面链接只能用表格的令牌换取")
-        signed = links.sign({"src": caller.source, "sid": secrets.token_urlsafe(12)}, SESSION_TTL)
+        # the token's rate-limit bucket goes with the session: its requests count against the token
+        signed = links.sign({"src": caller.source, "sid": secrets.token_urlsafe(12), SESSION_BUCKET: caller.bucket},
+                            SESSION_TTL)
         base = (_ctx().config.public_url or request.host_url).rstrip("/")
         return ok(url=f"{base}/app?s={signed}", expires_in=SESSION_TTL)
 
@@ -245,13 +267,56 @@ def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
 
 # ----------------------------------------------------------------------------------------- helpers
 def _json_body(*, allow_empty: bool = False) -> dict:
-    raw = request.get_data(cache=True)  # 413 past the cap
+    """The body as a JSON object, parsed within ``web.edge``'s bounds (depth, numbers) after the size cap."""
+    raw = request.get_data(cache=True)  # 413 past the cap with a Content-Length; a chunked body is cut at cap + 1
+    if len(raw) > g.roi_body_limit:
+        raise RequestEntityTooLarge()
     if not raw.strip() and allow_empty:
         return {}
-    body = request.get_json(silent=True)
+    if not request.is_json:
+        raise ApiError(400, "请求体应是 JSON 对象", '例：{"q": "618活动"}')
+    body = parse_json(raw)
     if not isinstance(body, dict):
         raise ApiError(400, "请求体应是 JSON 对象", '例：{"q": "618活动"}')
     return body
+
+
+def _parse_question(text: str, today: dt.date):
+    """``parse_query`` at the edge: a date the calendar cannot hold (year 0) is a question we cannot read, never
+    a 500 (the core refuses most such text itself; this catches what it lets through)."""
+    try:
+        return parse_query(text, today)
+    except (ValueError, OverflowError) as err:
+        log.warning("question not understood at the edge (%s: %s)", type(err).__name__, err)
+        if detect_lang(text) == "en":
+            raise QueryError(f"Could not read the date in \"{text[:40]}\"", "write a date as 2026-10-01, a month as "
+                             "2026-10") from None
+        raise QueryError(f"看不懂「{text[:40]}」里的时间", "日期写成 2026-10-01，月份写成 2026-10") from None
+
+
+def _check_dates(query, from_button: bool) -> None:
+    """Refuse a question or button whose dates leave the sheet's date window (read through the cache, only
+    when the question names a time at all)."""
+    if query.start is None and query.end is None and query.month is None and not query.sides:
+        return
+    ctx = _ctx()
+    where = {"zh": "按钮 button", "en": "button"} if from_button else {"zh": "问题 q", "en": "question q"}
+    check_query(query, date_window(ctx.services.read_sheet(ctx.config).settings), **where)
+
+
+def _button_query(value: str):
+    """A button's value (JSON we wrote), decoded only when it is within the body's bounds (depth, numbers);
+    a value that is not JSON at all is decode_query's to refuse (422 这个按钮已失效, as in Slack)."""
+    hint = "这个按钮不是 ROI 助手生成的：请重新输入问题"
+    if len(value) > 2000:
+        raise BadInput("按钮 button 的值太长：不是 ROI 助手生成的按钮", hint)
+    try:
+        parse_json(value, "按钮 button 的值")
+    except NotJson:
+        pass
+    except BadInput as err:
+        raise BadInput(err.message, hint) from None
+    return decode_query(value)
 
 
 def _plain(value):
@@ -276,11 +341,12 @@ def _data_and_period(text: str | None):
     if len(text) > 50:
         raise ApiError(400, "时间段太长", "例：上个月、2026-10、Q3、近30天")
     try:
-        query = parse_query(f"渠道 {text}", ctx.assistant.today())
+        query = _parse_question(f"渠道 {text}", ctx.assistant.today())
     except QueryError as err:
         raise ApiError(400, f"看不懂时间段「{text}」：{err.message}", "例：上个月、2026-10、Q3、近30天") from None
     if query.period is None:
         raise ApiError(400, f"看不懂时间段「{text}」", "例：上个月、2026-10、Q3、近30天")
+    check_period("period", text, *query.period, date_window(data.settings))
     return data, query.period
 
 
@@ -377,9 +443,10 @@ def _monthly(month_text):
         month = latest
     else:
         try:
-            month = pd.Period(str(month_text).strip(), freq="M")
-        except (ValueError, TypeError):
-            raise ApiError(400, f"月份「{month_text}」看不懂", "写成 2026-10") from None
+            month = pd.Period(str(month_text).strip()[:50], freq="M")
+        except (ValueError, TypeError, OverflowError):
+            raise ApiError(400, f"月份「{str(month_text)[:40]}」看不懂", "写成 2026-10") from None
+        check_month("month", str(month_text), month, date_window(data.settings))
         if month > latest:
             raise ApiError(400, f"{month} 还没有结束，不能出月报", f"最近一个完整月是 {latest}")
     store = DeliveryStore(config.database, engine=ctx.services.engine())

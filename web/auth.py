@@ -5,6 +5,11 @@ or ``X-ROI-Session: <signed>`` (made by ``POST /api/v1/session``, see
 ``web.links``). Either names a source; it must be the source this server
 serves, or the caller is not authorised. Failures carry no data, only a line
 saying what to do.
+
+The rate limit counts per sheet token: a Bearer request and every session
+made with that token (``POST /api/v1/session`` signs the token's
+:func:`web.tokens.bucket_id` into the session) share one bucket, so opening
+more sessions never buys more requests.
 """
 
 from __future__ import annotations
@@ -12,16 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from web import links
-from web.tokens import TokenStore, digest, source_id
+from web.tokens import TokenStore, bucket_id, source_id
+
+SESSION_BUCKET = "tk"  # the session payload's key for its token's bucket
 
 
 @dataclass(frozen=True)
 class Caller:
-    """An authorised caller: ``key`` identifies it for the rate limit; ``via`` is bearer | session."""
+    """An authorised caller: ``key`` is its rate-limit bucket (its sheet token's, for a session too);
+    ``via`` is bearer | session; ``bucket`` the token's bucket id, signed into the sessions it makes."""
 
     key: str
     source: str
     via: str
+    bucket: str = ""
 
 
 class Unauthorised(Exception):
@@ -45,7 +54,8 @@ def authenticate(headers, store: TokenStore, served_source: str) -> Caller:
             raise Unauthorised("未授权：令牌无效或已吊销，请用 python -m sheets addon-key 重新生成并填到「连接设置」")
         if source != served:
             raise Unauthorised("未授权：这个令牌属于另一个表格，不能读取本表格的数据")
-        return Caller(key="t:" + digest(token)[:32], source=source, via="bearer")
+        bucket = bucket_id(token)
+        return Caller(key="t:" + bucket, source=source, via="bearer", bucket=bucket)
     session = headers.get("X-ROI-Session", "").strip()
     if session:
         payload = links.verify(session)  # WebSecretMissing passes up: a configuration error, said as such
@@ -53,7 +63,11 @@ def authenticate(headers, store: TokenStore, served_source: str) -> Caller:
             raise Unauthorised("未授权：页面链接已过期或无效，请从表格的「ROI 助手」菜单或 Slack 重新打开")
         if payload.get("src") != served:
             raise Unauthorised("未授权：这个页面链接属于另一个表格")
-        return Caller(key="s:" + str(payload.get("sid", ""))[:64], source=served, via="session")
+        bucket = payload.get(SESSION_BUCKET)
+        if isinstance(bucket, str) and bucket:
+            return Caller(key="t:" + bucket[:64], source=served, via="session", bucket=bucket[:64])
+        # a session signed before sessions carried their token's bucket: all such share the sheet's one
+        return Caller(key="src:" + served, source=served, via="session")
     if auth:
         raise Unauthorised("未授权：Authorization 头应为「Bearer 令牌」")
     raise Unauthorised("未授权：缺少令牌（请求头 Authorization: Bearer <令牌>）")

@@ -22,6 +22,7 @@ from roi_core import Query, RoiError, Settings, answer, local_today
 from roi_core.follow_up import with_follow_up
 from roi_runtime.follow_up import proposal_lookup
 from web import links
+from web.edge import BadInput, check_query, date_window
 from web.report_links import campaign_scope, month_scope, page_allows
 
 log = logging.getLogger(__name__)
@@ -80,11 +81,15 @@ def pages_blueprint(services) -> Blueprint:
         session = request.args.get("s", "") if "src" in payload else ""
         try:
             data = services.read_sheet(config)
+            # a month outside the sheet's dates (year 9999: past what pandas holds) never reaches the core
+            check_query(query, date_window(data.settings), zh="网页地址", en="the address")
             ans = answer(query, data, today())
             ans = with_follow_up(ans, proposal_lookup(config)(ans, today()), data, today())  # 上月建议的结果
             body, status = answer_html(ans), 200
         except RoiError as err:  # no such month in the data, a sheet that cannot be read
             body, status = error_html(err.message, err.hint or ""), 422
+        except BadInput as err:  # a month outside the sheet's date window
+            return _refused(404, "没有这个月报", err.message, err.hint)
         return _page("roi_report.html", status, title=title, body=body, session=session)
 
     @bp.get("/app")
@@ -97,7 +102,7 @@ def pages_blueprint(services) -> Blueprint:
     @bp.get("/report/<month>")
     def monthly_report(month: str) -> Response:
         found = MONTH.match(month)
-        if not found or not 1 <= int(found.group(2)) <= 12:
+        if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:  # year 0: no calendar has it
             return _refused(404, "没有这个月报", f"「{month}」不是月份", "月报的地址形如 /report/2026-10。")
         payload, refusal = allowed(month_scope(month))
         if refusal:

@@ -1,4 +1,7 @@
-"""Requests per token or session: ``limit`` per ``window`` seconds, a sliding window per key.
+"""Requests per sheet token: ``limit`` per ``window`` seconds, a sliding window per key.
+
+The key is the caller's bucket (``web.auth.Caller.key``): a sheet's token and every session made with it
+share one, so three sessions of one token get one bucket, never three.
 
 Kept in the worker process (a dict of recent request times, bounded): cheap
 on every request, and enough to stop a runaway sheet recalculating in a loop.

@@ -62,6 +62,14 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def bucket_id(token: str) -> str:
+    """The rate-limit bucket of ``token``: the same for the token and every session made with it.
+
+    Sessions carry it inside their signed (readable, not secret) payload, so it is a hash of its own,
+    not the stored digest: nothing about the table's rows can be read from a page link."""
+    return hashlib.sha256(b"roi-rate-limit\0" + token.encode("utf-8")).hexdigest()[:32]
+
+
 class TokenStore:
     """The ``addon_tokens`` table on one engine (the process's shared engine for ``url``)."""
 

@@ -106,7 +106,7 @@ class WebServer:
         return links.sign(payload, ttl_seconds, secret=self.env["ROI_WEB_SECRET"])
 
     def session(self) -> str:
-        """A fresh ``X-ROI-Session`` value from ``POST /api/v1/session`` (its own rate-limit bucket)."""
+        """A fresh ``X-ROI-Session`` value from ``POST /api/v1/session`` (counted in the token's rate-limit bucket)."""
         status, _, body = self.post("/api/v1/session")
         assert status == 200, body
         return body["url"].split("?s=", 1)[1]
