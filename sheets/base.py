@@ -8,7 +8,9 @@ do the parsing, so the two can never disagree about what a cell means.
 
 Writes go only to the assistant's tabs (roi_core.schema.ASSISTANT_TAB_ALIASES). The
 merge of new rows into a tab (by key, mapped by header, user columns left
-alone) is computed here once, by :func:`upsert_grid`, for both adapters.
+alone) is computed here once, by :func:`upsert_grid`, for both adapters; a
+rewrite of a whole tab by :func:`sheets.rewrite.rewrite_grid`, which keeps what
+people added to it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from roi_core import Problem, SheetData, load_sheet
 from roi_core.parse import normalize_text
 from roi_core.schema import ASSISTANT_TAB_ALIASES, DATA_CHECK_HEADERS, DATA_CHECK_TAB, PEOPLE_TABS
 from sheets.errors import ProtectedTab
+from sheets.rewrite import cell_key as _key
+from sheets.rewrite import replace_keys
 
 RawTabs = dict[str, list[list]]
 
@@ -57,12 +61,6 @@ def resolve_tab(tab: str, titles: Sequence[str]) -> str | None:
     if exact:
         return exact[0]
     return next((t for t in titles if normalize_text(t) in names), None)
-
-
-def _key(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalize_text("" if value is None else value)
 
 
 def upsert_grid(existing: list[list], headers: Sequence[str], rows: Sequence[Sequence],
@@ -120,7 +118,7 @@ def problem_rows(problems: Sequence[Problem], checked_at: dt.datetime) -> list[l
 class Write:
     """One write to an assistant tab: ``upsert`` by ``key_columns``, or ``replace`` the whole tab."""
 
-    kind: str  # "upsert" | "replace"
+    kind: str  # "upsert" | "replace" (both keyed: a replace aligns people's cells to the new rows by key)
     tab: str
     headers: tuple[str, ...]
     rows: tuple[tuple, ...]
@@ -133,8 +131,12 @@ class Write:
         return cls("upsert", tab, tuple(headers), tuple(tuple(r) for r in rows), tuple(key_columns))
 
     @classmethod
-    def replace(cls, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> Write:
-        return cls("replace", tab, tuple(headers), tuple(tuple(r) for r in rows))
+    def replace(cls, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
+                key_columns: Sequence[str] | None = None) -> Write:
+        """The tab shows exactly these rows in the assistant's columns; what people added to it stays, aligned
+        by ``key_columns`` (default: the tab's own key, see :func:`sheets.rewrite.replace_keys`)."""
+        return cls("replace", tab, tuple(headers), tuple(tuple(r) for r in rows),
+                   replace_keys(tab, headers, key_columns))
 
     @classmethod
     def problems(cls, problems: Sequence[Problem], checked_at: dt.datetime) -> Write:
@@ -152,8 +154,9 @@ class Batch:
                     key_columns: Sequence[str]) -> None:
         self.writes.append(Write.upsert(tab, headers, rows, key_columns))
 
-    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
-        self.writes.append(Write.replace(tab, headers, rows))
+    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
+                     key_columns: Sequence[str] | None = None) -> None:
+        self.writes.append(Write.replace(tab, headers, rows, key_columns))
 
     def write_problems(self, problems: Sequence[Problem], checked_at: dt.datetime) -> None:
         self.writes.append(Write.problems(problems, checked_at))
@@ -180,8 +183,10 @@ class SheetSource(ABC):
         """Insert or replace rows of an assistant tab by key (see :func:`upsert_grid`); creates the tab."""
 
     @abstractmethod
-    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
-        """Rewrite an assistant tab: its header and exactly these rows."""
+    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
+                     key_columns: Sequence[str] | None = None) -> None:
+        """Rewrite an assistant tab: its columns hold exactly these rows; columns, rows and notes people added
+        stay, aligned to the rows' key (see :mod:`sheets.rewrite`); creates the tab."""
 
     def write_problems(self, problems: Sequence[Problem], checked_at: dt.datetime) -> None:
         """Rewrite 数据校验 with one row per problem."""
@@ -199,7 +204,10 @@ class SheetSource(ABC):
             if w.kind == "upsert":
                 self.upsert_rows(w.tab, list(w.headers), [list(r) for r in w.rows], list(w.key_columns))
             elif w.kind == "replace":
-                self.replace_rows(w.tab, list(w.headers), [list(r) for r in w.rows])
+                # the key only when it is not the tab's own: a source written before keys existed still works
+                own = w.key_columns == replace_keys(w.tab, w.headers)
+                self.replace_rows(w.tab, list(w.headers), [list(r) for r in w.rows],
+                                  **({} if own else {"key_columns": list(w.key_columns)}))
             else:
                 raise ValueError(f"unknown write kind {w.kind!r}")
 

@@ -38,6 +38,7 @@ from roi_core.parse import normalize_text
 from sheets.base import RawTabs, SheetSource, Write, check_writable, is_people_tab, resolve_tab, upsert_grid
 from sheets.errors import SourceCorrupt, SourceLocked, SourceNotFound
 from sheets.ooxml import Package, PackageError, UnreadCell, Worksheet, bold_style, new_worksheet
+from sheets.rewrite import KEEP, rewrite_grid
 
 LOCK_TIMEOUT = 10.0
 
@@ -128,8 +129,9 @@ class XlsxSource(SheetSource):
                     key_columns: Sequence[str]) -> None:
         self.write_many([Write.upsert(tab, headers, rows, key_columns)])
 
-    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
-        self.write_many([Write.replace(tab, headers, rows)])
+    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
+                     key_columns: Sequence[str] | None = None) -> None:
+        self.write_many([Write.replace(tab, headers, rows, key_columns)])
 
     def write_many(self, writes: Sequence[Write]) -> None:
         """Apply ``writes`` in order with one lock, one load and one save of the workbook.
@@ -174,7 +176,10 @@ class XlsxSource(SheetSource):
                         if part not in open_sheets:
                             open_sheets[part] = (Worksheet(package.read(part), package.shared_strings), None)
                     ws, header_style = open_sheets[part]
-                    (_upsert if w.kind == "upsert" else _replace)(ws, w, header_style)
+                    if w.kind == "upsert":
+                        _upsert(ws, w, header_style)
+                    else:  # a comment anchors its row: that row stays where it is (sheets.rewrite)
+                        _replace(ws, w, header_style, {r - 1 for r, _ in package.noted_cells(part)})
                 for part, (ws, _) in open_sheets.items():
                     package.write(part, ws.render())
                 if any(ws.formula_overwritten for ws, _ in open_sheets.values()):
@@ -224,12 +229,13 @@ def _upsert(ws: Worksheet, w: Write, header_style: str | None) -> None:
             ws.put(i + 1, c + 1, value, header_style if i == 0 else None)
 
 
-def _replace(ws: Worksheet, w: Write, header_style: str | None) -> None:
-    values = [list(w.headers), *[list(r) for r in w.rows]]
-    ws.keep_only({(i, j) for i, row in enumerate(values, start=1) for j in range(1, len(row) + 1)})
-    for i, row in enumerate(values, start=1):
-        for j, value in enumerate(row, start=1):
-            ws.put(i, j, value, header_style if i == 1 else None)
+def _replace(ws: Worksheet, w: Write, header_style: str | None, noted: set[int]) -> None:
+    """The assistant's columns rewritten to ``w.rows``; people's columns, rows and comments kept (sheets.rewrite)."""
+    plan = rewrite_grid(ws.grid(), w.headers, w.rows, w.key_columns, noted, w.tab)
+    for i, line in enumerate(plan.cells):
+        for c, value in enumerate(line):
+            if value is not KEEP:
+                ws.put(i + 1, c + 1, value, header_style if i == 0 else None)
 
 
 def _show_unread(grid: list[list], cells: list[UnreadCell]) -> None:

@@ -1,5 +1,5 @@
-"""GoogleSource: the people's tabs read in one batchGet, the assistant's tabs written with RAW,
-values written before anything is cleared."""
+"""GoogleSource: the people's tabs read in one batchGet, the assistant's tabs written with RAW, only
+the assistant's cells (what people add to those tabs, cell notes included, stays)."""
 
 from __future__ import annotations
 
@@ -27,15 +27,11 @@ from sheets.google.http import (
 from sheets.google.metadata import _TITLES, _TITLES_LOCK
 from sheets.google.settings import _credentials, api_url, service_account_info
 from sheets.google.structure import _Structure
+from sheets.rewrite import KEEP, replace_keys, rewrite_grid
 
 
 def _quote(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
-
-
-def _col(n: int) -> str:
-    """Column letters of the 1-based column ``n``."""
-    return rowcol_to_a1(1, n)[:-1]
 
 
 class GoogleSource(SheetSource, _Structure):
@@ -156,8 +152,10 @@ class GoogleSource(SheetSource, _Structure):
             exists = title in self.metadata()["sheets"]
             existing = self._values(title) if exists else []
             grid, changed, columns = upsert_grid(existing, headers, rows, key_columns)
-            self._ensure_structure(title, len(grid), max(columns) + 1,
-                                   headers if tab == MONTHLY_SUMMARY_TAB else None)
+            layout = [""] * (max(columns) + 1)  # the chart takes its columns where they are in the tab
+            for h, c in zip(headers, columns, strict=True):
+                layout[c] = h
+            self._ensure_structure(title, len(grid), len(layout), layout if tab == MONTHLY_SUMMARY_TAB else None)
             header_known = {i for i, h in enumerate(existing[0]) if h not in (None, "")} if existing else set()
             data = []
             for i in sorted(changed):
@@ -173,29 +171,47 @@ class GoogleSource(SheetSource, _Structure):
             if data:
                 self.http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data})
 
-    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence]) -> None:
-        """Rewrite the tab as header + rows: the new values are written first (1 values.update to an
-        explicit range), then only what lies outside them is cleared (1 values:batchClear), so a refused
-        write (403) destroys nothing. +1 spreadsheets.batchUpdate to create or grow the tab."""
+    def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
+                     key_columns: Sequence[str] | None = None) -> None:
+        """Rewrite the assistant's columns of the tab to ``rows``; columns, rows and cell notes people added stay
+        (:mod:`sheets.rewrite`). Reads the tab (1 values.get) and, when it has rows, where its notes are (1
+        spreadsheets.get); then ONE values.update to an explicit range, whose cells that are not ours are
+        null (Google leaves those as they are), so nothing is cleared first and a refused write (403)
+        destroys nothing. +1 spreadsheets.batchUpdate to create or grow the tab (and 预算建议's chart)."""
         check_writable(tab)
-        values = [list(headers)] + [["" if v is None else v for v in r] for r in rows]
-        width = max(len(r) for r in values)
-        values = [r + [""] * (width - len(r)) for r in values]
+        keys = replace_keys(tab, headers, key_columns)
         with self.http.budget(self.write_deadline):
             title = self._assistant_title(tab)
-            self._ensure_structure(title, len(values), width,
-                                   headers if tab == BUDGET_ADVICE_TAB else None)  # 预算建议 has a chart
-            self.http.values_update(self.key, f"{_quote(title)}!A1:{rowcol_to_a1(len(values), width)}",
+            existed = title in self.metadata()["sheets"]
+            existing = self._values(title) if existed else []
+            plan = rewrite_grid(existing, headers, rows, keys, (), tab)
+            chart = tab == BUDGET_ADVICE_TAB  # 预算建议 has a chart, on the columns where they are
+            self._ensure_structure(title, plan.height, plan.width, plan.layout if chart else None)
+            if existed:  # after the structure change, so a late one of it is reconciled first (sheets.google.structure)
+                noted = self._noted_rows(title, plan.height)
+                if noted:  # a noted row stays where it is: the plan may then need a row more
+                    plan = rewrite_grid(existing, headers, rows, keys, noted, tab)
+                    self._ensure_structure(title, plan.height, plan.width)
+            values = [[None if v is KEEP else "" if v is None else v for v in line] for line in plan.cells]
+            self.http.values_update(self.key, f"{_quote(title)}!A1:{rowcol_to_a1(plan.height, plan.width)}",
                                     params={"valueInputOption": "RAW"}, body={"values": values})
-            grid = self.metadata()["sheets"][title]["properties"].get("gridProperties", {})
-            row_count, col_count = grid.get("rowCount", 0), grid.get("columnCount", 0)
-            leftovers = []
-            if row_count > len(values):
-                leftovers.append(f"{_quote(title)}!A{len(values) + 1}:{_col(max(col_count, width))}{row_count}")
-            if col_count > width:
-                leftovers.append(f"{_quote(title)}!{_col(width + 1)}1:{_col(col_count)}{len(values)}")
-            if leftovers:
-                self.http.values_batch_clear(self.key, body={"ranges": leftovers})
+
+    def _noted_rows(self, title: str, height: int) -> set[int]:
+        """The rows (0-based) among the first ``height`` of ``title`` with a cell note in any column (1
+        spreadsheets.get of the notes only: they live in the grid data, not among the values)."""
+        raw = self.http.fetch_sheet_metadata(self.key, params={
+            "ranges": f"{_quote(title)}!1:{height}",
+            "fields": "sheets(properties(title),data(startRow,rowData(values(note))))"})
+        noted: set[int] = set()
+        for sheet in raw.get("sheets", []):
+            if sheet.get("properties", {}).get("title", title) != title:
+                continue
+            for block in sheet.get("data", []) or []:
+                start = int(block.get("startRow", 0))
+                for i, row in enumerate(block.get("rowData", []) or []):
+                    if any((cell or {}).get("note") for cell in (row or {}).get("values", []) or []):
+                        noted.add(start + i)
+        return noted
 
     def write_template(self, tab: str, rows: list[list]) -> None:
         """``sheets init`` only: the contract's header and examples into a people tab found EMPTY."""

@@ -24,6 +24,7 @@ from sheets.ooxml.xmlutil import (
     _prefix_in,
     _rich_text,
     _root_namespace,
+    col_number,
 )
 
 
@@ -158,6 +159,21 @@ class Package:
                 buffer = buffer[cut:]
                 if not chunk:
                     return sorted(scan.found, key=lambda cell: (cell.row, cell.column))
+
+    def noted_cells(self, part: str) -> set[tuple[int, int]]:
+        """The cells (1-based row, column) of a worksheet part that carry a comment or note: the legacy
+        comments part (Excel's "notes") and Excel 365's threaded comments, both anchored by ``ref``."""
+        out: set[tuple[int, int]] = set()
+        for rel in self.relationships(self.rels_of(part)):
+            if not rel["Type"].endswith(("/comments", "/threadedComment")) or rel["target"] in self.removed:
+                continue
+            if rel["target"] not in self.names and rel["target"] not in self.changed:
+                continue  # a dangling relationship: nothing anchored
+            text = self.read(rel["target"])
+            for letters, row in re.findall(rb'<(?:[\w.-]+:)?(?:comment|threadedComment)\b[^>]*?\sref="\$?([A-Za-z]{1,3})\$?(\d+)"',
+                                           text):
+                out.add((int(row), col_number(letters.decode())))
+        return out
 
     # ---- structure
     def add_worksheet(self, title: str, xml: bytes) -> str:

@@ -140,18 +140,6 @@ class Worksheet:
         else:
             row.cells[c] = rendered
 
-    def keep_only(self, cells: set[tuple[int, int]]) -> None:
-        """Drop every cell not in ``cells`` (1-based (row, column)), and rows left empty."""
-        for r in list(self.rows):
-            row = self.rows[r]
-            for c in list(row.cells):
-                if (r, c) not in cells:
-                    cell = row.cells.pop(c)
-                    if isinstance(cell, ET.Element) and cell.find(self._q("f")) is not None:
-                        self.formula_overwritten = True
-            if not row.cells:
-                del self.rows[r]
-
     def _cell(self, ref: str, value, style: str | None) -> _New | None:
         """A value as a cell: numbers and booleans as such, everything else as an inline string (never a formula)."""
         p = self.p

@@ -255,9 +255,11 @@ def test_a_shorter_rewrite_clears_only_the_leftover_rows(api, config, clock):
     src.metadata()
     api.reset_calls()
     src.replace_rows(DATA_CHECK_TAB, list(DATA_CHECK_HEADERS), [["活动", 9, "销售额", "?", "不是金额", "2026-11-01 09:00"]])
-    assert api.grid(KEY, DATA_CHECK_TAB) == [list(DATA_CHECK_HEADERS), ["活动", 9, "销售额", "?", "不是金额", "2026-11-01 09:00"]]
+    # the old problem rows are cleared; the note a person typed beside them (column G) is theirs and stays
+    assert api.grid(KEY, DATA_CHECK_TAB) == [list(DATA_CHECK_HEADERS), ["活动", 9, "销售额", "?", "不是金额", "2026-11-01 09:00"],
+                                             [], ["", "", "", "", "", "", "旁边的备注"]]
     kinds = [c["kind"] for c in api.calls() if c["kind"] != "token"]
-    assert kinds == ["values.update", "values.batchClear"]  # written first, then the rest cleared
+    assert kinds == ["values.get", "spreadsheets.get", "values.update"]  # one write, nothing cleared before it
 
 
 def test_403_on_a_read_says_read_and_share(api, config, clock):

@@ -46,8 +46,10 @@ def test_rows_go_into_the_english_named_tabs_people_already_have(sheets_api, sou
     assert sheets_api.grid(KEY, "Monthly Summary") == [["月份", "总成本", "Note"], ["2026-09", 5.0, "kept"],
                                                        ["2026-10", 6.0]]
     assert sheets_api.grid(KEY, " channel monthly ") == [["月份", "渠道", "总成本"], ["2026-10", "抖音", 6.0]]
-    assert sheets_api.grid(KEY, "Data Check") == [["标签页", "行号", "列", "值", "问题", "检查时间"],
-                                                  ["活动", 3, "销售额", "很多", "不是金额", "2026-11-01 09:00"]]
+    # old / problem are columns people made: kept with their row, the check's columns added beside them
+    assert sheets_api.grid(KEY, "Data Check") == [["old", "problem", "标签页", "行号", "列", "值", "问题", "检查时间"],
+                                                  ["x", "y"],
+                                                  ["", "", "活动", 3, "销售额", "很多", "不是金额", "2026-11-01 09:00"]]
 
 
 def test_the_chinese_title_wins_when_both_tabs_exist_and_a_missing_tab_is_created_in_chinese(sheets_api, source):

@@ -1,45 +1,32 @@
-"""The fake server: FakeSheetsAPI (test API, fault injection, the discovery-document contract,
-routing) over the handler mixins."""
+"""The fake server: FakeSheetsAPI (test API, fault injection, routing) over the handler mixins
+(values.*, batchUpdate, spreadsheets.get/create, Drive, /token, the discovery-document contract)."""
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import itertools
 import re
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
 from .._server import LoopbackServer, Request, Response
-from ..google_discovery import error_body, sheets_contract
+from ..google_discovery import sheets_contract
 from .auth import TokenEndpoint, make_service_account_info
 from .batch_update import BatchUpdateHandlers
 from .cells import _is_empty, _render, _trim
+from .contract import _DISCOVERY_METHODS, ContractChecks
 from .drive import DriveHandlers
 from .model import ApiError, _Book, _clone_book, _now_rfc3339, _Tab
 from .ranges import col_letters
+from .spreadsheets import SpreadsheetHandlers
 from .values import ValuesHandlers
 
-# the discovery method behind each kind of call the fake serves (drive.*, token: no discovery document here)
-_DISCOVERY_METHODS = {
-    "spreadsheets.get": "sheets.spreadsheets.get",
-    "spreadsheets.create": "sheets.spreadsheets.create",
-    "spreadsheets.batchUpdate": "sheets.spreadsheets.batchUpdate",
-    "values.get": "sheets.spreadsheets.values.get",
-    "values.batchGet": "sheets.spreadsheets.values.batchGet",
-    "values.update": "sheets.spreadsheets.values.update",
-    "values.append": "sheets.spreadsheets.values.append",
-    "values.clear": "sheets.spreadsheets.values.clear",
-    "values.batchUpdate": "sheets.spreadsheets.values.batchUpdate",
-    "values.batchClear": "sheets.spreadsheets.values.batchClear",
-}
 
-
-class FakeSheetsAPI(ValuesHandlers, BatchUpdateHandlers, DriveHandlers, TokenEndpoint, LoopbackServer):
+class FakeSheetsAPI(ValuesHandlers, BatchUpdateHandlers, SpreadsheetHandlers, DriveHandlers, TokenEndpoint,
+                    ContractChecks, LoopbackServer):
     """Fake Sheets v4 + Drive v3 (files) + OAuth2 token endpoint on 127.0.0.1.
 
     :param require_auth: reject API calls without ``Authorization: Bearer ...`` (401).
@@ -272,37 +259,6 @@ class FakeSheetsAPI(ValuesHandlers, BatchUpdateHandlers, DriveHandlers, TokenEnd
             self._fail_rules.clear()
             self._delay_rules.clear()
 
-    # ------------------------------------------------------------------ test API: the contract
-    @contextlib.contextmanager
-    def expect_contract_violations(self) -> Iterator[list[dict]]:
-        """For a test that sends bad requests on purpose: refusals against the discovery document
-        made inside the block are expected (the fixture will not fail the test for them). The block
-        must cause at least one; the list it yields fills with their records."""
-        with self._lock:
-            start = len(self.contract_violations)
-            self._expecting += 1
-        seen: list[dict] = []
-        try:
-            yield seen
-        finally:
-            with self._lock:
-                self._expecting -= 1
-                seen.extend(v for v in self.contract_violations[start:] if v["expected"])
-        if not seen:
-            raise AssertionError("expected the Sheets fake to refuse a request against Google's discovery "
-                                 "document inside expect_contract_violations(), but it refused none")
-
-    def allow_contract_violations(self, allow: bool = True) -> None:
-        """Opt a whole test out: refusals against the discovery document still happen (HTTP 400, as
-        Google would answer) but do not fail the test at teardown."""
-        with self._lock:
-            self._allow_violations = allow
-
-    def unexpected_contract_violations(self) -> list[dict]:
-        """Refusals not covered by :meth:`expect_contract_violations` / :meth:`allow_contract_violations`."""
-        with self._lock:
-            return [v for v in self.contract_violations if not v["expected"]]
-
     # ------------------------------------------------------------------ internals
     def _book(self, key: str) -> _Book:
         try:
@@ -411,25 +367,6 @@ class FakeSheetsAPI(ValuesHandlers, BatchUpdateHandlers, DriveHandlers, TokenEnd
         call["status"] = resp.status
         return resp
 
-    def _enforce_contract(self, kind: str, request: Request, call: dict, params: dict) -> dict:
-        """Raise the 400 Google would send if the request does not fit the discovery document;
-        otherwise keep its canonical body in ``call`` and return the query by canonical names
-        (``value_input_option`` -> ``valueInputOption``) for the handlers."""
-        method = _DISCOVERY_METHODS[kind]
-        body_is_json = not isinstance(call["body"], bytes)
-        violations = self._contract.check(method, request.query, call["body"], body_is_json=body_is_json)
-        if not violations:
-            call["canonical"] = self._contract.canonical(method, call["body"])
-            return self._contract.canonical_query(method, params)
-        error = error_body(violations)["error"]
-        with self._lock:
-            expected = self._expecting > 0 or self._allow_violations
-            self.contract_violations.append({
-                "kind": kind, "method": request.method, "path": call["path"], "params": call["params"],
-                "messages": [v.description for v in violations], "expected": expected})
-        call["contract_violations"] = [v.description for v in violations]
-        raise ApiError(400, error["message"], details=error["details"])
-
     @staticmethod
     def _body(call: dict) -> Any:
         """The request body the handlers work on: the canonical form when the contract checked it."""
@@ -502,32 +439,3 @@ class FakeSheetsAPI(ValuesHandlers, BatchUpdateHandlers, DriveHandlers, TokenEnd
         work.modified = _now_rfc3339()
         self._books[sid] = work
         return result
-
-    # ---------------------------------------------------------------- spreadsheets
-    def _metadata(self, book: _Book) -> dict:
-        sheets = []
-        for t in book.tabs:
-            s: dict[str, Any] = {"properties": copy.deepcopy(t.props)}
-            if t.charts:  # like the real API: the key is absent when a sheet has no charts
-                s["charts"] = copy.deepcopy(t.charts)
-            if t.tables:
-                s["tables"] = copy.deepcopy(t.tables)
-            sheets.append(s)
-        return {
-            "spreadsheetId": book.key,
-            "properties": copy.deepcopy(book.props),
-            "sheets": sheets,
-            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.key}/edit",
-        }
-
-    def _get_spreadsheet(self, sid: str, request: Request, params: dict, call: dict) -> dict:
-        return self._metadata(self._get(sid, call))
-
-    def _create_spreadsheet(self, request: Request, params: dict, call: dict) -> dict:
-        body = self._body(call)
-        key = body.get("spreadsheetId") or f"fake-{len(self._books) + 1}-{int(time.time() * 1000)}"
-        title = body.get("properties", {}).get("title", "Untitled spreadsheet")
-        tabs = {s["properties"]["title"]: [] for s in body.get("sheets", []) if "properties" in s} or None
-        self.add_spreadsheet(key, title, tabs)
-        call["spreadsheet_id"] = key
-        return self._metadata(self._books[key])
