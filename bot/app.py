@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, jsonify, request
 from slack_bolt import App
@@ -30,6 +29,7 @@ from bot.dedupe import ClaimStore
 from bot.listeners import Deps, register
 from bot.listeners.middleware import BotIdentity
 from bot.service import Assistant
+from bot.work_queue import WorkQueue
 from roi_core import RoiError
 from roi_runtime.bootstrap import Services, bootstrap
 from roi_runtime.cli import report
@@ -39,6 +39,12 @@ from roi_runtime.db import check_database
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+# The work after the ack: SLACK_WORKERS threads per process and this many questions waiting per thread
+# (at least MIN_QUEUE). Past that a question is told "正忙，请稍后再试" at once: with answers taking
+# 0.1 to 1 s, a queued question starts within a few seconds, long before anyone gives up on it.
+QUEUE_PER_WORKER = 4
+MIN_QUEUE = 8
+NOTICE_QUEUE = 64  # busy notices and refusals: one thread of their own, so they never wait behind answers
 
 
 class SlackConfigError(RoiError):
@@ -69,23 +75,28 @@ def check_config(config: AppConfig, *, socket: bool = False) -> None:
 
 
 def build_bolt_app(config: AppConfig | Services, *, assistant: Assistant | None = None,
-                   claims: ClaimStore | None = None, socket: bool = False, **reply_options) -> App:
+                   claims: ClaimStore | None = None, socket: bool = False, queue_size: int | None = None,
+                   **reply_options) -> App:
     """The bolt App with every listener registered (config must already be checked).
 
     ``config`` may be the composition root's :class:`Services` (``roi_runtime.bootstrap``);
-    a plain AppConfig is wired through ``bootstrap`` here."""
+    a plain AppConfig is wired through ``bootstrap`` here. The work after the ack runs on
+    ``SLACK_WORKERS`` threads with at most ``queue_size`` questions waiting (default: 4 per thread, at
+    least 8); past it a question is told it came at a busy time (``bot.work_queue``)."""
     services = config if isinstance(config, Services) else bootstrap(config, role="socket" if socket else "web")
     config = services.config
     client = services.slack
-    executor = ThreadPoolExecutor(max_workers=config.slack_workers, thread_name_prefix="roi-slack")
+    waiting = queue_size if queue_size is not None else max(MIN_QUEUE, QUEUE_PER_WORKER * config.slack_workers)
+    executor = WorkQueue(config.slack_workers, waiting, name="roi-slack")
+    notices = WorkQueue(1, NOTICE_QUEUE, name="roi-slack-notice")
     bolt = App(
         client=client,  # no token on the shared client: each request gets one from authorize
         signing_secret=config.slack_signing_secret or ("socket-mode-unused" if socket else None),
         authorize=BotIdentity(config.slack_bot_token, client).as_function(),
-        listener_executor=executor,
-        # The ack runs in the request's own thread, the work after it on the executor. With bolt's default
-        # (False) the ack function itself is queued on the same executor as the work after acks, and the request
-        # thread polls for it: a burst of slow answers would then starve the acks past Slack's 3 seconds.
+        # The ack runs in the request's own thread, the work after it on our bounded queue (``Deps.later``).
+        # With bolt's default (False) the ack function itself is queued on an executor, and the request thread
+        # polls for it: a burst of slow answers would then starve the acks past Slack's 3 seconds. bolt's own
+        # listener executor is then used only by lazy listeners, which this app has none of.
         process_before_response=True,
         request_verification_enabled=not socket,
         logger=logging.getLogger("bot.bolt"),
@@ -93,7 +104,7 @@ def build_bolt_app(config: AppConfig | Services, *, assistant: Assistant | None 
     assistant = assistant or Assistant(config, read=services.read_sheet, chart_button=config.chart_png == "button")
     reply_options.setdefault("chart_png", config.chart_png)
     deps = Deps(config=config, assistant=assistant, claims=claims, executor=executor, reply_options=reply_options,
-                services=services)
+                services=services, notices=notices)
     register(bolt, deps)
     bolt.deps = deps  # for tests and the socket runner
     return bolt

@@ -1,4 +1,8 @@
-"""``/roi <text>``: acknowledged at once; the sheet is read and the answer computed after the ack."""
+"""``/roi <text>``: acknowledged at once; the sheet is read and the answer computed after the ack.
+
+The ack says what follows: "⏳ 正在查询「…」…" when the question is queued (its answer will come to the
+response_url), or "正忙，请稍后再试" when the work queue is full (nothing else will come).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import logging
 
 from slack_bolt import App
 
-from bot.listeners import bind
+from bot.listeners import bind, busy_text
 from bot.service import from_slack
 from render.blocks import cut, mrkdwn
 
@@ -16,14 +20,16 @@ COMMAND = "/roi"
 
 
 def roi(ack, body, command, respond, client, *, deps) -> None:
-    """Ack with "⏳ 正在查询「…」…" (a bare ack for an empty text), then answer after the ack."""
+    """Queue the answer, then ack with "⏳ 正在查询「…」…" (a bare ack for an empty text); when the queue
+    is full, ack with the busy notice instead, and nothing follows."""
     # Slack's 3 seconds never depend on the sheet: the ack does no I/O, the answer comes after
     text = (command.get("text") or "").strip()
-    if text:
+    if not deps.later(answer_roi, command, respond, client, deps=deps, body=body):
+        ack(response_type="ephemeral", text=busy_text(from_slack(text)))
+    elif text:
         ack(response_type="ephemeral", text=f"⏳ 正在查询「{mrkdwn(cut(text, 60))}」…")
     else:
         ack()
-    deps.later(answer_roi, command, respond, client, deps=deps, body=body)
 
 
 def answer_roi(command, respond, client, *, deps) -> None:

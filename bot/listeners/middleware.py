@@ -3,7 +3,7 @@
 :class:`BotIdentity` authorizes every request with the configured bot token,
 without calling Slack in the ack path.
 
-(Answering once is ``Deps.later``'s claim, after the ack.) :func:`allow_list`,
+(Answering once is ``Deps.later``'s claim, after the ack; a refusal is a short notice, ``Deps.notify``.) :func:`allow_list`,
 global middleware after bolt's signature check, keeps the app to
 ``ALLOWED_TEAM_IDS`` / ``ALLOWED_CHANNEL_IDS`` (when set) with a polite Chinese
 refusal: in the slash command's ack, in the mention's thread, or to the clicker only.
@@ -93,10 +93,10 @@ def allow_list(body, context, client, next, *, deps):  # noqa: A002 - bolt injec
     event = body.get("event") or {}
     if team_ok and event.get("type") == "app_mention" and not event.get("bot_id"):
         reply = deps.reply_for_mention(client, event)
-        deps.later(reply.send, notice_message(refusal, ephemeral=False), body=body)
+        deps.notify(reply.send, notice_message(refusal, ephemeral=False), body=body)
     elif body.get("type") == "block_actions" and context.response_url:
         respond = RESPONSE_URLS.respond_for(context.response_url, cfg)  # only Slack's hooks host
-        deps.later(respond, text=refusal, response_type="ephemeral", replace_original=False, body=body)
+        deps.notify(respond, text=refusal, response_type="ephemeral", replace_original=False, body=body)
     return BoltResponse(status=200, body="")
 
 
