@@ -8,7 +8,10 @@
 - ``roi:open_sheet``: a url button ("查看表格"); Slack opens the link, we only ack.
 
 Every listener is :func:`ack_then` bound to its work: it acks at once, and the
-work (``answer_query``, ``choose_campaign``, …) runs after the ack (``deps.later``).
+work (``answer_query``, ``choose_campaign``, …) runs after the ack (``deps.later``);
+when the work queue is full the clicker is told "正忙，请稍后再试" instead.
+A button's value is read within bounds (``bot.button_values``): one we did not
+write is answered with a sentence saying why, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import re
 
 from slack_bolt import App
 
-from bot.listeners import bind
+from bot.button_values import query_of
+from bot.listeners import bind, busy_text
 from render.blocks import (
     ACTION_CHART_PNG,
     ACTION_CHOOSE,
@@ -26,7 +30,7 @@ from render.blocks import (
     ACTION_OPEN_REPORT,
     ACTION_OPEN_SHEET,
     ACTION_QUERY,
-    decode_query,
+    notice_message,
 )
 from render.blocks import error_message as error_msg
 from roi_core import RoiError
@@ -35,9 +39,9 @@ log = logging.getLogger(__name__)
 
 
 def _value(action: dict) -> str:
-    if action.get("selected_option"):
-        return action["selected_option"].get("value") or ""
-    return action.get("value") or ""
+    option = action.get("selected_option")
+    value = (option.get("value") if isinstance(option, dict) else None) if option else action.get("value")
+    return value if isinstance(value, str) else ""
 
 
 def ack_only(ack) -> None:
@@ -45,17 +49,25 @@ def ack_only(ack) -> None:
 
 
 def ack_then(ack, body, client, respond, action, *, deps, work) -> None:
-    """Ack the click, then ``work(body, client, respond, action, deps=deps)`` after the ack."""
+    """Ack the click, then ``work(body, client, respond, action, deps=deps)`` after the ack; the busy
+    notice, to the clicker, when the work queue is full."""
     ack()
-    deps.later(work, body, client, respond, action, deps=deps, body=body)
+    if not deps.later(work, body, client, respond, action, deps=deps, body=body):
+        deps.notify(busy_reply, body, client, respond, action, deps=deps)
+
+
+def busy_reply(body, client, respond, action, *, deps) -> None:
+    """"正忙，请稍后再试" to the clicker (in the button's language): the click was not queued."""
+    lang = "en" if '"l":"en"' in _value(action).replace(" ", "")[:2000] else "zh"
+    deps.reply_for_action(client, respond, body).send(notice_message(busy_text(lang=lang)))
 
 
 def _run(body, client, respond, action, deps, *, replace: bool = False):
     reply = deps.reply_for_action(client, respond, body)
     try:
-        query = decode_query(_value(action))
+        query = query_of(_value(action))
     except RoiError as err:
-        reply.send(error_msg(err.message, err.hint))
+        reply.send(error_msg(err.message, err.hint, getattr(err, "lang", "zh")))
         return None
     result = deps.assistant.result_for_query(query)
     reply.send(result.message, replace=replace)
@@ -83,9 +95,9 @@ def chart_png(body, client, respond, action, *, deps) -> None:
     """The answer's chart as a PNG file, or a message saying why it could not be uploaded."""
     reply = deps.reply_for_action(client, respond, body)
     try:
-        query = decode_query(_value(action))
+        query = query_of(_value(action))
     except RoiError as err:
-        reply.send(error_msg(err.message, err.hint))
+        reply.send(error_msg(err.message, err.hint, getattr(err, "lang", "zh")))
         return
     result = deps.assistant.result_for_query(query)
     chart = result.message.chart

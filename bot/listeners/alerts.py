@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 
+from bot.button_values import mute_of
 from bot.listeners import bind
 from bot.listeners.actions import ack_then
 from render.blocks import ACTION_ALERT_MUTE, mrkdwn, notice_message
 from render.blocks import error_message as error_msg
-from render.blocks.alerts import decode_mute
 from roi_core import RoiError, Settings
 from roi_core.monitor import kind_label
 from roi_core.views.labels import phrase
@@ -35,9 +35,9 @@ def mute_alerts(body, client, respond, action, *, deps, now: dt.datetime | None 
     """Record the mute the button stands for, and say until when (ephemeral)."""
     reply = deps.reply_for_action(client, respond, body)
     try:
-        request = decode_mute(action.get("value") or "")
+        request = mute_of(action.get("value"))
     except RoiError as err:
-        reply.send(error_msg(err.message, err.hint))
+        reply.send(error_msg(err.message, err.hint, getattr(err, "lang", "zh")))
         return
     from scheduler.store import AlertStore  # the bot reaches the job's store only when a mute is clicked
 
