@@ -9,6 +9,11 @@ burst of people asking ``/roi 618活动`` costs one computation, not fifty
 (concurrent askers of the same question wait for the one in flight), and the
 Slack message rendered from that answer is kept beside it and reused while
 it would read the same.
+
+An answer from a stale copy of the sheet (the read failed, a cached copy
+answers) names the cause and the copy's age (``bot.stale``): 没有权限 for a
+removed share, 表格已删除 for a deleted sheet, 暂时读不到 for Google down or
+slow. Cause and age (whole minutes) are part of the answer's cache key.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sheets
+from bot.stale import fresh_view, marked_stale, stale_key
 from render.blocks import RenderOptions, SlackMessage, build_message, error_message
 from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
 from roi_core.follow_up import with_follow_up
@@ -67,7 +73,7 @@ class AnswerCache:
         fetched = getattr(data, "fetched_at", None)
         if fetched is None:
             return None  # no identity for this read: never cached
-        return (getattr(data, "source", ""), fetched.isoformat(), getattr(data, "stale_seconds", None) is not None)
+        return (getattr(data, "source", ""), fetched.isoformat(), stale_key(data))
 
     def key(self, query: Query, data, today: dt.date) -> tuple | None:
         """The cache key of ``query`` on ``data`` at ``today``; None when the read has no identity."""
@@ -156,12 +162,19 @@ class Assistant:
             self._zone = data.settings.timezone
         today = self._today()
         key = self.cache.key(query, data, today)
-        ans = self.cache.answer(key, lambda: answer(query, data, today))
+        ans = self.cache.answer(key, lambda: self._compute(query, data, today))
         followed = with_follow_up(ans, self.proposals(ans, today), data, today)  # a copy, never the cached answer
         followed = with_alerts(followed, data, today)  # 今日预警: the campaign's alerts of today (roi_core.monitor)
         if followed is not ans:  # its message is built afresh (the records may change within one sheet read)
             return followed, data, None
         return ans, data, key
+
+    @staticmethod
+    def _compute(query: Query, data, today: dt.date) -> Answer:
+        if stale_key(data) is None:
+            return answer(query, data, today)
+        # a stale copy: the core answers the read it is a copy of; the warning names why (bot/stale.py)
+        return marked_stale(answer(query, fresh_view(data), today), data)
 
     def answer(self, query: Query) -> tuple[Answer, object]:
         """Read the sheet (cached by the sheets layer) and answer ``query``; RoiError passes through."""

@@ -16,6 +16,12 @@ cause in its warning, then the error itself is raised, so a lost share
 surfaces. For retryable failures (Google down, timeouts) the limit is
 ``max_stale``.
 
+A stale copy keeps its cause: it is a :class:`StaleCopy` (a SheetData) whose
+``stale_cause`` says why the read failed, as a reply words it: ``denied``
+(Google answered 401/403: the share was removed), ``deleted`` (404: the sheet
+was deleted, or the link is wrong) or ``unavailable`` (5xx, 429, a timeout, a
+read slower than the answer deadline); ``stale_hint`` is the error's own fix.
+
 A burst shares reads, never getting older data than its question allows: a
 caller joins a refresh in flight only if it started at most ``ttl`` seconds
 before the caller arrived. With ``ttl`` 0 (every question reads), a caller
@@ -34,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from roi_core import SheetData
-from sheets.errors import SheetsError
+from sheets.errors import PermissionDenied, SheetsError, SourceNotFound
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +49,28 @@ MAX_STALE = 24 * 3600.0  # a copy older than this is not served when Google keep
 MAX_STALE_DENIED = 15 * 60.0  # ... nor older than this when the sheet is gone or no longer shared
 # SheetData carries the reason once roi_core grows the field; until then the reason is logged only
 _HAS_REASON = "stale_reason" in {f.name for f in dataclasses.fields(SheetData)}
+
+
+STALE_DENIED, STALE_DELETED, STALE_UNAVAILABLE = "denied", "deleted", "unavailable"
+
+
+def stale_cause(error: BaseException | None) -> str:
+    """Why a copy stands in, as one of ``denied`` (401/403), ``deleted`` (404) and ``unavailable`` (the rest,
+    and a read that has not finished in time: ``error`` None)."""
+    if isinstance(error, PermissionDenied):
+        return STALE_DENIED
+    if isinstance(error, SourceNotFound):
+        return STALE_DELETED
+    return STALE_UNAVAILABLE
+
+
+@dataclass(frozen=True)
+class StaleCopy(SheetData):
+    """A cached read answering for one that failed: ``stale_seconds`` old, for ``stale_cause``
+    (:func:`stale_cause`), with the error's fix (``stale_hint``, Chinese; "" when there is none)."""
+
+    stale_cause: str = STALE_UNAVAILABLE
+    stale_hint: str = ""
 
 
 @dataclass
@@ -129,10 +157,12 @@ class SheetCache:
                 raise error
             reason = error.message
         log.warning("Serving a %.0f s old copy of %s: %s", age, data.source, reason)
-        changes: dict = {"stale_seconds": age}
+        changes: dict = {"stale_seconds": age, "stale_cause": stale_cause(error),
+                         "stale_hint": getattr(error, "hint", None) or ""}
         if _HAS_REASON:
             changes["stale_reason"] = reason
-        return data.with_source(**changes)
+        fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(SheetData) if f.init}
+        return StaleCopy(**{**fields, **changes})
 
     def clear(self) -> None:
         with self._guard:
