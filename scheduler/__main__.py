@@ -6,7 +6,9 @@
     python -m scheduler check-now [--date 2026-11-30] [--dry-run] [--json] [--source ...]   the daily check by hand
 
 A bad setting (environment or database) ends any of them with one Chinese line,
-a 提示 line, and exit code 2; never a traceback (``--debug`` shows one for our own bugs).
+a 提示 line, and exit code 2; never a traceback (``--debug`` shows one for our own bugs). So does a
+``--date`` or ``--month`` that cannot be used: not a date, or outside 1900-01-01 … 2261-12-31, the
+dates a sheet can hold (one line naming the option and the value).
 Without ``--source``, the demo workbook is never written: run-once and the clock
 work on its copy under ``var/`` (named in the output).
 """
@@ -20,16 +22,15 @@ import os
 import signal
 import sys
 
-import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
-from roi_core import QueryError, RoiError
-from roi_core.query import parse_month
+from roi_core import RoiError
 from roi_runtime.bootstrap import bootstrap
 from roi_runtime.cli import report
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, database_error
 from roi_runtime.workspace import writable_config
+from scheduler.alerts_cli import OptionError, parse_date, parse_month_option
 from scheduler.clock import add_daily_check, build_scheduler, read_schedule_settings
 from scheduler.job import run_monthly
 from scheduler.schedule import next_run, schedule_from
@@ -55,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:  # a --date or --month that cannot be used is a usage error, before any setting is read
+        args.month = parse_month_option(getattr(args, "month", None), dt.date.today())
+        args.date = parse_date(getattr(args, "date", None))
+    except OptionError as err:
+        return report(err)
     config: AppConfig | None = None
     try:
         config = AppConfig.from_env(os.environ)
@@ -72,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     except SQLAlchemyError as err:  # the database went away after the check
         log.debug("database error", exc_info=True)
         return report(database_error(err, config.database if config else ""))
-    except RoiError as err:  # the sheet or the --month: the user's to fix, as before
+    except RoiError as err:  # the sheet: the user's to fix, as before
         report(err)
         return 1
     except KeyboardInterrupt:
@@ -85,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_once(config: AppConfig, args) -> int:
-    month = _month(args.month)
+    month = args.month  # read and bounded by main()
     if not args.dry_run:
         check_database(config.database)
         if args.source is None:
@@ -127,15 +133,6 @@ def _clock(config: AppConfig) -> int:
     log.info("clock started: %s", schedule.describe())
     scheduler.start()
     return 0
-
-
-def _month(text: str | None) -> pd.Period | None:
-    if not text:
-        return None
-    month = parse_month(text, dt.date.today())
-    if month is None:
-        raise QueryError(f"月份「{text}」看不懂", "请写成 2026-10")
-    return month
 
 
 if __name__ == "__main__":
