@@ -111,6 +111,29 @@ BUDGETS = TabSpec("budgets", "预算", ("budgets", "budget", "plan", "预算计�
 OPTIONAL_TABS = (ORDERS, CUSTOMERS, BUDGETS)
 PEOPLE_TABS = (CAMPAIGNS, TOUCHPOINTS, SETTINGS, *OPTIONAL_TABS)
 
+#: 客户 阶段 as people type it → stage level (0 潜在 … 3 忠实). Compared after NFKC, case-folding and dropping
+#: spaces (:func:`stage_level`); any other value is a problem naming :data:`STAGE_CHOICES`, never a guess.
+STAGE_WORDS = {
+    0: ("潜在", "潜在客户", "潜客", "prospect", "lead", "potential"),
+    1: ("意向", "意向客户", "interested", "intent", "intention"),
+    2: ("成交", "成交客户", "customer", "converted", "purchased", "buyer"),
+    3: ("忠实", "忠实客户", "loyal", "repeat", "loyal customer"),
+}
+STAGE_CHOICES = "潜在、意向、成交、忠实（或 prospect、interested、customer、loyal）"
+
+
+def _stage_key(value: object) -> str:
+    return "".join(normalize_text(value).split())
+
+
+_STAGE_LEVEL = {_stage_key(w): level for level, words in STAGE_WORDS.items() for w in words}
+
+
+def stage_level(value: object) -> int:
+    """The level (0 潜在, 1 意向, 2 成交, 3 忠实) of a typed 阶段; −1 for a value that is none of them."""
+    return _STAGE_LEVEL.get(_stage_key(value), -1)
+
+
 #: how the ``init`` template marks its example rows: a text cell of the row (活动名称 ``示例·618活动``,
 #: 客户ID ``示例·C001``) starts with it. The mark is in the values, so it survives a row copied anywhere
 #: (a fill or a comment would not); such rows are never counted and are reported until deleted.

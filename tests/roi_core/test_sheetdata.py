@@ -63,7 +63,8 @@ def test_header_row_below_blank_rows_keeps_sheet_row_numbers():
 
 
 def test_settings_parsed_with_defaults_and_bad_values_reported():
-    data = load_sheet({"活动": [["活动名称", "渠道", "开始日期", "销售额"]],
+    # 活动 has one row: an empty 活动 is a problem of its own (test_new_tab_checks.py)
+    data = load_sheet({"活动": [["活动名称", "渠道", "开始日期", "销售额"], ["A", "抖音", "2026-06-01", 100]],
                        "Settings": [["参数", "值"], ["目标ROI", "150%"], ["毛利率", "40"], ["回溯天数", "abc"],
                                     ["月报时间", "8:30"], ["不认识的参数", "x"], ["时区", "UTC"]]})
     s = data.settings
@@ -72,7 +73,7 @@ def test_settings_parsed_with_defaults_and_bad_values_reported():
 
 
 def test_touchpoints_tab_parsed():
-    data = load_sheet({"活动": [["活动名称", "渠道", "开始日期", "销售额"]],
+    data = load_sheet({"活动": [["活动名称", "渠道", "开始日期", "销售额"], ["A", "抖音", "2026-06-01", 100]],
                        "触点": [["客户ID", "时间", "渠道", "是否转化", "订单金额"],
                                 ["C1", "2026-06-01 10:00", "抖音", "否", None],
                                 ["C1", "2026-06-02 11:00", "微信", "是", "￥399"],
@@ -88,6 +89,7 @@ def test_touchpoints_tab_parsed():
 
 TOO_LARGE = "数值超出合理范围（绝对值应不超过 1,000 万亿），检查单位或小数点"
 HEAD = ["活动名称", "渠道", "开始日期", "销售额", "广告费用", "促销费用", "人员费用"]
+ONE_ROW = [HEAD, ["A", "抖音", "2026-06-01", 100]]  # 活动 with a row, so only 设置's problems are listed
 
 
 def test_huge_and_tiny_money_rows_are_left_out_and_the_rest_answer():
@@ -142,9 +144,9 @@ def test_dates_out_of_range_are_problems_and_settings_can_widen_them():
 
 def test_date_settings_as_a_google_serial_and_in_the_wrong_order():
     # a Google date cell read unformatted is a serial: 32874 = 1990-01-01 (36526 - 3652 days of 1990..1999)
-    data = load_sheet({"活动": [HEAD], "设置": [["参数", "值"], ["最早日期", 32874]]})
+    data = load_sheet({"活动": ONE_ROW, "设置": [["参数", "值"], ["最早日期", 32874]]})
     assert data.settings.earliest_date == dt.date(1990, 1, 1)
-    swapped = load_sheet({"活动": [HEAD], "设置": [["参数", "值"], ["最早日期", "2030-01-01"], ["最晚日期", "2020-01-01"]]})
+    swapped = load_sheet({"活动": ONE_ROW, "设置": [["参数", "值"], ["最早日期", "2030-01-01"], ["最晚日期", "2020-01-01"]]})
     assert (swapped.settings.earliest_date, swapped.settings.latest_date) == (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
     assert [(p.row, p.reason) for p in swapped.problems] == [(3, "最晚日期早于最早日期 2030-01-01，两者都已用默认值")]
 
@@ -160,7 +162,7 @@ def test_date_settings_as_a_google_serial_and_in_the_wrong_order():
     ("毛利率", "140%", "毛利率：毛利率应在 0%-100% 之间，已忽略此项"),
 ])
 def test_implausible_settings_fall_back_to_defaults(name, value, reason):
-    data = load_sheet({"活动": [HEAD], "设置": [["参数", "值"], [name, value]]})
+    data = load_sheet({"活动": ONE_ROW, "设置": [["参数", "值"], [name, value]]})
     assert [(p.row, p.reason) for p in data.problems] == [(2, reason)]
     s = data.settings
     assert (s.lookback_days, s.half_life_days, s.target_roi, s.gross_margin) == (30, 7.0, 1.0, None)
