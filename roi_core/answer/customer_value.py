@@ -221,7 +221,7 @@ def customer_value_answer(query: Query, data: SheetData, today: dt.date, book: C
     if isinstance(found, Answer):
         return found
     campaign, channel = found, query.channel
-    book = book or build_book(data)
+    book = book or build_book(data, today)
     period = query.period
     if period is not None and period[1] > today:
         period = (period[0], today)
@@ -254,7 +254,7 @@ def lifecycle_answer(query: Query, data: SheetData, today: dt.date, book: Custom
     found = _resolve(query, data)
     if isinstance(found, Answer):
         return found
-    book = book or build_book(data)
+    book = book or build_book(data, today)
     period = query.period
     if period is not None and period[1] > today:
         period = (period[0], today)
@@ -285,7 +285,7 @@ def cohort_answer(query: Query, data: SheetData, today: dt.date, book: CustomerB
     """``cohort``: revenue per customer by acquisition month × months since (the last 12 months, or the
     months of the period asked, at most 18)."""
     en = query.lang == "en"
-    book = book or build_book(data)
+    book = book or build_book(data, today)
     missing = missing_tabs(data, query.lang)
     if not book.has_orders:
         raise DataError("同期群需要「订单」标签页" if not en else "Cohorts need an 订单 (Orders) tab", missing[0])
@@ -317,7 +317,7 @@ def with_customer_value(ans: Answer, data: SheetData, today: dt.date) -> Answer:
     if not isinstance(ans, CampaignReport):
         return ans
     channel = getattr(ans, "asked_channel", None)
-    figures = value_figures(build_book(data), ans.campaign, channel, today)
+    figures = value_figures(build_book(data, today), ans.campaign, channel, today)
     figures.pop("start_date", None)
     figures["has_orders"] = not data.orders.empty
     figures["has_customers"] = not data.customers.empty

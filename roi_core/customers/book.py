@@ -17,19 +17,12 @@ import pandas as pd
 
 from roi_core.matching import match_key
 from roi_core.metrics import prepare_rows
+from roi_core.schema import stage_level
 from roi_core.sheetdata import SheetData
+from roi_core.tab_checks import acquired_after
 
 NO_DAY = np.iinfo(np.int64).min  # "no such day" in day arrays (NaT's integer)
 _EPOCH = dt.date(1970, 1, 1)
-
-# 阶段 as people type it → stage level (0 潜在 … 3 忠实)
-_STAGE_WORDS = {
-    0: ("潜在", "潜在客户", "潜客", "prospect", "lead", "potential"),
-    1: ("意向", "意向客户", "interested", "intent", "intention"),
-    2: ("成交", "成交客户", "customer", "converted", "purchased", "buyer"),
-    3: ("忠实", "忠实客户", "loyal", "repeat", "loyal customer"),
-}
-STAGE_LEVEL = {match_key(w): level for level, words in _STAGE_WORDS.items() for w in words}
 
 
 def to_days(values: pd.Series) -> np.ndarray:
@@ -114,10 +107,16 @@ class CustomerBook:
         return len(self.people)
 
 
-def build_book(data: SheetData) -> CustomerBook:
-    """Prepare ``data`` for the customer figures (see :class:`CustomerBook`)."""
+def build_book(data: SheetData, today: dt.date | None = None) -> CustomerBook:
+    """Prepare ``data`` for the customer figures (see :class:`CustomerBook`).
+
+    With ``today``, a 客户 row acquired after it (获客日期 > today) is left out, as ``sheets check`` reports
+    it: nobody is acquired in the future, so the customer counts only as 触点 / 订单 show them (if at all).
+    """
     orders = data.orders
     customers = data.customers
+    if today is not None and len(customers):
+        customers = customers[~acquired_after(customers, today).to_numpy()]
     touches = data.touchpoints
     campaign_ids, channel_ids = NameIds(), NameIds()
     rows = prepare_rows(data.campaigns, data.settings)
@@ -148,7 +147,7 @@ def build_book(data: SheetData) -> CustomerBook:
     campaign = np.full(n, -1, dtype=np.int64)
     channel = np.full(n, -1, dtype=np.int64)
     source = np.full(n, None, dtype=object)
-    stage_level = np.full(n, -1, dtype=np.int64)
+    stage_levels = np.full(n, -1, dtype=np.int64)
     stage_day = np.full(n, NO_DAY, dtype=np.int64)
 
     conv = np.flatnonzero(touch_arrays["converted"])
@@ -171,8 +170,8 @@ def build_book(data: SheetData) -> CustomerBook:
         channel[cc] = np.where(named >= 0, named, channel[cc])
         source[cc] = "客户"
         stage_codes, stage_words = pd.factorize(listed["stage"], use_na_sentinel=True)
-        levels = np.array([STAGE_LEVEL.get(match_key(str(w)), -1) for w in stage_words] + [-1], dtype=np.int64)
-        stage_level[cc] = levels[stage_codes]  # an unknown 阶段 counts as blank: the stage is derived
+        levels = np.array([stage_level(w) for w in stage_words] + [-1], dtype=np.int64)
+        stage_levels[cc] = levels[stage_codes]  # load_sheet leaves out an unknown 阶段's row; here it reads as blank
         stage_day[cc] = to_days(listed["stage_date"])
 
     only_orders = (acquired == NO_DAY) & (first_order != NO_DAY)
@@ -185,7 +184,7 @@ def build_book(data: SheetData) -> CustomerBook:
         "campaign_id": campaign,
         "channel_id": channel,
         "acquired_from": pd.Series(source, dtype=object),
-        "stage_level": stage_level,
+        "stage_level": stage_levels,
         "stage_day": stage_day,
         "first_order": first_order,
         "n_orders": np.bincount(order_arrays["cust"], minlength=n),
