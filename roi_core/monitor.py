@@ -4,14 +4,17 @@
 team's time zone, chosen by the caller) and returns one :class:`Alert` per rule broken. Pure: frames in,
 alerts out, no clock (docs/formulas.md, "每日巡检"). The rules:
 
-- **running**: ``today`` falls in the campaign × channel's planned period (预算: 计划开始 … 计划结束); a channel
+- **running**: ``today`` falls in the campaign × channel's planned period (预算: 计划开始 … 计划结束; of a pair's
+  plans for several periods, the one covering today, never a sum); a channel
   without its own plan in a campaign that has plans takes the campaign's planned span; a campaign with no
   plan at all runs from its first 开始日期 to its last 结束日期 (all channels), and one typed as daily rows
-  whose rows end yesterday still runs today (its data lags a day; :func:`_unplanned_span`).
+  whose rows end yesterday still runs today (its data lags a day; :func:`roi_core.running.running_units`).
 - **so far** means the complete days before ``today``: from the period's first day to ``today − 1`` (a day's
   figures are typed after it ends). A row spanning several days counts the share of its days inside the
   window; a one-day row counts whole.
-- ``pacing``: spent so far vs 预算 × elapsed planned days / planned days; beyond ±20 % warns (budget rows only).
+- ``pacing``: spent so far vs 预算 × elapsed planned days / planned days; beyond ±20 % warns (budget rows only);
+  a plan of 预算 0 warns on any spend (the sheet check lists that plan as a warning too); a pair whose plans
+  overlap (left out by ``load_sheet``, never summed) gets a pacing alert saying it cannot be paced.
 - ``roi``: ROI so far (收益 − 成本) / 成本 below 目标ROI (the basis of docs/formulas.md, one for the whole check).
 - ``ctr_drop`` / ``cvr_drop``: yesterday's CTR (CVR) more than 30 % under the same campaign × channel's
   previous 7 days (sums first, ratios after).
@@ -33,7 +36,12 @@ import pandas as pd
 
 from roi_core.fmt import money, pct
 from roi_core.metrics import BASIS_LABEL, HALF_FEN, prepare_rows, return_basis
+from roi_core.problems import row_span
+from roi_core.running import plan_conflicts_on, running_units
 from roi_core.sheetdata import SheetData
+
+__all__ = ["KINDS", "Alert", "CheckResult", "campaign_alerts", "check_day", "daily_check", "kind_label",
+           "running_units", "team_lang", "with_alerts"]
 
 KINDS = ("pacing", "roi", "ctr_drop", "cvr_drop", "no_conversions")
 KIND_LABELS = {"pacing": "预算进度", "roi": "ROI", "ctr_drop": "点击率下降", "cvr_drop": "转化率下降",
@@ -127,6 +135,7 @@ def check_day(data: SheetData, today: dt.date, lang: str | None = None) -> Check
     lang = lang or team_lang(data)
     units = running_units(data, today)
     result = CheckResult(today, running=units)
+    result.alerts = _conflict_alerts(data, today, lang)  # whether or not the pair has 活动 rows yet
     if units.empty or data.campaigns.empty:
         return result
     settings = data.settings
@@ -151,82 +160,16 @@ def check_day(data: SheetData, today: dt.date, lang: str | None = None) -> Check
     figures = _so_far(units, unit_of, first, last, row_days, cost, ret, yesterday, n)
     daily = _daily(rows, unit_of, first, last, row_days, yesterday, n)
     symbol = settings.currency_symbol
-    alerts: list[Alert] = []
+    alerts: list[Alert] = list(result.alerts)
     alerts += _pacing_alerts(units, figures, today, symbol, lang)
     alerts += _roi_alerts(units, figures, today, settings.target_roi, basis, symbol, lang)
     alerts += _drop_alerts(units, daily, today, "ctr", lang)
     alerts += _drop_alerts(units, daily, today, "cvr", lang)
     alerts += _no_conversion_alerts(units, daily, figures, today, symbol, lang)
     order = {name: i for i, name in enumerate(dict.fromkeys(units["campaign"]))}
-    alerts.sort(key=lambda a: (order[a.campaign], KINDS.index(a.kind), a.channel))
+    alerts.sort(key=lambda a: (order.get(a.campaign, len(order)), KINDS.index(a.kind), a.channel))
     result.alerts = alerts
     return result
-
-
-def running_units(data: SheetData, today: dt.date) -> pd.DataFrame:
-    """The campaign × channel pairs running on ``today``: campaign, channel, start, end (the period),
-    budget (NaN without a plan), planned (True when the period comes from 预算), lagging (True for a campaign
-    without a plan whose daily rows end yesterday: it runs today, :func:`_unplanned_span`)."""
-    day = pd.Timestamp(today)
-    rows = data.campaigns
-    plans = data.budgets
-    parts = []
-    if not plans.empty:
-        own = plans.groupby(["campaign", "channel"], sort=False).agg(
-            start=("plan_start", "min"), end=("plan_end", "max"), budget=("budget", "sum")).reset_index()
-        own["planned"] = True
-        parts.append(own)
-        span = plans.groupby("campaign", sort=False).agg(start=("plan_start", "min"), end=("plan_end", "max"))
-        if not rows.empty:
-            pairs = rows[["campaign", "channel"]].drop_duplicates()
-            pairs = pairs[pairs["campaign"].isin(span.index)]
-            known = pd.MultiIndex.from_frame(own[["campaign", "channel"]])
-            pairs = pairs[~pd.MultiIndex.from_frame(pairs).isin(known)]
-            if not pairs.empty:
-                other = pairs.join(span, on="campaign")
-                other["budget"] = np.nan
-                other["planned"] = True
-                parts.append(other)
-    if not rows.empty:
-        unplanned = rows[~rows["campaign"].isin(plans["campaign"])] if not plans.empty else rows
-        if not unplanned.empty:
-            span = _unplanned_span(unplanned, day)
-            pairs = unplanned[["campaign", "channel"]].drop_duplicates().join(span, on="campaign")
-            pairs["budget"] = np.nan
-            pairs["planned"] = False
-            parts.append(pairs)
-    if not parts:
-        return pd.DataFrame(columns=["campaign", "channel", "start", "end", "budget", "planned", "lagging"])
-    units = pd.concat(parts, ignore_index=True)
-    units["lagging"] = units["lagging"].fillna(False).astype(bool) if "lagging" in units else False
-    units["start"] = units["start"].dt.normalize()
-    units["end"] = units["end"].dt.normalize()
-    return units[(units["start"] <= day) & (day <= units["end"])].reset_index(drop=True)
-
-
-def _unplanned_span(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    """Per campaign without a plan: start (first 开始日期), end (last 结束日期), and ``lagging``: True when its
-    data lags a day and it counts as running on ``day`` although its rows end the day before.
-
-    Lagging: the rows end on ``day − 1``, every row ending then is a one-day row (开始日期 = 结束日期) and the
-    campaign has one-day rows on at least two days (it is typed day by day). Its end becomes ``day``. A row
-    ending then that spans several days has a 结束日期 that says when the campaign ended: not lagging; so is
-    a single one-day row (a one-day event)."""
-    start = rows["start_date"].dt.normalize()
-    end = rows["end_date"].dt.normalize()
-    one_day = start == end
-    span = pd.DataFrame({"campaign": rows["campaign"].to_numpy(), "start": start.to_numpy(), "end": end.to_numpy()})
-    last = span.groupby("campaign", sort=False)["end"].transform("max")
-    at_last = (span["end"] == last).to_numpy()
-    span["period_at_end"] = at_last & ~one_day.to_numpy()  # a row ending on the last day that spans several days
-    span["daily_day"] = span["start"].where(one_day.to_numpy())
-    out = span.groupby("campaign", sort=False).agg(start=("start", "min"), end=("end", "max"),
-                                                   period_at_end=("period_at_end", "any"),
-                                                   daily_days=("daily_day", "nunique"))
-    out["lagging"] = ((out["end"] == day.normalize() - pd.Timedelta(days=1)) & ~out["period_at_end"]
-                      & (out["daily_days"] >= 2))
-    out.loc[out["lagging"], "end"] = day.normalize()
-    return out[["start", "end", "lagging"]]
 
 
 def _so_far(units, unit_of, first, last, row_days, cost, ret, yesterday, n) -> pd.DataFrame:
@@ -297,7 +240,10 @@ def _proposal(action: str, campaign: str, channel: str, daily_from: float, daily
 
 
 def _alert(units, i, kind, today, figures, detail, proposal=None, lang="zh") -> Alert:
-    campaign, channel = str(units.at[i, "campaign"]), str(units.at[i, "channel"])
+    return _say(str(units.at[i, "campaign"]), str(units.at[i, "channel"]), kind, today, figures, detail, proposal, lang)
+
+
+def _say(campaign, channel, kind, today, figures, detail, proposal=None, lang="zh") -> Alert:
     message = f"{campaign} / {channel}: {detail}" if lang == "en" else f"「{campaign}」{channel} {detail}"
     return Alert(campaign, channel, kind, today, figures, message, f"{channel}: {detail}" if lang == "en"
                  else f"{channel} {detail}", proposal, lang)
@@ -311,10 +257,12 @@ def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
     spent = so_far["spent"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = spent / expected - 1
-    warn = (~np.isnan(budget) & (budget > 0) & (elapsed > 0) & so_far["has_rows"].to_numpy()
-            & (expected >= HALF_FEN) & (np.abs(pace) > PACING_TOLERANCE))
+    running = ~np.isnan(budget) & (elapsed > 0) & so_far["has_rows"].to_numpy()
+    warn = running & (budget > 0) & (expected >= HALF_FEN) & (np.abs(pace) > PACING_TOLERANCE)
+    # a plan of 预算 0 has no pace to compare (spent / 0); any spend against it warns, never a silent skip
+    unfunded = running & (budget == 0) & (spent >= HALF_FEN)
     alerts = []
-    for i in np.flatnonzero(warn):
+    for i in np.flatnonzero(warn | unfunded):
         left_days = int(planned[i] - elapsed[i])  # today … the plan's last day
         left = budget[i] - spent[i]
         daily_from = spent[i] / elapsed[i]
@@ -322,10 +270,20 @@ def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
         end = units.at[i, "end"]
         figures = {"budget": _r(budget[i]), "plan_start": _iso(units.at[i, "start"]), "plan_end": _iso(end),
                    "planned_days": int(planned[i]), "elapsed_days": int(elapsed[i]), "spent": _r(spent[i]),
-                   "expected": _r(expected[i]), "pace": _r(pace[i], 4), "budget_left": _r(left),
-                   "days_left": left_days}
+                   "expected": _r(expected[i]), "pace": None if unfunded[i] else _r(pace[i], 4),
+                   "budget_left": _r(left), "days_left": left_days}
         m_spent, m_budget, m_expected = money(spent[i], symbol), money(budget[i], symbol), money(expected[i], symbol)
         m_from, m_to, m_zero = money(daily_from, symbol), money(daily_to, symbol), money(0, symbol)
+        if unfunded[i]:
+            if lang == "en":
+                head = f"the plan's budget is {m_budget}, yet {m_spent} was spent in {elapsed[i]} of {planned[i]} planned days"
+                what = f"; fill in the plan's budget in 预算, or pause the channel (daily spend {m_from} → {m_zero})"
+            else:
+                head = f"计划预算为 {m_budget}，计划 {elapsed[i]}/{planned[i]} 天却已花 {m_spent}"
+                what = f"；请在「预算」填上这个计划的预算，或暂停该渠道（日花费 {m_from} → {m_zero}）"
+            proposal = _proposal("pause", units.at[i, "campaign"], units.at[i, "channel"], daily_from, 0.0, today, end)
+            alerts.append(_alert(units, i, "pacing", today, figures, head + what, proposal, lang))
+            continue
         if lang == "en":
             head = (f"spending {'ahead of' if pace[i] > 0 else 'behind'} plan {pace[i] * 100:+.1f}%: {m_spent} spent "
                     f"in {elapsed[i]} of {planned[i]} planned days, where the {m_budget} budget allows {m_expected}")
@@ -345,6 +303,22 @@ def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
                                      f"；检查出价、定向和素材是否限量，日花费可从 {m_from} 提到 {m_to}")
         proposal = _proposal(action, units.at[i, "campaign"], units.at[i, "channel"], daily_from, daily_to, today, end)
         alerts.append(_alert(units, i, "pacing", today, figures, head + what, proposal, lang))
+    return alerts
+
+
+def _conflict_alerts(data: SheetData, today: dt.date, lang: str = "zh") -> list[Alert]:
+    """One ``pacing`` alert per pair whose overlapping 预算 plans cover today: no plan to pace against, said so."""
+    tab = (getattr(data, "tab_titles", None) or {}).get("budgets", "预算")
+    alerts = []
+    for campaign, channel, rows in plan_conflicts_on(data, today).itertuples(index=False):
+        if lang == "en":
+            detail = (f"the plans in 「{tab}」 rows {row_span(rows, lang)} overlap, so none is used (never summed, "
+                      "never guessed): budget pacing cannot be checked; delete or correct one of them")
+        else:
+            detail = (f"「{tab}」第{row_span(rows, lang)}行的计划时间重叠，都未计入（不相加，也不猜用哪个），"
+                      "无法检查预算进度：删除或改正其中一行")
+        alerts.append(_say(str(campaign), str(channel), "pacing", today, {"plan_rows": [int(r) for r in rows],
+                                                                          "plans_overlap": True}, detail, None, lang))
     return alerts
 
 
@@ -453,13 +427,15 @@ def campaign_alerts(data: SheetData, campaign: str, today: dt.date, lang: str = 
     if mine.empty:
         return []
     plans = data.budgets[data.budgets["campaign"] == campaign] if not data.budgets.empty else data.budgets
+    clashes = data.plan_conflicts
+    clashes = clashes[clashes["campaign"] == campaign] if not clashes.empty else clashes
     # Only a campaign that can be running today is checked (a plan covering today, or rows ending yesterday or
     # later: the data-a-day-late rule); every answer about a past campaign skips the check (~12 ms).
     day = pd.Timestamp(today)
-    planned = not plans.empty and ((plans["plan_start"] <= day) & (plans["plan_end"] >= day)).any()
+    planned = any(not p.empty and ((p["plan_start"] <= day) & (p["plan_end"] >= day)).any() for p in (plans, clashes))
     if not planned and mine["end_date"].max() < day - pd.Timedelta(days=1):
         return []
-    return check_day(data.with_source(campaigns=mine, budgets=plans), today, lang).alerts
+    return check_day(data.with_source(campaigns=mine, budgets=plans, plan_conflicts=clashes), today, lang).alerts
 
 
 def with_alerts(ans, data: SheetData, today: dt.date | None):
