@@ -38,19 +38,49 @@ function roiSettings_() {
   };
 }
 
-/** "https://roi.example.com/" → "https://roi.example.com"; anything but http(s) → null. */
-function roiNormalizeBaseUrl_(url) {
+/**
+ * Checks a server address before the sheet's token is ever sent to it.
+ *
+ * The token goes in the Authorization header of every request, so the address must be https
+ * (UrlFetchApp fetches http:// as well, in clear text) and must not carry a user name or
+ * password (https://user:pw@host puts a second secret in the address, where logs and the
+ * dialog show it). "https://roi.example.com/" → { url: "https://roi.example.com" };
+ * anything else → { error: one Chinese line saying what to write instead }.
+ */
+function roiCheckServerUrl_(url) {
   var text = String(url == null ? '' : url).trim().replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s\/?#]+(\/[^\s?#]*)?$/i.test(text)) {
-    return null;
+  var example = '例如 https://roi.example.com';
+  if (!text) {
+    return { error: '请填写服务器地址，' + example };
   }
-  return text;
+  var scheme = /^([a-z][a-z0-9+.\-]*):\/\//i.exec(text);
+  if (scheme && scheme[1].toLowerCase() === 'http') {
+    return { error: '服务器地址必须以 https:// 开头：http:// 会把本表格的令牌明文发出去，' + example };
+  }
+  if (!scheme || scheme[1].toLowerCase() !== 'https') {
+    return { error: '服务器地址要以 https:// 开头，' + example };
+  }
+  var rest = text.slice(scheme[0].length);
+  var authority = rest.split(/[\/?#]/)[0];
+  if (authority.indexOf('@') >= 0) {
+    return { error: '服务器地址里不能包含用户名或密码（@ 和它前面的部分）：令牌已经足够证明身份，请只填 https://主机名，' + example };
+  }
+  // a host name or IPv4 (letters of any script, digits, dots, hyphens), or [IPv6]; an optional port;
+  // an optional path; no query, fragment, space or backslash (browsers read "\" as "/")
+  if (!/^([^\s\/?#\\:@\[\]]+|\[[0-9a-f:.]+\])(:\d{1,5})?(\/[^\s?#\\]*)?$/i.test(rest)) {
+    return { error: '服务器地址的格式不对，只填 https://主机名[:端口][/路径]，' + example };
+  }
+  var port = /:(\d+)$/.exec(authority);
+  if (port && (Number(port[1]) < 1 || Number(port[1]) > 65535)) {
+    return { error: '服务器地址的端口「' + port[1] + '」不对（应在 1 至 65535 之间），' + example };
+  }
+  return { url: 'https://' + rest };
 }
 
-/** The host of a URL, for messages (never the query string, never the token). */
+/** The host of a URL, for messages (never the query string, never the token, never a user:password@). */
 function roiHost_(url) {
   var m = /^https?:\/\/([^\/?#]+)/i.exec(String(url || ''));
-  return m ? m[1] : String(url || '');
+  return m ? m[1].replace(/^.*@/, '') : String(url || '');
 }
 
 /**
@@ -65,15 +95,21 @@ function roiHost_(url) {
  */
 function roiRequest_(method, path, body, settings) {
   settings = settings || roiSettings_();
-  var base = roiNormalizeBaseUrl_(settings.url);
-  if (!base || !settings.token) {
+  if (!settings.url || !settings.token) {
     throw new RoiError_('还没有连接服务器：请先在菜单「ROI 助手 → 连接设置」里填写服务器地址和本表格的令牌', 0);
   }
+  // an address saved before the add-on checked it (http://, user:password@) is never used with the token
+  var checked = roiCheckServerUrl_(settings.url);
+  if (!checked.url) {
+    throw new RoiError_('没有发送请求：' + checked.error + '（在「ROI 助手 → 连接设置」里重新填写）', 0);
+  }
+  var base = checked.url;
   var params = {
     method: method,
     headers: { Authorization: 'Bearer ' + settings.token, Accept: 'application/json' },
     muteHttpExceptions: true,
-    followRedirects: false
+    followRedirects: false,
+    validateHttpsCertificates: true  // the default, said here: the token goes only to the certificate's holder
   };
   if (body !== undefined) {
     params.contentType = 'application/json; charset=utf-8';

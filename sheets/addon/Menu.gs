@@ -47,6 +47,10 @@ function openSession() {
     if (!/^https?:\/\//i.test(String(data.url || ''))) {
       return { ok: false, error: '服务器没有给出对话页面的地址' };
     }
+    if (!/^https:\/\//i.test(String(data.url))) {
+      // the page link is a signed session of this sheet: never shown over http (the sidebar would block it too)
+      return { ok: false, error: '服务器给出的对话页面地址不是 https：请管理员把 ROI_PUBLIC_URL 设成 https 地址' };
+    }
     return { ok: true, url: String(data.url), expiresIn: data.expires_in || null };
   } catch (e) {
     return { ok: false, error: roiErrorMessage_(e) };
@@ -173,10 +177,11 @@ function getConnectionSettings() {
  */
 function saveConnectionSettings(form) {
   form = form || {};
-  var url = roiNormalizeBaseUrl_(form.url);
-  if (!url) {
-    return { ok: false, message: '服务器地址要以 https:// 开头，例如 https://roi.example.com' };
+  var checked = roiCheckServerUrl_(form.url);
+  if (!checked.url) {
+    return { ok: false, message: '没有保存：' + checked.error };
   }
+  var url = checked.url;
   var token = String(form.token == null ? '' : form.token).trim() || roiSettings_().token;
   if (!token) {
     return { ok: false, message: '请填写本表格的令牌（服务器上运行 python -m sheets addon-key --source <表格> 得到）' };

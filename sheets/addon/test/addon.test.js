@@ -1,18 +1,30 @@
 'use strict';
 // The add-on's .gs code against the real API on 127.0.0.1, through the local Apps Script runtime.
 // Run by tests/web/test_addon_node.py, which starts the API and sets ROI_API_URL, ROI_TOKEN and
-// ROI_EXPECTED (the figures `python -m bot ask --json` gives for the same workbook).
+// ROI_EXPECTED (the figures `python -m bot ask --json` gives for the same workbook). The add-on talks
+// only to https addresses: the tests reach the API through an https front (https_front.js), as the
+// add-on reaches it through a TLS-terminating proxy in production.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
 const { Runtime } = require('./appsscript_runtime.js');
 const { buildCells, loadExpected, quote } = require('./cells.js');
+const { startHttpsFront, getPage } = require('./https_front.js');
 
-const API = process.env.ROI_API_URL;
+const UPSTREAM = process.env.ROI_API_URL;  // the API's own http address on loopback
 const TOKEN = process.env.ROI_TOKEN;
 const EXPECTED = process.env.ROI_EXPECTED;
-const needsApi = !API || !TOKEN ? 'ROI_API_URL / ROI_TOKEN not set: run through tests/web/test_addon_node.py' : false;
+const needsApi = !UPSTREAM || !TOKEN ? 'ROI_API_URL / ROI_TOKEN not set: run through tests/web/test_addon_node.py' : false;
+let API;  // the https front's address: what a sheet saves in 连接设置
+let front;
+
+test.before(async () => {
+  if (needsApi) return;
+  front = await startHttpsFront(UPSTREAM);
+  API = front.url;
+});
+test.after(() => front && front.stop());
 const needsExpected = needsApi || (!EXPECTED ? 'ROI_EXPECTED not set: run through tests/web/test_addon_node.py' : false);
 
 const SHEETS = () => ({
@@ -157,7 +169,7 @@ test('the server cannot be reached: one clear line naming the host', { skip: nee
     server.listen(0, '127.0.0.1', () => { const p = server.address().port; server.close(() => resolve(p)); });
   });
   const rt = new Runtime({ sheets: SHEETS() });
-  rt.properties.document.api().setProperties({ ROI_SERVER_URL: `http://127.0.0.1:${port}`, ROI_TOKEN: TOKEN });
+  rt.properties.document.api().setProperties({ ROI_SERVER_URL: `https://127.0.0.1:${port}`, ROI_TOKEN: TOKEN });
   assertReadableError(rt.evaluate('=ROI("618活动")').value, `连不上 ROI 助手服务器（127.0.0.1:${port}）`);
 });
 
@@ -203,9 +215,9 @@ test('sidebar: the signed chat page, or the built-in chat over /api/v1/ask with 
   const session = rt.scriptRun('openSession');
   assert.ok(session.ok, JSON.stringify(session));
   assert.ok(session.url.startsWith(API + '/app?s='), session.url);
-  const page = await fetch(session.url);
+  const page = await getPage(session.url, front.cert);
   assert.equal(page.status, 200, 'the iframe page opens with the signed link');
-  assert.ok((await page.text()).includes('ROI'), 'the chat page');
+  assert.ok(page.text.includes('ROI'), 'the chat page');
 
   const answer = rt.scriptRun('askQuestion', '618活动');
   assert.ok(answer.ok, JSON.stringify(answer));

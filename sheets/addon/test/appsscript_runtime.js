@@ -412,7 +412,8 @@ class Runtime {
     let reply;
     try {
       const out = execFileSync(process.execPath, [FETCH_HELPER], {
-        input: JSON.stringify({ url, method, headers, payload, deadlineMs: LIMITS.fetchDeadlineMs }),
+        input: JSON.stringify({ url, method, headers, payload, deadlineMs: LIMITS.fetchDeadlineMs,
+          validateCertificates: params.validateHttpsCertificates !== false }),
         timeout: LIMITS.fetchDeadlineMs + 5000,
         env: Object.assign({}, process.env, { ROI_FETCH_HELPER: '1' }),
         maxBuffer: 50 * 1024 * 1024

@@ -1,8 +1,10 @@
 'use strict';
 // One HTTP request for the runtime's UrlFetchApp, run as a child process so that the
 // add-on's code can wait for it synchronously, as UrlFetchApp.fetch does in Apps Script.
-// stdin: {"url", "method", "headers", "payload", "deadlineMs"}; stdout: {"status", "headers", "body"}
-// or {"error": "<one line>"}. Redirects are not followed here (the runtime decides).
+// stdin: {"url", "method", "headers", "payload", "deadlineMs", "validateCertificates"}; stdout:
+// {"status", "headers", "body"} or {"error": "<one line>"}. Redirects are not followed here (the runtime
+// decides). An https certificate is checked (against Node's CAs and NODE_EXTRA_CA_CERTS) unless
+// validateCertificates is false, as UrlFetchApp's validateHttpsCertificates (default true).
 
 const http = require('node:http');
 const https = require('node:https');
@@ -15,7 +17,11 @@ function main(request) {
   if (body) {
     headers['Content-Length'] = String(body.length);
   }
-  const req = client.request(url, { method: request.method, headers, timeout: request.deadlineMs }, (res) => {
+  const options = { method: request.method, headers, timeout: request.deadlineMs };
+  if (url.protocol === 'https:') {
+    options.rejectUnauthorized = request.validateCertificates !== false;
+  }
+  const req = client.request(url, options, (res) => {
     const chunks = [];
     res.on('data', (c) => chunks.push(c));
     res.on('end', () => {
