@@ -25,6 +25,7 @@ from roi_core.monitor import Alert, check_day, kind_label
 from roi_core.schema import ALERTS_TAB
 from roi_core.views.alerts import alert_view
 from roi_runtime.config import AppConfig
+from roi_runtime.notify import error_code
 from scheduler.job import job_notifier, report_channel, retry_delay
 from scheduler.store import AlertStore
 from sheets import open_source
@@ -139,7 +140,7 @@ def run_daily_check(config: AppConfig, *, now: dt.datetime | None = None, date: 
         try:
             sheet.upsert_rows(ALERTS_TAB, list(ALERT_HEADERS), alert_rows(alerts, muted, stamp), list(ALERT_KEYS))
         except Exception as err:  # alerts are urgent: Slack still hears them when the sheet cannot be written
-            log.exception("the 预警 tab could not be written")
+            _log_failure(err, "the %s tab could not be written", ALERTS_TAB)
             run.message = f"「{ALERTS_TAB}」没有写成：{getattr(err, 'message', None) or type(err).__name__}；"
     if text_only:
         for campaign, group in groups.items():
@@ -175,7 +176,7 @@ def _deliver(run: CheckRun, groups: dict[str, list[Alert]], muted: set, store: A
         try:
             response = notifier.post(channel, message)
         except Exception as err:  # Slack refused or is down: nothing went out; the clock retries it today
-            log.exception("alert for %s could not be posted", campaign)
+            _log_failure(err, "alert for %s could not be posted", campaign)
             store.mark_failed(campaign, kinds, day, owner, f"{type(err).__name__}: {err}", now=now)
             run.failed.append(campaign)
             continue
@@ -271,8 +272,21 @@ def _clock_run(what: str, run) -> None:
     services = bootstrap(role="job")
     try:
         result = run(services.config, notifier=services.notifier())
-    except Exception:
-        log.exception("the %s failed", what)
+    except Exception as err:
+        _log_failure(err, "the %s failed", what)
         return
     if result is not None:
         log.warning("%s %s: %s (%s)", what, result.date, result.status, result.message)
+
+
+def _log_failure(err: BaseException, what: str, *args) -> None:
+    """Log a failure in ONE line with its cause when it is a named fault (Google refused the write or was down,
+    the sheet cannot be read: a RoiError with its message and fix; Slack's own error code); the stack only for
+    an error we did not foresee (a bug of ours)."""
+    code = error_code(err)
+    if isinstance(err, RoiError):
+        log.error(what + ": %s", *args, f"{err.message}；{err.hint}" if err.hint else err.message)
+    elif code:
+        log.error(what + ": Slack %s", *args, code)
+    else:
+        log.exception(what, *args)

@@ -11,7 +11,7 @@ import re
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import google.auth.exceptions
 from google.auth.transport.requests import Request as GoogleAuthRequest
@@ -200,4 +200,5 @@ class _TokenRequest(GoogleAuthRequest):
 
 
 def _path(url: str) -> str:
-    return url.split("?")[0][-80:]
+    # decoded: a retry line names the tab and cells ('数据校验'!A1:F2), not %27%E6%95%B0…
+    return unquote(url.split("?")[0])[-80:]
