@@ -40,7 +40,10 @@ def browser():
         _missing(f"找不到 chromium（{CHROMIUM}）")
     with sync_playwright() as p:
         # root (CI, this machine) needs --no-sandbox; Debian's build, never Playwright's download
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        # the browser runs on the real clock even when the suite runs at another date (tools/faketime/run-at):
+        # libfaketime inside Chromium's processes stalls page loads; the pages under test do not read its clock
+        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
         yield chromium
         chromium.close()
 
