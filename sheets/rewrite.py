@@ -97,11 +97,13 @@ class Rewrite:
     """A rewrite of one tab, as cells to write: ``cells[i][c]`` for sheet row i + 1 and column c + 1, each a
     value (None = blank) or :data:`KEEP`; ``layout`` names the columns (our header where ours, the people's
     header elsewhere); ``kept`` lists the rows (0-based, 0 = the header) kept for a person's content
-    although their key is gone."""
+    although their key is gone. ``stable``: every row written already held that key and every row cleared
+    held nothing of ours, so where the notes are cannot change the rewrite (an adapter need not look)."""
 
     cells: list[list]
     layout: list[str]
     kept: list[int]
+    stable: bool = False
 
     @property
     def height(self) -> int:
@@ -177,8 +179,12 @@ def rewrite_grid(existing: Sequence[Sequence], headers: Sequence[str], rows: Seq
         else:
             line = [None if c in ours else KEEP for c in range(width)]
         cells.append(line)
+    old_keys = {i: tuple(cell_key(at(grid[i], c)) for c in key_at) for i in target if i < len(grid)}
+    stable = all(i in old_keys and any(old_keys[i]) and old_keys[i] == tuple(cell_key(at(rows[j], k)) for k in key_in_new)
+                 for i, j in target.items()) and all(
+        all(_blank(at(grid[i], c)) for c in ours) for i in range(1, len(grid)) if i not in target and i not in held)
     layout = [h if c in ours else ("" if _blank(h) else str(h))
               for c, h in enumerate(header_row[:width] + [""] * (width - len(header_row)))]
     for h, c in zip(headers, columns, strict=True):
         layout[c] = h
-    return Rewrite(cells, layout, gone)
+    return Rewrite(cells, layout, gone, stable)

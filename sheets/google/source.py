@@ -174,10 +174,10 @@ class GoogleSource(SheetSource, _Structure):
     def replace_rows(self, tab: str, headers: Sequence[str], rows: Sequence[Sequence],
                      key_columns: Sequence[str] | None = None) -> None:
         """Rewrite the assistant's columns of the tab to ``rows``; columns, rows and cell notes people added stay
-        (:mod:`sheets.rewrite`). Reads the tab (1 values.get) and, when it has rows, where its notes are (1
-        spreadsheets.get); then ONE values.update to an explicit range, whose cells that are not ours are
-        null (Google leaves those as they are), so nothing is cleared first and a refused write (403)
-        destroys nothing. +1 spreadsheets.batchUpdate to create or grow the tab (and 预算建议's chart)."""
+        (:mod:`sheets.rewrite`). Reads the tab (1 values.get) and, when a row would take another key or be
+        cleared, where its notes are (1 spreadsheets.get); then ONE values.update to an explicit range, whose
+        cells that are not ours are null (Google leaves those as they are), so nothing is cleared first and a
+        refused write (403) destroys nothing. +1 spreadsheets.batchUpdate to create or grow the tab (and 预算建议's chart)."""
         check_writable(tab)
         keys = replace_keys(tab, headers, key_columns)
         with self.http.budget(self.write_deadline):
@@ -187,7 +187,9 @@ class GoogleSource(SheetSource, _Structure):
             plan = rewrite_grid(existing, headers, rows, keys, (), tab)
             chart = tab == BUDGET_ADVICE_TAB  # 预算建议 has a chart, on the columns where they are
             self._ensure_structure(title, plan.height, plan.width, plan.layout if chart else None)
-            if existed:  # after the structure change, so a late one of it is reconciled first (sheets.google.structure)
+            # where the notes are matters only when a row would take another key or be cleared (a re-run of the
+            # same result needs no look); read after the structure change, so a late one of it is reconciled first
+            if existed and not plan.stable:
                 noted = self._noted_rows(title, plan.height)
                 if noted:  # a noted row stays where it is: the plan may then need a row more
                     plan = rewrite_grid(existing, headers, rows, keys, noted, tab)

@@ -58,7 +58,9 @@ def test_without_anything_of_a_person_it_is_the_old_rewrite():
     plan_ = rewrite_grid(old, HEADERS, DECEMBER, ["渠道"], tab=BUDGET_ADVICE_TAB)
     # header kept, December's three rows in order over November's first three, 百度's row (5) cleared
     assert applied(old, plan_.cells) == [HEADERS, *DECEMBER, []]
-    assert plan_.kept == [] and plan_.layout == HEADERS
+    assert plan_.kept == [] and plan_.layout == HEADERS and not plan_.stable  # rows take other channels
+    again = rewrite_grid(applied(old, plan_.cells), HEADERS, DECEMBER, ["渠道"], tab=BUDGET_ADVICE_TAB)
+    assert again.stable  # the same plan again: every channel already on its row, the 5th row already empty
 
 
 def test_a_persons_column_follows_its_channel_and_a_gone_channel_keeps_its_row():
@@ -171,6 +173,17 @@ def test_google_keeps_the_persons_column_and_notes_and_one_chart(sheets_api, goo
     assert write[1][14:] == [] and write[3][1] is None  # 负责人 is not in the write; 快手 (its key) left as it was
     charts = sheets_api.charts(KEY, BUDGET_ADVICE_TAB)
     assert [c["spec"]["title"] for c in charts] == [BUDGET_CHART_TITLE]
+
+
+def test_google_rewriting_the_same_plan_again_does_not_look_for_notes(sheets_api, google):
+    _monthly_write(google, NOVEMBER)
+    person = fake_gspread_client(sheets_api).open_by_key(KEY).worksheet(BUDGET_ADVICE_TAB)
+    person.update_notes({"D3": "砍半是否太狠？"})
+    sheets_api.reset_calls()
+    _monthly_write(google, NOVEMBER)  # a re-run of the month: every channel already on its row
+    assert [c["kind"] for c in sheets_api.calls() if c["kind"] != "token"] == ["values.get", "values.update"]
+    assert sheets_api.grid(KEY, BUDGET_ADVICE_TAB) == [HEADERS, *NOVEMBER]
+    assert sheets_api.notes(KEY, BUDGET_ADVICE_TAB) == {"D3": "砍半是否太狠？"}
 
 
 def test_google_chart_takes_the_columns_where_they_are_when_people_made_the_tab(sheets_api, google):
