@@ -144,14 +144,14 @@ def _plans(title: str, frame: pd.DataFrame, headers: dict[str, str]) -> Checked:
     size = cluster.map(cluster.value_counts())
     clash = rest[(size > 1).to_numpy()]
     if not clash.empty:
-        symbol_free = {i: f"第{r}行（{s:%Y-%m-%d} 至 {e:%Y-%m-%d}，预算 {money(b, '')}）"
+        described = {i: f"第{r}行（{s:%Y-%m-%d} 至 {e:%Y-%m-%d}，预算 {money(b, '')}）"
                        for i, r, s, e, b in zip(clash.index, clash[ROW], clash["start"], clash["end"], clash["budget"],
                                                 strict=True)}
         members = clash.index.to_series().groupby(cluster[clash.index].to_numpy()).agg(list)
         reasons = pd.Series(None, index=work.index, dtype=object)
         for group in members:
             for i in group:
-                others = "、".join(symbol_free[j] for j in group if j != i)
+                others = "、".join(described[j] for j in group if j != i)
                 reasons[i] = (f"与{others}的计划时间重叠（同一活动、同一渠道）：重叠的计划都未计入，预算不会相加；"
                               "删除或改正其中一行，让时段不重叠")
         problems += problem_records(title, work[ROW], headers["plan_start"], frame["plan_start"].dt.strftime("%Y-%m-%d"),
