@@ -28,9 +28,11 @@ _MAX_DIGITS = len(str(int(MAX_NUMBER)))  # 16: an integer literal longer than th
 JSON_EXAMPLE = '例：{"q": "618活动"}'
 PERIOD_EXAMPLE = "例：上个月、2026-10、Q3、近30天"
 
-# a JSON string, escapes included (possessive: linear on an unterminated string); blanked before the
-# brackets are counted so that "[[[" inside a question is not nesting
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*+"', re.S)
+# a JSON string, escapes included, blanked before the brackets are counted so that "[[[" inside a question is
+# not nesting. An unterminated string runs to the end of the text (which is not JSON then anyway): so every
+# match attempt at a quote succeeds and the scan is linear. A pattern that must find the closing quote is
+# retried from every later quote and takes seconds on 64 KiB of \" with none.
+_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.S)
 _BRACKET = re.compile(r"[\[\]{}]")
 
 

@@ -92,10 +92,20 @@ def test_twenty_levels_are_accepted_and_twenty_one_are_not(api):
     assert text.status_code == 200
 
 
+@pytest.mark.parametrize("raw", ['"' + '\\"' * 32_000, '"\\' * 32_000, '"' * 65_000, '{"q": "' + "[" * 65_000])
+def test_unterminated_strings_of_64_kib_are_not_json(api, raw):
+    """Shapes that make a string pattern retry from every quote (seconds of CPU for one request before the
+    scan was made linear): each is one pass now, and answered as not JSON."""
+    client, headers, _ = api
+    assert refused(post_raw(client, headers, "/api/v1/ask", raw))["error"] == "请求体不是合法的 JSON"
+
+
 def test_the_depth_count_never_recurses():
     assert json_depth('{"a": [1, {"b": [2]}]}') == 4  # { [ { [
     assert json_depth('{"q": "[[[{{{"}') == 1  # inside a string
     assert json_depth('{"q": "a\\"[[[["}') == 1  # an escaped quote does not end the string
+    assert json_depth('["a\\\\", ["b"]]') == 2  # an escaped backslash does not escape the closing quote
+    assert json_depth('{"q": "[[[[') == 1  # an unterminated string runs to the end: its brackets are text
     assert json_depth("[" * 1_000_000) == MAX_JSON_DEPTH + 1  # stops counting past the cap
     assert parse_json('{"q": "618活动"}') == {"q": "618活动"}
 
