@@ -182,7 +182,15 @@ class _TokenRequest(GoogleAuthRequest):
     Our adapter already retried a 5xx/429 within the deadline; google-auth would retry again with its
     own real sleeps, past the deadline, so those become a TransportError here. A 200 that is not a JSON
     object would make google-auth fail with a TypeError deep inside; it is a TransportError too.
+
+    Not copied: google-auth deep-copies the transport to look up a "regional access boundary" in a thread
+    of its own, outside any deadline; the copy of our adapter was broken, so the lookup always failed, with
+    a stack in the debug log. google-auth skips the lookup when the transport cannot be copied (one debug
+    line, no request), which is what happened in effect before, now without the stack.
     """
+
+    def __deepcopy__(self, memo):
+        raise TypeError("the token transport carries an operation's deadline and is not copied")
 
     def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
         response = super().__call__(url, method=method, body=body, headers=headers,

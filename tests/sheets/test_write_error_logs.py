@@ -58,7 +58,8 @@ def _stacks(caplog) -> list[str]:
 
 def test_sheets_check_says_a_refused_write_in_one_line(google, capsys, caplog):
     google.fail_next(5, status=403, kind="values.update")  # the 数据校验 rewrite
-    assert sheets_main(["check", "--source", KEY]) == 2
+    with caplog.at_level(logging.DEBUG):  # as with --debug: google-auth's own debug lines included
+        assert sheets_main(["check", "--source", KEY]) == 2
     err = capsys.readouterr().err
     assert err.splitlines() == [f"❌ 没有权限写入 Google 表格「{TITLE}」（HTTP 403）", SHARE]
     assert _stacks(caplog) == [] and len(google.calls("values.update")) == 1  # a 403 is not retried
