@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sheets
+from bot.single_flight import SingleFlight
 from bot.stale import fresh_view, marked_stale, stale_key
 from render.blocks import RenderOptions, SlackMessage, build_message, error_message
 from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
 from roi_core.follow_up import with_follow_up
 from roi_core.monitor import with_alerts
+from roi_core.query import detect_lang
 from roi_runtime.config import AppConfig
 from roi_runtime.follow_up import proposal_lookup
 
@@ -43,6 +46,14 @@ BUG_HINT = "已记录日志；请稍后再试，或把这条命令发给维护�
 def from_slack(text: str) -> str:
     """Text as the user typed it: Slack sends ``& < >`` typed by people as ``&amp; &lt; &gt;``."""
     return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _error_lang(text: str, message: str) -> str:
+    """English for an English question whose refusal the parser wrote in English (quoted names aside), so the
+    hint's label and brackets match the sentence; Chinese otherwise (some refusals are Chinese only)."""
+    if detect_lang(text) != "en":
+        return "zh"
+    return detect_lang(re.sub(r"「[^」]*」", "", message))
 
 
 @dataclass
@@ -140,6 +151,7 @@ class Assistant:
         self._zone = config.timezone or Settings().timezone
         self._today = today or (lambda: local_today(dt.datetime.now(dt.UTC), self._zone))
         self.cache = AnswerCache()
+        self._flights = SingleFlight()  # the same text asked while it is being answered: one result for all
         self.chart_button = chart_button
         # the closed loop: proposals recorded by the monthly job and the daily check, for 月报 and campaign answers
         self.proposals = proposal_lookup(config)
@@ -201,10 +213,18 @@ class Assistant:
             return Result(error_message(BUG_MESSAGE, BUG_HINT, query.lang))
 
     def result_for(self, text: str) -> Result:
+        """The result for ``text`` as typed. Askers of the same text while it is being answered share that
+        one result (a burst of ``/roi 618活动`` costs one parse, read and answer), provided it started
+        within ``SHEET_CACHE_TTL`` seconds of their question: never older data than a read of their own."""
+        today = self._today()
+        return self._flights.do((text or "", today), lambda: self._result_for(text, today),
+                                max_age=self.config.sheet_cache_ttl)
+
+    def _result_for(self, text: str, today: dt.date) -> Result:
         try:
-            query = parse_query(text or "", self._today())
+            query = parse_query(text or "", today)
         except RoiError as err:
-            return Result(error_message(err.message, err.hint))
+            return Result(error_message(err.message, err.hint, _error_lang(text or "", err.message)))
         except Exception:
             log.exception("unexpected error parsing %r", text)
             return Result(error_message(BUG_MESSAGE, BUG_HINT))

@@ -103,9 +103,15 @@ def held(make_driver, bot_config):
     driver.app.config["BOLT_APP"].deps.executor.shutdown(wait=True)
 
 
-def _fill(driver, read, n=5):
-    """Send ``n`` commands (2 running + 3 waiting fill the queue); returns their acks once 2 are inside the read."""
-    acks = [driver.command("春季促销").get_json() for _ in range(n)]
+# five different questions, so each answer reads the sheet itself (the same text asked twice at once would share
+# one read and one answer: see the single-flight test below)
+QUESTIONS = ("春季促销", "渠道 2026-03", "排行 3", "月报 2026-03", "归因 线性 2026-03")
+
+
+def _fill(driver, read):
+    """Send the five questions (2 running + 3 waiting fill the queue); returns their acks once 2 are inside
+    the read."""
+    acks = [driver.command(text).get_json() for text in QUESTIONS]
     assert read.entered.acquire(timeout=WAIT) and read.entered.acquire(timeout=WAIT)
     return acks
 
@@ -114,7 +120,7 @@ def test_beyond_the_queue_the_ack_says_busy_and_every_acked_question_gets_exactl
     driver, read = held
     acks = _fill(driver, read)
     acks += [driver.command("春季促销").get_json() for _ in range(3)]  # commands 6-8: beyond 2 running + 3 waiting
-    assert acks[:5] == [{"response_type": "ephemeral", "text": "⏳ 正在查询「春季促销」…"}] * 5
+    assert acks[:5] == [{"response_type": "ephemeral", "text": f"⏳ 正在查询「{text}」…"} for text in QUESTIONS]
     assert acks[5:] == [{"response_type": "ephemeral", "text": "正忙，请稍后再试"}] * 3
     read.release.set()
     driver.app.config["BOLT_APP"].deps.executor.shutdown(wait=True)  # every queued answer has been sent
@@ -123,8 +129,9 @@ def test_beyond_the_queue_the_ack_says_busy_and_every_acked_question_gets_exactl
     # one answer to each of the five ⏳ commands (their response_urls are commands/T1/1..5), none to the three
     # told they came at a busy time: they had their reply in the ack
     assert sorted(p["path"] for p in posts) == [f"/hooks/commands/T1/{n}/x" for n in range(1, 6)]
-    for post in posts:
-        assert post["args"]["response_type"] == "in_channel" and "157.1%" in json.dumps(post["args"]["blocks"])
+    assert all(p["args"]["response_type"] == "in_channel" for p in posts)
+    first = next(p for p in posts if p["path"] == "/hooks/commands/T1/1/x")  # 春季促销: ROI 157.1%
+    assert "157.1%" in json.dumps(first["args"]["blocks"])
 
 
 def test_an_english_question_beyond_the_queue_is_told_in_english(held):
@@ -158,6 +165,20 @@ def test_a_button_beyond_the_queue_tells_the_clicker_busy(held, slack_api):
     assert len([c for c in slack_api.calls("response_url") if "/actions/" in c["path"]]) == 1
 
 
+def test_the_same_question_asked_at_once_is_answered_once_for_all(held, slack_api):
+    driver, read = held
+    acks = [driver.command("春季促销").get_json() for _ in range(5)]
+    assert all(a["text"] == "⏳ 正在查询「春季促销」…" for a in acks)
+    assert read.entered.acquire(timeout=WAIT)
+    read.release.set()
+    driver.app.config["BOLT_APP"].deps.executor.shutdown(wait=True)
+    posts = slack_api.calls("response_url")
+    assert len(posts) == 5 and all("157.1%" in json.dumps(p["args"]["blocks"]) for p in posts)
+    # the second worker, asking the same text while the first was inside the read, waited for its result
+    # instead of reading too: never two reads of one question at once
+    assert read.peak == 1
+
+
 def test_once_the_queue_drains_questions_are_queued_again(held, slack_api):
     driver, read = held
     _fill(driver, read)
@@ -171,3 +192,37 @@ def test_once_the_queue_drains_questions_are_queued_again(held, slack_api):
         threading.Event().wait(0.01)
     assert driver.command("春季促销").get_json()["text"] == "⏳ 正在查询「春季促销」…"
     slack_api.wait_for("response_url", 6, WAIT)
+
+
+def test_a_question_joins_only_work_that_started_within_the_cache_ttl():
+    from bot.single_flight import SingleFlight
+
+    now = [100.0]
+    flights = SingleFlight(clock=lambda: now[0])
+    inside, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append("leader")
+        inside.set()
+        assert release.wait(WAIT)
+        return "leader's"
+
+    got = {}
+    leader = threading.Thread(target=lambda: got.__setitem__("leader", flights.do("q", slow, max_age=60)))
+    leader.start()
+    assert inside.wait(WAIT)
+    now[0] = 130.0  # 30 s after the leader started: within a 60 s TTL, so this asker shares the leader's result
+    joiner = threading.Thread(target=lambda: got.__setitem__("joiner", flights.do("q", lambda: "never", max_age=60)))
+    joiner.start()
+    for _ in range(int(WAIT / 0.01)):  # until the joiner is waiting on the leader's run
+        if flights.sharing("q") == 1:
+            break
+        threading.Event().wait(0.01)
+    assert flights.sharing("q") == 1
+    now[0] = 161.0  # 61 s after: older than the TTL allows, so this asker computes its own
+    assert flights.do("q", lambda: calls.append("own") or "own", max_age=60) == "own"
+    release.set()
+    leader.join(WAIT)
+    joiner.join(WAIT)
+    assert got == {"leader": "leader's", "joiner": "leader's"} and calls == ["leader", "own"]
