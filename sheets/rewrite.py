@@ -134,7 +134,7 @@ def rewrite_grid(existing: Sequence[Sequence], headers: Sequence[str], rows: Seq
 
     waiting: dict[tuple, deque[int]] = defaultdict(deque)
     for j, new in enumerate(rows):
-        waiting[tuple(cell_key(new[k]) for k in key_in_new)].append(j)
+        waiting[tuple(cell_key(at(new, k)) for k in key_in_new)].append(j)
     held: dict[int, int | None] = {}  # grid row → the new row written into it, or None (kept as it is / key gone)
     gone: list[int] = []
     for i in range(1, len(grid)):
@@ -179,12 +179,13 @@ def rewrite_grid(existing: Sequence[Sequence], headers: Sequence[str], rows: Seq
         else:
             line = [None if c in ours else KEEP for c in range(width)]
         cells.append(line)
-    old_keys = {i: tuple(cell_key(at(grid[i], c)) for c in key_at) for i in target if i < len(grid)}
-    stable = all(i in old_keys and any(old_keys[i]) and old_keys[i] == tuple(cell_key(at(rows[j], k)) for k in key_in_new)
-                 for i, j in target.items()) and all(
-        all(_blank(at(grid[i], c)) for c in ours) for i in range(1, len(grid)) if i not in target and i not in held)
+    # stable: each row written already held that key, each row emptied held nothing of ours
+    same_key = all(i < len(grid) and any(old := tuple(cell_key(at(grid[i], c)) for c in key_at))
+                   and old == tuple(cell_key(at(rows[j], k)) for k in key_in_new) for i, j in target.items())
+    empty_stays_empty = all(all(_blank(at(grid[i], c)) for c in ours)
+                            for i in range(1, len(grid)) if i not in target and i not in held)
     layout = [h if c in ours else ("" if _blank(h) else str(h))
               for c, h in enumerate(header_row[:width] + [""] * (width - len(header_row)))]
     for h, c in zip(headers, columns, strict=True):
         layout[c] = h
-    return Rewrite(cells, layout, gone, stable)
+    return Rewrite(cells, layout, gone, same_key and empty_stays_empty)
