@@ -66,7 +66,8 @@ class SheetData:
     stale_seconds: float | None = None  # set when a cached copy answers because the source failed
     tab_titles: dict = field(default_factory=dict)
     # optional people-written tabs (订单, 客户, 预算): empty frames with their columns when absent;
-    # ``tab_titles`` says which were found
+    # ``tab_titles`` says which were found. ``customers`` keeps rows acquired after the read's date (listed
+    # in ``problems``): the figures leave them out by their own today (roi_core.customers.build_book)
     orders: pd.DataFrame = field(default_factory=lambda: _empty_frame(ORDERS))
     customers: pd.DataFrame = field(default_factory=lambda: _empty_frame(CUSTOMERS))
     budgets: pd.DataFrame = field(default_factory=lambda: _empty_frame(BUDGETS))
@@ -116,14 +117,13 @@ class _TabResult:
 
 
 def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None = None,
-                    dates: tuple[object, object] = (None, None), today: dt.date | None = None) -> _TabResult:
+                    dates: tuple[object, object] = (None, None)) -> _TabResult:
     """Parse one people-written tab against its spec (header row first).
 
     ``dates`` is the accepted (earliest, latest) day of date cells (None: the defaults of
     :func:`roi_core.parse.date_window`). A missing required column, or two columns that
     map to one field, make the whole tab unusable: its frame is empty and ``blocking`` says why.
-    Each row also keeps the row rules of :func:`roi_core.tab_checks.row_rules` (``today``, when
-    known, for the rules about dates after it).
+    Each row also keeps the row rules of :func:`roi_core.tab_checks.row_rules`.
     """
     lookup = column_lookup(spec)
     start = next((i for i, r in enumerate(rows) if any(not tab_checks.is_blank_cell(c) for c in r)), None)
@@ -204,7 +204,7 @@ def normalize_table(title: str, rows: list[list], spec: TabSpec, tz: str | None 
         bad_row |= reasons.notna()
         frame[col.key] = parsed.values
 
-    for key, reasons in tab_checks.row_rules(spec, frame, today):
+    for key, reasons in tab_checks.row_rules(spec, frame):
         i = by_key[key]
         problems += problem_records(title, sheet_rows, header[i], raw[i], reasons)
         bad_row |= reasons.notna()
@@ -297,8 +297,10 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
     An empty 活动 tab is a blocking problem too (answers say 「活动」表还没有数据).
     Date cells must fall in 设置's 最早日期 .. 最晚日期 (2000-01-01 .. 2100-12-31).
     订单, 客户 and 预算 keep the rules of :mod:`roi_core.tab_checks` (duplicates, unknown 阶段,
-    plans that end before they start, overlap or are 0); the rules about dates after today run when
-    today is known: ``today``, else the team's date (设置 时区) at ``fetched_at``.
+    plans that end before they start, overlap or are 0); 客户 rows acquired after today are listed when
+    today is known (``today``, else the team's date (设置 时区) at ``fetched_at``) and counted in
+    ``rows_skipped``, but stay in ``customers``: the figures leave them out by the today they are given
+    (``roi_core.customers.build_book``), so no figure depends on when the sheet was read.
     """
     titles = list(tabs)
     problems: list[Problem] = []
@@ -361,8 +363,8 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         title = find_tab(spec, titles)
         if title is not None:
             found[spec.key] = title
-            result = normalize_table(title, tabs[title], spec, settings.timezone, dates, today)
-            checked = tab_checks.tab_rules(spec, title, result.frame, result.headers)
+            result = normalize_table(title, tabs[title], spec, settings.timezone, dates)
+            checked = tab_checks.tab_rules(spec, title, result.frame, result.headers, today)
             optional[spec.key] = checked.frame.reset_index(drop=True)
             problems += sorted(result.problems + checked.problems, key=lambda p: p.row or 0)
             skipped += result.skipped + checked.left_out

@@ -4,14 +4,16 @@ tab, row, column, value and the fix, and its row is left out of the numbers (a w
 Row rules (:func:`row_rules`, run by :func:`roi_core.sheetdata.normalize_table` with the cell checks):
 
 - 活动: 结束日期 not before 开始日期; 点击量 not above 曝光量.
-- 客户: 阶段 blank or one of the four stages (:func:`roi_core.schema.stage_level`); 获客日期 not after
-  today, when today is known (:func:`acquired_after`).
+- 客户: 阶段 blank or one of the four stages (:func:`roi_core.schema.stage_level`).
 - 预算: 计划结束 not before 计划开始; 预算 not negative.
 
 Rules across rows (:func:`tab_rules`, on the rows every row rule kept, in sheet order):
 
 - 订单: one row per 订单号. A later row with the same 订单号 is left out: an order counts once.
-- 客户: one row per 客户ID. The first row is used; later ones are left out and name it.
+- 客户: 获客日期 not after today, when today is known (the read's date): such a row is listed and counted
+  as left out, but stays in the frame, since whether it counts is the answer's today's to say
+  (:func:`acquired_after`, ``build_book(data, today)``): figures never depend on when the sheet was read.
+  One row per 客户ID among the others: the first row is used; later ones are left out and name it.
 - 预算: one plan per campaign × channel × period (names compared as campaign names are everywhere).
   A row repeating an earlier plan exactly (same dates, same 预算) is left out: the plan counts once.
   Plans whose periods overlap are all left out: their budgets are never summed, and which one is right
@@ -52,7 +54,7 @@ def acquired_after(customers: pd.DataFrame, today: dt.date) -> pd.Series:
     return customers["acquired_date"].notna() & (customers["acquired_date"] >= pd.Timestamp(today) + pd.Timedelta(days=1))
 
 
-def row_rules(spec: TabSpec, frame: pd.DataFrame, today: dt.date | None = None) -> list[tuple[str, pd.Series]]:
+def row_rules(spec: TabSpec, frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     """Cross-column rules of one row each: (column key, reasons aligned with ``frame``, None where fine)."""
     checks = []
     if spec is CAMPAIGNS:
@@ -67,10 +69,6 @@ def row_rules(spec: TabSpec, frame: pd.DataFrame, today: dt.date | None = None) 
         unknown = pd.Series(False, index=frame.index)
         unknown[levels.index[(levels < 0).to_numpy()]] = True
         checks.append(("stage", why(unknown, f"阶段只能是 {STAGE_CHOICES}：改成其中之一，或留空（按行为推断）")))
-        if today is not None:
-            checks.append(("acquired_date", why(acquired_after(frame, today),
-                                                f"获客日期晚于今天（{today:%Y-%m-%d}），还不能计入：改正日期，"
-                                                "或到那天再填这一行")))
     elif spec is BUDGETS:
         end_before = frame["plan_end"].notna() & frame["plan_start"].notna() & (frame["plan_end"] < frame["plan_start"])
         checks.append(("plan_end", why(end_before, "计划结束早于计划开始：改正其中一个日期")))
@@ -88,10 +86,12 @@ class Checked(NamedTuple):
     conflicts: pd.DataFrame | None = None
 
 
-def tab_rules(spec: TabSpec, title: str, frame: pd.DataFrame, headers: dict[str, str]) -> Checked:
+def tab_rules(spec: TabSpec, title: str, frame: pd.DataFrame, headers: dict[str, str],
+              today: dt.date | None = None) -> Checked:
     """The rules across rows of ``spec`` (see the module docstring) on ``frame``, the tab's clean rows.
 
-    ``headers``: column key → header as written (the column each problem names).
+    ``headers``: column key → header as written (the column each problem names); ``today``: the team's
+    date when the sheet was read (None: the rules about dates after today do not run).
     """
     if frame.empty:
         return Checked(frame, [], 0)
@@ -99,23 +99,39 @@ def tab_rules(spec: TabSpec, title: str, frame: pd.DataFrame, headers: dict[str,
         return _unique(title, frame, "order_id", headers,
                        "订单号与第{first}行重复，本行未计入（一笔订单只计一次）：删除重复的行；若是另一笔订单，改正订单号")
     if spec is CUSTOMERS:
-        return _unique(title, frame, "customer_id", headers,
-                       "客户ID与第{first}行重复，已用第{first}行，本行未计入：把两行合并成一行，或改正客户ID")
+        return _customers(title, frame, headers, today)
     if spec is BUDGETS:
         return _plans(title, frame, headers)
     return Checked(frame, [], 0)
 
 
-def _unique(title: str, frame: pd.DataFrame, key: str, headers: dict[str, str], reason: str) -> Checked:
-    """Later rows repeating an earlier row's ``key`` are left out, each problem naming the row kept."""
-    ids = frame[key]
-    dup = ids.duplicated(keep="first")
+def _customers(title: str, frame: pd.DataFrame, headers: dict[str, str], today: dt.date | None) -> Checked:
+    """客户: rows acquired after ``today`` listed (kept for the answers' own today), one row per 客户ID among the rest."""
+    future = pd.Series(False, index=frame.index)
+    problems: list[Problem] = []
+    if today is not None:
+        future = acquired_after(frame, today)
+        problems = problem_records(title, frame[ROW], headers["acquired_date"],
+                                   frame["acquired_date"].dt.strftime("%Y-%m-%d"),
+                                   why(future, f"获客日期晚于今天（{today:%Y-%m-%d}），还不能计入：改正日期，或到那天再填这一行"))
+    unique = _unique(title, frame, "customer_id", headers,
+                     "客户ID与第{first}行重复，已用第{first}行，本行未计入：把两行合并成一行，或改正客户ID", among=~future)
+    problems = sorted(problems + unique.problems, key=lambda p: p.row or 0)
+    return Checked(unique.frame, problems, unique.left_out + int(future.sum()))
+
+
+def _unique(title: str, frame: pd.DataFrame, key: str, headers: dict[str, str], reason: str,
+            among: pd.Series | None = None) -> Checked:
+    """Later rows repeating an earlier row's ``key`` are left out, each problem naming the row kept. With
+    ``among``, only those rows are compared (the others are kept as they are)."""
+    ids = frame[key] if among is None else frame[key].where(among)
+    dup = ids.duplicated(keep="first") & ids.notna()
     if not dup.any():
         return Checked(frame, [], 0)
-    first = frame.groupby(key, sort=False)[ROW].transform("first")
+    first = frame[ROW].groupby(ids, sort=False).transform("first")
     reasons = pd.Series(None, index=frame.index, dtype=object)
-    reasons[dup] = [reason.format(first=f) for f in first[dup]]  # the rows left out only: a few
-    problems = problem_records(title, frame[ROW], headers[key], ids, reasons)
+    reasons[dup] = [reason.format(first=int(f)) for f in first[dup]]  # the rows left out only: a few
+    problems = problem_records(title, frame[ROW], headers[key], frame[key], reasons)
     return Checked(frame[~dup.to_numpy()], problems, int(dup.sum()))
 
 

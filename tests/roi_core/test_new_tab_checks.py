@@ -93,10 +93,32 @@ def test_customers_acquired_after_today_are_listed_and_not_counted():
     (problem,) = data.problems
     assert (problem.row, problem.column, problem.value) == (5, "获客日期", "2026-12-15")
     assert problem.reason.startswith("获客日期晚于今天（2026-11-30），还不能计入")
-    assert data.customers["customer_id"].tolist() == ["C1", "C2", "C3"] and data.rows_skipped == 1
-    # the funnel counts C1, C2, C3 (3), not C4; 获客 3 in the value answer
-    assert lifecycle(build_book(data), campaign="夏促").customers == 3
+    assert data.rows_skipped == 1  # answers say the row is left out …
+    # … and leave it out by the today they are given: the funnel counts C1, C2, C3 (3), not C4; 获客 3
+    assert lifecycle(build_book(data, TODAY), campaign="夏促").customers == 3
     assert value(data)["acquired_customers"] == 3
+    # the row stays in the frame: on a today after 12-15 it counts (no figure depends on when the sheet was read)
+    assert data.customers["customer_id"].tolist() == ["C1", "C2", "C3", "C4"]
+    assert lifecycle(build_book(data, dt.date(2026, 12, 15)), campaign="夏促").customers == 4
+
+
+def test_figures_do_not_depend_on_when_the_sheet_was_read():
+    customers = CUSTOMERS + [["C4", "2026-12-15", "抖音", "夏促"]]
+    read_in_june = sheet(customers=customers, fetched_at=dt.datetime(2026, 6, 20, tzinfo=dt.UTC))
+    never_read = sheet(customers=customers)
+    # read on 06-20 (Shanghai): C3 (06-08) is fine, C4 is listed; the figures as of 11-30 are the same either way
+    assert [p.row for p in read_in_june.problems] == [5] and never_read.problems == ()
+    assert value(read_in_june)["acquired_customers"] == value(never_read)["acquired_customers"] == 3
+
+
+def test_a_future_row_does_not_hide_a_later_row_of_the_same_customer():
+    # C1 typed twice: row 2 says 2027-01-01 (listed), row 5 says 06-03: row 5 is not a duplicate of a row that
+    # cannot count, and the answers use it
+    customers = [CUSTOMERS[0], ["C1", "2027-01-01", "微信", None], *CUSTOMERS[2:], ["C1", "2026-06-03", "抖音", "夏促"]]
+    data = sheet(customers=customers, today=TODAY)
+    assert [(p.row, p.column) for p in data.problems] == [(2, "获客日期")]
+    c1 = build_book(data, TODAY).people.set_index("customer_id").loc["C1"]
+    assert (c1["acquired_from"], c1["acquired"]) == ("客户", (dt.date(2026, 6, 3) - dt.date(1970, 1, 1)).days)
 
 
 def test_today_comes_from_the_read_time_in_the_teams_zone():
