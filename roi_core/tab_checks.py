@@ -142,6 +142,8 @@ def _plans(title: str, frame: pd.DataFrame, headers: dict[str, str]) -> Checked:
     work = pd.DataFrame({"c": frame["campaign"].map(key_of), "h": frame["channel"].map(key_of),
                          "start": frame["plan_start"].dt.normalize(), "end": frame["plan_end"].dt.normalize(),
                          "budget": frame["budget"], ROW: frame[ROW]}, index=frame.index)
+    if not work.duplicated(["c", "h"]).any():  # each pair planned once (the usual sheet): only 预算 0 to warn
+        return Checked(frame, _zero_budgets(title, frame, headers), 0, frame.iloc[:0])
     problems: list[Problem] = []
 
     copy = work.duplicated(["c", "h", "start", "end", "budget"], keep="first")
@@ -176,15 +178,20 @@ def _plans(title: str, frame: pd.DataFrame, headers: dict[str, str]) -> Checked:
     left_out = copy.copy()
     left_out[clash.index] = True
     kept = frame[~left_out.to_numpy()]
-    zero = kept["budget"] == 0
-    if zero.any():
-        reasons = why(zero, "预算为 0：仍按 0 计入，每日巡检对这个计划的任何花费都会预警；填上这个计划整个时段的预算，"
-                            "或删除这一行")
-        problems += problem_records(title, kept[ROW], headers["budget"], kept["budget"], reasons, warning=True)
-    problems.sort(key=lambda p: p.row or 0)
+    problems = sorted(problems + _zero_budgets(title, kept, headers), key=lambda p: p.row or 0)
     # each overlapping plan with its group's number (``conflict``): the plans that overlap one another
     conflicts = frame.loc[clash.index].assign(conflict=cluster[clash.index].to_numpy()).sort_values(ROW)
     return Checked(kept, problems, int(left_out.sum()), conflicts)
+
+
+def _zero_budgets(title: str, plans: pd.DataFrame, headers: dict[str, str]) -> list[Problem]:
+    """A warning per plan of 预算 0: kept and counted as ¥0, so the daily check warns on any spend against it."""
+    zero = plans["budget"] == 0
+    if not zero.any():
+        return []
+    reasons = why(zero, "预算为 0：仍按 0 计入，每日巡检对这个计划的任何花费都会预警；填上这个计划整个时段的预算，"
+                        "或删除这一行")
+    return problem_records(title, plans[ROW], headers["budget"], plans["budget"], reasons, warning=True)
 
 
 def is_blank_cell(c: object) -> bool:
