@@ -226,3 +226,26 @@ def test_a_question_joins_only_work_that_started_within_the_cache_ttl():
     leader.join(WAIT)
     joiner.join(WAIT)
     assert got == {"leader": "leader's", "joiner": "leader's"} and calls == ["leader", "own"]
+
+
+def test_claims_made_at_once_share_inserts_and_keep_one_winner_per_key(tmp_path):
+    from bot.dedupe import ClaimStore
+
+    store = ClaimStore(f"sqlite:///{tmp_path / 'claims.sqlite'}")
+    keys = [f"command:T1:trig-{i}" for i in range(8)] * 3  # every request delivered three times, all at once
+    start = threading.Barrier(len(keys))
+    won: list[str] = []
+    lock = threading.Lock()
+
+    def claim(key):
+        start.wait(WAIT)
+        if store.claim(key):
+            with lock:
+                won.append(key)
+
+    threads = [threading.Thread(target=claim, args=(k,)) for k in keys]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(WAIT)
+    assert sorted(won) == sorted(set(keys)) and store.count() == 8  # 24 deliveries, 8 requests, 8 answers
