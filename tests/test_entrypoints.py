@@ -153,10 +153,12 @@ def repo_copy(tmp_path) -> Path:
     return repo
 
 
+@pytest.mark.slow
 def test_a_bad_setting_stops_the_real_process_in_one_line(tmp_path):
     assert_one_clear_line(run_process(["bot", "ask", "618活动"], tmp_path, TIMEZONE="Mars/Base"), "TIMEZONE", "Mars/Base")
 
 
+@pytest.mark.slow
 def test_writing_commands_leave_the_demo_untouched(repo_copy, tmp_path):
     demo = repo_copy / "examples" / "demo.xlsx"
     before = demo.read_bytes()

@@ -152,11 +152,14 @@ def test_hostile_attribution_answers_with_all_40_channels(hostile):
 
 # ---------------------------------------------------------------------------- through bolt and the fake
 SETTINGS = [("auto", True), ("button", False), ("off", True)]  # CHART_PNG × REPORTS_IN_CHANNEL, both of each
+# Every pair of (setting, data, language) values meets in one run (6 runs instead of all 12): the rendered
+# messages above already cover the whole matrix, and a fault of the path through bolt and the fake shows up
+# as the interaction of two of these at most.
+PAIRWISE = [(*SETTINGS[0], "demo", "zh"), (*SETTINGS[0], "hostile", "en"), (*SETTINGS[1], "demo", "en"),
+            (*SETTINGS[1], "hostile", "zh"), (*SETTINGS[2], "demo", "zh"), (*SETTINGS[2], "hostile", "en")]
 
 
-@pytest.mark.parametrize("chart_png, in_channel", SETTINGS)
-@pytest.mark.parametrize("data", ["demo", "hostile"])
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("chart_png, in_channel, data, lang", PAIRWISE)
 def test_every_answer_through_bolt_is_accepted(tmp_path, slack_api, hostile, chart_png, in_channel, data, lang,
                                                monkeypatch):
     from bot.app import create_app

@@ -104,6 +104,7 @@ def test_two_at_once_post_once(book, slack_api, tmp_path):
     assert statuses in (["locked", "posted"], ["posted", "updated"])
 
 
+@pytest.mark.slow
 def test_two_clock_processes_post_once(book, slack_api, tmp_path):
     env = {**os.environ, "ROI_SOURCE": str(book), "SLACK_BOT_TOKEN": SLACK_TEST_TOKEN,
            "SLACK_API_URL": slack_api.api_url, "REPORT_CHANNEL": "CREPORT",
