@@ -7,17 +7,29 @@ path, without waiting and without I/O, whether a job can still be done: :meth:`W
 it and returns its Future, or returns None when ``workers`` jobs run and ``capacity`` more wait. The
 listener then says "正忙，请稍后再试" at once (in the slash command's ack, or as a notice) instead of ⏳
 followed by silence. Every job it accepted runs exactly once, shutdown included (``shutdown(wait=True)``
-drains the queue first).
+drains the queue first, and so does the interpreter's exit, as for ``ThreadPoolExecutor``: a worker
+process stopped gracefully still sends the answers it acknowledged).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import weakref
 from collections import deque
 from concurrent.futures import Executor, Future
 
 log = logging.getLogger(__name__)
+
+
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # queues with threads, drained when the interpreter exits
+
+
+@atexit.register
+def _drain_at_exit() -> None:
+    for queue in list(_LIVE):
+        queue.shutdown(wait=True)
 
 
 class QueueFull(RuntimeError):
@@ -85,6 +97,7 @@ class WorkQueue(Executor):
                 thread.join()
 
     def _start_thread(self) -> None:
+        _LIVE.add(self)
         thread = threading.Thread(target=self._work, name=f"{self.name}-{len(self._threads)}", daemon=True)
         self._threads.append(thread)
         thread.start()
