@@ -25,11 +25,11 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
 from bot import logs
-from bot.dedupe import ClaimStore
 from bot.listeners import Deps, register
 from bot.listeners.middleware import BotIdentity
 from bot.service import Assistant
 from bot.work_queue import WorkQueue
+from roi_app.stores.claims import ClaimStore
 from roi_core import RoiError
 from roi_runtime.bootstrap import Services, bootstrap
 from roi_runtime.cli import report

@@ -80,13 +80,13 @@ class Services:
 
     def claim_store(self):
         """The request claims of the Slack app (exactly one answer per Slack request)."""
-        from bot.dedupe import ClaimStore
+        from roi_app.stores.claims import ClaimStore
 
         return ClaimStore(self.config.database, engine=self.engine())
 
     def delivery_store(self):
         """The monthly job's delivery records (exactly one post per month)."""
-        from scheduler.store import DeliveryStore
+        from roi_app.stores.records import DeliveryStore
 
         return DeliveryStore(self.config.database)
 

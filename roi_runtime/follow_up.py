@@ -3,7 +3,7 @@
 ``ProposalLookup(database_url)(answer, today)`` gives the proposals an answer can report the outcome of
 (``roi_core.follow_up.with_follow_up`` judges them): for a one-month 月报 the month before's monthly
 proposals and the month's alert proposals; for a campaign its alerts' proposals. Any other answer costs
-no database call. The records live in the job's database (``scheduler.store``: ``monthly_proposals``,
+no database call. The records live in the job's database (``roi_app.stores.records``: ``monthly_proposals``,
 ``alert_log``), the same ``DATABASE_URL`` (or its default) every process opens through
 ``roi_runtime.db``. A database that does not exist yet (no job has run) is not created; one that cannot
 be read gives no proposals (logged), never a failed answer.
@@ -38,7 +38,7 @@ class ProposalLookup:
         path = sqlite_path(self.url)
         if path is not None and not path.exists():
             return None  # no job has run here: nothing recorded, and nothing to create for a question
-        from scheduler.store import AlertStore, ProposalStore
+        from roi_app.stores.records import AlertStore, ProposalStore
 
         with self._lock:
             if self._stores is None:
@@ -82,8 +82,8 @@ def proposal_lookup(config) -> ProposalLookup:
 
 def record_month(config, summary) -> int:
     """Record what ``summary`` (a delivered 月报) proposes for the month after; returns how many channels."""
+    from roi_app.stores.records import ProposalStore
     from roi_core.follow_up import proposals_of
-    from scheduler.store import ProposalStore
 
     proposals = proposals_of(summary)
     ProposalStore(config.database).record(str(summary.month), proposals)

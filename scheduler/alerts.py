@@ -3,7 +3,7 @@
 ``run_daily_check`` reads the sheet once, runs ``roi_core.monitor.check_day`` for the team's local day,
 logs every alert (figures and proposed change) in the store, upserts them into the assistant's 预警 tab,
 and posts one Slack message per campaign to 预警频道 (or the report channel). Delivery is exactly once per
-campaign × kind × day (``scheduler.store.AlertStore``): a re-run, a second clock or a crash never doubles
+campaign × kind × day (``roi_app.stores.records.AlertStore``): a re-run, a second clock or a crash never doubles
 one; kinds muted from the message's buttons (今天不再提醒, 静音 7 天) are not sent while muted.
 """
 
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from render.blocks import FALLBACK_TEXT, cut, fit, mrkdwn
 from render.blocks.views import view_message
 from render.text import render_view
+from roi_app.stores.records import AlertStore
 from roi_core import RoiError
 from roi_core.monitor import Alert, check_day, kind_label
 from roi_core.schema import ALERTS_TAB
@@ -27,7 +28,6 @@ from roi_core.views.alerts import alert_view
 from roi_runtime.config import AppConfig
 from roi_runtime.notify import error_code
 from scheduler.job import job_notifier, report_channel, retry_delay
-from scheduler.store import AlertStore
 from sheets import open_source
 from sheets.base import JOB_DEADLINE
 

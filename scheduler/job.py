@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from render.blocks import mrkdwn
+from roi_app.stores.records import DeliveryStore
 from roi_core import RoiError
 from roi_core.budget.answer import budget_sheet_rows
 from roi_core.cohort_report import CUSTOMER_VALUE_KEY, cohort_sheet_rows
@@ -35,7 +36,6 @@ from roi_core.sheetdata import Settings
 from roi_runtime.config import AppConfig
 from roi_runtime.follow_up import FOLLOW_UP_HEADER, follow_up_cell, proposal_lookup, record_month
 from scheduler.schedule import last_full_month
-from scheduler.store import DeliveryStore
 from sheets import open_source, sheet_link
 from sheets.base import JOB_DEADLINE
 

@@ -2,6 +2,7 @@
 
     python -m sheets init  [--source FILE.xlsx | URL]   create the template (people's tabs, 设置 with defaults)
     python -m sheets check [--source FILE.xlsx | URL]   validate, rewrite 数据校验, list the problems
+    python -m sheets addon-key [--source …] [--revoke | --list]   the plugin's tokens (= python -m roi_app addon-key)
 
 Errors a user can fix (a bad setting, a missing or locked file) print one Chinese
 line and a 提示 line and exit 2; never a traceback. ``check`` without
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = AppConfig.from_env(os.environ)
         if args.command == "addon-key":
-            from web.tokens import addon_key_command
+            from roi_app.addon_key import addon_key_command  # the tokens' own command (python -m roi_app)
 
             return addon_key_command(args, config)
         if args.command == "init":

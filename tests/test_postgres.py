@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.dedupe import KEEP, ClaimStore
+from roi_app.stores.claims import KEEP, ClaimStore
+from roi_app.stores.records import LEASE, DeliveryStore
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, shared_engine
-from scheduler.store import LEASE, DeliveryStore
 
 ROOT = Path(__file__).resolve().parents[1]
 

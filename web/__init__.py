@@ -22,7 +22,7 @@ def plugin_configured(config) -> bool:
     (then the app serves without Slack tokens)."""
     if config.web_secret:
         return True
-    from web.tokens import TokenStore
+    from roi_app.stores.tokens import TokenStore
 
     try:
         return TokenStore(config.database).any()
@@ -34,11 +34,11 @@ def plugin_configured(config) -> bool:
 def register_web(flask_app: Flask, services, assistant=None) -> None:
     """Mount ``/api/v1`` (and the pages, when ``web/pages.py`` exists) on ``flask_app``."""
     from bot.service import Assistant
+    from roi_app.stores.tokens import TokenStore
     from roi_runtime.config import parse_api_rate
     from web import links
     from web.api import WebContext, make_blueprint
     from web.ratelimit import RateLimiter
-    from web.tokens import TokenStore
 
     config = services.config
     links.configure(config.web_secret)

@@ -29,6 +29,7 @@ from bot.service import BUG_HINT, BUG_MESSAGE, AnswerCache, Assistant
 from render.blocks.parts import decode_query
 from render.html import answer_html, error_html
 from render.text import render_text
+from roi_app.stores.tokens import TokenStore, source_id
 from roi_core import DataError, QueryError, RoiError, answer_json, parse_query
 from roi_core.query.model import detect_lang
 from roi_runtime.bootstrap import Services
@@ -48,7 +49,6 @@ from web.edge import (
 )
 from web.figures import METRICS, find_campaign, snapshot
 from web.ratelimit import RateLimiter
-from web.tokens import TokenStore, source_id
 
 log = logging.getLogger(__name__)
 
@@ -430,9 +430,9 @@ def _attributed(data, period, channel: str | None, model: str | None):
 
 def _monthly(month_text):
     """The scheduler's monthly job for ``month`` (default: the last full month in the team's time zone)."""
+    from roi_app.stores.records import DeliveryStore
     from scheduler.job import run_monthly
     from scheduler.schedule import last_full_month
-    from scheduler.store import DeliveryStore
 
     ctx = _ctx()
     config = ctx.config

@@ -8,7 +8,7 @@ saying what to do.
 
 The rate limit counts per sheet token: a Bearer request and every session
 made with that token (``POST /api/v1/session`` signs the token's
-:func:`web.tokens.bucket_id` into the session) share one bucket, so opening
+:func:`roi_app.stores.tokens.bucket_id` into the session) share one bucket, so opening
 more sessions never buys more requests.
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from roi_app.stores.tokens import TokenStore, bucket_id, source_id
 from web import links
-from web.tokens import TokenStore, bucket_id, source_id
 
 SESSION_BUCKET = "tk"  # the session payload's key for its token's bucket
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from roi_app.stores.tokens import source_id
 from web import links
-from web.tokens import source_id
 
 REPORT_TTL = 30 * 24 * 3600  # the monthly message's link outlives the month it reports on (links caps it)
 

@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 
 from slack_bolt import App
 
-from bot.dedupe import ClaimStore, request_key
+from bot.dedupe import request_key
 from bot.delivery import Reply
 from bot.service import Assistant
+from roi_app.stores.claims import ClaimStore
 from roi_core.query import detect_lang
 from roi_runtime.bootstrap import Services
 from roi_runtime.config import AppConfig

@@ -1,7 +1,7 @@
 """The buttons of a daily-check alert message: 今天不再提醒 and 静音 7 天 (``roi:alert_mute:<days>``).
 
 The click is acked at once; after the ack the mute is recorded per campaign and kind in the store the
-daily check reads (``scheduler.store.AlertStore``, the job store's database), and the clicker is told,
+daily check reads (``roi_app.stores.records.AlertStore``, the job store's database), and the clicker is told,
 privately, until when. 查看详情 is an ordinary question button (``roi:query:campaign``, bot/listeners/actions.py).
 """
 
@@ -39,7 +39,9 @@ def mute_alerts(body, client, respond, action, *, deps, now: dt.datetime | None 
     except RoiError as err:
         reply.send(error_msg(err.message, err.hint, getattr(err, "lang", "zh")))
         return
-    from scheduler.store import AlertStore  # the bot reaches the job's store only when a mute is clicked
+    from roi_app.stores.records import (
+        AlertStore,  # the bot reaches the job's store only when a mute is clicked
+    )
 
     zone = ZoneInfo(deps.config.timezone or Settings().timezone)
     today = (now or dt.datetime.now(dt.UTC)).astimezone(zone).date()

@@ -1,22 +1,15 @@
-"""Answer each Slack request once, across gunicorn workers and processes.
+"""Answer each request once, across web workers and processes: the first claim of a key wins.
 
-Slack retries an event it thinks was not acknowledged (``X-Slack-Retry-Num``),
-and the retry can land on another worker while the first one is still
-working. Every request we are about to answer is claimed first with one
-INSERT into a table whose key is UNIQUE (``slack_claims.key``): the INSERT
-that creates the row wins; a retry's INSERT does nothing and the retry is
-acknowledged without a second answer. The table lives in the database the
-workers share: ``DATABASE_URL`` (PostgreSQL in production) or the default
-SQLite file under ``var/`` (WAL mode, so concurrent workers do not lock each
-other out); the engine comes from ``roi_runtime.db``, shared with the clock.
+A door that may receive the same request twice (Slack retries an event it thinks was not acknowledged,
+``X-Slack-Retry-Num``, and the retry can land on another worker while the first one is still working)
+claims it first with one INSERT into a table whose key is UNIQUE (``slack_claims.key``, the name it has
+always had): the INSERT that creates the row wins; a retry's INSERT does nothing and the retry is dropped
+without a second answer. The door names its requests (``bot.dedupe.request_key`` for Slack). The table lives
+in the database the workers share: ``DATABASE_URL`` (PostgreSQL in production) or the default SQLite file
+under ``var/`` (WAL mode, so concurrent workers do not lock each other out); the engine comes from
+``roi_runtime.db``, shared with the clock.
 
-Keys: ``event:<team>:<event_id>`` for Events API deliveries,
-``command:<team>:<trigger_id>`` for slash commands and
-``action:<team>:<trigger_id>`` for button clicks (Slack sends a fresh
-trigger_id with every invocation and keeps it on a resend).
-
-When the database itself fails we answer anyway (logged): a rare double
-answer is better than silence.
+When the database itself fails we answer anyway (logged): a rare double answer is better than silence.
 """
 
 from __future__ import annotations
@@ -46,11 +39,6 @@ claims = Table(
     Column("key", String(255), primary_key=True),  # UNIQUE: one claim per request
     Column("claimed_at", DateTime(timezone=True), nullable=False, index=True),
 )
-
-
-def make_engine(url: str) -> Engine:
-    """The process's shared engine for ``url`` (kept for callers of the old name; see roi_runtime.db)."""
-    return shared_engine(url)
 
 
 class _Ask:
@@ -183,20 +171,3 @@ class ClaimStore:
 
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(claims)).scalar_one())
-
-
-def request_key(body: dict) -> str | None:
-    """The dedupe key of a Slack request body (None: nothing to dedupe on)."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
-    if body.get("type") == "event_callback" and body.get("event_id"):
-        return f"event:{team}:{body['event_id']}"
-    if body.get("command") and body.get("trigger_id"):
-        return f"command:{team}:{body['trigger_id']}"
-    if body.get("type") == "block_actions":
-        trigger = body.get("trigger_id")
-        if trigger:
-            return f"action:{team}:{trigger}"
-        acts = body.get("actions") or []
-        if acts and acts[0].get("action_ts"):
-            return f"action:{team}:{acts[0]['action_ts']}:{acts[0].get('action_id', '')}"
-    return None

@@ -1,11 +1,15 @@
-"""Delivery records: one row per month, so a month is posted once whoever runs it.
+"""What the clock sends and proposes, recorded: deliveries, alerts and mutes, proposals.
 
-The table lives in the job store's database (SQLite file by default, PostgreSQL
-through DATABASE_URL). A run takes a short lease on its month with one atomic
-UPDATE; a second clock process, a manual run, or a retry that finds the lease
-held stays out. What was done (sheet written, Slack ts) is recorded step by
-step, so the next run edits the message instead of posting again, and
+Delivery records: one row per month, so a month is posted once whoever runs it (the clock, a manual run,
+the plugin's ``POST /api/v1/monthly``). The tables live in the shared database (SQLite file by default,
+PostgreSQL through DATABASE_URL). A run takes a short lease on its month with one atomic UPDATE; a second
+clock process, a manual run, or a retry that finds the lease held stays out. What was done (sheet written,
+Slack ts) is recorded step by step, so the next run edits the message instead of posting again, and
 completes a run that crashed half way.
+
+Beside them: the daily check's alerts (:class:`AlertStore`: one delivery per campaign × kind × day, the
+mutes a Slack button records, the alert log) and the monthly summaries' proposals (:class:`ProposalStore`),
+which the closed loop reads back (``roi_app.follow_up``).
 """
 
 from __future__ import annotations

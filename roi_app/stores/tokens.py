@@ -1,8 +1,9 @@
 """The plugin's API tokens: one per spreadsheet, only their SHA-256 kept, in the shared database.
 
-``python -m sheets addon-key --source <sheet>`` calls :func:`issue` (prints the
-token once), ``--revoke`` :func:`revoke`, ``--list`` :func:`list_tokens`. The
-API looks a presented token up with :func:`source_of`. The table lives in the
+``python -m roi_app addon-key --source <sheet>`` (also ``python -m sheets addon-key``,
+``roi_app.addon_key``) calls :func:`issue` (prints the token once), ``--revoke``
+:func:`revoke`, ``--list`` :func:`list_tokens`. The web API looks a presented
+token up with :func:`source_of`. The table lives in the
 database of ``roi_runtime.db`` (SQLite file by default, PostgreSQL through
 DATABASE_URL), beside the delivery records.
 
@@ -125,29 +126,3 @@ class TokenStore:
         with self.engine.connect() as conn:
             return conn.execute(select(addon_tokens.c.source).limit(1)).first() is not None
 
-
-def addon_key_command(args, config) -> int:
-    """``python -m sheets addon-key``: make (default), ``--revoke`` or ``--list`` tokens; the exit code."""
-    from roi_runtime.db import check_database
-
-    check_database(config.database)
-    store = TokenStore(config.database)
-    if args.list:
-        infos = store.list_tokens()
-        if not infos:
-            print("还没有任何表格的插件令牌；用 python -m sheets addon-key --source <表格> 生成")
-        for info in infos:
-            print(f"{info.source}\t{info.created_at:%Y-%m-%d %H:%M} UTC")
-        return 0
-    location = args.source or config.source
-    if args.revoke:
-        if store.revoke(location):
-            print(f"✅ 已吊销 {source_id(location)} 的插件令牌；用它的插件会收到「未授权」")
-            return 0
-        print(f"⚠ {source_id(location)} 没有插件令牌，无需吊销")
-        return 1
-    token = store.issue(location)
-    print(f"✅ 已为 {source_id(location)} 生成插件令牌（旧令牌已失效）。它只显示这一次，"
-          "请复制到表格的「ROI 助手 → 连接设置」：")
-    print(token)  # the LAST line, alone: scripts take it with tail -n 1
-    return 0

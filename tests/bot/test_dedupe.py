@@ -6,7 +6,8 @@ import datetime as dt
 import multiprocessing as mp
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.dedupe import KEEP, ClaimStore, request_key
+from bot.dedupe import request_key
+from roi_app.stores.claims import KEEP, ClaimStore
 
 
 def test_first_claim_wins_and_repeats_lose(tmp_path):

@@ -229,7 +229,7 @@ def test_a_question_joins_only_work_that_started_within_the_cache_ttl():
 
 
 def test_claims_made_at_once_share_inserts_and_keep_one_winner_per_key(tmp_path):
-    from bot.dedupe import ClaimStore
+    from roi_app.stores.claims import ClaimStore
 
     store = ClaimStore(f"sqlite:///{tmp_path / 'claims.sqlite'}")
     keys = [f"command:T1:trig-{i}" for i in range(8)] * 3  # every request delivered three times, all at once

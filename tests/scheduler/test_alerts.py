@@ -14,11 +14,11 @@ from openpyxl import Workbook, load_workbook
 
 from bot.listeners import alerts as alert_listeners
 from render.blocks.alerts import decode_mute
+from roi_app.stores.records import AlertStore
 from roi_core.schema import ALERTS_TAB
 from roi_runtime.config import AppConfig
 from scheduler.alerts import run_daily_check
 from scheduler.clock import check_trigger
-from scheduler.store import AlertStore
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

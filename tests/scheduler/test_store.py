@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from scheduler.store import LEASE, DeliveryStore
+from roi_app.stores.records import LEASE, DeliveryStore
 
 
 def store(tmp_path):
@@ -50,7 +50,7 @@ def test_stores_opened_at_once_on_a_new_database_all_open(tmp_path):
 
     from sqlalchemy import inspect
 
-    from scheduler.store import AlertStore, ProposalStore, metadata
+    from roi_app.stores.records import AlertStore, ProposalStore, metadata
 
     url = f"sqlite:///{tmp_path / 'race.sqlite'}"
     errors: list[BaseException] = []

@@ -62,7 +62,7 @@ class WebServer:
 
     @property
     def source_id(self) -> str:
-        from web.tokens import source_id
+        from roi_app.stores.tokens import source_id
 
         return source_id(self.source)
 

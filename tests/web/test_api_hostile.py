@@ -19,10 +19,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.app import create_app
+from roi_app.stores.tokens import source_id
 from roi_runtime.config import DEMO_WORKBOOK, AppConfig
 from web import links
 from web.edge import MAX_JSON_DEPTH, json_depth, parse_json
-from web.tokens import source_id
 
 SECRET = "hostile-test-secret-0123456789"
 WINDOW = "应在 2000-01-01 至 2100-12-31 之间"

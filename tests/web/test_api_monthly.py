@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from scheduler.store import DeliveryStore
+from roi_app.stores.records import DeliveryStore
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.web.conftest import start_web_server

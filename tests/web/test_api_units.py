@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
+from roi_app.stores.tokens import TokenStore, digest, source_id
 from roi_runtime.config import REPO_ROOT, AppConfig, ConfigError
 from web import links
 from web.ratelimit import RateLimiter
-from web.tokens import TokenStore, digest, source_id
 
 SHEET = "1RoiTokenTestSheetAbcdefghijklmnopqrstuvwxyz"
 

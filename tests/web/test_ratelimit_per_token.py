@@ -11,11 +11,11 @@ import shutil
 import pytest
 
 from bot.app import create_app
+from roi_app.stores.tokens import TokenStore, bucket_id, digest, source_id
 from roi_runtime.config import DEMO_WORKBOOK, AppConfig
 from web import links
 from web.auth import authenticate
 from web.ratelimit import RateLimiter
-from web.tokens import TokenStore, bucket_id, digest, source_id
 
 SECRET = "ratelimit-test-secret-0123456789"
 LIMIT, WINDOW = 5, 60.0

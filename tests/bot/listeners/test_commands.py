@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.dedupe import ClaimStore
 from bot.listeners import commands
+from roi_app.stores.claims import ClaimStore
 from tests.bot.listeners.conftest import finish, no_respond
 
 
