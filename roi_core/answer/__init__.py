@@ -159,7 +159,7 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
     if query.kind == "channels":  # the one basis of channel credit, named where it matters (roi_core.budget)
         name_credit_basis(ans, data, query.month, period)
     if isinstance(ans, NoMatchAnswer):  # besides the closest names, questions that would work
-        ans.suggested_questions = suggest_questions(query, data, today, ans.closest)
+        ans.suggested_questions = suggest_questions(query, data, today, ans.closest, answer)
     if period is not None and query.kind != "campaign":
         ans.asked_period = {"start": period[0], "end": period[1]}
     if query.metric is not None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 
+from roi_core.answer.shapes import CandidatesAnswer, NoMatchAnswer
 from roi_core.errors import RoiError
 from roi_core.matching import match_campaign
 from roi_core.query import Query, parse_query, period_label
 from roi_core.query.normalize import _Text
 from roi_core.query.period_words import _PERIOD_RULES
+from roi_core.results import Answer
 from roi_core.sheetdata import SheetData
 
 # the grammar's own words for a figure (roi_core.query.intents reads each back as that metric)
@@ -78,12 +81,13 @@ def _empty(ans) -> bool:
 
 
 def suggest_questions(query: Query, data: SheetData, today: dt.date, closest: list[str],
-                      limit: int = SUGGESTED) -> list[str]:
+                      answer: Callable[[Query, SheetData, dt.date], Answer], limit: int = SUGGESTED) -> list[str]:
     """Up to ``limit`` questions, each different in what it asks, that the sheet answers (read
-    against its campaign and channel names, then answered on ``today``), built from what ``query``
-    said besides the name that matched nothing; [] when none works."""
-    from roi_core.answer import CandidatesAnswer, NoMatchAnswer, answer  # the package imports this module
+    against its campaign and channel names, then answered on ``today`` by ``answer``), built from what
+    ``query`` said besides the name that matched nothing; [] when none works.
 
+    ``answer`` is :func:`roi_core.answer.answer`, passed in by its caller: that package imports this
+    module, so this module does not import it back."""
     campaigns = data.campaigns["campaign"].dropna().unique().tolist()
     channels = data.campaigns["channel"].dropna().unique().tolist()
     out: list[str] = []
