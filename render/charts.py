@@ -190,7 +190,7 @@ def _response(spec: ChartSpec, fp, Figure):
     monthly budget with its 80 % band, the break-even line (return = spend), today's budget (●) and
     the proposed one (◆), each with its marginal ROI. ``spec.series`` holds five series per channel,
     in order: return, band low, band high, the budgets, and the marks [current, proposed, return now,
-    return proposed, marginal ROI now, proposed] (see ``roi_core.views.build.response_chart``)."""
+    return proposed, marginal ROI now, proposed] (see ``roi_core.views.budget.response_chart``)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 

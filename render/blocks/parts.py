@@ -24,10 +24,11 @@ from render.blocks.kit import (
     table_block,
 )
 from roi_core import Answer, Query, RoiError
-from roi_core.views.build import channel_roi_chart as roi_chart
-from roi_core.views.build import footer_of, trend_of
 from roi_core.views.labels import phrase
 from roi_core.views.model import Chart, Footer
+from roi_core.views.monthly import trend_of
+from roi_core.views.parts import channel_roi_chart as roi_chart
+from roi_core.views.parts import footer_of
 
 
 # --------------------------------------------------------------------------- queries on buttons
@@ -156,7 +157,7 @@ def footer_blocks(ans: Answer, opts: RenderOptions) -> list[dict]:
 # --------------------------------------------------------------------------- charts from answers
 def channel_roi_chart(rows: list[dict], title: str, target_roi: float | None, lang: str,
                       name_key: str = "channel", value_key: str = "roi") -> ChartSpec | None:
-    """A bar chart of ROI (in %) by channel (see :func:`roi_core.views.build.channel_roi_chart`)."""
+    """A bar chart of ROI (in %) by channel (see :func:`roi_core.views.parts.channel_roi_chart`)."""
     chart = roi_chart(rows, title, target_roi, lang, name_key, value_key)
     return chart_spec(chart) if chart else None
 

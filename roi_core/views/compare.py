@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from roi_core.answer.compare import LOWER_IS_BETTER, CompareAnswer
 from roi_core.fmt import DASH, count, money, pct
-from roi_core.views.build import SHOWN_ROWS, _query, _sheet, footer_of
+from roi_core.views.actions import query_action, sheet_actions
 from roi_core.views.format import signed_pct
 from roi_core.views.labels import labels, phrase
 from roi_core.views.model import Column, Note, Table, View, ViewOptions
+from roi_core.views.parts import SHOWN_ROWS, footer_of
 from roi_core.views.punct import bracket
 
 # how each compared figure reads: money, a rate (its difference in percentage points), ROAS, a count
@@ -79,14 +80,14 @@ def compare_view(ans: CompareAnswer, options: ViewOptions) -> View:
     for item in (a, b):
         if not item.get("campaign") and not item.get("channel") \
                 and len(item.get("period_label") or "") == 7 and not actions:  # "2026-10": a whole month
-            actions.append(_query(phrase(lang, "compare_btn_channels", month=item["period_label"]), "channels", lang,
-                                  month=item["period_label"]))
+            actions.append(query_action(phrase(lang, "compare_btn_channels", month=item["period_label"]), "channels",
+                                        lang, month=item["period_label"]))
     heading = phrase(lang, "compare_heading", title=title, basis=ans.basis_label)
     return View(
         kind=ans.kind, lang=lang, title=f"⚖ {title}",
         heading=f"⚖ {heading}" if when is None else f"⚖ {heading}  {when}",
         when=when, context=[ans.basis_label, rule], notes=[verdict], tables=[table],
-        actions=[*actions, *_sheet(options, lang)], actions_id="roi_compare_actions", footer=footer_of(ans, options))
+        actions=[*actions, *sheet_actions(options, lang)], actions_id="roi_compare_actions", footer=footer_of(ans, options))
 
 
 def _verdict(ans: CompareAnswer) -> str:

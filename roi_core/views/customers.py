@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from roi_core.answer.customer_value import CohortAnswer, CustomerValueAnswer, LifecycleAnswer
 from roi_core.fmt import DASH, count, money, pct
-from roi_core.views.build import SHOWN_ROWS, _finite, _sheet, footer_of
+from roi_core.views.actions import sheet_actions
 from roi_core.views.labels import labels, phrase
 from roi_core.views.model import Action, Chart, Column, Figure, ItemList, Note, Table, View, ViewOptions
+from roi_core.views.parts import SHOWN_ROWS, finite, footer_of
 from roi_core.views.punct import bracket
 
 
@@ -51,7 +52,7 @@ def _subject(ans, lang: str) -> str:
 
 
 def _ratio(value) -> str:
-    return f"{value:.2f}" if _finite(value) else DASH
+    return f"{value:.2f}" if finite(value) else DASH
 
 
 def payback_text(ans: CustomerValueAnswer) -> str:
@@ -62,7 +63,7 @@ def payback_text(ans: CustomerValueAnswer) -> str:
 def _payback_words(lang: str, days, date, recovered, note) -> str:
     if days is not None:
         return phrase(lang, "cv_payback_days", days=days, date=date)
-    if _finite(recovered):
+    if finite(recovered):
         return phrase(lang, "cv_not_paid_back", share=pct(recovered))
     return DASH + bracket(note, lang) if note else DASH
 
@@ -155,7 +156,7 @@ def customer_value_view(ans: CustomerValueAnswer, options: ViewOptions) -> View:
                 heading=f"💎 {title}  {phrase(lang, 'cv_asof', day=ans.asof)}" + bracket(ans.basis_label, lang),
                 when=phrase(lang, "cv_asof", day=ans.asof), context=[ans.basis_label], figures=figures, notes=notes,
                 tables=[_ltv_table(ans)] if ans.has_orders else [], lists=_definitions(lang, ans.definitions),
-                actions=[*actions, *_sheet(options, lang)], actions_id="roi_customer_value_actions",
+                actions=[*actions, *sheet_actions(options, lang)], actions_id="roi_customer_value_actions",
                 footer=footer_of(ans, options))
 
 
@@ -184,7 +185,7 @@ def lifecycle_view(ans: LifecycleAnswer, options: ViewOptions) -> View:
                 context=[phrase(lang, "lc_derived", n=f"{ans.derived_customers:,}")] if ans.derived else [],
                 figures=figures, notes=_missing(lang, ans.missing), charts=[chart],
                 tables=[Table(title, columns, rows, "lifecycle.csv", SHOWN_ROWS)],
-                lists=_definitions(lang, ans.definitions), actions=[*actions, *_sheet(options, lang)],
+                lists=_definitions(lang, ans.definitions), actions=[*actions, *sheet_actions(options, lang)],
                 actions_id="roi_lifecycle_actions", footer=footer_of(ans, options))
 
 
@@ -210,7 +211,7 @@ def cohort_view(ans: CohortAnswer, options: ViewOptions) -> View:
                 context=[phrase(lang, "co_context", n=len(ans.rows), customers=f"{ans.customers:,}")],
                 notes=_missing(lang, ans.missing), charts=[cohort_chart(ans, lang)],
                 tables=[Table(title, columns, rows, f"cohorts_{ans.asof}.csv", SHOWN_ROWS)],
-                lists=_definitions(lang, ans.definitions), actions=_sheet(options, lang),
+                lists=_definitions(lang, ans.definitions), actions=sheet_actions(options, lang),
                 actions_id="roi_cohort_actions" if options.sheet_url else "", footer=footer_of(ans, options))
 
 

@@ -2,8 +2,8 @@
 
 An answer that carries ``follow_up`` (``roi_core.follow_up.with_follow_up``: a list of FollowUp, each with
 its one line already worded) gains one list, placed before the answer's own suggestions. The builders of
-:mod:`roi_core.views.build` are wrapped with :func:`with_follow_up_section`; an answer without
-``follow_up`` gets exactly the view it had.
+:mod:`roi_core.views.campaign` and :mod:`roi_core.views.monthly` are wrapped with
+:func:`with_follow_up_section`; an answer without ``follow_up`` gets exactly the view it had.
 """
 
 from __future__ import annotations

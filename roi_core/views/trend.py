@@ -6,26 +6,18 @@ from __future__ import annotations
 from roi_core.answer.trend import ChannelTrendAnswer
 from roi_core.fmt import DASH, money, pct
 from roi_core.monthly import PeriodSummary
-from roi_core.views.build import (
-    SHOWN_ROWS,
-    _finite,
-    _query,
-    _sheet,
-    _status,
-    _target,
-    footer_of,
-    monthly_view,
-    trend_of,
-)
+from roi_core.views.actions import query_action, sheet_actions
 from roi_core.views.format import figure
 from roi_core.views.labels import labels, phrase
 from roi_core.views.model import Chart, Column, Figure, Table, View, ViewOptions
+from roi_core.views.monthly import monthly_view, trend_of
+from roi_core.views.parts import SHOWN_ROWS, finite, footer_of, status_of, target_text
 from roi_core.views.punct import basis_word, title_colon
 
 
 def _roi_line(ans: ChannelTrendAnswer) -> Chart | None:
     """ROI (in %) by month; a month without data, or without cost, is a gap (None), never a zero."""
-    values = [float(m["roi"]) * 100 if _finite(m.get("roi")) else None for m in ans.months]
+    values = [float(m["roi"]) * 100 if finite(m.get("roi")) else None for m in ans.months]
     if sum(v is not None for v in values) < 2:  # one point is no line
         return None
     return Chart(kind="line", title=phrase(ans.lang, "trend_line", channel=ans.channel),
@@ -78,17 +70,17 @@ def trend_view(ans: ChannelTrendAnswer, options: ViewOptions) -> View:
     return View(
         kind=ans.kind, lang=lang, title=f"📉 {phrase(lang, 'trend_title', channel=ans.channel, period=ans.label)}",
         heading=phrase(lang, "trend_heading", channel=ans.channel, period=ans.label, basis=basis_word(ans),
-                       target=_target(ans)),
-        when=ans.label, context=[basis_word(ans), _target(ans)],
+                       target=target_text(ans)),
+        when=ans.label, context=[basis_word(ans), target_text(ans)],
         figures=[Figure(L["cost"], money(t.get("cost"), s)), Figure(L["revenue"], money(t.get("revenue"), s)),
                  Figure("ROI", figure(t.get("roi"), "pct", s, why.get("roi"), lang),
-                        status=_status(t.get("roi"), ans.target_roi), line=1),
+                        status=status_of(t.get("roi"), ans.target_roi), line=1),
                  Figure(L["roas"], figure(ans.roas_text, "ratio", s, why.get("roas"), lang), line=1),
                  Figure(L["profit"], money(t.get("profit"), s), line=1)],
         charts=[chart] if chart else [],
         tables=[_months_table(ans), _campaigns_table(ans)],
-        actions=[_query(phrase(lang, "btn_channels_last", month=last), "channels", lang, month=last),
-                 *_sheet(options, lang)] if last else _sheet(options, lang),
+        actions=[query_action(phrase(lang, "btn_channels_last", month=last), "channels", lang, month=last),
+                 *sheet_actions(options, lang)] if last else sheet_actions(options, lang),
         actions_id="roi_trend_actions", footer=footer_of(ans, options))
 
 
@@ -122,6 +114,6 @@ def period_summary_view(ans: PeriodSummary, options: ViewOptions) -> View:
                                 heading=f"*{title}*", brief_heading=title_colon(title, lang), notes=notes,
                                 notes_in_brief=True))
     with_data = [m["month"] for m in ans.months if m["cost"] is not None][-4:]
-    view.actions = [*(_query(phrase(lang, "btn_month_summary", month=m), "monthly", lang, month=m) for m in with_data),
-                    *_sheet(options, lang)]
+    view.actions = [*(query_action(phrase(lang, "btn_month_summary", month=m), "monthly", lang, month=m) for m in with_data),
+                    *sheet_actions(options, lang)]
     return view
