@@ -7,7 +7,7 @@
 
 Thin on purpose: what the app needs (config, the cached sheet read, the
 database, the Slack client and notifier) comes from the composition root
-``roi_runtime.bootstrap``; listeners in ``bot/listeners/`` ack and hand the
+``roi_app.bootstrap``; listeners in ``bot/listeners/`` ack and hand the
 text to ``bot.service.Assistant``; rendering is ``render``; sending is
 ``bot.delivery`` over ``roi_runtime.notify``. Signature verification stays on (bolt's default: bad or
 missing signature, or a timestamp over 5 minutes old → 401).
@@ -29,9 +29,9 @@ from bot.listeners import Deps, register
 from bot.listeners.middleware import BotIdentity
 from bot.service import Assistant
 from bot.work_queue import WorkQueue
+from roi_app.bootstrap import Services, bootstrap
 from roi_app.stores.claims import ClaimStore
 from roi_core import RoiError
-from roi_runtime.bootstrap import Services, bootstrap
 from roi_runtime.cli import report
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database
@@ -79,7 +79,7 @@ def build_bolt_app(config: AppConfig | Services, *, assistant: Assistant | None 
                    **reply_options) -> App:
     """The bolt App with every listener registered (config must already be checked).
 
-    ``config`` may be the composition root's :class:`Services` (``roi_runtime.bootstrap``);
+    ``config`` may be the composition root's :class:`Services` (``roi_app.bootstrap``);
     a plain AppConfig is wired through ``bootstrap`` here. The work after the ack runs on
     ``SLACK_WORKERS`` threads with at most ``queue_size`` questions waiting (default: 4 per thread, at
     least 8); past it a question is told it came at a busy time (``bot.work_queue``)."""

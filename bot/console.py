@@ -13,11 +13,11 @@ import logging
 import sys
 
 from render.text import render_text
+from roi_app.follow_up import proposal_lookup
 from roi_core import RoiError, answer, answer_json, local_today, parse_query
 from roi_core.follow_up import with_follow_up
 from roi_core.monitor import with_alerts
 from roi_runtime.config import AppConfig
-from roi_runtime.follow_up import proposal_lookup
 from sheets import open_source
 
 log = logging.getLogger(__name__)

@@ -30,12 +30,12 @@ import sheets
 from bot.single_flight import SingleFlight
 from bot.stale import fresh_view, marked_stale, stale_key
 from render.blocks import RenderOptions, SlackMessage, build_message, error_message
+from roi_app.follow_up import proposal_lookup
 from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
 from roi_core.follow_up import with_follow_up
 from roi_core.monitor import with_alerts
 from roi_core.query import detect_lang
 from roi_runtime.config import AppConfig
-from roi_runtime.follow_up import proposal_lookup
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ that rule for any sender (the bot's response_url path uses it too).
 Uploads never raise: without ``files:write`` (``missing_scope``) the shared
 :class:`UploadGate` stops asking Slack for a while; a bot not in the channel
 is skipped and logged. Bounded retries on 429 / 5xx / connection errors are
-the WebClient's (``roi_runtime.bootstrap.slack_client``), not this module's.
+the WebClient's (``roi_app.bootstrap.slack_client``), not this module's.
 """
 
 from __future__ import annotations

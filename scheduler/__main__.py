@@ -24,8 +24,8 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from roi_app.bootstrap import bootstrap
 from roi_core import RoiError
-from roi_runtime.bootstrap import bootstrap
 from roi_runtime.cli import report
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, database_error

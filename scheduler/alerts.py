@@ -267,7 +267,7 @@ def scheduled_retry() -> None:
 
 def _clock_run(what: str, run) -> None:
     # a clock job never raises into APScheduler: it logs, and the next run (or retry) tries again
-    from roi_runtime.bootstrap import bootstrap
+    from roi_app.bootstrap import bootstrap
 
     services = bootstrap(role="job")
     try:

@@ -10,10 +10,10 @@ import sys
 
 import pandas as pd
 
+from roi_app.bootstrap import bootstrap
 from roi_core import QueryError
 from roi_core.parse import WIDEST_DATE_MAX, WIDEST_DATE_MIN
 from roi_core.query import parse_month
-from roi_runtime.bootstrap import bootstrap
 from roi_runtime.db import check_database
 from roi_runtime.workspace import writable_config
 from scheduler.alerts import alerts_json, run_daily_check

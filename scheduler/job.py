@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from render.blocks import mrkdwn
+from roi_app.follow_up import FOLLOW_UP_HEADER, follow_up_cell, proposal_lookup, record_month
 from roi_app.stores.records import DeliveryStore
 from roi_core import RoiError
 from roi_core.budget.answer import budget_sheet_rows
@@ -34,7 +35,6 @@ from roi_core.monthly import (
 from roi_core.schema import BUDGET_ADVICE_TAB, CHANNEL_MONTHLY_TAB, CUSTOMER_VALUE_TAB, MONTHLY_SUMMARY_TAB
 from roi_core.sheetdata import Settings
 from roi_runtime.config import AppConfig
-from roi_runtime.follow_up import FOLLOW_UP_HEADER, follow_up_cell, proposal_lookup, record_month
 from scheduler.schedule import last_full_month
 from sheets import open_source, sheet_link
 from sheets.base import JOB_DEADLINE
@@ -61,7 +61,7 @@ class RunResult:
 
 def job_notifier(config: AppConfig):
     """The notifier the job posts with, from the composition root (None without a bot token)."""
-    from roi_runtime.bootstrap import bootstrap
+    from roi_app.bootstrap import bootstrap
 
     return bootstrap(config, role="job").notifier()
 
@@ -295,7 +295,7 @@ def missed_run(config: AppConfig, month: str, scheduled_for: dt.datetime, store:
 
 def scheduled_run() -> None:
     """The clock's job (referenced as "scheduler.job:scheduled_run" in the persistent job store)."""
-    from roi_runtime.bootstrap import bootstrap
+    from roi_app.bootstrap import bootstrap
 
     services = bootstrap(role="job")  # the config from the environment, as the stored job reference has none
     result = run_monthly(services.config, notifier=services.notifier())
@@ -304,7 +304,7 @@ def scheduled_run() -> None:
 
 def scheduled_retry() -> None:
     """The clock's retry job ("scheduler.job:scheduled_retry"): last month again if its run failed."""
-    from roi_runtime.bootstrap import bootstrap
+    from roi_app.bootstrap import bootstrap
 
     services = bootstrap(role="job")
     result = retry_failed(services.config, notifier=services.notifier())

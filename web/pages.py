@@ -18,9 +18,9 @@ import pandas as pd
 from flask import Blueprint, Response, render_template, request
 
 from render.html import answer_html, error_html
+from roi_app.follow_up import proposal_lookup
 from roi_core import Query, RoiError, Settings, answer, local_today
 from roi_core.follow_up import with_follow_up
-from roi_runtime.follow_up import proposal_lookup
 from web import links
 from web.edge import BadInput, check_query, date_window
 from web.report_links import campaign_scope, month_scope, page_allows
@@ -56,7 +56,7 @@ def _refused(status: int, title: str, message: str, hint: str) -> Response:
 
 
 def pages_blueprint(services) -> Blueprint:
-    """The pages over ``services`` (``roi_runtime.bootstrap.Services``: its config names the one sheet served
+    """The pages over ``services`` (``roi_app.bootstrap.Services``: its config names the one sheet served
     and ``read_sheet`` reads it through the shared read cache)."""
     bp = Blueprint("roi_pages", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/assets/roi")

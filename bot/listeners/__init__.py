@@ -10,7 +10,7 @@ loopback fake and a :class:`Deps` (tests/bot/listeners/), no HTTP needed.
 :class:`bot.service.Assistant` that answers questions, the claim store that
 keeps answers single, the executor for work after the ack (a bounded
 :class:`bot.work_queue.WorkQueue` in the app), the lane for short notices, and
-the services of the composition root (``roi_runtime.bootstrap``) that make the notifier.
+the services of the composition root (``roi_app.bootstrap``) that make the notifier.
 
 "Ack first, work after": each listener acks in the request's thread (the app
 runs bolt with ``process_before_response=True``) and hands the work to
@@ -36,9 +36,9 @@ from slack_bolt import App
 from bot.dedupe import request_key
 from bot.delivery import Reply
 from bot.service import Assistant
+from roi_app.bootstrap import Services
 from roi_app.stores.claims import ClaimStore
 from roi_core.query import detect_lang
-from roi_runtime.bootstrap import Services
 from roi_runtime.config import AppConfig
 
 log = logging.getLogger(__name__)

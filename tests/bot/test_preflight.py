@@ -132,7 +132,7 @@ def test_without_files_write_the_notifier_stops_asking_for_a_while(slack_api):
 
 
 def test_the_composition_root_gives_each_role_its_client(slack_api):
-    from roi_runtime.bootstrap import bootstrap
+    from roi_app.bootstrap import bootstrap
 
     config = AppConfig(slack_bot_token=SLACK_TEST_TOKEN, slack_api_url=slack_api.api_url)
     job, web = bootstrap(config, role="job"), bootstrap(config, role="web")

@@ -184,7 +184,7 @@ def test_the_mute_button_records_the_mute_the_job_reads(tmp_path, slack_api, sla
     from bot.listeners import Deps
     from bot.service import Assistant
     from render.blocks.alerts import encode_mute
-    from roi_runtime.bootstrap import bootstrap
+    from roi_app.bootstrap import bootstrap
 
     cfg = config(make_book(tmp_path / "team.xlsx"), slack_api, tmp_path)
     services = bootstrap(cfg, role="web")
@@ -334,7 +334,7 @@ def _deps(cfg, today: dt.date):
 
     from bot.listeners import Deps
     from bot.service import Assistant
-    from roi_runtime.bootstrap import bootstrap
+    from roi_app.bootstrap import bootstrap
 
     services = bootstrap(cfg, role="web")
     assistant = Assistant(services.config, read=services.read_sheet, today=lambda: today)

@@ -16,9 +16,9 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from openpyxl import Workbook, load_workbook
 
+from roi_app.bootstrap import bootstrap
 from roi_app.stores.records import DeliveryStore
 from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
-from roi_runtime.bootstrap import bootstrap
 from roi_runtime.config import AppConfig
 from scheduler.clock import JOB_FUNC, JOB_ID, build_scheduler
 from scheduler.job import run_monthly

@@ -10,7 +10,7 @@ import pytest
 
 from bot.listeners import Deps
 from bot.service import Assistant
-from roi_runtime.bootstrap import bootstrap
+from roi_app.bootstrap import bootstrap
 from tests.fakes.fixtures import slack_client  # noqa: F401
 
 

@@ -1,12 +1,12 @@
-"""The composition root: the one place where configuration meets the adapters.
+"""A process's shared services, wired once: where configuration meets the adapters.
 
 ``bootstrap(config, role=...)`` returns :class:`Services`: the configuration,
 the cached sheet read (``sheets.read_sheet``, the process-wide SheetCache),
-the shared database engine (``roi_runtime.db``), the Slack WebClient and the
-notifier over it (``roi_runtime.notify.SlackNotifier``). The Slack app
-(``bot.app``) and the monthly job (``scheduler``) take what they need from it
-and build nothing of their own, so both send through the same code with the
-same bounded retries.
+the shared database engine (``roi_runtime.db``) and the stores on it
+(``roi_app.stores``), the Slack WebClient and the notifier over it
+(``roi_runtime.notify.SlackNotifier``). Every door (the Slack app, the web
+API, the clock) takes what it needs from it and builds nothing of its own, so
+all of them send through the same code with the same bounded retries.
 
 Roles differ only in how long Slack may take:
 
@@ -79,7 +79,7 @@ class Services:
         return shared_engine(self.config.database)
 
     def claim_store(self):
-        """The request claims of the Slack app (exactly one answer per Slack request)."""
+        """The request claims (exactly one answer per request, e.g. per Slack request)."""
         from roi_app.stores.claims import ClaimStore
 
         return ClaimStore(self.config.database, engine=self.engine())
