@@ -1,7 +1,9 @@
 """Where the data lives: a Google Sheet through gspread, or a local .xlsx workbook.
 
 ``open_source(location, config)`` picks the adapter from the location: a
-``.xlsx`` path, or a Google Sheet URL or key.
+``.xlsx`` path, or a Google Sheet URL or key. ``config`` is any object with the
+attributes of :class:`sheets.settings.SheetSettings` (the app's config is one);
+this package imports nothing of the app.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ import re
 from pathlib import Path
 
 from roi_core import SheetData
-from roi_runtime.config import AppConfig
 from sheets.base import RawTabs, SheetSource
 from sheets.cache import CACHE, SheetCache
 from sheets.errors import NotConfigured, SheetsError, SourceCorrupt, SourceNotFound
+from sheets.settings import SheetDefaults, SheetSettings
 from sheets.xlsx import XlsxSource
 
 _GOOGLE_URL = re.compile(r"docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
@@ -42,9 +44,9 @@ def sheet_link(location: str | Path | None, sheet_url: str | None = None) -> str
     return f"https://docs.google.com/spreadsheets/d/{key}/edit" if key else None
 
 
-def open_source(location: str | Path | None = None, config: AppConfig | None = None) -> SheetSource:
+def open_source(location: str | Path | None = None, config: SheetSettings | None = None) -> SheetSource:
     """The sheet source for ``location`` (default: the configured source, else the demo workbook)."""
-    config = config or AppConfig()
+    config = config or SheetDefaults()
     location = str(location or config.source)
     key = google_key(location)
     if key is not None:
@@ -62,7 +64,7 @@ def open_source(location: str | Path | None = None, config: AppConfig | None = N
     return XlsxSource(path)
 
 
-def read_sheet(config: AppConfig, location: str | None = None) -> SheetData:
+def read_sheet(config: SheetSettings, location: str | None = None) -> SheetData:
     """Read the configured (or given) source into SheetData, through the process-wide cache.
 
     The single read path for the bot and the console: within ``SHEET_CACHE_TTL``
@@ -73,4 +75,5 @@ def read_sheet(config: AppConfig, location: str | None = None) -> SheetData:
     return CACHE.get(where, lambda: open_source(where, config).read(), config.sheet_cache_ttl)
 
 
-__all__ = ["CACHE", "SheetCache", "read_sheet", "RawTabs", "SheetSource", "SheetsError", "XlsxSource", "google_key", "open_source"]
+__all__ = ["CACHE", "SheetCache", "read_sheet", "RawTabs", "SheetDefaults", "SheetSettings", "SheetSource", "SheetsError",
+           "XlsxSource", "google_key", "open_source"]

@@ -11,7 +11,6 @@ from google.auth.transport.requests import AuthorizedSession
 from gspread.utils import rowcol_to_a1
 
 from roi_core.schema import BUDGET_ADVICE_TAB, MONTHLY_SUMMARY_TAB, PEOPLE_TABS, find_tab
-from roi_runtime.config import AppConfig
 from sheets.base import RawTabs, SheetSource, check_writable, resolve_tab, upsert_grid
 from sheets.errors import NotConfigured, SheetsError
 from sheets.google.client import _GoogleHTTPClient, _RangeGone
@@ -28,6 +27,7 @@ from sheets.google.metadata import _TITLES, _TITLES_LOCK
 from sheets.google.settings import _credentials, api_url, service_account_info
 from sheets.google.structure import _Structure
 from sheets.rewrite import KEEP, replace_keys, rewrite_grid
+from sheets.settings import SheetSettings
 
 
 def _quote(title: str) -> str:
@@ -42,7 +42,7 @@ class GoogleSource(SheetSource, _Structure):
     ``clock`` are injectable so tests of retries and deadlines do not wait.
     """
 
-    def __init__(self, key: str, config: AppConfig, *, sleep: Callable[[float], None] | None = None,
+    def __init__(self, key: str, config: SheetSettings, *, sleep: Callable[[float], None] | None = None,
                  clock: Callable[[], float] | None = None, deadline: float = INTERACTIVE_DEADLINE,
                  write_deadline: float = JOB_DEADLINE,
                  timeout: float | tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)):
