@@ -8,7 +8,7 @@
 Thin on purpose: what the app needs (config, the cached sheet read, the
 database, the Slack client and notifier) comes from the composition root
 ``roi_app.bootstrap``; listeners in ``bot/listeners/`` ack and hand the
-text to ``bot.service.Assistant``; rendering is ``render``; sending is
+text to ``roi_app.answers.Assistant``; rendering is ``render``; sending is
 ``bot.delivery`` over ``roi_runtime.notify``. Signature verification stays on (bolt's default: bad or
 missing signature, or a timestamp over 5 minutes old → 401).
 """
@@ -27,8 +27,8 @@ from slack_sdk.signature import SignatureVerifier
 from bot import logs
 from bot.listeners import Deps, register
 from bot.listeners.middleware import BotIdentity
-from bot.service import Assistant
 from bot.work_queue import WorkQueue
+from roi_app.answers import Assistant
 from roi_app.bootstrap import Services, bootstrap
 from roi_app.stores.claims import ClaimStore
 from roi_core import RoiError

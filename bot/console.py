@@ -13,10 +13,9 @@ import logging
 import sys
 
 from render.text import render_text
+from roi_app.answers import answer_question
 from roi_app.follow_up import proposal_lookup
-from roi_core import RoiError, answer, answer_json, local_today, parse_query
-from roi_core.follow_up import with_follow_up
-from roi_core.monitor import with_alerts
+from roi_core import RoiError, answer_json, local_today
 from roi_runtime.config import AppConfig
 from sheets import open_source
 
@@ -28,15 +27,12 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
     """Answer ``text`` from ``source`` (default: the configured one); return the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    query = None
     try:
         data = open_source(source, config).read()
         # the team's date (TIMEZONE, else 设置 时区) unless --today fixes it
         today = today or local_today(dt.datetime.now(dt.UTC), config.timezone or data.settings.timezone)
-        query = parse_query(text, today)
-        result = answer(query, data, today)
-        result = with_follow_up(result, proposal_lookup(config)(result, today), data, today)  # the closed loop
-        result = with_alerts(result, data, today)  # 今日预警: the campaign's alerts of today (roi_core.monitor)
+        # the layer's answer with its records: 上月建议的结果 (the closed loop) and 今日预警
+        result = answer_question(text, data, today, proposal_lookup(config))
     except RoiError as exc:
         if as_json:
             print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False), file=out)

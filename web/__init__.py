@@ -3,7 +3,7 @@
 ``register_web(flask_app, services, assistant=None)`` registers the API
 blueprint (``web.api``) and, when present, the pages blueprint
 (``web.pages.pages_blueprint(services)``). ``assistant`` is the Slack app's own
-:class:`bot.service.Assistant` when Slack is configured, so both share one
+:class:`roi_app.answers.Assistant` when Slack is configured, so both share one
 answer cache; without it (a plugin-only team) one is made here.
 """
 
@@ -33,7 +33,7 @@ def plugin_configured(config) -> bool:
 
 def register_web(flask_app: Flask, services, assistant=None) -> None:
     """Mount ``/api/v1`` (and the pages, when ``web/pages.py`` exists) on ``flask_app``."""
-    from bot.service import Assistant
+    from roi_app.answers import Assistant
     from roi_app.stores.tokens import TokenStore
     from roi_runtime.config import parse_api_rate
     from web import links

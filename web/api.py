@@ -2,7 +2,7 @@
 
 Every endpoint reads the sheet through the process's read cache
 (``sheets.read_sheet``: a burst of requests makes one read) and answers through
-the Slack app's own :class:`bot.service.Assistant` and its answer cache, so
+the Slack app's own :class:`roi_app.answers.Assistant` and its answer cache, so
 ``/api/v1/ask`` returns exactly what ``python -m bot ask --json`` prints and
 the custom functions' figures are those ``/roi`` shows. ``/api/v1/monthly`` runs
 the scheduler's monthly job (``scheduler.job.run_monthly``) with its delivery
@@ -25,10 +25,10 @@ import pandas as pd
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from bot.service import BUG_HINT, BUG_MESSAGE, AnswerCache, Assistant
 from render.blocks.parts import decode_query
 from render.html import answer_html, error_html
 from render.text import render_text
+from roi_app.answers import BUG_HINT, BUG_MESSAGE, AnswerCache, Assistant
 from roi_app.bootstrap import Services
 from roi_app.stores.tokens import TokenStore, source_id
 from roi_core import DataError, QueryError, RoiError, answer_json, parse_query

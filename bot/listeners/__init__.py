@@ -7,7 +7,7 @@ directly with a stand-in ``ack``, a ``slack_sdk.WebClient`` pointed at the
 loopback fake and a :class:`Deps` (tests/bot/listeners/), no HTTP needed.
 
 ``deps`` (:class:`Deps`) carries what the listeners share: the config, the
-:class:`bot.service.Assistant` that answers questions, the claim store that
+:class:`roi_app.answers.Assistant` that answers questions, the claim store that
 keeps answers single, the executor for work after the ack (a bounded
 :class:`bot.work_queue.WorkQueue` in the app), the lane for short notices, and
 the services of the composition root (``roi_app.bootstrap``) that make the notifier.
@@ -35,7 +35,7 @@ from slack_bolt import App
 
 from bot.dedupe import request_key
 from bot.delivery import Reply
-from bot.service import Assistant
+from roi_app.answers import Assistant
 from roi_app.bootstrap import Services
 from roi_app.stores.claims import ClaimStore
 from roi_core.query import detect_lang
@@ -44,6 +44,11 @@ from roi_runtime.config import AppConfig
 log = logging.getLogger(__name__)
 
 BUSY = {"zh": "正忙，请稍后再试", "en": "Busy, please try again shortly"}
+
+
+def from_slack(text: str) -> str:
+    """Text as the user typed it: Slack sends ``& < >`` typed by people as ``&amp; &lt; &gt;``."""
+    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def busy_text(asked: str = "", lang: str | None = None) -> str:

@@ -6,8 +6,7 @@ import logging
 
 from slack_bolt import App
 
-from bot.listeners import bind, busy_text
-from bot.service import from_slack
+from bot.listeners import bind, busy_text, from_slack
 from render.blocks import notice_message
 
 log = logging.getLogger(__name__)

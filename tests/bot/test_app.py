@@ -14,7 +14,7 @@ import time
 import pytest
 
 from bot.app import SlackConfigError, create_app
-from bot.service import Assistant
+from roi_app.answers import Assistant
 from roi_runtime.config import REPO_ROOT, AppConfig
 from sheets.errors import SourceUnavailable
 from tests.bot.conftest import all_texts, write_workbook

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from bot.delivery import Reply
-from bot.service import Assistant
 from render.blocks import RenderOptions, build_message
 from render.contract import check_message
+from roi_app.answers import Assistant
 from roi_core import answer, parse_query
 from roi_runtime.config import AppConfig
 from tests.bot.conftest import HEADERS, SlackDriver, write_workbook

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from bot.service import Assistant
+from roi_app.answers import Assistant
 from roi_runtime.config import AppConfig
 from sheets.cache import STALE_DELETED, STALE_DENIED, STALE_UNAVAILABLE, SheetCache, StaleCopy
 from sheets.google import GoogleSource, forget_metadata

@@ -14,9 +14,9 @@ import threading
 import pytest
 
 from bot.listeners import BUSY
-from bot.service import Assistant
 from bot.work_queue import QueueFull, WorkQueue
 from render.blocks import encode_query
+from roi_app.answers import Assistant
 
 WAIT = 30.0  # seconds any wait below may take before the test fails (never reached when it passes)
 
@@ -195,7 +195,7 @@ def test_once_the_queue_drains_questions_are_queued_again(held, slack_api):
 
 
 def test_a_question_joins_only_work_that_started_within_the_cache_ttl():
-    from bot.single_flight import SingleFlight
+    from roi_app.single_flight import SingleFlight
 
     now = [100.0]
     flights = SingleFlight(clock=lambda: now[0])

@@ -182,8 +182,8 @@ def test_the_mute_button_records_the_mute_the_job_reads(tmp_path, slack_api, sla
     from concurrent.futures import ThreadPoolExecutor
 
     from bot.listeners import Deps
-    from bot.service import Assistant
     from render.blocks.alerts import encode_mute
+    from roi_app.answers import Assistant
     from roi_app.bootstrap import bootstrap
 
     cfg = config(make_book(tmp_path / "team.xlsx"), slack_api, tmp_path)
@@ -333,7 +333,7 @@ def _deps(cfg, today: dt.date):
     from concurrent.futures import ThreadPoolExecutor
 
     from bot.listeners import Deps
-    from bot.service import Assistant
+    from roi_app.answers import Assistant
     from roi_app.bootstrap import bootstrap
 
     services = bootstrap(cfg, role="web")

@@ -13,7 +13,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 
 from bot.console import ask
-from bot.service import Assistant
+from roi_app.answers import Assistant
 from roi_app.stores.records import AlertStore, ProposalStore
 from roi_core.schema import MONTHLY_SUMMARY_TAB
 from roi_runtime.config import AppConfig

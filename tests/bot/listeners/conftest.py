@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.listeners import Deps
-from bot.service import Assistant
+from roi_app.answers import Assistant
 from roi_app.bootstrap import bootstrap
 from tests.fakes.fixtures import slack_client  # noqa: F401
 

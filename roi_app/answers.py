@@ -1,19 +1,23 @@
-"""From a question to a Slack message: read the sheet, ask the core, render; errors become messages.
+"""From a question to an answer and its message, for every door: read the sheet, ask the core, render.
 
-No Slack I/O here (that is ``bot/delivery.py``). Two caches stand between a
-burst of questions and the work, no more: the sheet read cache
-(``sheets.cache.SheetCache``, behind ``sheets.read_sheet``: one read at a time
-per source, never older than the question allows) and :class:`AnswerCache`
-here. Answers are pure functions of the query, the data and the date, so a
-burst of people asking ``/roi 618活动`` costs one computation, not fifty
-(concurrent askers of the same question wait for the one in flight), and the
-Slack message rendered from that answer is kept beside it and reused while
-it would read the same.
+No I/O to a platform here (each door sends: ``bot/delivery.py`` for Slack, ``web/api.py`` for the plugin).
+:class:`Assistant` is the one path from a question to an answer for Slack, the plugin's API and any door
+to come: ``answer_with_key(query)`` gives the answer (RoiError passes through, the door words it),
+``result_for(text)`` / ``result_for_query(query)`` the Slack Block Kit message that never raises (errors
+become messages, a bug of ours :data:`BUG_MESSAGE` / :data:`BUG_HINT`). A door with its own medium renders
+the answer itself and keeps its rendering beside the answer with ``assistant.cache.message(key, variant,
+build)``, as the web API does. :func:`answer_question` is the same answer without caches, for the console.
 
-An answer from a stale copy of the sheet (the read failed, a cached copy
-answers) names the cause and the copy's age (``bot.stale``): 没有权限 for a
-removed share, 表格已删除 for a deleted sheet, 暂时读不到 for Google down or
-slow. Cause and age (whole minutes) are part of the answer's cache key.
+Two caches stand between a burst of questions and the work, no more: the sheet read cache
+(``sheets.cache.SheetCache``, behind ``sheets.read_sheet``: one read at a time per source, never older
+than the question allows) and :class:`AnswerCache` here. Answers are pure functions of the query, the data
+and the date, so a burst of people asking ``/roi 618活动`` costs one computation, not fifty (concurrent
+askers of the same question wait for the one in flight), and the message rendered from that answer is
+kept beside it and reused while it would read the same.
+
+An answer from a stale copy of the sheet (the read failed, a cached copy answers) names the cause and the
+copy's age (``roi_app.stale``): 没有权限 for a removed share, 表格已删除 for a deleted sheet, 暂时读不到 for
+Google down or slow. Cause and age (whole minutes) are part of the answer's cache key.
 """
 
 from __future__ import annotations
@@ -27,10 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sheets
-from bot.single_flight import SingleFlight
-from bot.stale import fresh_view, marked_stale, stale_key
 from render.blocks import RenderOptions, SlackMessage, build_message, error_message
 from roi_app.follow_up import proposal_lookup
+from roi_app.single_flight import SingleFlight
+from roi_app.stale import fresh_view, marked_stale, stale_key
 from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
 from roi_core.follow_up import with_follow_up
 from roi_core.monitor import with_alerts
@@ -41,11 +45,6 @@ log = logging.getLogger(__name__)
 
 BUG_MESSAGE = "出错了，这是 ROI 助手自己的问题，不是你的数据的问题。"
 BUG_HINT = "已记录日志；请稍后再试，或把这条命令发给维护者。"
-
-
-def from_slack(text: str) -> str:
-    """Text as the user typed it: Slack sends ``& < >`` typed by people as ``&amp; &lt; &gt;``."""
-    return (text or "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _error_lang(text: str, message: str) -> str:
@@ -140,8 +139,24 @@ class AnswerCache:
         return msg
 
 
+def with_records(ans: Answer, data, today: dt.date, proposals: Callable[[Answer, dt.date], list[dict]]) -> Answer:
+    """``ans`` with what the records add: the outcome of the proposals ``proposals(ans, today)`` gives
+    (上月建议的结果, ``roi_core.follow_up``) and the campaign's alerts of today (今日预警, ``roi_core.monitor``).
+    A copy when anything is added; ``ans`` itself (never changed) otherwise."""
+    followed = with_follow_up(ans, proposals(ans, today), data, today)
+    return with_alerts(followed, data, today)
+
+
+def answer_question(text: str, data, today: dt.date, proposals: Callable[[Answer, dt.date], list[dict]]) -> Answer:
+    """The whole answer to ``text`` on ``data`` at ``today``, computed afresh (no cache): what
+    ``python -m bot ask`` prints. RoiError (a question or data the core refuses) passes through."""
+    query = parse_query(text, today)
+    return with_records(answer(query, data, today), data, today, proposals)
+
+
 class Assistant:
-    """Answers questions for the Slack app: ``result_for(text)`` never raises."""
+    """Answers questions for every door: ``answer_with_key`` for the answer, ``result_for(text)`` for its
+    Slack message (never raises)."""
 
     def __init__(self, config: AppConfig, *, read: Callable[[AppConfig], object] | None = None,
                  today: Callable[[], dt.date] | None = None, chart_button: bool = False):
@@ -167,7 +182,7 @@ class Assistant:
     def answer_with_key(self, query: Query) -> tuple[Answer, object, tuple | None]:
         """``answer`` plus the answer-cache key its rendered messages are kept under (None: build afresh).
 
-        The one path from a question to an answer for Slack, the console and the plugin API.
+        The one path from a question to an answer for Slack, the plugin API and every door to come.
         """
         data = self._read(self.config)
         if not self.config.timezone:
@@ -175,8 +190,7 @@ class Assistant:
         today = self._today()
         key = self.cache.key(query, data, today)
         ans = self.cache.answer(key, lambda: self._compute(query, data, today))
-        followed = with_follow_up(ans, self.proposals(ans, today), data, today)  # a copy, never the cached answer
-        followed = with_alerts(followed, data, today)  # 今日预警: the campaign's alerts of today (roi_core.monitor)
+        followed = with_records(ans, data, today, self.proposals)  # a copy, never the cached answer
         if followed is not ans:  # its message is built afresh (the records may change within one sheet read)
             return followed, data, None
         return ans, data, key
@@ -185,7 +199,7 @@ class Assistant:
     def _compute(query: Query, data, today: dt.date) -> Answer:
         if stale_key(data) is None:
             return answer(query, data, today)
-        # a stale copy: the core answers the read it is a copy of; the warning names why (bot/stale.py)
+        # a stale copy: the core answers the read it is a copy of; the warning names why (roi_app/stale.py)
         return marked_stale(answer(query, fresh_view(data), today), data)
 
     def answer(self, query: Query) -> tuple[Answer, object]:
