@@ -81,7 +81,7 @@ def report_link(config: AppConfig, month: str) -> str | None:
     if not (config.public_url and config.web_secret):
         return None
     try:
-        from web.report_links import monthly_report_url
+        from roi_app.report_links import monthly_report_url
 
         return monthly_report_url(config, month)
     except Exception:

@@ -33,10 +33,10 @@ def plugin_configured(config) -> bool:
 
 def register_web(flask_app: Flask, services, assistant=None) -> None:
     """Mount ``/api/v1`` (and the pages, when ``web/pages.py`` exists) on ``flask_app``."""
+    from roi_app import links
     from roi_app.answers import Assistant
     from roi_app.stores.tokens import TokenStore
     from roi_runtime.config import parse_api_rate
-    from web import links
     from web.api import WebContext, make_blueprint
     from web.ratelimit import RateLimiter
 

@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from render.blocks.parts import decode_query
 from render.html import answer_html, error_html
 from render.text import render_text
+from roi_app import links
 from roi_app.answers import BUG_HINT, BUG_MESSAGE, AnswerCache, Assistant
 from roi_app.bootstrap import Services
 from roi_app.stores.tokens import TokenStore, source_id
@@ -35,7 +36,6 @@ from roi_core import DataError, QueryError, RoiError, answer_json, parse_query
 from roi_core.query.model import detect_lang
 from roi_runtime.config import ConfigError, parse_api_rate
 from sheets.errors import SheetsError
-from web import links
 from web.auth import SESSION_BUCKET, Caller, Unauthorised, authenticate
 from web.edge import (
     BadInput,

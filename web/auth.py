@@ -2,7 +2,7 @@
 
 ``Authorization: Bearer <token>`` (made by ``python -m sheets addon-key``)
 or ``X-ROI-Session: <signed>`` (made by ``POST /api/v1/session``, see
-``web.links``). Either names a source; it must be the source this server
+``roi_app.links``). Either names a source; it must be the source this server
 serves, or the caller is not authorised. Failures carry no data, only a line
 saying what to do.
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from roi_app import links
 from roi_app.stores.tokens import TokenStore, bucket_id, source_id
-from web import links
 
 SESSION_BUCKET = "tk"  # the session payload's key for its token's bucket
 

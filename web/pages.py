@@ -1,8 +1,8 @@
 """The plugin's browser pages: the chat (``/app``) and shareable reports (``/report/<YYYY-MM>``,
 ``/report/campaign/<name>``).
 
-Every page needs ``?s=<signed>`` (:mod:`web.links`): a session from ``POST /api/v1/session`` opens every page of
-its sheet; a report link (:mod:`web.report_links`) opens its one report. A bad or expired signature gets a 403
+Every page needs ``?s=<signed>`` (:mod:`roi_app.links`): a session from ``POST /api/v1/session`` opens every page of
+its sheet; a report link (:mod:`roi_app.report_links`) opens its one report. A bad or expired signature gets a 403
 page in Chinese saying where to reopen it. The chat page asks ``POST /api/v1/ask`` from the browser with header
 ``X-ROI-Session``; report pages are drawn on the server (answers rendered by :mod:`render.html`), so they read
 without script. Pages send no referrer (the token is in the address) and are never cached or indexed.
@@ -18,12 +18,12 @@ import pandas as pd
 from flask import Blueprint, Response, render_template, request
 
 from render.html import answer_html, error_html
+from roi_app import links
 from roi_app.follow_up import proposal_lookup
+from roi_app.report_links import campaign_scope, month_scope, page_allows
 from roi_core import Query, RoiError, Settings, answer, local_today
 from roi_core.follow_up import with_follow_up
-from web import links
 from web.edge import BadInput, check_query, date_window
-from web.report_links import campaign_scope, month_scope, page_allows
 
 log = logging.getLogger(__name__)
 

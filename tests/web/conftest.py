@@ -101,7 +101,7 @@ class WebServer:
 
     def sign(self, payload: dict, ttl_seconds: int = 600) -> str:
         """A page session or link signed with this server's ROI_WEB_SECRET."""
-        from web import links
+        from roi_app import links
 
         return links.sign(payload, ttl_seconds, secret=self.env["ROI_WEB_SECRET"])
 

@@ -19,9 +19,9 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.app import create_app
+from roi_app import links
 from roi_app.stores.tokens import source_id
 from roi_runtime.config import DEMO_WORKBOOK, AppConfig
-from web import links
 from web.edge import MAX_JSON_DEPTH, json_depth, parse_json
 
 SECRET = "hostile-test-secret-0123456789"

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from roi_app import links
 from roi_app.stores.tokens import TokenStore, digest, source_id
 from roi_runtime.config import REPO_ROOT, AppConfig, ConfigError
-from web import links
 from web.ratelimit import RateLimiter
 
 SHEET = "1RoiTokenTestSheetAbcdefghijklmnopqrstuvwxyz"

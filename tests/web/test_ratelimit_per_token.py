@@ -11,9 +11,9 @@ import shutil
 import pytest
 
 from bot.app import create_app
+from roi_app import links
 from roi_app.stores.tokens import TokenStore, bucket_id, digest, source_id
 from roi_runtime.config import DEMO_WORKBOOK, AppConfig
-from web import links
 from web.auth import authenticate
 from web.ratelimit import RateLimiter
 

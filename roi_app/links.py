@@ -1,4 +1,4 @@
-"""Signed, expiring links for the plugin's browser pages (the sidebar's chat, report pages).
+"""Signed, expiring links to the web pages (the chat, the reports), for the monthly run and the web API.
 
 ``sign(payload, ttl_seconds)`` returns a URL-safe string; ``verify(token)`` the
 payload while it is unexpired and untampered, else None. Keyed by

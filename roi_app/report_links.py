@@ -2,15 +2,15 @@
 
 A report link opens that one report and nothing else. Its payload names the report and the source under
 keys the API does not read (``report`` / ``source``, never ``src``), so a link forwarded in a Slack channel
-cannot be used as a session for ``/api/v1``. Signing is :func:`web.links.sign` (ROI_WEB_SECRET).
+cannot be used as a session for ``/api/v1``. Signing is :func:`roi_app.links.sign` (ROI_WEB_SECRET).
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+from roi_app import links
 from roi_app.stores.tokens import source_id
-from web import links
 
 REPORT_TTL = 30 * 24 * 3600  # the monthly message's link outlives the month it reports on (links caps it)
 
