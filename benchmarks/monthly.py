@@ -28,8 +28,8 @@ import pandas as pd  # noqa: E402
 from core import generate as generate_campaigns  # noqa: E402
 from core import generate_touches  # noqa: E402
 
+from roi_app.monthly import run_monthly  # noqa: E402
 from roi_runtime.config import AppConfig  # noqa: E402
-from scheduler.job import run_monthly  # noqa: E402
 from sheets.google import forget_metadata  # noqa: E402
 from tests.fakes.sheets_api import FakeSheetsAPI  # noqa: E402
 from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402

@@ -25,6 +25,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from roi_app.bootstrap import bootstrap
+from roi_app.monthly import run_monthly
 from roi_core import RoiError
 from roi_runtime.cli import report
 from roi_runtime.config import AppConfig, ConfigError
@@ -32,7 +33,6 @@ from roi_runtime.db import check_database, database_error
 from roi_runtime.workspace import writable_config
 from scheduler.alerts_cli import OptionError, parse_date, parse_month_option
 from scheduler.clock import add_daily_check, build_scheduler, read_schedule_settings
-from scheduler.job import run_monthly
 from scheduler.schedule import next_run, schedule_from
 
 log = logging.getLogger("scheduler")

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from render.blocks import FALLBACK_TEXT, cut, fit, mrkdwn
 from render.blocks.views import view_message
 from render.text import render_view
+from roi_app.monthly import job_notifier, report_channel, retry_delay
 from roi_app.stores.records import AlertStore
 from roi_core import RoiError
 from roi_core.monitor import Alert, check_day, kind_label
@@ -27,7 +28,6 @@ from roi_core.schema import ALERTS_TAB
 from roi_core.views.alerts import alert_view
 from roi_runtime.config import AppConfig
 from roi_runtime.notify import error_code
-from scheduler.job import job_notifier, report_channel, retry_delay
 from sheets import open_source
 from sheets.base import JOB_DEADLINE
 

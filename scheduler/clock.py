@@ -19,12 +19,12 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from roi_app.monthly import missed_run
 from roi_core import RoiError, Settings, load_sheet
 from roi_core.parse import normalize_text
 from roi_core.schema import SETTING_BY_NAME, SETTINGS, column_lookup, find_tab
 from roi_runtime.config import AppConfig, parse_report_day
 from roi_runtime.db import shared_engine
-from scheduler.job import missed_run
 from scheduler.schedule import Schedule, last_full_month, monthly_trigger
 from sheets import open_source
 
@@ -139,7 +139,7 @@ def build_scheduler(config: AppConfig, schedule: Schedule,
 
     scheduler.add_listener(keep_monthly_job, EVENT_SCHEDULER_STARTED)
 
-    # a month whose run failed (Google down at 09:00) is run again with backoff (scheduler.job.retry_failed)
+    # a month whose run failed (Google down at 09:00) is run again with backoff (roi_app.monthly.retry_failed)
     scheduler.add_job(RETRY_FUNC, trigger=IntervalTrigger(seconds=int(RETRY_EVERY.total_seconds()),
                                                           timezone=schedule.zone),
                       id=RETRY_ID, name="月报重试", replace_existing=True)
@@ -196,7 +196,7 @@ def add_daily_check(scheduler: BaseScheduler, check_time: str, timezone: str) ->
 
     scheduler.add_listener(keep_check_job, EVENT_SCHEDULER_STARTED)
     # an alert whose Slack post failed is posted again the same day (scheduler.alerts.retry_failed_alerts:
-    # every 10 minutes it looks, the backoff of scheduler.job.retry_delay decides)
+    # every 10 minutes it looks, the backoff of roi_app.monthly.retry_delay decides)
     scheduler.add_job(CHECK_RETRY_FUNC, trigger=IntervalTrigger(seconds=int(RETRY_EVERY.total_seconds()),
                                                                 timezone=timezone),
                       id=CHECK_RETRY_ID, name="预警重试", replace_existing=True)

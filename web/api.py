@@ -2,11 +2,12 @@
 
 Every endpoint reads the sheet through the process's read cache
 (``sheets.read_sheet``: a burst of requests makes one read) and answers through
-the Slack app's own :class:`roi_app.answers.Assistant` and its answer cache, so
+the application layer's :class:`roi_app.answers.Assistant` (the one the Slack app
+asks too) and its answer cache, so
 ``/api/v1/ask`` returns exactly what ``python -m bot ask --json`` prints and
 the custom functions' figures are those ``/roi`` shows. ``/api/v1/monthly`` runs
-the scheduler's monthly job (``scheduler.job.run_monthly``) with its delivery
-record: exactly once per month, whoever asks.
+the month's run (``roi_app.monthly.run_monthly``, as the clock runs it) with
+its delivery record: exactly once per month, whoever asks.
 
 Errors are ``{"ok": false, "error": "<one line>", "hint": "…"}`` with a 4xx/5xx
 status; a bug of ours is logged whole and answered with one line, never a
@@ -429,10 +430,10 @@ def _attributed(data, period, channel: str | None, model: str | None):
 
 
 def _monthly(month_text):
-    """The scheduler's monthly job for ``month`` (default: the last full month in the team's time zone)."""
+    """The month's run for ``month`` (default: the last full month in the team's time zone), as the clock runs it."""
+    from roi_app.monthly import run_monthly
     from roi_app.stores.records import DeliveryStore
-    from scheduler.job import run_monthly
-    from scheduler.schedule import last_full_month
+    from roi_core.periods import last_full_month
 
     ctx = _ctx()
     config = ctx.config

@@ -127,8 +127,8 @@ def test_every_answer_kind_renders_a_message_slack_accepts(data, hostile):
 @pytest.mark.parametrize("data", ["demo", "hostile"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_scheduler_message_is_accepted(data, lang, hostile):
+    from roi_app.monthly import summary_message
     from roi_core.monthly import monthly_summary
-    from scheduler.job import summary_message
     from sheets import open_source
 
     sheet = open_source(str(_sources(hostile)[data]))

@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
+from roi_app.monthly import run_monthly
 from roi_core.budget.answer import BUDGET_ADVICE_HEADERS
 from roi_core.monthly import monthly_summary
 from roi_core.schema import BUDGET_ADVICE_TAB
 from roi_runtime.config import AppConfig
-from scheduler.job import run_monthly
 from sheets import open_source
 from sheets.google import GoogleSource, forget_metadata
 from sheets.google.budget_chart import BUDGET_CHART_TITLE

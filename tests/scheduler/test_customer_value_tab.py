@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from roi_app.monthly import run_monthly
 from roi_core.cohort_report import TAB_NOTE
 from roi_core.schema import CUSTOMER_VALUE_TAB
 from roi_runtime.config import AppConfig
-from scheduler.job import run_monthly
 from sheets import open_source
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.xlsx"

@@ -14,11 +14,11 @@ from openpyxl import Workbook, load_workbook
 
 from bot.console import ask
 from roi_app.answers import Assistant
+from roi_app.monthly import run_monthly
 from roi_app.stores.records import AlertStore, ProposalStore
 from roi_core.schema import MONTHLY_SUMMARY_TAB
 from roi_runtime.config import AppConfig
 from scheduler.alerts import run_daily_check
-from scheduler.job import run_monthly
 from sheets import open_source
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
 

@@ -17,11 +17,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from openpyxl import Workbook, load_workbook
 
 from roi_app.bootstrap import bootstrap
+from roi_app.monthly import run_monthly
 from roi_app.stores.records import DeliveryStore
 from roi_core.schema import CHANNEL_MONTHLY_TAB, MONTHLY_SUMMARY_TAB
 from roi_runtime.config import AppConfig
 from scheduler.clock import JOB_FUNC, JOB_ID, build_scheduler
-from scheduler.job import run_monthly
 from scheduler.schedule import Schedule, monthly_trigger
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
 from tests.fakes.slack_api import without_backoff
@@ -181,11 +181,11 @@ def frozen_clock(monkeypatch, start: dt.datetime) -> None:
     import apscheduler.executors.base
     import apscheduler.schedulers.base
 
-    import scheduler.job
+    import roi_app.monthly
 
     monkeypatch.setattr(apscheduler.schedulers.base, "datetime", Clock)
     monkeypatch.setattr(apscheduler.executors.base, "datetime", Clock)
-    monkeypatch.setattr(scheduler.job, "utc_now", lambda: Clock.now(dt.UTC))
+    monkeypatch.setattr(roi_app.monthly, "utc_now", lambda: Clock.now(dt.UTC))
 
 
 def _seed_job(cfg: AppConfig, schedule: Schedule, next_run_time: dt.datetime) -> None:
@@ -276,7 +276,7 @@ def test_run_twice_against_the_google_sheets_fake(sheets_api, slack_api, tmp_pat
 
 
 def test_a_month_whose_sheet_cannot_be_read_is_recorded_told_once_and_retried(book, slack_api, tmp_path):
-    from scheduler.job import retry_delay, retry_failed
+    from roi_app.monthly import retry_delay, retry_failed
 
     good = book.read_bytes()
     book.write_bytes(b"PK\x03\x04 not really a workbook")  # the read fails (like Google answering 503)
@@ -316,7 +316,7 @@ def test_a_month_whose_sheet_cannot_be_read_is_recorded_told_once_and_retried(bo
 def test_a_month_with_no_rows_is_recorded_told_once_and_retried_not_raised(book, slack_api, tmp_path):
     """Nothing in 活动 for November yet: the run does not raise into the clock; it is recorded as failed,
     the channel hears once, and a retry after the backoff picks up rows typed in meanwhile."""
-    from scheduler.job import retry_failed
+    from roi_app.monthly import retry_failed
 
     cfg = config(book, slack_api, tmp_path)
     dec1 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)  # 09:00 on Dec 1 in Shanghai: the month is November
@@ -345,7 +345,7 @@ def test_a_month_with_no_rows_is_recorded_told_once_and_retried_not_raised(book,
 
 
 def test_the_monthly_message_links_a_google_source_without_sheet_url():
-    from scheduler.job import summary_message
+    from roi_app.monthly import summary_message
     from sheets import sheet_link
 
     key = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd"

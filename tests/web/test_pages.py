@@ -17,10 +17,10 @@ from openpyxl import Workbook
 
 from bot.app import create_app
 from roi_app import links
+from roi_app.monthly import run_monthly
 from roi_app.report_links import campaign_scope, month_scope, report_path, report_token
 from roi_app.stores.tokens import source_id
 from roi_runtime.config import AppConfig
-from scheduler.job import run_monthly
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
 
 SECRET = "pages-test-secret-0123456789"
