@@ -64,6 +64,7 @@ from roi_core.budget.answer import name_credit_basis
 from roi_core.errors import DataError, QueryError
 from roi_core.monthly import monthly_summary, period_summary, whole_months
 from roi_core.query import Query, parse_query, period_label
+from roi_core.query.window import check_window
 from roi_core.results import Answer, to_json_dict
 from roi_core.sheetdata import SheetData
 
@@ -119,6 +120,7 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
                             known_channels=data.campaigns["channel"].dropna().unique().tolist())
         if query.kind == "help":
             return _base(help_answer(query, data), query, data)
+    check_window(query, data.settings.earliest_date, data.settings.latest_date)  # 设置 最早日期 … 最晚日期
     period = query.period
     if query.kind == "campaign":
         ans = _campaign_answer(query, data)

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from roi_core.errors import QueryError
-from roi_core.parse import WIDEST_DATE_MAX, WIDEST_DATE_MIN
 from roi_core.query.budget_words import read_budget
 from roi_core.query.customer_words import CUSTOMER_INTENTS, customer_kind
 from roi_core.query.intents import (
@@ -57,23 +56,16 @@ class _Found:
 
 
 
-EARLIEST, LATEST = WIDEST_DATE_MIN.date(), WIDEST_DATE_MAX.date()
-
 def _bounded(rule, m, today: dt.date, lang: str) -> tuple:
-    """``rule``'s period for match ``m``, refused in words when it falls outside the dates a sheet can hold
-    (1900-01-01 … 2261-12-31, the sheet parser's widest window): year 0 or 9999 is a typo, not a question."""
+    """``rule``'s period for match ``m``; a date no calendar holds (year 0, past 9999) is refused in words.
+    Whether the sheet holds a date is the answer's check (roi_core.query.window), with the sheet's settings."""
     try:
-        result = rule(m, today)
+        return rule(m, today)
     except (ValueError, OverflowError):  # dt.date refuses year 0 and years past 9999
-        result = None
-    start, end = (result[0], result[1]) if result else (None, None)
-    if result is None or (start is not None and start < EARLIEST) or (end is not None and end > LATEST):
         token = m[0].strip()
         if lang == "en":
-            raise QueryError(f"The period “{token}” is out of range: dates run from {EARLIEST} to {LATEST}",
-                             "e.g. 2026-10 or Q3 2026")
-        raise QueryError(f"时间「{token}」超出范围：日期要在 {EARLIEST} 到 {LATEST} 之间", "请写成 2026-10 或 2026年Q3 这样的时间")
-    return result
+            raise QueryError(f"The period “{token}” is not a date of the calendar", "e.g. 2026-10 or Q3 2026") from None
+        raise QueryError(f"时间「{token}」不是日历上的日期", "请写成 2026-10 或 2026年Q3 这样的时间") from None
 
 def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tuple[str, ...],
           names_known: bool, lang: str = "zh") -> _Found:

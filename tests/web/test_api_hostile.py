@@ -227,7 +227,9 @@ def test_a_question_about_a_period_outside_the_window(api, q, said):
 def test_questions_with_impossible_dates_in_either_language(api):
     client, headers, _ = api
     body = refused(client.post("/api/v1/ask", json={"q": "渠道 0000-01"}, headers=headers))  # was a 500
-    assert body["error"] == "看不懂「渠道 0000-01」里的时间"
+    assert body["error"] == "时间「0000-01」不是日历上的日期"  # the parser's own words, as in Slack
+    body = refused(client.post("/api/v1/ask", json={"q": "channels 0000-01"}, headers=headers))
+    assert body["error"] == "The period “0000-01” is not a date of the calendar"
     body = refused(client.post("/api/v1/ask", json={"q": "channels 9999-12"}, headers=headers))
     assert body["error"] == ("The period 9999-12 in question q is out of range: it should be between 2000-01-01 "
                              "and 2100-12-31")
