@@ -2,7 +2,7 @@
 
     python benchmarks/api.py [--requests 400] [--concurrency 1] [--workers 2] [--threads 8]
 
-Starts ``gunicorn 'bot.app:create_app()'`` as the Procfile does (``--workers`` x
+Starts ``gunicorn 'roi_server:create_app()'`` as the Procfile does (``--workers`` x
 ``--threads``, no Slack tokens: the plugin-only deployment) over a temporary
 copy of ``examples/demo.xlsx`` with a temporary SQLite database and a token
 made by ``python -m sheets addon-key``. Warms every worker (the sheet read and
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115 - closed at the end
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads",
-                             str(args.threads), "--bind", f"127.0.0.1:{port}", "bot.app:create_app()"],
+                             str(args.threads), "--bind", f"127.0.0.1:{port}", "roi_server:create_app()"],
                             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

@@ -8,7 +8,7 @@ after the other in the same run, with the same load: ``--concurrency``
 keep-alive clients each sending signed slash commands (a fresh trigger_id
 every time) as fast as the acks come back, for ``--seconds`` after a short
 warm-up. The bare app is a slack-bolt App on Flask whose ``/roi`` listener
-only calls ``ack()``. The ROI app is the real one (``bot.app:create_app()``):
+only calls ``ack()``. The ROI app is the real one (``roi_server:create_app()``):
 signature check, the dedupe claim in SQLite, the ack, and after the ack the
 sheet read (demo workbook), the answer, Block Kit and a POST to the
 response_url — all on the same two cores. Slack's side (auth.test and the
@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--text", default="618活动", help="the /roi text the ROI app answers")
     ap.add_argument("--drain", type=float, default=15.0, help="seconds to wait for answers after the load")
     ap.add_argument("--sink", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--roi-target", default="bot.app:create_app()", help=argparse.SUPPRESS)
+    ap.add_argument("--roi-target", default="roi_server:create_app()", help=argparse.SUPPRESS)
     ap.add_argument("--contract", action="store_true", help="only time render.contract.check_message (no servers)")
     args = ap.parse_args(argv)
     if args.contract:

@@ -1,7 +1,7 @@
 """Command line of the bot package.
 
     python -m bot ask "618活动" [--source FILE|URL] [--json]   answer in the console
-    python -m bot serve [--port 3000] [--host 127.0.0.1]        run the Slack app (HTTP)
+    python -m bot serve [--port 3000] [--host 127.0.0.1]        run the app (HTTP: Slack and the plugin)
     python -m bot socket                                        run the Slack app in Socket Mode
 
 A bad setting (environment or database) ends any of them with one Chinese line,
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return ask(args.text, config, source=args.source, as_json=args.json, today=args.today)
     if args.command == "serve":
-        from bot.app import serve
+        from roi_server import serve  # the composed app (Slack and the plugin), as gunicorn runs it
 
         try:
             port = args.port if args.port is not None else _port(os.environ.get("PORT"))

@@ -1,14 +1,15 @@
-"""The Slack app: slack-bolt on Flask.
+"""The Slack door: slack-bolt on Flask.
 
-- ``create_app(config=None)``: the Flask app (``POST /slack/events``,
-  ``GET /healthz``), the factory gunicorn runs (``'bot.app:create_app()'``).
-- ``serve(config, port)``: ``python -m bot serve`` (Flask's threaded server, local use).
-- ``run_socket_mode(config)``: ``python -m bot socket`` (no public URL needed).
+- ``register_slack(flask_app, services, assistant=...)``: ``POST /slack/events`` on the one Flask app the
+  composition root builds (``roi_server.create_app``, the factory gunicorn runs), with the bolt app behind it.
+- ``register_slack_unavailable(flask_app, err)``: the same route answering 503 in one line when Slack is not
+  configured and the app serves the spreadsheet plugin alone.
+- ``run_socket_mode(config)``: ``python -m bot socket`` (no public URL needed, no Flask).
 
 Thin on purpose: what the app needs (config, the cached sheet read, the
-database, the Slack client and notifier) comes from the composition root
-``roi_app.bootstrap``; listeners in ``bot/listeners/`` ack and hand the
-text to ``roi_app.answers.Assistant``; rendering is ``render``; sending is
+database, the Slack client and notifier) comes from ``roi_app.bootstrap``;
+listeners in ``bot/listeners/`` ack and hand the text to the application
+layer's ``roi_app.answers.Assistant``; rendering is ``render``; sending is
 ``bot.delivery`` over ``roi_runtime.notify``. Signature verification stays on (bolt's default: bad or
 missing signature, or a timestamp over 5 minutes old → 401).
 """
@@ -16,10 +17,9 @@ missing signature, or a timestamp over 5 minutes old → 401).
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
-from flask import Flask, jsonify, request
+from flask import Flask, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
@@ -33,8 +33,7 @@ from roi_app.bootstrap import Services, bootstrap
 from roi_app.stores.claims import ClaimStore
 from roi_core import RoiError
 from roi_runtime.cli import report
-from roi_runtime.config import AppConfig, ConfigError
-from roi_runtime.db import check_database
+from roi_runtime.config import AppConfig
 
 log = logging.getLogger(__name__)
 
@@ -110,44 +109,20 @@ def build_bolt_app(config: AppConfig | Services, *, assistant: Assistant | None 
     return bolt
 
 
-def create_app(config: AppConfig | None = None, **overrides) -> Flask:
-    """The Flask app Slack talks to. Raises SlackConfigError when tokens are missing."""
-    try:
-        config = config or AppConfig.from_env(os.environ)
-        check_database(config.database)  # exactly-once needs a shared, writable database
-    except ConfigError as err:  # gunicorn would print a traceback for a raised error: one line, exit 2
-        log.error("%s；%s", err.message, err.hint)
-        sys.exit(report(err))
-    logs.install(secrets=tuple(s for s in (config.slack_bot_token, config.slack_signing_secret,
-                                           config.slack_app_token) if s))
-    slack_missing = None
-    try:
-        check_config(config)
-    except SlackConfigError as err:
-        # a team may use only the spreadsheet plugin: then the web part serves and /slack/events says why not
-        from web import plugin_configured
+def register_slack(flask_app: Flask, services: Services, *, assistant: Assistant,
+                   claims: ClaimStore | None = None, **overrides) -> App:
+    """``POST /slack/events`` on ``flask_app``, answered by a bolt app over ``services`` that asks
+    ``assistant`` (the application layer's, shared with the other doors); returns the bolt app.
 
-        if not plugin_configured(config):
-            log.error("%s；%s", err.message, err.hint)
-            raise
-        log.warning("Slack 未配置（%s）：只提供表格插件的 API 和网页", err.message)
-        slack_missing = err
-    services = bootstrap(config, role="web")
-    if slack_missing is not None:
-        return _plugin_only_app(services, slack_missing)
-    claims = overrides.pop("claims", None)
+    ``claims`` defaults to ``services.claim_store()`` (exactly one answer per Slack request, across
+    workers); ``overrides`` go to :func:`build_bolt_app`. Raises nothing about the configuration: the
+    composition root checks it first (:func:`check_config`)."""
     if claims is None:
         claims = services.claim_store()
-    bolt = build_bolt_app(services, claims=claims, **overrides)
+    bolt = build_bolt_app(services, assistant=assistant, claims=claims, **overrides)
     handler = SlackRequestHandler(bolt)
-
-    flask_app = Flask("roi_assistant")
     flask_app.config["BOLT_APP"] = bolt
-    # Slack's own requests are a few KB (a button click carries the message it was on: up to a few
-    # hundred KB for a long Chinese answer);
-    # beyond this cap Flask answers 413 without reading the body.
-    flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    verifier = SignatureVerifier(config.slack_signing_secret)
+    verifier = SignatureVerifier(services.config.slack_signing_secret)
 
     @flask_app.post("/slack/events")
     def slack_events():
@@ -162,33 +137,15 @@ def create_app(config: AppConfig | None = None, **overrides) -> Flask:
             log.warning("a signed request could not be handled: %s", type(err).__name__)
             return _plain(400, "bad request")
 
-    @flask_app.get("/healthz")
-    def healthz():
-        return jsonify(ok=True, app="roi-assistant")
-
-    from web import register_web
-
-    register_web(flask_app, services, assistant=bolt.deps.assistant)  # one answer cache for Slack and the plugin
-    return flask_app
+    return bolt
 
 
-def _plugin_only_app(services: Services, slack_missing: SlackConfigError) -> Flask:
-    """The app without Slack: the plugin's API and pages; /slack/events answers 503 in one line."""
-    from web import register_web
-
-    flask_app = Flask("roi_assistant")
-    flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+def register_slack_unavailable(flask_app: Flask, slack_missing: SlackConfigError) -> None:
+    """``POST /slack/events`` answering 503 in one line: Slack is not configured, the plugin alone is served."""
 
     @flask_app.post("/slack/events")
     def slack_events():
         return _plain(503, f"Slack 未配置（{slack_missing.message}），本服务只提供表格插件")
-
-    @flask_app.get("/healthz")
-    def healthz():
-        return jsonify(ok=True, app="roi-assistant", slack=False)
-
-    register_web(flask_app, services)
-    return flask_app
 
 
 def _signed(verifier: SignatureVerifier, body: bytes, headers) -> bool:
@@ -203,25 +160,6 @@ def _plain(status: int, text: str):
     return text, status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def _print_config_error(err: RoiError) -> None:
-    print(f"❌ {err.message}", file=sys.stderr)
-    if err.hint:
-        print(f"提示：{err.hint}", file=sys.stderr)
-
-
-def serve(config: AppConfig, port: int = 3000, host: str = "127.0.0.1") -> int:
-    """``python -m bot serve``: the HTTP app on Flask's threaded server (use gunicorn in production)."""
-    logs.install(level=logging.INFO)
-    try:
-        app = create_app(config)  # checks the Slack settings itself (and serves the plugin alone when set up)
-    except RoiError as err:
-        _print_config_error(err)
-        return 2
-    print(f"ROI 助手已启动：http://{host}:{port}/slack/events（健康检查 /healthz），Ctrl+C 停止", file=sys.stderr)
-    app.run(host=host, port=port, threaded=True)
-    return 0
-
-
 def run_socket_mode(config: AppConfig) -> int:
     """``python -m bot socket``: Socket Mode (SLACK_APP_TOKEN), for teams without a public URL."""
     logs.install(secrets=tuple(s for s in (config.slack_bot_token, config.slack_app_token) if s),
@@ -229,8 +167,7 @@ def run_socket_mode(config: AppConfig) -> int:
     try:
         check_config(config, socket=True)
     except RoiError as err:
-        _print_config_error(err)
-        return 2
+        return report(err)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     services = bootstrap(config, role="socket")

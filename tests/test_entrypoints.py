@@ -22,7 +22,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("roi_core", "roi_runtime", "render", "bot", "sheets", "scheduler", "web")
+PACKAGES = ("roi_core", "roi_runtime", "roi_app", "render", "bot", "sheets", "scheduler", "web", "roi_server")
 
 
 def _environment(tmp_path: Path, env: dict) -> dict[str, str]:

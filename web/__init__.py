@@ -1,10 +1,11 @@
-"""The spreadsheet plugin's side of the Flask app: the JSON API and the browser pages.
+"""The spreadsheet plugin's door: its JSON API and its browser pages, mounted on the composition root's app.
 
 ``register_web(flask_app, services, assistant=None)`` registers the API
 blueprint (``web.api``) and, when present, the pages blueprint
-(``web.pages.pages_blueprint(services)``). ``assistant`` is the Slack app's own
-:class:`roi_app.answers.Assistant` when Slack is configured, so both share one
-answer cache; without it (a plugin-only team) one is made here.
+(``web.pages.pages_blueprint(services)``). ``assistant`` is the application
+layer's :class:`roi_app.answers.Assistant` that the composition root
+(``roi_server``) shares with Slack, so both doors use one answer cache; without
+it (a plugin-only team) one is made here.
 """
 
 from __future__ import annotations

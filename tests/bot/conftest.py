@@ -143,7 +143,7 @@ class SlackDriver:
 
 @pytest.fixture
 def make_driver(bot_config, slack_api):
-    from bot.app import create_app
+    from roi_server import create_app
 
     def make(config: AppConfig | None = None, **overrides) -> SlackDriver:
         return SlackDriver(create_app(config or bot_config, **overrides), slack_api)

@@ -13,9 +13,10 @@ import time
 
 import pytest
 
-from bot.app import SlackConfigError, create_app
+from bot.app import SlackConfigError
 from roi_app.answers import Assistant
 from roi_runtime.config import REPO_ROOT, AppConfig
+from roi_server import create_app
 from sheets.errors import SourceUnavailable
 from tests.bot.conftest import all_texts, write_workbook
 from tests.fakes.fixtures import SLACK_TEST_SIGNING_SECRET, SLACK_TEST_TOKEN

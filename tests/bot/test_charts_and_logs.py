@@ -65,4 +65,4 @@ def test_manifest_declares_the_command_scopes_and_urls():
 
 def test_procfile_runs_the_factory_with_threads():
     web = next(line for line in (REPO_ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
-    assert "gunicorn" in web and "--threads" in web and "'bot.app:create_app()'" in web and "$PORT" in web
+    assert "gunicorn" in web and "--threads" in web and "'roi_server:create_app()'" in web and "$PORT" in web

@@ -162,7 +162,7 @@ PAIRWISE = [(*SETTINGS[0], "demo", "zh"), (*SETTINGS[0], "hostile", "en"), (*SET
 @pytest.mark.parametrize("chart_png, in_channel, data, lang", PAIRWISE)
 def test_every_answer_through_bolt_is_accepted(tmp_path, slack_api, hostile, chart_png, in_channel, data, lang,
                                                monkeypatch):
-    from bot.app import create_app
+    from roi_server import create_app
 
     Reply.render_png = None
     config = AppConfig(source=str(_sources(hostile)[data]), slack_bot_token=SLACK_TEST_TOKEN,
@@ -185,7 +185,7 @@ def test_every_answer_through_bolt_is_accepted(tmp_path, slack_api, hostile, cha
 
 
 def test_google_source_without_sheet_url_links_the_sheet_and_is_accepted(tmp_path, slack_api, sheets_api):
-    from bot.app import create_app
+    from roi_server import create_app
     from tests.bot.conftest import CAMPAIGNS
 
     key = "1MatrixSheetAbcdefghijklmnopqrstuvwxyz0123"
@@ -256,7 +256,7 @@ def test_customer_value_button_values_we_did_not_write_are_refused():
 
 
 def test_a_customer_value_button_clicked_through_bolt_answers_its_kind(tmp_path, slack_api):
-    from bot.app import create_app
+    from roi_server import create_app
 
     Reply.render_png = None
     config = AppConfig(source=str(DEMO), slack_bot_token=SLACK_TEST_TOKEN,

@@ -16,7 +16,7 @@ KEY = "1RoiBotTestSheetAbcdefghijklmnopqrstuvwxyz"
 
 @pytest.fixture
 def google_driver(tmp_path, slack_api, sheets_api):
-    from bot.app import create_app
+    from roi_server import create_app
 
     sheets_api.add_spreadsheet(KEY, "ROI 表", {"活动": [HEADERS, *CAMPAIGNS], "设置": [["参数", "值"], ["目标ROI", "100%"]]})
     config = AppConfig(source=KEY, google_service_account_json=json.dumps(sheets_api.service_account_info()),
@@ -60,7 +60,7 @@ def _texts(body: dict) -> str:
 
 def test_slow_google_with_a_warm_cache_answers_from_the_copy_within_the_deadline(
         tmp_path, slack_api, sheets_api, fresh_sheets_state):
-    from bot.app import create_app
+    from roi_server import create_app
 
     sheets_api.add_spreadsheet(KEY, "ROI 表", {"活动": [HEADERS, *CAMPAIGNS], "设置": [["参数", "值"], ["目标ROI", "100%"]]})
     config = AppConfig(source=KEY, google_service_account_json=json.dumps(sheets_api.service_account_info()),

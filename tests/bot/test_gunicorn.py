@@ -1,4 +1,4 @@
-"""The Procfile's way: gunicorn (2 workers × threads) running 'bot.app:create_app()' on 127.0.0.1."""
+"""The Procfile's way: gunicorn (2 workers × threads) running 'roi_server:create_app()' on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def request(port: int, method: str, path: str, body: str = "", headers: dict | N
 
 def start_gunicorn(port: int, env: dict, workers: int = 2, threads: int = 4, log: Path | None = None):
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-           "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "bot.app:create_app()"]
+           "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "roi_server:create_app()"]
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60

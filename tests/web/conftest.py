@@ -1,6 +1,6 @@
 """Shared fixtures of the web tests: the real app under gunicorn on 127.0.0.1, over a copy of the demo.
 
-``web_server`` (one per test module) runs ``gunicorn 'bot.app:create_app()'``
+``web_server`` (one per test module) runs ``gunicorn 'roi_server:create_app()'``
 (as the Procfile does) with no Slack tokens (the plugin-only deployment), a
 temporary SQLite database, a temporary copy of ``examples/demo.xlsx`` and a
 token made by the real ``python -m sheets addon-key`` (its last line). Use::
@@ -136,7 +136,7 @@ def make_token(env: dict, source: str) -> str:
 
 def start_web_server(tmp: Path, *, env_extra: dict | None = None, source: str | None = None, workers: int = 1,
                      threads: int = 16) -> WebServer:
-    """gunicorn 'bot.app:create_app()' on a free 127.0.0.1 port; the demo's copy in ``tmp`` unless ``source``."""
+    """gunicorn 'roi_server:create_app()' on a free 127.0.0.1 port; the demo's copy in ``tmp`` unless ``source``."""
     tmp.mkdir(parents=True, exist_ok=True)
     if source is None:
         source = str(tmp / "demo.xlsx")
@@ -151,7 +151,7 @@ def start_web_server(tmp: Path, *, env_extra: dict | None = None, source: str | 
     port = free_port()
     log = tmp / f"gunicorn-{port}.log"
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-           "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "bot.app:create_app()"]
+           "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "roi_server:create_app()"]
     out = open(log, "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = WebServer(port=port, proc=proc, env=env, token=token, source=source, log=log)

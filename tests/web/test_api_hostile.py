@@ -1,7 +1,7 @@
 """Hostile input at the plugin API's edge: every request answers a 4xx with one Chinese line naming the parameter
 and the value, never a 500 or a traceback.
 
-Most cases go to the real app (``bot.app.create_app``, plugin only) through Flask's test client over a copy of
+Most cases go to the real app (``roi_server.create_app``, plugin only) through Flask's test client over a copy of
 the demo; the first ones found by users (a deeply nested body, ``period=9999-12``) and the size cap of a chunked
 body also go through real gunicorn (``web_server``: its teardown asserts no ``Traceback`` in the log).
 The sheet's date window is the contract's default 2000-01-01 .. 2100-12-31 unless 设置 widens it.
@@ -18,10 +18,10 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
-from bot.app import create_app
 from roi_app import links
 from roi_app.stores.tokens import source_id
 from roi_runtime.config import DEMO_WORKBOOK, AppConfig
+from roi_server import create_app
 from web.edge import MAX_JSON_DEPTH, json_depth, parse_json
 
 SECRET = "hostile-test-secret-0123456789"

@@ -1,4 +1,4 @@
-"""The plugin's pages through the real app (bot.app.create_app, plugin only: no Slack tokens): who may open what,
+"""The plugin's pages through the real app (roi_server.create_app, plugin only: no Slack tokens): who may open what,
 what the pages show (figures worked out by hand on a small workbook), the monthly message's signed report link."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from bot.app import create_app
 from roi_app import links
 from roi_app.monthly import run_monthly
 from roi_app.report_links import campaign_scope, month_scope, report_path, report_token
 from roi_app.stores.tokens import source_id
 from roi_runtime.config import AppConfig
+from roi_server import create_app
 from tests.fakes.fixtures import SLACK_TEST_TOKEN
 
 SECRET = "pages-test-secret-0123456789"

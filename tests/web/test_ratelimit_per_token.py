@@ -1,6 +1,6 @@
 """The plugin API's rate limit counts per sheet token, across every session made with it.
 
-The real app (``bot.app.create_app``, plugin only) through Flask's test client, its limiter replaced by one on
+The real app (``roi_server.create_app``, plugin only) through Flask's test client, its limiter replaced by one on
 a hand-moved clock (no test reads the real clock): ``ROI_API_RATE`` 5 requests per 60 seconds.
 """
 
@@ -10,10 +10,10 @@ import shutil
 
 import pytest
 
-from bot.app import create_app
 from roi_app import links
 from roi_app.stores.tokens import TokenStore, bucket_id, digest, source_id
 from roi_runtime.config import DEMO_WORKBOOK, AppConfig
+from roi_server import create_app
 from web.auth import authenticate
 from web.ratelimit import RateLimiter
 
