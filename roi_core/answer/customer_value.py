@@ -17,6 +17,7 @@ from roi_core.answer.campaign import _edition, _raise_if_only_bad_rows
 from roi_core.answer.shapes import CampaignReport, CandidatesAnswer, NoMatchAnswer
 from roi_core.customers import STAGE_EN, WINDOWS, build_book, cohorts, customer_value, lifecycle, payback
 from roi_core.customers.book import CustomerBook
+from roi_core.customers.projection import LEVEL as PROJECTION_LEVEL
 from roi_core.errors import DataError
 from roi_core.matching import match_campaign
 from roi_core.metrics import BASIS_LABEL
@@ -78,6 +79,11 @@ class CustomerValueAnswer(Answer):
     projected_first_order_return: float | None = None  # Σ收益 of the first orders, projected (None unless projected)
     sample_returned: float | None = None  # payback's cumulative figure of the 订单 sample itself (before projecting)
     label: str | None = None  # the period asked (customers acquired within it), as the answer names it
+    campaign_roi: float | None = None  # (Σ收益 − 总成本) ÷ 总成本 of the 活动 rows alone
+    #: the projected ROIs when ``projected`` (then the top-level first_order_roi / roi_with_repurchase are None):
+    #: first_order_roi, first_order_roi_low, first_order_roi_high, roi_with_repurchase, roi_with_repurchase_low,
+    #: roi_with_repurchase_high, level (0.8: low … high is the 80 % bootstrap interval), coverage; else None
+    projection: dict | None = None
 
 
 @dataclass
@@ -189,6 +195,18 @@ def _windows(values: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- answers
+def _projection(value) -> dict | None:
+    """The projected ROIs with their 80 % interval (see :attr:`CustomerValueAnswer.projection`); None unless
+    订单 is read as a sample and an ROI could be projected."""
+    if not value.projected or (value.first_order_roi is None and value.roi_with_repurchase is None):
+        return None
+    return dict(first_order_roi=value.first_order_roi, first_order_roi_low=value.first_order_roi_low,
+                first_order_roi_high=value.first_order_roi_high, roi_with_repurchase=value.roi_with_repurchase,
+                roi_with_repurchase_low=value.roi_with_repurchase_low,
+                roi_with_repurchase_high=value.roi_with_repurchase_high, level=PROJECTION_LEVEL,
+                coverage=value.coverage)
+
+
 def value_figures(book: CustomerBook, campaign: str | None, channel: str | None, asof: dt.date,
                   period: tuple[dt.date, dt.date] | None = None) -> dict:
     """The customer-value figures of a campaign (and/or channel; with a ``period``, of the customers acquired
@@ -204,7 +222,10 @@ def value_figures(book: CustomerBook, campaign: str | None, channel: str | None,
                payback_note=None, reported_new_customers=value.reported_new_customers, coverage=value.coverage,
                coverage_threshold=value.coverage_threshold, cac_source=value.cac_source, projected=value.projected,
                sample_optimistic=value.sample_optimistic, campaign_return=value.campaign_return,
-               projected_first_order_return=value.projected_first_order_return, sample_returned=None)
+               projected_first_order_return=value.projected_first_order_return, sample_returned=None,
+               campaign_roi=value.campaign_roi, projection=_projection(value))
+    if out["projection"] is not None:  # a projection is no measurement: kept out of the headline figures
+        out.update(first_order_roi=None, roi_with_repurchase=None)
     if campaign is not None:
         back = payback(book, campaign, channel=channel, asof=asof, period=period)
         out.update(payback_days=back.payback_days, payback_date=back.payback_date, payback_source=back.source,

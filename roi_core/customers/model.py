@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from roi_core.metrics import HALF_FEN
+
 #: the lifecycle stages, in order; a customer who reached a stage counts in every earlier one
 STAGES = ("潜在", "意向", "成交", "忠实")
 STAGE_EN = {"潜在": "prospect", "意向": "interested", "成交": "customer", "忠实": "loyal"}
@@ -137,6 +139,9 @@ class CustomerValue:
     sample's Σ ÷ new customers × ``reported_new_customers`` (``projected_first_order_return`` /
     ``projected_total_return``); ``first_order_return`` / ``total_return`` stay the sample's own sums.
     ``sample_optimistic``: projected, and the projected first-order return exceeds ``campaign_return``.
+    Projected ROIs carry an 80 % interval (``first_order_roi_low`` … ``_high``, ``roi_with_repurchase_low`` …
+    ``_high``): a seeded bootstrap over the sampled new customers (:mod:`roi_core.customers.projection`);
+    None when not projected. ``campaign_roi`` = (``campaign_return`` − cost) ÷ cost, from 活动 alone.
     """
 
     campaign: str | None
@@ -169,6 +174,16 @@ class CustomerValue:
     #: Σ收益 (same ``basis``) of the 活动 rows: a projected first-order return above it means the sample's
     #: customers are worth more than the campaign's own figures allow (members-only exports often are)
     campaign_return: float | None = None
+    first_order_roi_low: float | None = None
+    first_order_roi_high: float | None = None
+    roi_with_repurchase_low: float | None = None
+    roi_with_repurchase_high: float | None = None
+
+    @property
+    def campaign_roi(self) -> float | None:
+        if self.campaign_return is None or self.cost is None or self.cost < HALF_FEN:
+            return None
+        return float((self.campaign_return - self.cost) / self.cost)
 
     @property
     def sample_optimistic(self) -> bool:

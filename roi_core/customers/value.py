@@ -21,6 +21,7 @@ from roi_core.customers.model import (
     CustomerValue,
     Payback,
 )
+from roi_core.customers.projection import roi_interval
 from roi_core.metrics import HALF_FEN, return_basis
 from roi_core.sheetdata import SheetData
 
@@ -210,6 +211,15 @@ def customer_value(data: SheetData | CustomerBook, campaign: str | None = None, 
     window = complete[-1] if complete else None
     ltv_cac = _ratio(ltv[window], cac) if window is not None and cac is not None else None
     first_basis, total_basis = (first_value * scale, total_value * scale) if projected else (first_value, total_value)
+    interval = {}
+    if projected and priced:
+        # each sampled new customer's first-order and total 收益, resampled together for the 80 % interval
+        first_each = np.bincount(cust, weights=np.where(orders["nth"][in_new] == 0, value, 0.0), minlength=book.size)
+        total_each = np.bincount(cust, weights=value, minlength=book.size)
+        (fo_low, fo_high), (tot_low, tot_high) = roi_interval(
+            np.column_stack([first_each[new], total_each[new]]), reported, cost)
+        interval = dict(first_order_roi_low=fo_low, first_order_roi_high=fo_high,
+                        roi_with_repurchase_low=tot_low, roi_with_repurchase_high=tot_high)
     reason = None
     if cost is None:
         reason = "「活动」中没有这个活动/渠道的行，无法计算获客成本与ROI"
@@ -221,7 +231,7 @@ def customer_value(data: SheetData | CustomerBook, campaign: str | None = None, 
                          total_return=total_value, first_order_roi=_roi(first_basis, cost),
                          roi_with_repurchase=_roi(total_basis, cost), reason=reason, projected=projected,
                          projected_first_order_return=first_basis if projected else None,
-                         projected_total_return=total_basis if projected else None)
+                         projected_total_return=total_basis if projected else None, **interval)
 
 
 def payback(data: SheetData | CustomerBook, campaign: str, *, channel: str | None = None,

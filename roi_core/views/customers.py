@@ -73,6 +73,52 @@ def _projected(ans) -> str:
     return phrase(ans.lang, "cv_projected", coverage=pct(ans.coverage)) if ans.projected else ""
 
 
+# words of the projected-ROI details (kept here: only this view says them)
+_WORDS = {
+    "zh": {"campaign_roi": "活动ROI", "campaign_roi_from": "按「活动」", "projection": "推算",
+           "per_customer": "样本每位新客累计收益对比获客成本",
+           "payback_per_customer": "订单样本 {n} 位新客，每位累计收益（{basis}）至今 {each}，获客成本 {cac}"
+                                   "（「活动」成本 {cost} ÷ 新客户数 {reported}），首次覆盖获客成本那天即回本",
+           "projection_text": "首单ROI {fo}（{level} 区间 {fo_low} ~ {fo_high}） · 含复购ROI {tot}（{level} 区间 "
+                              "{tot_low} ~ {tot_high}）：{projected}，样本外的新客未必一样，对外引用请用活动ROI"},
+    "en": {"campaign_roi": "Campaign ROI", "campaign_roi_from": "from 活动", "projection": "Projected",
+           "per_customer": "the sample's value per new customer against CAC",
+           "payback_per_customer": "the {n} new customers in the 订单 sample: {basis} per new customer so far {each}, "
+                                   "CAC {cac} (活动 cost {cost} ÷ {reported} new customers); paid back the day the "
+                                   "first reaches the second",
+           "projection_text": "first-order ROI {fo} ({level} interval {fo_low} to {fo_high}) · ROI with repurchase "
+                              "{tot} ({level} interval {tot_low} to {tot_high}): {projected}; the customers outside "
+                              "the sample may differ, quote the campaign ROI"},
+}
+
+
+def _word(lang: str, key: str, **values) -> str:
+    return _WORDS["en" if lang == "en" else "zh"][key].format(**values)
+
+
+def _roi_figures(ans: CustomerValueAnswer) -> list[Figure]:
+    """Line 2: the measured ROIs as today; when projected, the campaign ROI from 活动 instead (the projected
+    ROIs go to the 推算 note)."""
+    lang = ans.lang
+    if ans.projection is None:
+        return [Figure(phrase(lang, "cv_first_roi"), pct(ans.first_order_roi), _projected(ans), line=2),
+                Figure(phrase(lang, "cv_roi_repurchase"), pct(ans.roi_with_repurchase), _projected(ans), line=2)]
+    return [Figure(_word(lang, "campaign_roi"), pct(ans.campaign_roi), _word(lang, "campaign_roi_from"), line=2)]
+
+
+def projection_note(ans) -> Note | None:
+    """推算: the projected ROIs with their interval (None unless ``ans.projection``)."""
+    p = ans.projection
+    if not p:
+        return None
+    return Note(_word(ans.lang, "projection"), _word(
+        ans.lang, "projection_text", level=f"{p['level'] * 100:.0f}%", fo=pct(p["first_order_roi"]),
+        fo_low=pct(p["first_order_roi_low"]), fo_high=pct(p["first_order_roi_high"]),
+        tot=pct(p["roi_with_repurchase"]), tot_low=pct(p["roi_with_repurchase_low"]),
+        tot_high=pct(p["roi_with_repurchase_high"]),
+        projected=phrase(ans.lang, "cv_projected", coverage=pct(p["coverage"]))), None)
+
+
 def _coverage_figure(ans: CustomerValueAnswer) -> Figure:
     """订单覆盖: the new customers in 订单 against 活动's own 新客户数 (always shown beside the value figures)."""
     lang = ans.lang
@@ -112,8 +158,9 @@ def customer_value_view(ans: CustomerValueAnswer, options: ViewOptions) -> View:
     where 回本 was computed from, what the optional tabs would add, the definitions."""
     lang, L, s = ans.lang, labels(ans.lang), ans.currency
     subject = _subject(ans, lang)
-    projected = _projected(ans)
-    payback = [Figure(phrase(lang, "cv_payback"), payback_text(ans), projected)] if ans.campaign else []
+    # payback when projected = the day the sample's value per new customer reaches CAC: measured, said so
+    payback_detail = _word(lang, "per_customer") if ans.projection else _projected(ans)
+    payback = [Figure(phrase(lang, "cv_payback"), payback_text(ans), payback_detail)] if ans.campaign else []
     repurchase = [Figure(phrase(lang, "cv_repurchase"), pct(ans.repurchase_rate),
                          f"{ans.repeat_customers:,} / {ans.new_customers:,}" if ans.new_customers else "")]
     first = payback + repurchase if ans.asked != "repurchase" else repurchase + payback
@@ -123,12 +170,16 @@ def customer_value_view(ans: CustomerValueAnswer, options: ViewOptions) -> View:
                Figure(L["cac"], money(ans.cac, s), _cac_note(ans), line=1),
                Figure("LTV:CAC", _ratio(ans.ltv_cac),
                       phrase(lang, "cv_days", n=ans.ltv_cac_window) if ans.ltv_cac_window else "", line=1),
-               Figure(phrase(lang, "cv_first_roi"), pct(ans.first_order_roi), projected, line=2),
-               Figure(phrase(lang, "cv_roi_repurchase"), pct(ans.roi_with_repurchase), projected, line=2)]
+               *_roi_figures(ans)]
     if ans.has_orders:
         figures.append(_coverage_figure(ans))
-    notes = []
-    if ans.campaign and ans.payback_source == "订单" and ans.projected:
+    notes = [note] if (note := projection_note(ans)) else []
+    if ans.campaign and ans.payback_source == "订单" and ans.projection and ans.cac and ans.new_customers:
+        notes.append(Note(phrase(lang, "cv_payback"), _word(
+            lang, "payback_per_customer", n=f"{ans.new_customers:,}", basis=ans.payback_basis_label,
+            each=money(ans.sample_returned / ans.new_customers if finite(ans.sample_returned) else None, s),
+            cac=money(ans.cac, s), cost=money(ans.cost, s), reported=count(ans.reported_new_customers)), None))
+    elif ans.campaign and ans.payback_source == "订单" and ans.projected:
         notes.append(Note(phrase(lang, "cv_payback"),
                           phrase(lang, "cv_from_orders_projected", coverage=pct(ans.coverage),
                                  basis=ans.payback_basis_label, reported=count(ans.reported_new_customers),

@@ -86,9 +86,17 @@ def test_618_customer_value_on_the_demo(demo):
     assert (out["cac"], out["cac_source"]) == (pytest.approx(55.7196, abs=1e-4), "活动")
     assert out["ltv_cac"] == pytest.approx(11.5096, abs=1e-4) and out["ltv_cac_window"] == 90
     # projected: first orders 11,416.35 / 27 × 5,420 = 2,291,726.56 → (2,291,726.56 − 302,000) / 302,000 = 658.85%;
-    # all orders 18,604.45 / 27 × 5,420 = 3,734,671.07 → 1,136.65%
-    assert out["first_order_roi"] == pytest.approx(6.58850, abs=1e-5)
-    assert out["roi_with_repurchase"] == pytest.approx(11.36646, abs=1e-5)
+    # all orders 18,604.45 / 27 × 5,420 = 3,734,671.07 → 1,136.65%. Projected (issue 24): kept out of the
+    # top-level ROIs, which are null, and given under projection with their 80 % interval around them
+    assert out["first_order_roi"] is None and out["roi_with_repurchase"] is None
+    projection = out["projection"]
+    assert projection["first_order_roi"] == pytest.approx(6.58850, abs=1e-5)
+    assert projection["roi_with_repurchase"] == pytest.approx(11.36646, abs=1e-5)
+    assert projection["level"] == 0.8 and projection["coverage"] == pytest.approx(27 / 5420)
+    assert projection["first_order_roi_low"] < 6.58850 < projection["first_order_roi_high"]
+    assert projection["roi_with_repurchase_low"] < 11.36646 < projection["roi_with_repurchase_high"]
+    # the headline ROI is 活动's own: (635,250 − 302,000) / 302,000 = 110.35%
+    assert out["campaign_roi"] == pytest.approx(1.103477, abs=1e-6)
     assert out["payback_days"] == 17 and out["payback_date"] == "2026-06-06"  # 05-20 + 17 days
     assert out["recovered"] == pytest.approx(12.36646, abs=1e-5)  # 3,734,671.07 / 302,000
     # the projected first orders (¥2,291,727) exceed all of 618's own 毛利 in 活动 (¥635,250): the sample is rich
@@ -98,7 +106,10 @@ def test_618_customer_value_on_the_demo(demo):
 def test_618_customer_value_text_labels_the_projection(demo):
     text = render_text(answer(parse_query("618 客户价值", TODAY), demo, TODAY))
     assert "获客成本 ¥55.72（按「活动」新客户数 5,420）" in text
-    assert "含复购ROI 1,136.6%（按订单样本推算（覆盖 0.5%））" in text
+    # issue 24: the projected ROIs only in the 推算 line, with their interval; the headline ROI is 活动's
+    assert "活动ROI 110.3%（按「活动」）" in text
+    assert "推算：首单ROI 658.8%（80% 区间 " in text and " · 含复购ROI 1,136.6%（80% 区间 " in text
+    assert "首单ROI 658.8%（按订单样本推算" not in text
     assert "订单覆盖 0.5%（订单 27 / 活动 5,420 位新客）" in text
     assert "推算的 ROI 与回本偏乐观" in text
 
