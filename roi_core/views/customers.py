@@ -282,7 +282,8 @@ def cohort_notes(ans) -> list[Note]:
 
 def campaign_value_notes(ans) -> list[Note]:
     """The campaign answer's short 客户价值 line: 回本 (or share recovered), LTV 90 天, 复购率, LTV:CAC, with the
-    coverage of 订单 (and "按订单样本推算" when projected); none without a 订单 tab."""
+    coverage of 订单 (also when 订单 is a sample: these figures are per new customer, measured; the projected ROIs
+    are in the 客户价值 answer's 推算 line); none without a 订单 tab."""
     cv = getattr(ans, "customer_value", None) or {}
     if not cv.get("has_orders") or not cv.get("new_customers"):  # no 订单, or none of this campaign's customers
         return []
@@ -292,9 +293,11 @@ def campaign_value_notes(ans) -> list[Note]:
              phrase(lang, "cv_line_ltv", days=90, value=money((cv.get("ltv") or {}).get("90"), s)),
              f"{phrase(lang, 'cv_repurchase')} {pct(cv.get('repurchase_rate'))}",
              f"LTV:CAC {_ratio(cv.get('ltv_cac'))}"]
-    if cv.get("projected"):
+    if cv.get("projected") and not cv.get("projection"):
         detail = phrase(lang, "cv_projected", coverage=pct(cv.get("coverage")))
     elif cv.get("coverage") is not None:
+        # issue 24: the line's figures are per new customer in the sample (payback: value per head against CAC),
+        # measured, not projected; only the ROIs are, and the line shows none
         detail = phrase(lang, "cv_line_coverage", coverage=pct(cv.get("coverage")))
     else:
         detail = None
