@@ -33,7 +33,7 @@ from render.text import render_text
 from roi_core import answer, load_sheet, parse_query
 from roi_core.answer import answer_json
 from roi_core.customers import customer_value
-from roi_core.customers.projection import bootstrap_means, roi_interval
+from roi_core.customers.projection import bootstrap_means, draws_for, roi_interval
 
 TODAY = dt.date(2026, 11, 30)
 CUSTOMERS = [["客户ID", "获客日期", "获客渠道", "获客活动"],
@@ -149,3 +149,8 @@ def test_the_campaign_answer_carries_the_same_rule():
     # per-customer figures, measured: the line names the coverage, not a projection
     assert "客户价值：回本周期 2 天（2026-06-03 回本） · LTV 90 天 ¥275 · 复购率 25.0% · LTV:CAC 5.50（订单覆盖 10.0%）" in text
     assert "推算" not in text
+
+
+def test_a_large_sample_gets_fewer_draws_so_the_answer_stays_quick():
+    # 20,000,000 cells in all: 27 customers → the full 2,000 draws; 20,000 → 1,000; 100,000 → 200 (the floor)
+    assert (draws_for(27), draws_for(20_000), draws_for(100_000), draws_for(1_000_000)) == (2000, 1000, 200, 200)
