@@ -191,6 +191,8 @@ SETTING_SPECS = (
                 "触点订单金额占销售额的比例达到此值，建议与渠道才按归因模型计"),
     SettingSpec("budget_change_limit", "调整上限", ("budget_change_limit", "budget change limit", "max change"), "percent",
                 0.5, "建议重新分配时每个渠道预算最多增减的比例"),
+    SettingSpec("budget_min_roi", "新增预算最低ROI", ("budget_min_roi", "budget min roi", "min marginal roi"), "percent",
+                0.0, "预算建议中每一元的边际 ROI 至少要达到此值，达不到的钱留作未分配（0% = 保本）"),
 )
 
 

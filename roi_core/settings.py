@@ -37,6 +37,7 @@ class Settings:
     alert_channel: str | None = None  # Slack channel for alerts (None: the report channel)
     attribution_coverage: float = 0.5  # 触点 revenue share of 活动 revenue needed to use the model for advice
     budget_change_limit: float = 0.5  # each channel's budget moves at most this fraction in a reallocation
+    budget_min_roi: float = 0.0  # the lowest marginal ROI a yuan of a budget plan may earn (0: break-even)
 
     @property
     def currency_symbol(self) -> str:
@@ -51,6 +52,7 @@ _SETTING_RANGES = {
     "report_day": (1, 31, "月报日应在 1-31 之间"),
     "lookback_days": (1, 3650, "回溯天数应在 1-3650 之间"),
     "half_life_days": (0.01, 3650, "半衰期应在 0.01-3650 天之间"),
+    "budget_min_roi": (-1.0, 100.0, "新增预算最低ROI应在 -100% 至 10000% 之间"),
 }
 
 

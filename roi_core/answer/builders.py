@@ -172,16 +172,17 @@ def advice(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
     ans.expected_return_low, ans.expected_return_high = plan.low, plan.high
     ans.reallocation_note = plan_note(plan, symbol, lang)
     ans.reallocation_method = plan.method
-    ans.budget = to_json_dict(plan_json(plan, lang))
+    ans.budget = to_json_dict(plan_json(plan, lang, symbol))
     headline = plan_headline(plan, symbol, lang)
     # the raise/cut suggestion follows the marginal plan, never the average ROI (which the plan may contradict)
     lead = [] if headline is None else [Suggestion("raise", plan.channels[0].channel, headline, {
         "marginal_roi": plan.channels[0].marginal_roi, "roi": plan.channels[0].roi, "amount": plan.channels[0].change})]
     if plan.bound == "upper":  # every channel at its cap: the bound says it all
         lead = []
-    if plan.bound:  # the total asked is out of the guardrails' reach: said first, with what would allow it
+    if plan.bound or plan.unallocated > 0.5:  # out of the guardrails' reach, or money left unallocated: said first
         lead.insert(0, Suggestion("budget", "", bound_text(plan, symbol, lang),
-                                  {"asked": plan.asked, "total": plan.total, "change_limit_needed": plan.limit_needed}))
+                                  {"asked": plan.asked, "total": plan.total, "change_limit_needed": plan.limit_needed,
+                                   "unallocated": plan.unallocated}))
     ans.suggestions = lead + [s for s in suggestions if s.kind != "raise"]
     return ans
 

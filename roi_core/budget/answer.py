@@ -74,7 +74,7 @@ def plan_for(data: SheetData, rows: pd.DataFrame, basis: CreditBasis, month: pd.
         months = int(spread.loc[spread["cost"] > 0, "month"].nunique())
     plan_month = pd.Period(end, freq="M") + 1
     return plan_budget(history, rows, return_col, basis, limit=settings.budget_change_limit, months=months,
-                       total=total, minimums=_minimums(data, plan_month))
+                       total=total, minimums=_minimums(data, plan_month), min_roi=settings.budget_min_roi)
 
 
 def plan_rows(plan: BudgetPlan) -> list[dict]:
@@ -99,47 +99,111 @@ def at_limit(c, limit: float | None = None) -> str:
     return ""
 
 
-def plan_json(plan: BudgetPlan, lang: str) -> dict:
-    """The plan as the JSON object ``budget`` of an answer."""
+def plan_json(plan: BudgetPlan, lang: str, symbol: str = "¥") -> dict:
+    """The plan as the JSON object ``budget`` of an answer: ``expected_change`` is the change in return,
+    ``expected_profit_change`` that less the extra money spent (``extra_spend``), each {value, low, high};
+    ``unallocated`` the yuan no channel can take at or above ``min_marginal_roi``, with its reason."""
     return {"reallocation_method": plan.method, "basis": plan.basis.name, "basis_label": plan.basis.label(lang),
             "coverage": plan.basis.coverage, "total": plan.total, "current_total": plan.current_total,
             "months_averaged": plan.months, "change_limit": plan.limit, "asked": plan.asked,
             "unreachable": plan.bound or None, "change_limit_needed": plan.limit_needed,
             "expected_change": {"value": plan.expected_change, "low": plan.low, "high": plan.high},
+            "expected_profit_change": dict(zip(("value", "low", "high"), plan.profit_change, strict=True)),
+            "extra_spend": plan.extra, "min_marginal_roi": plan.min_roi, "unallocated": plan.unallocated,
+            "unallocated_reason": unallocated_text(plan, symbol, lang) if plan.unallocated > 0.5 else None,
+            "unallocated_change_limit_needed": plan.limit_to_spend if plan.unallocated > 0.5 else None,
+            "capped_channels": plan.capped,
             "linear_channels": plan.linear_channels, "channels": plan_rows(plan)}
 
 
 def plan_note(plan: BudgetPlan, symbol: str, lang: str) -> str:
-    """How the expected change was reckoned: its 80 % interval, the method, the channels kept linear."""
-    low, high = money(plan.low, symbol), money(plan.high, symbol)
+    """How the expected change in profit was reckoned: its 80 % interval, the change in return (with its
+    own interval) less the extra money spent, the method, the channels kept linear, and, when channels
+    sit on their caps, that the interval is this plan's on the resampled curves."""
+    low, high = money(plan.profit_change[1], symbol), money(plan.profit_change[2], symbol)
     linear = plan.linear_channels
     en = lang == "en"
+    more, ret = plan.extra, plan.expected_change
+    ret_text = f"{'+' if ret >= 0 else ''}{money(ret, symbol)}"
+    ret_low, ret_high, today = money(plan.low, symbol), money(plan.high, symbol), money(plan.current_total, symbol)
+    if abs(more) <= 0.5:
+        text = (f"80% interval {low} ~ {high}; same total, so the expected change in return is the change in profit"
+                if en else f"80% 区间 {low} ~ {high}；总额不变，预计收益变化即利润变化")
+    elif en:
+        text = (f"80% interval {low} ~ {high}; expected change in return {ret_text} (80% interval {ret_low} ~ {ret_high}) "
+                + (f"less the extra {money(more, symbol)}" if more > 0 else f"plus the {money(-more, symbol)} not spent")
+                + f" against today's {today} a month")
+    else:
+        text = (f"80% 区间 {low} ~ {high}；预计收益变化 {ret_text}（80% 区间 {ret_low} ~ {ret_high}）"
+                + (f"减去多投的 {money(more, symbol)}" if more > 0 else f"加上少投的 {money(-more, symbol)}")
+                + f"（当前每月 {today}）")
     if plan.method == RESPONSE_CURVE:
-        text = (f"80% interval {low} ~ {high}; by each channel's fitted response curve (diminishing returns), "
-                f"moving money to where the next yuan earns most, each channel within ±{plan.limit:.0%}" if en else
-                f"80% 区间 {low} ~ {high}；按各渠道拟合的响应曲线（边际收益递减）把钱投向下一元回报最高处，"
-                f"每个渠道调整不超过 ±{plan.limit:.0%}")
+        text += (f"; by each channel's fitted response curve (diminishing returns), moving money to where the next "
+                 f"yuan earns most, each channel within ±{plan.limit:.0%}" if en else
+                 f"；按各渠道拟合的响应曲线（边际收益递减）把钱投向下一元回报最高处，每个渠道调整不超过 ±{plan.limit:.0%}")
         if linear:
             text += (("; too little history for a curve (kept linear): " + ", ".join(linear)) if en else
                      "；历史不足、按线性估算：" + "、".join(linear))
     else:
-        text = (f"80% interval {low} ~ {high}; no channel has 8 periods of varying spend yet, so each keeps its "
-                f"current return per yuan (linear, optimistic for large moves), within ±{plan.limit:.0%}" if en else
-                f"80% 区间 {low} ~ {high}；还没有渠道有 8 期以上且投入有变化的历史，按各渠道当前每元收益线性估算"
-                f"（调整幅度大时偏乐观），每个渠道调整不超过 ±{plan.limit:.0%}")
-    more = plan.total - plan.current_total
-    if abs(more) > 0.5:
-        text += (f"; against today's {money(plan.current_total, symbol)} a month, {'+' if more > 0 else '-'}"
-                 f"{money(abs(more), symbol)} of budget" if en else
-                 f"；与当前每月 {money(plan.current_total, symbol)} 比{'多' if more > 0 else '少'}投 {money(abs(more), symbol)}")
+        text += (f"; no channel has 8 periods of varying spend yet, so each keeps its current return per yuan "
+                 f"(linear, optimistic for large moves), within ±{plan.limit:.0%}" if en else
+                 f"；还没有渠道有 8 期以上且投入有变化的历史，按各渠道当前每元收益线性估算"
+                 f"（调整幅度大时偏乐观），每个渠道调整不超过 ±{plan.limit:.0%}")
+    pinned = [c.channel for c in plan.channels if at_limit(c, plan.limit) == "upper"]
+    if pinned:  # the caps, not the curves, fix these budgets: the interval is the curves' only
+        names = ("「" + "」, 「".join(pinned[:3]) + "」" + (f" and {len(pinned) - 3} more" if len(pinned) > 3 else "")
+                 if en else "「" + "」「".join(pinned[:3]) + "」" + (f"等 {len(pinned)} 个渠道" if len(pinned) > 3 else ""))
+        text += (f"; {names} {'sits' if len(pinned) == 1 else 'sit'} on the +{plan.limit:.0%} cap, so the interval is this same plan on the resampled "
+                 f"curves (the caps, not the curves, fix those budgets)" if en else
+                 f"；{names}停在 +{plan.limit:.0%} 上限，预算由上限而非曲线决定，区间是同一方案在重抽样曲线上的结果")
     if plan.months > 1:
         text += (f"; current = monthly average over {plan.months} months with spend" if en else
                  f"；当前 = {plan.months} 个有投放月份的月均")
     return text
 
 
+def unallocated_text(plan: BudgetPlan, symbol: str, lang: str) -> str:
+    """Why part of the total wanted stays unallocated (every further yuan would earn a marginal ROI below
+    break-even, or below 设置 新增预算最低ROI), and the 调整上限 that would let it be spent."""
+    en = lang == "en"
+    rest, placed = money(plan.unallocated, symbol), money(plan.total, symbol)
+    wanted = money(plan.total + plan.unallocated, symbol)
+    if plan.min_roi == 0:
+        line = "break-even (marginal ROI 0%)" if en else "保本线（边际 ROI 0%）"
+    else:
+        line = (f"设置 新增预算最低ROI {pct(plan.min_roi)}" if en else f"「设置」新增预算最低ROI {pct(plan.min_roi)}")
+    limit = f"{plan.limit:.0%}"
+    if en:
+        text = (f"{rest} of {wanted} left unallocated: within the ±{limit} change limit every further yuan would "
+                f"earn a marginal ROI below {line}; the table's {placed} is all that can be spent at or above it")
+    else:
+        text = (f"{wanted} 中 {rest} 未分配：在每个渠道 ±{limit} 调整上限内，再多投的每一元边际 ROI 都低于{line}，"
+                f"下表的 {placed} 是能投出的全部")
+    capped = plan.capped
+    names = ("「" + "」, 「".join(capped[:3]) + "」" + (f" and {len(capped) - 3} more" if len(capped) > 3 else "")
+             if en else "「" + "」「".join(capped[:3]) + "」" + (f"等 {len(capped)} 个渠道" if len(capped) > 3 else ""))
+    if capped and plan.limit_to_spend is not None:
+        need = f"{plan.limit_to_spend:.0%}"
+        text += (f"; {names} still earn above it at their +{limit} cap: raising 调整上限 in 设置 to {need} would "
+                 f"place the rest too (beyond the history the curves only extrapolate)" if en else
+                 f"；{names}在 +{limit} 上限处下一元仍高于此线，把「设置」调整上限提高到 {need} 可把余下的也投出去"
+                 f"（超出历史投放的预算，曲线只能外推）")
+    elif capped:
+        most = money(plan.most, symbol)
+        text += (f"; {names} still earn above it at their +{limit} cap, but under any change limit at most {most} "
+                 f"can be spent so" if en else
+                 f"；{names}在 +{limit} 上限处下一元仍高于此线，但无论调整上限放到多宽，最多也只能投出 {most}")
+    else:
+        text += ("; every channel is at that point below its cap, so a wider change limit would not help" if en else
+                 "；各渠道在上限以内已到此线，放宽调整上限也不会多投")
+    return text
+
+
 def bound_text(plan: BudgetPlan, symbol: str, lang: str) -> str:
-    """Why the total asked could not be split within the guardrails, and what would allow it."""
+    """Why the total asked could not be split within the guardrails, and what would allow it; a total
+    that leaves money unallocated (above the caps, or below break-even) says that instead."""
+    if plan.unallocated > 0.5:
+        return unallocated_text(plan, symbol, lang)
     asked, total, needed = money(plan.asked, symbol), money(plan.total, symbol), plan.limit_needed
     en = lang == "en"
     if plan.bound == "upper":
@@ -221,7 +285,7 @@ def attach_plan(ans, data: SheetData, rows: pd.DataFrame, month: pd.Period | Non
     ans.expected_return_change = plan.expected_change
     ans.reallocation_note = plan_note(plan, data.settings.currency_symbol, ans.lang)
     ans.reallocation_method = plan.method
-    ans.budget = to_json_dict(plan_json(plan, ans.lang))
+    ans.budget = to_json_dict(plan_json(plan, ans.lang, data.settings.currency_symbol))
 
 
 def name_credit_basis(ans, data: SheetData, month: pd.Period | None = None,

@@ -11,6 +11,14 @@ that the guardrails cannot reach (every channel at +调整上限 still spends le
 more) gives the closest plan, marked ``bound`` ("upper" or "lower") with the total asked kept as
 ``asked``. Budgets are whole yuan, the proposals summing exactly to the plan's total (largest
 remainder).
+
+No yuan goes where its marginal return is below break-even: above its floor a channel takes money
+only while its marginal ROI is at least ``min_roi`` (0, or 设置 新增预算最低ROI). A total larger than
+the channels can spend so within their caps gives the plan that can; the rest is ``unallocated``,
+with the 调整上限 that would let it be spent at or above that marginal ROI (``limit_to_spend``; None
+when no cap would). The expected change is given in return and in profit (return − the extra
+money spent); its 80 % interval is the proposal evaluated on every bootstrap replicate's curves,
+their spread about the replicates' median placed at the point (so the point is always inside).
 """
 
 from __future__ import annotations
@@ -70,12 +78,29 @@ class BudgetPlan:
     channels: list[ChannelPlan]
     asked: float | None = None  # the total the user asked for, when one was
     bound: str = ""  # "upper" | "lower" when the guardrails could not reach ``asked``
+    unallocated: float = 0.0  # of the total wanted, what no channel can take at or above ``min_roi``
+    min_roi: float = 0.0  # the lowest marginal ROI a yuan above a channel's floor may earn
+    limit_to_spend: float | None = None  # the 调整上限 that would place ``unallocated`` too (None: none would)
+    capped: list[str] = field(default_factory=list)  # at +调整上限 and still earning above ``min_roi`` there
+    most: float | None = None  # the most any 调整上限 would place at or above ``min_roi`` (None: no end)
+
+    @property
+    def extra(self) -> float:
+        """The money the plan spends beyond today's budgets (negative: less)."""
+        return self.total - self.current_total
+
+    @property
+    def profit_change(self) -> tuple[float, float, float]:
+        """The expected change in profit (value, low, high): the change in return less the extra money."""
+        return self.expected_change - self.extra, self.low - self.extra, self.high - self.extra
 
     @property
     def limit_needed(self) -> float | None:
         """The 调整上限 that would let every channel move far enough for ``asked`` (None when it was reached)."""
         if not self.bound or self.asked is None or self.current_total <= 0:
             return None
+        if self.bound == "upper":  # the caps that would place it at or above break-even, if any would
+            return self.limit_to_spend
         return abs(self.asked / self.current_total - 1.0)
 
     @property
@@ -125,10 +150,11 @@ def _per_yuan_draws(series: Series | None, per_yuan: float, draws: int, seed: in
 
 def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, basis: CreditBasis, *,
                 limit: float, months: int, total: float | None = None,
-                minimums: dict | None = None) -> BudgetPlan | None:
+                minimums: dict | None = None, min_roi: float = 0.0) -> BudgetPlan | None:
     """The plan over the channels that spent in ``window`` (rows of the period asked, prepared and cut
     to it), with curves fitted on ``history`` (all prepared rows up to the period's end); None when
-    fewer than two channels spent."""
+    fewer than two channels spent. No channel is given a yuan above its floor whose marginal ROI is
+    below ``min_roi``; what cannot be placed so is ``unallocated``."""
     months = max(int(months), 1)
     by = window.groupby("channel")[["cost", return_col]].sum()
     by = by[by["cost"] > 0]
@@ -159,7 +185,18 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
     total = float(round(np.clip(wanted, lower.sum(), upper.sum())))
     bound = "" if abs(total - round(wanted)) < 0.5 else ("upper" if wanted > total else "lower")
     base = current  # the expected change is against keeping today's budgets
-    proposed = whole_yuan(allocate([r.value for r in responses], lower, upper, total), total)
+    price = 1.0 + float(min_roi)  # return per yuan the last yuan above a floor must earn
+    reach = break_even_spend(responses, lower, price)  # each channel's most at that price, no cap
+    placed = np.maximum(np.floor(np.minimum(reach, upper) + 1e-9), np.minimum(np.ceil(lower - 1e-9), upper))
+    unallocated, limit_to_spend, capped, most = 0.0, None, [], None
+    if bound != "lower" and wanted > placed.sum() + 0.5:  # more than can be spent at or above break-even
+        total, proposed = float(placed.sum()), placed
+        unallocated = float(round(wanted) - total)
+        capped = [n for n, r, u in zip(names, reach, upper, strict=True) if r > u + 0.5]
+        limit_to_spend = _limit_to_spend(reach, lower, current, wanted)
+        most = float(np.floor(np.maximum(reach, lower).sum())) if np.isfinite(reach).all() else None
+    else:
+        proposed = whole_yuan(allocate([r.value for r in responses], lower, upper, total), total)
     gain_draws = np.stack([(r.value_draws([p])[:, 0] - r.value_draws([b])[:, 0])
                            for r, p, b in zip(responses, proposed, base, strict=True)], axis=1)  # (B, C)
     multiples = np.array(CURVE_POINTS) if limit <= 0.5 else np.linspace(max(1.0 - limit, 0.0), 1.0 + limit, 11)
@@ -167,7 +204,7 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
     for i, (name, r) in enumerate(zip(names, responses, strict=True)):
         s = series.get(name)
         gain = float(r.value(proposed[i]) - r.value(base[i]))
-        lo, hi = np.percentile(gain_draws[:, i], INTERVAL)
+        lo, hi = gain + _spread(gain_draws[:, i])
         points = multiples * current[i]
         values = r.value(points)
         band = np.percentile(r.value_draws(points), INTERVAL, axis=0)
@@ -185,11 +222,59 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
                    "return_current": float(r.value(current[i])), "return_proposed": float(r.value(proposed[i]))}))
     total_draws = gain_draws.sum(axis=1)
     expected = float(sum(c.expected_change for c in channels))
-    lo, hi = np.percentile(total_draws, INTERVAL)
+    lo, hi = expected + _spread(total_draws)
     method = RESPONSE_CURVE if any(c.method == RESPONSE_CURVE for c in channels) else LINEAR
     channels.sort(key=lambda c: c.proposed - c.current, reverse=True)
+    capped = [c.channel for c in channels if c.channel in capped]  # in the table's order
     return BudgetPlan(method, basis, total, current_total, expected, float(min(lo, expected)), float(max(hi, expected)),
-                      float(limit), months, channels, asked, bound)
+                      float(limit), months, channels, asked, bound, unallocated, float(min_roi), limit_to_spend, capped, most)
+
+
+def _spread(draws: np.ndarray) -> np.ndarray:
+    """The 10th and 90th percentiles of ``draws`` less their median: the 80 % interval about a point.
+    Refits of a curve whose shape sits on its bound can only move one way, so the replicates' centre
+    may sit off the fit; their spread placed at the point keeps the point inside its own interval."""
+    lo, mid, hi = np.percentile(draws, (INTERVAL[0], 50.0, INTERVAL[1]))
+    return np.array([lo - mid, hi - mid])
+
+
+def break_even_spend(responses, lower: np.ndarray, price: float) -> np.ndarray:
+    """Each channel's spend (monthly, at least ``lower``, no upper cap) where its marginal return falls
+    to ``price`` per yuan: ``inf`` for a linear channel earning at least ``price`` per yuan, ``lower``
+    for one whose next yuan above its floor already earns less. Responses are concave (Hill shape ≤ 1),
+    so the slope falls with spend and bisection on it finds the point."""
+    lower = np.asarray(lower, dtype="float64")
+    out = lower.copy()
+    for i, r in enumerate(responses):  # one per channel (a handful), each bisection vectorised in numpy
+        if float(r.slope(lower[i])) < price:
+            continue
+        if r.curve is None:
+            out[i] = np.inf
+            continue
+        lo, hi = lower[i], max(lower[i], 1.0) * 2.0
+        while float(r.slope(hi)) >= price and hi < 1e15:
+            lo, hi = hi, hi * 2.0
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if float(r.slope(mid)) >= price else (lo, mid)
+        out[i] = lo
+    return out
+
+
+def _limit_to_spend(reach: np.ndarray, lower: np.ndarray, current: np.ndarray, wanted: float) -> float | None:
+    """The smallest 调整上限 (to 1 %) under which the channels place ``wanted`` at or above break-even,
+    each capped at (1 + limit) × its current budget; None when no cap up to 10 000 % would."""
+    def placed(limit: float) -> float:
+        return float(np.maximum(np.minimum(reach, (1.0 + limit) * current), lower).sum())
+
+    top = 100.0
+    if placed(top) < wanted - 0.5:
+        return None
+    lo, hi = 0.0, top
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if placed(mid) < wanted - 0.5 else (lo, mid)
+    return float(np.ceil(hi * 100.0 - 1e-9) / 100.0)
 
 
 def whole_yuan(amounts: np.ndarray, total: float) -> np.ndarray:

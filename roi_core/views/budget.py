@@ -11,14 +11,36 @@ from roi_core.views.model import Chart, Column, Note, Table, View, ViewOptions
 from roi_core.views.parts import SHOWN_ROWS, footer_of, suggestions_list, target_text
 from roi_core.views.punct import basis_word, bracket, comma, title_colon
 
+PROFIT_LABEL = {"zh": "预计利润变化", "en": "expected change in profit"}
+UNALLOCATED = {"zh": ("未分配", "下月预算分配（{wanted} 中 {rest} 未分配）"),
+               "en": ("unallocated", "Next month's budget ({rest} of {wanted} unallocated)")}
+
 
 def expected_note(ans) -> Note | None:
-    """The expected change in return of a budget reallocation, with the core's caveat."""
+    """The expected change in profit of a budget plan (return change less the extra money), its note
+    giving the interval and the change in return; the change in return alone when the plan has no
+    profit figure."""
     if ans.expected_return_change is None:
         return None
-    sign = "+" if ans.expected_return_change >= 0 else ""
-    return Note(labels(ans.lang)["expected"], f"{sign}{money(ans.expected_return_change, ans.currency)}",
-                ans.reallocation_note)
+    profit = (getattr(ans, "budget", None) or {}).get("expected_profit_change")
+    if profit:
+        value, label = float(profit["value"]), PROFIT_LABEL.get(ans.lang, PROFIT_LABEL["zh"])
+    else:
+        value, label = ans.expected_return_change, labels(ans.lang)["expected"]
+    sign = "+" if value >= 0 else ""
+    return Note(label, f"{sign}{money(value, ans.currency)}", ans.reallocation_note)
+
+
+def _unallocated(ans, width: int) -> tuple[str | None, list[list[str]]]:
+    """The heading and the table row for the money a plan leaves unallocated (none when it places all)."""
+    plan = getattr(ans, "budget", None) or {}
+    rest = float(plan.get("unallocated") or 0.0)
+    if rest <= 0.5:
+        return None, []
+    name, heading = UNALLOCATED.get(ans.lang, UNALLOCATED["zh"])
+    wanted = money(float(plan.get("total") or 0.0) + rest, ans.currency)
+    row = [name, "", money(rest, ans.currency)] + [""] * (width - 3)
+    return heading.format(wanted=wanted, rest=money(rest, ans.currency)), [row]
 
 
 def realloc_table(ans, with_roi: bool, filename: str = "budget.csv") -> Table:
@@ -29,8 +51,10 @@ def realloc_table(ans, with_roi: bool, filename: str = "budget.csv") -> Table:
     rows = [[str(r["channel"]), money(r["current"], s), money(r["proposed"], s),
              ("+" if r["change"] > 0 else "") + money(r["change"], s)] + ([pct(r.get("roi"))] if with_roi else [])
             for r in ans.reallocation]
-    return Table(L["realloc"], columns, rows, filename, SHOWN_ROWS, heading=f"*{L['realloc']}*",
-                 brief_heading=title_colon(L['realloc'], ans.lang), summary=expected_note(ans))
+    heading, rest = _unallocated(ans, len(columns))
+    heading = heading or L["realloc"]
+    return Table(heading, columns, rows + rest, filename, SHOWN_ROWS, heading=f"*{heading}*",
+                 brief_heading=title_colon(heading, ans.lang), summary=expected_note(ans))
 
 
 def advice_view(ans: AdviceAnswer, options: ViewOptions) -> View:
@@ -70,6 +94,9 @@ def budget_table(ans: AdviceAnswer) -> Table:
     if plan.get("unreachable"):  # the closest plan to a total the guardrails cannot reach
         heading = phrase(ans.lang, f"realloc_budget_{plan['unreachable']}", asked=money(plan.get("asked"), s),
                          total=money(plan.get("total"), s))
+    unallocated, rest = _unallocated(ans, len(columns))
+    heading = unallocated or heading  # money left over (beyond the caps or below break-even) is named first
+    rows += rest
     return Table(heading, columns, rows, "budget.csv", SHOWN_ROWS, heading=f"*{heading}*",
                  brief_heading=title_colon(heading, ans.lang), notes=notes, notes_in_brief=True,
                  summary=expected_note(ans))

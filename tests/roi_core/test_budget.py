@@ -72,18 +72,25 @@ def test_the_saturated_channel_with_the_higher_average_roi_gives_money_to_the_ot
     assert a["marginal_roi"] == pytest.approx(-0.40, abs=0.01)
     assert b["marginal_roi"] == pytest.approx(0.7147, abs=0.01)
     assert ans.reallocation_method == "response_curve" and a["method"] == b["method"] == "response_curve"
-    # B's next yuan beats A's all the way: B to its +50 % cap (60k), A down to 60k (same 120k total)
+    # B's next yuan beats A's all the way: B to its +50 % cap (60k); A down to where its next yuan just pays
+    # for itself, 300k·20k/(x + 20k)² = 1 → x = √6e9 − 20k = 57,459.67 (whole yuan 57,459), not to 60k: the
+    # yuan from 57,460 to 60k would each return less than they cost, so ¥120,000 − 117,459 = ¥2,541 stays
+    # unallocated (issue 24: no yuan below break-even)
     assert a["current"] == pytest.approx(80_000) and b["current"] == pytest.approx(40_000)
-    assert a["proposed"] == pytest.approx(60_000, rel=2e-3) and b["proposed"] == pytest.approx(60_000, rel=2e-3)
-    assert a["proposed"] + b["proposed"] == pytest.approx(120_000)
-    # expected: A 300k·(60/80 − 80/100) = −15,000; B 1M·(60/560 − 40/540) = +33,068.8; total +18,068.8
-    assert a["expected_change"]["value"] == pytest.approx(-15_000, rel=0.01)
+    assert a["proposed"] == 57_459 and b["proposed"] == 60_000
+    assert a["marginal_roi_proposed"] == pytest.approx(0.0, abs=1e-4)
+    assert ans.budget["unallocated"] == 2_541 and ans.budget["total"] == 117_459
+    # expected: A 300k·(57,459/77,459 − 80/100) = −17,460.3; B 1M·(60/560 − 40/540) = +33,068.8; total +15,608.5
+    assert a["expected_change"]["value"] == pytest.approx(-17_460.3, rel=0.01)
     assert b["expected_change"]["value"] == pytest.approx(33_068.8, rel=0.01)
-    assert ans.expected_return_change == pytest.approx(18_068.8, rel=0.01)
+    assert ans.expected_return_change == pytest.approx(15_608.5, rel=0.01)
     assert ans.expected_return_low <= ans.expected_return_change <= ans.expected_return_high
-    assert ans.suggestions[0].kind == "raise" and ans.suggestions[0].channel == "B"
-    assert ans.suggestions[0].text == ("加大「B」预算 +¥20,000（当前预算下边际 ROI 71.5%，已加到 +50% 上限）；"
-                                       "从下一元回报较低的渠道调出：「A」-¥20,000（边际 ROI -40.0%）")
+    # the unallocated money is said first; B at its cap still earns 1M·500k/560k² − 1 = 59.4 % on the next
+    # yuan, so a cap of (120,000 − 57,459.67) / 40,000 − 1 = 56.35 % → 57 % would place the rest
+    assert ans.suggestions[0].kind == "budget" and ans.budget["unallocated_change_limit_needed"] == pytest.approx(0.57)
+    assert ans.suggestions[1].kind == "raise" and ans.suggestions[1].channel == "B"
+    assert ans.suggestions[1].text == ("加大「B」预算 +¥20,000（当前预算下边际 ROI 71.5%，已加到 +50% 上限）；"
+                                       "从下一元回报较低的渠道调出：「A」-¥22,541（边际 ROI -40.0%）")
     # A's average ROI (198.6 %) would have it raised; the plan does not, so the average-ROI raise is gone
     assert not any(s.kind == "raise" and s.channel == "A" for s in ans.suggestions)
 
@@ -91,9 +98,10 @@ def test_the_saturated_channel_with_the_higher_average_roi_gives_money_to_the_ot
 def test_the_change_limit_of_the_settings_bounds_every_channel():
     ans = advice(saturated_sheet(调整上限="20%"))
     rows = {r["channel"]: r for r in ans.reallocation}
-    # B's cap is now 40k × 1.2 = 48k, so A gives only 8k
-    assert rows["B"]["proposed"] == pytest.approx(48_000, rel=2e-3)
-    assert rows["A"]["proposed"] == pytest.approx(72_000, rel=2e-3)
+    # B's cap is now 40k × 1.2 = 48k; A's floor 80k × 0.8 = 64k is above its break-even 57,460, so A sits on its
+    # floor (its marginal ROI there 300k·20k/84k² − 1 = −15 % < 0) and the other 120k − 112k = 8k is unallocated
+    assert rows["B"]["proposed"] == 48_000 and rows["A"]["proposed"] == 64_000
+    assert ans.budget["unallocated"] == 8_000
     assert "±20%" in ans.reallocation_note
 
 
@@ -102,27 +110,33 @@ def test_a_budget_asked_is_split_whole_within_the_guardrails():
     ans = answer(parse_query("下个月预算 18万怎么分", TODAY), data, TODAY)
     assert ans.kind == "advice" and ans.budget_asked == 180_000
     rows = {r["channel"]: r for r in ans.reallocation}
-    # ±50 % of today's 80k and 40k: at most 120k + 60k = 180k, exactly what is asked: both at their caps
-    assert rows["A"]["proposed"] == 120_000 and rows["B"]["proposed"] == 60_000
-    assert rows["A"]["at_limit"] == rows["B"]["at_limit"] == "upper"
-    # against today's budgets: A 300k·(120/140 − 80/100) = +17,142.9; B 1M·(60/560 − 40/540) = +33,068.8
-    assert ans.expected_return_change == pytest.approx(17_142.9 + 33_068.8, rel=0.01)
-    assert "与当前每月 ¥120,000 比多投 ¥60,000" in ans.reallocation_note
+    # ±50 % of today's 80k and 40k allows up to 120k + 60k = 180k, but A's next yuan pays for itself only up
+    # to 57,459 (300k·20k/(x + 20k)² = 1): A 57,459, B at its 60k cap, ¥180,000 − 117,459 = ¥62,541 unallocated
+    assert rows["A"]["proposed"] == 57_459 and rows["B"]["proposed"] == 60_000
+    assert rows["B"]["at_limit"] == "upper" and ans.budget["unallocated"] == 62_541
+    # against today's budgets: A 300k·(57,459/77,459 − 80/100) = −17,460.3; B 1M·(60/560 − 40/540) = +33,068.8
+    assert ans.expected_return_change == pytest.approx(-17_460.3 + 33_068.8, rel=0.01)
+    # B absorbs the rest at (60k + 62,541) / 40k − 1 = 206.4 % → 207 % (its break-even is √5e11 − 500k = 207,107)
+    assert ans.budget["unallocated_change_limit_needed"] == pytest.approx(2.07)
+    assert "加上少投的 ¥2,541（当前每月 ¥120,000）" in ans.reallocation_note
     en = answer(parse_query("budget 180k how to split", TODAY), data, TODAY)
-    assert en.lang == "en" and en.budget_asked == 180_000 and en.budget["total"] == 180_000
+    assert en.lang == "en" and en.budget_asked == 180_000 and en.budget["total"] == 117_459
+    assert en.suggestions[0].text.startswith("¥62,541 of ¥180,000 left unallocated")
 
 
 def test_a_budget_the_guardrails_cannot_reach_gives_the_closest_plan_and_says_why():
     data = saturated_sheet()
     ans = answer(parse_query("下个月预算 50万怎么分", TODAY), data, TODAY)
-    # every channel at +50 %: 120k + 60k = 180k of the 500k; 500k / 120k − 1 = 316.7 % would be needed
-    assert ans.budget["total"] == 180_000 and ans.budget["asked"] == 500_000
-    assert ans.budget["unreachable"] == "upper" and ans.budget["change_limit_needed"] == pytest.approx(500 / 120 - 1)
-    assert sum(r["proposed"] for r in ans.reallocation) == 180_000
+    # every channel at +50 % would be 180k of the 500k, but A pays for itself only to 57,459: 117,459 placed.
+    # With no cap at all: A 57,459.67 + B's break-even 207,106.78 = 264,566 at most, so no 调整上限 places 500k
+    assert ans.budget["total"] == 117_459 and ans.budget["asked"] == 500_000
+    assert ans.budget["unreachable"] == "upper" and ans.budget["change_limit_needed"] is None
+    assert ans.budget["unallocated"] == 382_541
+    assert sum(r["proposed"] for r in ans.reallocation) == 117_459
     assert ans.suggestions[0].kind == "budget"
-    assert ans.suggestions[0].text == ("¥500,000 超出调整上限：每个渠道最多 +50%，合计最多 ¥180,000，下表是最接近的方案"
-                                       "（¥320,000 未分配）；要分完 ¥500,000，需把「设置」调整上限提高到 317% 以上"
-                                       "（超出历史投放的预算，曲线只能外推）")
+    assert ans.suggestions[0].text == ("¥500,000 中 ¥382,541 未分配：在每个渠道 ±50% 调整上限内，再多投的每一元边际 ROI "
+                                       "都低于保本线（边际 ROI 0%），下表的 ¥117,459 是能投出的全部；「B」在 +50% 上限处"
+                                       "下一元仍高于此线，但无论调整上限放到多宽，最多也只能投出 ¥264,566")
     low = answer(parse_query("下个月预算 5万怎么分", TODAY), data, TODAY)
     # every channel at −50 %: 40k + 20k = 60k at least
     assert low.budget["total"] == 60_000 and low.budget["unreachable"] == "lower"
@@ -131,10 +145,12 @@ def test_a_budget_the_guardrails_cannot_reach_gives_the_closest_plan_and_says_wh
 
 def test_a_reachable_budget_sums_to_the_yuan():
     data = saturated_sheet()
-    ans = answer(parse_query("下个月预算 123456.78怎么分", TODAY), data, TODAY)
+    # below what can be placed at or above break-even (117,459), so all of it is placed: B at its 60k cap,
+    # A the rest, 43,456.78 → whole yuan summing to 103,457
+    ans = answer(parse_query("下个月预算 103456.78怎么分", TODAY), data, TODAY)
     proposed = [r["proposed"] for r in ans.reallocation]
-    assert all(float(p).is_integer() for p in proposed) and sum(proposed) == 123_457
-    assert ans.budget["unreachable"] is None
+    assert all(float(p).is_integer() for p in proposed) and sum(proposed) == 103_457
+    assert ans.budget["unreachable"] is None and ans.budget["unallocated"] == 0
 
 
 def test_short_history_keeps_the_linear_estimate_flagged():
