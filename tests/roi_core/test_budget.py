@@ -73,7 +73,8 @@ def test_the_saturated_channel_with_the_higher_average_roi_gives_money_to_the_ot
     assert b["marginal_roi"] == pytest.approx(0.7147, abs=0.01)
     assert ans.reallocation_method == "response_curve" and a["method"] == b["method"] == "response_curve"
     # B's next yuan beats A's all the way: B to its +50 % cap (60k); A down to where its next yuan just pays
-    # for itself, 300k·20k/(x + 20k)² = 1 → x = √6e9 − 20k = 57,459.67 (whole yuan 57,459), not to 60k: the
+    # for itself, 300k·20k/(x + 20k)² = 1 → x = √6e9 − 20k = 57,459.67 (the fitted curve's 57,459.44, to the
+    # nearest yuan 57,459), not to 60k: the
     # yuan from 57,460 to 60k would each return less than they cost, so ¥120,000 − 117,459 = ¥2,541 stays
     # unallocated (issue 24: no yuan below break-even)
     assert a["current"] == pytest.approx(80_000) and b["current"] == pytest.approx(40_000)
