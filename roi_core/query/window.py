@@ -30,9 +30,11 @@ def check_window(query: Query, earliest: dt.date, latest: dt.date) -> None:
     ``earliest`` … ``latest``, naming the period as the answer would and the window, in the query's language.
 
     >>> q = Query(kind="channels", start=dt.date(9999, 7, 1), end=dt.date(9999, 9, 30), lang="zh")
-    >>> check_window(q, dt.date(2000, 1, 1), dt.date(2100, 12, 31))
-    Traceback (most recent call last):
-    roi_core.errors.QueryError: 时间「9999-07-01 ~ 9999-09-30」超出范围：表格的日期应在 2000-01-01 至 2100-12-31 之间
+    >>> try:
+    ...     check_window(q, dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+    ... except QueryError as err:
+    ...     print(err.message)
+    时间「9999-07-01 ~ 9999-09-30」超出范围：表格的日期应在 2000-01-01 至 2100-12-31 之间
     """
     for side in (query, *query.sides):
         if not _outside(side, earliest, latest):

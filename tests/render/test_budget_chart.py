@@ -25,9 +25,11 @@ def test_the_advice_view_carries_the_response_curves_as_its_picture():
     spend_a, marks_a = curves.series[3][1], curves.series[4][1]
     assert spend_a[0] == pytest.approx(40_000) and spend_a[-1] == pytest.approx(120_000)  # 50 % … 150 % of 80k
     # marks: current, proposed, return now and proposed (A: 300k·x/(x + 20k)), marginal ROI now and proposed
-    assert marks_a[:2] == [80_000, 60_000]
-    assert marks_a[2] == pytest.approx(240_000, rel=0.01) and marks_a[3] == pytest.approx(225_000, rel=0.01)
-    assert marks_a[4] == pytest.approx(-0.40, abs=0.01) and marks_a[5] == pytest.approx(300 * 20 / 80**2 - 1, abs=0.01)
+    # A is cut to its break-even, where the next yuan returns one yuan: 300k·20k/(x + 20k)² = 1 →
+    # x = √6e9 − 20k ≈ 57,459 (whole yuan); its return there 300k·57,459/77,459 ≈ 222,540, marginal ROI ≈ 0
+    assert marks_a[:2] == [80_000, 57_459]
+    assert marks_a[2] == pytest.approx(240_000, rel=0.01) and marks_a[3] == pytest.approx(222_540, rel=0.01)
+    assert marks_a[4] == pytest.approx(-0.40, abs=0.01) and marks_a[5] == pytest.approx(0, abs=0.01)
     mid, low, high = (curves.series[i][1] for i in range(3))
     assert all(lo <= m <= hi for lo, m, hi in zip(low, mid, high, strict=True))
     assert build_message(ans).chart.kind == "response"  # the PNG the message uploads
