@@ -2,7 +2,7 @@
 
 A mute button's value names the campaign, the kinds of alert the message showed, the alert's date and how
 many days to stay quiet (1: 今天不再提醒, 7: 静音 7 天). bot/listeners/alerts.py decodes it and records the
-mute in the store the daily check reads (scheduler.store.AlertStore).
+mute in the store the daily check reads (roi_app.stores.records.AlertStore).
 """
 
 from __future__ import annotations
