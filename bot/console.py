@@ -16,6 +16,7 @@ from render.text import render_text
 from roi_app.answers import answer_question
 from roi_app.follow_up import proposal_lookup
 from roi_core import RoiError, answer_json, local_today
+from roi_runtime.cli import report_bug
 from roi_runtime.config import AppConfig
 from sheets import open_source
 
@@ -40,10 +41,8 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
         if exc.hint:
             print(f"提示：{exc.hint}", file=err)
         return 1
-    except Exception:  # a bug of ours: say so plainly, keep the traceback for --debug
-        log.debug("unexpected error", exc_info=True)
-        print("❌ 出错了，这是 ROI 助手的问题，不是你的数据的问题。请把命令发给维护者（加 --debug 可看详情）。", file=err)
-        return 3
+    except Exception:  # a bug of ours: said plainly, the traceback kept for --debug
+        return report_bug(log.name, "数据", err)
     if as_json:
         print(json.dumps(answer_json(result), ensure_ascii=False, indent=2, allow_nan=False), file=out)
     else:

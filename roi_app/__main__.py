@@ -17,7 +17,7 @@ import sys
 
 from roi_app.addon_key import add_arguments, addon_key_command
 from roi_core import RoiError
-from roi_runtime.cli import report
+from roi_runtime.cli import report, report_bug
 from roi_runtime.config import AppConfig
 
 
@@ -33,11 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         return addon_key_command(args, AppConfig.from_env(os.environ))
     except RoiError as err:
         return report(err)
-    except Exception:  # a bug of ours: say so plainly, keep the traceback for --debug
-        logging.getLogger("roi_app").debug("unexpected error", exc_info=True)
-        print("❌ 出错了，这是 ROI 助手的问题，不是你的表格的问题。请把命令发给维护者（加 --debug 可看详情）。",
-              file=sys.stderr)
-        return 3
+    except Exception:  # a bug of ours: said plainly, the traceback kept for --debug
+        return report_bug("roi_app")
 
 
 if __name__ == "__main__":

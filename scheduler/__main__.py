@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from roi_app.bootstrap import bootstrap
 from roi_app.monthly import run_monthly
 from roi_core import RoiError
-from roi_runtime.cli import report
+from roi_runtime.cli import report, report_bug
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, database_error
 from roi_runtime.workspace import writable_config
@@ -83,11 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 0
-    except Exception:  # a bug of ours: say so plainly, keep the traceback for --debug
-        log.debug("unexpected error", exc_info=True)
-        print("❌ 出错了，这是 ROI 助手的问题，不是你的设置或数据的问题。请把命令发给维护者（加 --debug 可看详情）。",
-              file=sys.stderr)
-        return 3
+    except Exception:  # a bug of ours: said plainly, the traceback kept for --debug
+        return report_bug(log.name, "设置或数据")
 
 
 def _run_once(config: AppConfig, args) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from roi_core import RoiError
 from roi_core.schema import EXAMPLE_MARKER, PEOPLE_TABS, TabSpec, find_tab
-from roi_runtime.cli import report
+from roi_runtime.cli import report, report_bug
 from roi_runtime.config import AppConfig
 from roi_runtime.workspace import writable_config
 from sheets import google_key, open_source
@@ -139,11 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except RoiError as err:
         return report(err)
-    except Exception:  # a bug of ours: say so plainly, keep the traceback for --debug
-        logging.getLogger("sheets").debug("unexpected error", exc_info=True)
-        print("❌ 出错了，这是 ROI 助手的问题，不是你的表格的问题。请把命令发给维护者（加 --debug 可看详情）。",
-              file=sys.stderr)
-        return 3
+    except Exception:  # a bug of ours: said plainly, the traceback kept for --debug
+        return report_bug("sheets")
 
 if __name__ == "__main__":
     # `| head` closing the pipe ends the program quietly, as it does for other CLI tools (set here, not in
