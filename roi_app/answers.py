@@ -164,7 +164,8 @@ class Assistant:
         self._read = read or sheets.read_sheet  # the read cache (and its burst sharing) is the sheets layer's
         # the team's date, in 设置 时区 as last read (TIMEZONE overrides): the core never reads a clock
         self._zone = config.timezone or Settings().timezone
-        self._today = today or (lambda: local_today(dt.datetime.now(dt.UTC), self._zone))
+        pinned = getattr(config, "today", None)  # ROI_TODAY
+        self._today = today or ((lambda: pinned) if pinned else (lambda: local_today(dt.datetime.now(dt.UTC), self._zone)))
         self.cache = AnswerCache()
         self._flights = SingleFlight()  # the same text asked while it is being answered: one result for all
         self.chart_button = chart_button

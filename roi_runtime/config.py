@@ -12,6 +12,7 @@ Pure: string parsing and ``zoneinfo`` only. Opening the database is
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
@@ -162,6 +163,18 @@ def _flag(name: str, value: str | None, default: bool) -> bool:
     raise ConfigError(f"{name}「{value}」看不懂", f"{name} 写 1（是）或 0（否）")
 
 
+def _day(name: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{name}「{value}」不是日期", "写成 2026-11-30；留空则用时钟的今天") from None
+    if not dt.date(1900, 1, 1) <= day <= dt.date(2261, 12, 31):
+        raise ConfigError(f"{name}「{value}」超出范围：日期要在 1900-01-01 到 2261-12-31 之间", "写成 2026-11-30")
+    return day
+
+
 def _http_url(name: str, value: str | None) -> str | None:
     if value is not None and not re.match(r"^https?://[^/\s]+", value):
         raise ConfigError(f"{name}「{value}」不是网址", f"{name} 应以 http:// 或 https:// 开头；不需要就留空")
@@ -194,6 +207,9 @@ class AppConfig:
     web_secret: str | None = field(default=None, repr=False)  # ROI_WEB_SECRET: signs the plugin's page links
     api_rate: str = "120/60"  # ROI_API_RATE: plugin API requests / seconds per token or session
     public_url: str | None = None  # ROI_PUBLIC_URL: the base of links to the plugin's pages
+    # ROI_TODAY: the team's "today" pinned for the Slack app and the plugin (answers, "last month"), for a demo
+    # or a reproducible test server; unset in production, where today is the clock's date in the team's zone
+    today: dt.date | None = None
 
     def __post_init__(self) -> None:
         # checked here, not only in from_env, so a config built in code is held to the same rules
@@ -279,6 +295,7 @@ class AppConfig:
             web_secret=get("ROI_WEB_SECRET"),
             api_rate=get("ROI_API_RATE") or "120/60",
             public_url=_http_url("ROI_PUBLIC_URL", get("ROI_PUBLIC_URL")),
+            today=_day("ROI_TODAY", get("ROI_TODAY")),
         )
 
 

@@ -129,3 +129,15 @@ def test_writing_commands_use_the_demos_working_copy(tmp_path):
     assert AppConfig(source=str(DEMO_WORKBOOK)).uses_demo
     team = AppConfig(source=str(tmp_path / "team.xlsx"))
     assert team.for_writing() is team  # any other source is written where it is
+
+
+def test_roi_today_pins_the_teams_date_and_a_bad_one_is_named():
+    import datetime as dt
+
+    assert AppConfig.from_env({"ROI_TODAY": "2026-11-30"}).today == dt.date(2026, 11, 30)
+    assert AppConfig.from_env({}).today is None  # production: the clock's date in the team's zone
+    for value, words in (("2026-11-31", "不是日期"), ("30/11/2026", "不是日期"), ("9999-12-31", "超出范围")):
+        with pytest.raises(ConfigError) as err:
+            AppConfig.from_env({"ROI_TODAY": value})
+        assert err.value.message == f"ROI_TODAY「{value}」{words}" + ("：日期要在 1900-01-01 到 2261-12-31 之间"
+                                                                     if words == "超出范围" else "")

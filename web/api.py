@@ -439,7 +439,7 @@ def _monthly(month_text):
     config = ctx.config
     data, _ = _data_and_period(None)
     zone = config.timezone or data.settings.timezone
-    latest = last_full_month(dt.datetime.now(dt.UTC), zone)
+    latest = pd.Period(ctx.assistant.today(), freq="M") - 1 if config.today else last_full_month(dt.datetime.now(dt.UTC), zone)
     if month_text is None:
         month = latest
     else:

@@ -75,7 +75,7 @@ def pages_blueprint(services) -> Blueprint:
         return payload, None
 
     def today() -> dt.date:
-        return local_today(dt.datetime.now(dt.UTC), config.timezone or Settings().timezone)
+        return config.today or local_today(dt.datetime.now(dt.UTC), config.timezone or Settings().timezone)
 
     def report(title: str, query: Query, payload: dict) -> Response:
         session = request.args.get("s", "") if "src" in payload else ""

@@ -31,11 +31,12 @@ def _ask(text: str, data, today: dt.date) -> dict:
     return answer_json(answer(parse_query(text, today), data, today))
 
 
-def expected_figures(source: str, *, month: str = MONTH) -> dict:
-    """Every figure the 200 test cells ask for, keyed as the Node tests read them."""
+def expected_figures(source: str, *, month: str = MONTH, today: dt.date | None = None) -> dict:
+    """Every figure the 200 test cells ask for, keyed as the Node tests read them (``today``: the server's
+    ROI_TODAY, else the clock's date in the team's zone)."""
     config = AppConfig.from_env(dict(os.environ))
     data = open_source(source, config).read()
-    today = local_today(dt.datetime.now(dt.UTC), config.timezone or data.settings.timezone)
+    today = today or local_today(dt.datetime.now(dt.UTC), config.timezone or data.settings.timezone)
     pairs = data.campaigns[["campaign", "channel"]].drop_duplicates()
     out: dict = {"month": month, "campaigns": {}, "pairs": {}, "channels": {}, "channels_month": {},
                  "attributed": {}, "questions": {}}
@@ -68,7 +69,8 @@ def cli_json(question: str, source: str) -> dict:
     return json.loads(done.stdout)
 
 
-def write_expected(source: str, path: Path) -> Path:
+def write_expected(source: str, path: Path, today: dt.date | None = None) -> Path:
     """Writes :func:`expected_figures` for ``source`` to ``path`` (the file ``ROI_EXPECTED`` names)."""
-    path.write_text(json.dumps(expected_figures(source), ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    figures = expected_figures(source, today=today)
+    path.write_text(json.dumps(figures, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     return path

@@ -9,6 +9,7 @@ server this module starts (``web_server``: a copy of the demo and a token from
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ import pytest
 
 from roi_runtime.config import REPO_ROOT
 from tests.web.addon_cells import cli_json, write_expected
+from tests.web.conftest import start_web_server
 
 NODE_TIMEOUT = 300
 
@@ -35,10 +37,23 @@ def _node() -> str:
     return node
 
 
+TODAY = dt.date(2026, 11, 30)  # the server's ROI_TODAY: "last month" is October 2026, which the demo covers
+
+
+@pytest.fixture(scope="module")
+def web_server(tmp_path_factory):
+    """gunicorn over a copy of the demo with today pinned, so the menu's 生成上月月报 has a month with rows on
+    any date the suite runs (the cells' figures are worked out for the same day)."""
+    server = start_web_server(tmp_path_factory.mktemp("web"), env_extra={"ROI_TODAY": TODAY.isoformat()})
+    yield server
+    log = server.stop()
+    assert "Traceback" not in log, log
+
+
 @pytest.fixture(scope="module")
 def expected_file(web_server, tmp_path_factory) -> Path:
     """The figures of the 200 cells for the server's workbook, as the JSON file ROI_EXPECTED names."""
-    return write_expected(web_server.source, tmp_path_factory.mktemp("addon") / "expected.json")
+    return write_expected(web_server.source, tmp_path_factory.mktemp("addon") / "expected.json", today=TODAY)
 
 
 def test_expected_figures_are_what_the_console_prints(web_server, expected_file):
