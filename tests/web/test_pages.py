@@ -89,10 +89,13 @@ def test_a_bad_link_gets_a_chinese_403(client, cfg, token):
 
 
 def test_an_expired_link_gets_403(client, cfg, monkeypatch):
+    signed_at = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC).timestamp()  # the links' clock, fixed
+    clock = types.SimpleNamespace(time=lambda: signed_at)
+    monkeypatch.setattr(links, "time", clock)
     token = session(cfg, ttl=60)
+    clock.time = lambda: signed_at + 60  # the last second it is valid
     assert client.get(f"/report/2026-10?s={token}").status_code == 200
-    later = types.SimpleNamespace(time=lambda: dt.datetime.now().timestamp() + 61)
-    monkeypatch.setattr(links, "time", later)
+    clock.time = lambda: signed_at + 61
     assert client.get(f"/report/2026-10?s={token}").status_code == 403
 
 
