@@ -26,7 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from roi_app.bootstrap import bootstrap
 from roi_app.monthly import run_monthly
-from roi_core import RoiError
+from roi_core import RoiError, Settings
+from roi_core.periods import last_full_month
 from roi_runtime.cli import report, report_bug
 from roi_runtime.config import AppConfig, ConfigError
 from roi_runtime.db import check_database, database_error
@@ -89,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_once(config: AppConfig, args) -> int:
     month = args.month  # read and bounded by main()
+    latest = last_full_month(dt.datetime.now(dt.UTC), config.timezone or Settings().timezone)
+    if month is not None and month > latest:  # a month not over yet has no summary (as the plugin's API says)
+        return report(OptionError(f"--month「{month}」还没有结束，不能出月报", f"最近一个完整月是 {latest}"))
     if not args.dry_run:
         check_database(config.database)
         if args.source is None:
