@@ -84,7 +84,8 @@ def plan_rows(plan: BudgetPlan) -> list[dict]:
              "marginal_roi_proposed": c.marginal_roi_proposed,
              "expected_change": {"value": c.expected_change, "low": c.low, "high": c.high},
              "minimum": c.minimum, "maximum": c.maximum, "at_limit": at_limit(c, plan.limit), "grain": c.grain,
-             "periods": c.periods, "curve": c.curve}
+             "periods": c.periods, "curve": c.curve, "holdout": c.holdout,
+             "holdout_reason": c.holdout_reason or None, "fallback": c.fallback}
             for c in plan.channels]
 
 
@@ -113,7 +114,8 @@ def plan_json(plan: BudgetPlan, lang: str, symbol: str = "¥") -> dict:
             "unallocated_reason": unallocated_text(plan, symbol, lang) if plan.unallocated > 0.5 else None,
             "unallocated_change_limit_needed": plan.limit_to_spend if plan.unallocated > 0.5 else None,
             "capped_channels": plan.capped,
-            "linear_channels": plan.linear_channels, "channels": plan_rows(plan)}
+            "linear_channels": plan.linear_channels, "fallback_channels": plan.fallback_channels,
+            "channels": plan_rows(plan)}
 
 
 def plan_note(plan: BudgetPlan, symbol: str, lang: str) -> str:

@@ -32,6 +32,7 @@ from roi_core.budget.allocate import allocate
 from roi_core.budget.basis import CreditBasis
 from roi_core.budget.curves import BOOTSTRAP_DRAWS, SEED, Curve, fit_curve
 from roi_core.budget.history import Series, channel_series
+from roi_core.budget.holdout import TOO_FEW, holdout_check
 
 INTERVAL = (10.0, 90.0)  # percentiles of the 80 % interval
 CURVE_POINTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)  # × current budget, for the chart
@@ -58,6 +59,12 @@ class ChannelPlan:
     # spend, return (its 80 % band return_low / return_high) and marginal_roi at CURVE_POINTS × current, and the
     # expected return at the current and proposed budgets (return_current, return_proposed)
     curve: dict = field(default_factory=dict)
+    # the curve's holdout check on its last three months ({mape, covered, months, linear_mape}; None when it
+    # could not run, ``holdout_reason`` saying why); ``fallback`` True when the curve predicted those months
+    # worse than the linear estimate and the plan uses the linear one instead
+    holdout: dict | None = None
+    holdout_reason: str = ""
+    fallback: bool = False
 
     @property
     def change(self) -> float:
@@ -105,7 +112,13 @@ class BudgetPlan:
 
     @property
     def linear_channels(self) -> list[str]:
-        return [c.channel for c in self.channels if c.method == LINEAR]
+        """Channels kept linear for too little history (not those that fell back after the holdout check)."""
+        return [c.channel for c in self.channels if c.method == LINEAR and not c.fallback]
+
+    @property
+    def fallback_channels(self) -> list[str]:
+        """Channels whose curve predicted its last three months worse than the linear estimate."""
+        return [c.channel for c in self.channels if c.fallback]
 
 
 class _Response:
@@ -165,12 +178,15 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
     current = by["cost"].to_numpy() / months
     scale = np.array([basis.scale.get(c, 1.0) for c in names])
     per_yuan = by[return_col].to_numpy() * scale / by["cost"].to_numpy()
-    responses = []
+    responses, checks = [], []
     for i, name in enumerate(names):
         s = series.get(name)
-        curve = None
+        curve, check = None, None
         if s is not None:
             curve = fit_curve(s.spend, s.returns * scale[i], with_adstock=s.grain != "M", seed=SEED + i)
+        if curve is not None:
+            check = holdout_check(s, s.returns * scale[i], seed=SEED + i)
+        checks.append(check)
         responses.append(_Response(s, curve, float(per_yuan[i]), _per_yuan_draws(s, float(per_yuan[i]),
                                                                                  BOOTSTRAP_DRAWS, SEED + i)))
     current_total = float(round(current.sum()))
@@ -221,7 +237,10 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
             curve={"spend": points.tolist(), "return": values.tolist(),
                    "return_low": band[0].tolist(), "return_high": band[1].tolist(),
                    "marginal_roi": (r.slope(points) - 1.0).tolist(),
-                   "return_current": float(r.value(current[i])), "return_proposed": float(r.value(proposed[i]))}))
+                   "return_current": float(r.value(current[i])), "return_proposed": float(r.value(proposed[i]))},
+            holdout=checks[i].to_json() if checks[i] is not None else None,
+            holdout_reason=checks[i].reason if checks[i] is not None else TOO_FEW,
+            fallback=False))
     total_draws = gain_draws.sum(axis=1)
     expected = float(sum(c.expected_change for c in channels))
     lo, hi = expected + _spread(total_draws)
