@@ -123,7 +123,8 @@ def plan_note(plan: BudgetPlan, symbol: str, lang: str) -> str:
     own interval) less the extra money spent, the method, the channels kept linear, and, when channels
     sit on their caps, that the interval is this plan's on the resampled curves."""
     low, high = money(plan.profit_change[1], symbol), money(plan.profit_change[2], symbol)
-    linear = plan.linear_channels
+    fell = plan.fallback_channels
+    linear = [c for c in plan.linear_channels if c not in fell]
     en = lang == "en"
     more, ret = plan.extra, plan.expected_change
     ret_text = f"{'+' if ret >= 0 else ''}{money(ret, symbol)}"
@@ -146,11 +147,17 @@ def plan_note(plan: BudgetPlan, symbol: str, lang: str) -> str:
         if linear:
             text += (("; too little history for a curve (kept linear): " + ", ".join(linear)) if en else
                      "；历史不足、按线性估算：" + "、".join(linear))
+    elif fell and not linear:
+        text += (f"; each channel at its current return per yuan (linear), within ±{plan.limit:.0%}" if en else
+                 f"；按各渠道当前每元收益线性估算，每个渠道调整不超过 ±{plan.limit:.0%}")
     else:
         text += (f"; no channel has 8 periods of varying spend yet, so each keeps its current return per yuan "
                  f"(linear, optimistic for large moves), within ±{plan.limit:.0%}" if en else
                  f"；还没有渠道有 8 期以上且投入有变化的历史，按各渠道当前每元收益线性估算"
                  f"（调整幅度大时偏乐观），每个渠道调整不超过 ±{plan.limit:.0%}")
+    if fell:  # the holdout check: these curves missed their last three months by more than a straight line
+        text += (("; the curve predicted its last 3 months worse than its average ROI, so kept linear: " + ", ".join(fell))
+                 if en else "；曲线回测最近 3 个月不如平均 ROI、改按线性估算：" + "、".join(fell))
     pinned = [c.channel for c in plan.channels if at_limit(c, plan.limit) == "upper"]
     if pinned:  # the caps, not the curves, fix these budgets: the interval is the curves' only
         names = ("「" + "」, 「".join(pinned[:3]) + "」" + (f" and {len(pinned) - 3} more" if len(pinned) > 3 else "")

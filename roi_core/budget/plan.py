@@ -112,8 +112,8 @@ class BudgetPlan:
 
     @property
     def linear_channels(self) -> list[str]:
-        """Channels kept linear for too little history (not those that fell back after the holdout check)."""
-        return [c.channel for c in self.channels if c.method == LINEAR and not c.fallback]
+        """Channels planned linear: too little history for a curve, or fallen back after the holdout check."""
+        return [c.channel for c in self.channels if c.method == LINEAR]
 
     @property
     def fallback_channels(self) -> list[str]:
@@ -186,6 +186,8 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
             curve = fit_curve(s.spend, s.returns * scale[i], with_adstock=s.grain != "M", seed=SEED + i)
         if curve is not None:
             check = holdout_check(s, s.returns * scale[i], seed=SEED + i)
+            if check.curve_worse:  # a curve that forecasts its last months worse than the average ROI does not plan
+                curve = None
         checks.append(check)
         responses.append(_Response(s, curve, float(per_yuan[i]), _per_yuan_draws(s, float(per_yuan[i]),
                                                                                  BOOTSTRAP_DRAWS, SEED + i)))
@@ -240,7 +242,7 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
                    "return_current": float(r.value(current[i])), "return_proposed": float(r.value(proposed[i]))},
             holdout=checks[i].to_json() if checks[i] is not None else None,
             holdout_reason=checks[i].reason if checks[i] is not None else TOO_FEW,
-            fallback=False))
+            fallback=checks[i] is not None and checks[i].curve_worse))
     total_draws = gain_draws.sum(axis=1)
     expected = float(sum(c.expected_change for c in channels))
     lo, hi = expected + _spread(total_draws)

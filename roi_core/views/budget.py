@@ -31,6 +31,32 @@ def expected_note(ans) -> Note | None:
     return Note(label, f"{sign}{money(value, ans.currency)}", ans.reallocation_note)
 
 
+HOLDOUT = {"zh": ("曲线回测（最近 {n} 个月）", "{channel} 误差 {mape}，{covered}/{months} 在 80% 区间内",
+                   "；", "{channels} 月数不足，未回测", "，不如平均 ROI 直线估算（误差 {linear}），改按线性估算"),
+           "en": ("Curve backtest (last {n} months)", "{channel} error {mape}, {covered}/{months} inside the 80% band",
+                  "; ", "{channels}: too few months to backtest",
+                  ", worse than a straight line at its average ROI (error {linear}), so planned linear")}
+
+
+def holdout_note(ans) -> Note | None:
+    """One line on how well each channel's curve predicted its last three months (error, months inside
+    its 80 % band; for a channel that fell back to linear, the linear estimate's smaller error) and the
+    channels with a curve too short to check; None when no channel was checked."""
+    channels = (getattr(ans, "budget", None) or {}).get("channels") or []
+    checked = [c for c in channels if c.get("holdout")]
+    if not checked:
+        return None
+    title, each, sep, short, fell = HOLDOUT.get(ans.lang, HOLDOUT["zh"])
+    parts = [each.format(channel=c["channel"], mape=pct(c["holdout"]["mape"], 0), covered=c["holdout"]["covered"],
+                         months=c["holdout"]["months"])
+             + (fell.format(linear=pct(c["holdout"].get("linear_mape"), 0)) if c.get("fallback") else "")
+             for c in checked]
+    unchecked = [str(c["channel"]) for c in channels if not c.get("holdout") and c.get("method") == "response_curve"]
+    if unchecked:
+        parts.append(short.format(channels=(", " if ans.lang == "en" else "、").join(unchecked)))
+    return Note(title.format(n=max(int(c["holdout"]["months"]) for c in checked)), sep.join(parts))
+
+
 def _unallocated(ans, width: int) -> tuple[str | None, list[list[str]]]:
     """The heading and the table row for the money a plan leaves unallocated (none when it places all)."""
     plan = getattr(ans, "budget", None) or {}
@@ -67,6 +93,7 @@ def advice_view(ans: AdviceAnswer, options: ViewOptions) -> View:
         kind=ans.kind, lang=ans.lang, title=f"💡 {title} {period}",
         heading=f"💡 {title}  {period}" + bracket(basis_word(ans) + comma(ans.lang) + target_text(ans), ans.lang),
         subtitle=ans.credit_basis_note, context=context,
+        notes=[n for n in [holdout_note(ans)] if n is not None],
         lists=[suggestions_list(ans, inline=True, empty=phrase(ans.lang, "no_suggestions"))],
         tables=tables, charts=budget_charts(ans, options),
         actions=[query_action(phrase(ans.lang, "btn_channels"), "channels", ans.lang, month=ans.month),

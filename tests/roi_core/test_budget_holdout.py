@@ -5,14 +5,18 @@ channel with too few months says so; the check reaches the plan and the budget J
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from roi_core.budget import hill, plan_budget
+from roi_core.budget.answer import plan_json, plan_note
 from roi_core.budget.basis import CreditBasis
 from roi_core.budget.history import Series
 from roi_core.budget.holdout import NO_RETURN, TOO_FEW, holdout_check
+from roi_core.views.budget import holdout_note
 
 # The curve: beta 300 000, half-saturation 100 000, shape 1: return(x) = 300 000 · x / (x + 100 000), so
 #   x =  50 000 → 300 000 · 50/150  = 100 000
@@ -87,3 +91,54 @@ def test_the_plan_carries_each_channels_check():
         assert c.holdout["covered"] == 3 and c.holdout["months"] == 3
         assert c.holdout["mape"] == pytest.approx(0.0, abs=1e-4)
         assert c.holdout_reason == "" and not c.fallback
+
+
+def test_a_channel_whose_curve_misses_its_jump_falls_back_to_linear_and_says_why():
+    # A on the exact curve (checked above: MAPE ≈ 0, keeps its curve); B on it for 8 months, then 300 000 a
+    # month earning 600 000 (the jump test: curve error 0.625 > linear 0.37), so B is planned linear
+    months = pd.period_range("2026-01", periods=11, freq="M")
+    a = np.array(FIT_SPEND + [100_000, 200_000, 50_000], dtype="float64")
+    b = np.array(FIT_SPEND + [300_000] * 3, dtype="float64")
+    b_ret = np.concatenate([hill(np.array(FIT_SPEND, dtype="float64"), BETA, HALF, 1.0), [600_000.0] * 3])
+    rows = pd.DataFrame([{"channel": ch, "start_date": m.start_time, "end_date": m.end_time.normalize(),
+                          "cost": x, "revenue": y}
+                         for ch, xs, ys in (("A", a, hill(a, BETA, HALF, 1.0)), ("B", b, b_ret))
+                         for m, x, y in zip(months, xs, ys, strict=True)])
+    window = rows[rows["start_date"] >= pd.Timestamp("2026-11-01")]
+    plan = plan_budget(rows, window, "revenue", CreditBasis("campaign_tab", "", None, 0.0), limit=0.3, months=1)
+    by = {c.channel: c for c in plan.channels}
+    assert (by["A"].method, by["A"].fallback) == ("response_curve", False)
+    assert (by["B"].method, by["B"].fallback) == ("linear", True)
+    assert by["B"].holdout["mape"] == pytest.approx(0.625, abs=1e-4)
+    assert by["B"].holdout["linear_mape"] == pytest.approx(0.37, abs=1e-9)
+    # linear at B's November return per yuan: 600 000 / 300 000 = 2, so marginal ROI 2 − 1 = 100 %
+    assert by["B"].marginal_roi == pytest.approx(1.0)
+    assert plan.fallback_channels == ["B"] and plan.linear_channels == ["B"]
+    body = plan_json(plan, "zh")
+    assert body["fallback_channels"] == ["B"]
+    assert [c["holdout"]["covered"] for c in body["channels"] if c["channel"] == "A"] == [3]
+    assert "曲线回测最近 3 个月不如平均 ROI、改按线性估算：B" in plan_note(plan, "¥", "zh")
+    assert "历史不足" not in plan_note(plan, "¥", "zh")  # B had history enough; it fell back for the check
+
+
+def _ans(lang: str):
+    channels = [{"channel": "抖音", "method": "linear", "fallback": True,
+                 "holdout": {"mape": 0.625, "covered": 0, "months": 3, "linear_mape": 0.37}},
+                {"channel": "微信", "method": "response_curve", "fallback": False,
+                 "holdout": {"mape": 0.1249, "covered": 2, "months": 3, "linear_mape": 0.2}},
+                {"channel": "短信", "method": "response_curve", "fallback": False, "holdout": None},
+                {"channel": "线下", "method": "linear", "fallback": False, "holdout": None}]
+    return SimpleNamespace(lang=lang, budget={"channels": channels})
+
+
+def test_the_backtest_line_names_errors_coverage_fallbacks_and_short_channels():
+    note = holdout_note(_ans("zh"))
+    assert note.title == "曲线回测（最近 3 个月）"
+    # 0.625 → 62%… as a whole percent: 62% (round half to even of 62.5); 0.1249 → 12%; 0.37 → 37%
+    assert note.text == ("抖音 误差 62%，0/3 在 80% 区间内，不如平均 ROI 直线估算（误差 37%），改按线性估算；"
+                         "微信 误差 12%，2/3 在 80% 区间内；短信 月数不足，未回测")  # 线下 has no curve at all
+    en = holdout_note(_ans("en"))
+    assert en.title == "Curve backtest (last 3 months)"
+    assert en.text.startswith("抖音 error 62%, 0/3 inside the 80% band, worse than a straight line at its "
+                              "average ROI (error 37%), so planned linear; 微信 error 12%, 2/3 inside")
+    assert holdout_note(SimpleNamespace(lang="zh", budget={"channels": []})) is None
