@@ -15,7 +15,7 @@ import sys
 from render.text import render_text
 from roi_app.answers import answer_question
 from roi_app.follow_up import proposal_lookup
-from roi_core import RoiError, answer_json, local_today
+from roi_core import RoiError, answer_json
 from roi_runtime.cli import report_bug
 from roi_runtime.config import AppConfig
 from sheets import open_source
@@ -31,7 +31,7 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
     try:
         data = open_source(source, config).read()
         # the team's date (TIMEZONE, else 设置 时区) unless --today fixes it
-        today = today or config.today or local_today(dt.datetime.now(dt.UTC), config.timezone or data.settings.timezone)
+        today = today or config.today_in(config.timezone or data.settings.timezone)
         # the layer's answer with its records: 上月建议的结果 (the closed loop) and 今日预警
         result = answer_question(text, data, today, proposal_lookup(config))
     except RoiError as exc:

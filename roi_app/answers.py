@@ -35,7 +35,7 @@ from render.blocks import RenderOptions, SlackMessage, build_message, error_mess
 from roi_app.follow_up import proposal_lookup
 from roi_app.single_flight import SingleFlight
 from roi_app.stale import fresh_view, marked_stale, stale_key
-from roi_core import Answer, Query, RoiError, Settings, answer, local_today, parse_query
+from roi_core import Answer, Query, RoiError, Settings, answer, parse_query
 from roi_core.follow_up import with_follow_up
 from roi_core.monitor import with_alerts
 from roi_core.query import detect_lang
@@ -164,8 +164,7 @@ class Assistant:
         self._read = read or sheets.read_sheet  # the read cache (and its burst sharing) is the sheets layer's
         # the team's date, in 设置 时区 as last read (TIMEZONE overrides): the core never reads a clock
         self._zone = config.timezone or Settings().timezone
-        pinned = getattr(config, "today", None)  # ROI_TODAY
-        self._today = today or ((lambda: pinned) if pinned else (lambda: local_today(dt.datetime.now(dt.UTC), self._zone)))
+        self._today = today or (lambda: config.today_in(self._zone))
         self.cache = AnswerCache()
         self._flights = SingleFlight()  # the same text asked while it is being answered: one result for all
         self.chart_button = chart_button

@@ -21,6 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from roi_core.errors import RoiError
+from roi_core.periods import local_today
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_WORKBOOK = REPO_ROOT / "examples" / "demo.xlsx"
@@ -256,6 +257,10 @@ class AppConfig:
         The copy itself is made by ``roi_runtime.workspace.writable_config``.
         """
         return replace(self, source=str(DEMO_WORKING_COPY)) if self.uses_demo else self
+
+    def today_in(self, timezone: str) -> dt.date:
+        """The team's today: ROI_TODAY when pinned, else the clock's date in ``timezone`` (an IANA name)."""
+        return self.today or local_today(dt.datetime.now(dt.UTC), timezone)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AppConfig:

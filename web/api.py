@@ -433,13 +433,12 @@ def _monthly(month_text):
     """The month's run for ``month`` (default: the last full month in the team's time zone), as the clock runs it."""
     from roi_app.monthly import run_monthly
     from roi_app.stores.records import DeliveryStore
-    from roi_core.periods import last_full_month
 
     ctx = _ctx()
     config = ctx.config
     data, _ = _data_and_period(None)
     zone = config.timezone or data.settings.timezone
-    latest = pd.Period(ctx.assistant.today(), freq="M") - 1 if config.today else last_full_month(dt.datetime.now(dt.UTC), zone)
+    latest = pd.Period(config.today_in(zone), freq="M") - 1  # the last full month in the team's zone
     if month_text is None:
         month = latest
     else:

@@ -21,7 +21,7 @@ from render.html import answer_html, error_html
 from roi_app import links
 from roi_app.follow_up import proposal_lookup
 from roi_app.report_links import campaign_scope, month_scope, page_allows
-from roi_core import Query, RoiError, Settings, answer, local_today
+from roi_core import Query, RoiError, Settings, answer
 from roi_core.follow_up import with_follow_up
 from web.edge import BadInput, check_query, date_window
 
@@ -75,7 +75,7 @@ def pages_blueprint(services) -> Blueprint:
         return payload, None
 
     def today() -> dt.date:
-        return config.today or local_today(dt.datetime.now(dt.UTC), config.timezone or Settings().timezone)
+        return config.today_in(config.timezone or Settings().timezone)
 
     def report(title: str, query: Query, payload: dict) -> Response:
         session = request.args.get("s", "") if "src" in payload else ""
