@@ -16,7 +16,7 @@ import pytest
 from roi_app.answers import Assistant
 from roi_runtime.config import AppConfig
 from sheets.cache import STALE_DELETED, STALE_DENIED, STALE_UNAVAILABLE, SheetCache, StaleCopy
-from sheets.google import GoogleSource, forget_metadata
+from sheets.google import GoogleSource
 from tests.bot.conftest import CAMPAIGNS, HEADERS
 
 KEY = "1StaleCauseSheetAbcdefghijklmnopqrstuvwxyz"
@@ -35,11 +35,7 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def _fresh_metadata():
-    forget_metadata()
-    yield
-    forget_metadata()
+pytestmark = pytest.mark.usefixtures("fresh_google_metadata")
 
 
 @pytest.fixture

@@ -79,3 +79,14 @@ def slack_client(slack_api: FakeSlackAPI):
     from slack_sdk import WebClient
 
     return WebClient(token=SLACK_TEST_TOKEN, base_url=slack_api.api_url)
+
+
+@pytest.fixture
+def fresh_google_metadata():
+    """Each test starts and ends without the spreadsheet metadata (tab titles) the Google adapter keeps per
+    process, so one test's fake spreadsheet never answers for another's."""
+    from sheets.google import forget_metadata
+
+    forget_metadata()
+    yield
+    forget_metadata()

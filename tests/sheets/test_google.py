@@ -25,11 +25,7 @@ CAMPAIGNS = [
 SETTINGS = [["参数", "值"], ["目标ROI", "150%"]]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_metadata():
-    forget_metadata()
-    yield
-    forget_metadata()
+pytestmark = pytest.mark.usefixtures("fresh_google_metadata")
 
 
 @pytest.fixture

@@ -12,18 +12,14 @@ import pytest
 from roi_runtime.config import AppConfig
 from sheets import SheetCache
 from sheets.errors import PermissionDenied, SourceUnavailable
-from sheets.google import GoogleSource, forget_metadata
+from sheets.google import GoogleSource
 
 KEY = "1CacheCacheCacheCacheCacheCache0123"
 CAMPAIGNS = [["活动名称", "渠道", "开始日期", "结束日期", "广告费用", "销售额"],
              ["春季促销", "抖音", 46100, 46110, 1000, 3000]]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_metadata():
-    forget_metadata()
-    yield
-    forget_metadata()
+pytestmark = pytest.mark.usefixtures("fresh_google_metadata")
 
 
 @pytest.fixture

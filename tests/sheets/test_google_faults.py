@@ -61,11 +61,7 @@ class FakeClock:
         self.offset += seconds
 
 
-@pytest.fixture(autouse=True)
-def _fresh_metadata():
-    forget_metadata()
-    yield
-    forget_metadata()
+pytestmark = pytest.mark.usefixtures("fresh_google_metadata")
 
 
 @pytest.fixture

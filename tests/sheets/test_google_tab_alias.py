@@ -11,17 +11,13 @@ import pytest
 from roi_core import Problem
 from roi_core.schema import CHANNEL_MONTHLY_TAB, DATA_CHECK_TAB, MONTHLY_SUMMARY_TAB
 from roi_runtime.config import AppConfig
-from sheets.google import GoogleSource, forget_metadata
+from sheets.google import GoogleSource
 
 KEY = "1TabAliasTabAliasTabAlias0000000001"
 CAMPAIGNS = [["活动名称", "渠道", "开始日期", "销售额"], ["国庆", "抖音", dt.date(2026, 10, 1), 3000]]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_metadata():
-    forget_metadata()
-    yield
-    forget_metadata()
+pytestmark = pytest.mark.usefixtures("fresh_google_metadata")
 
 
 @pytest.fixture

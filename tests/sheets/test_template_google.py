@@ -18,11 +18,7 @@ EMPTY = "1TemplateTemplateTemplateTemplate00"
 BUSY = "1BusyBusyBusyBusyBusyBusyBusyBusy000"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_metadata():
-    forget_metadata()
-    yield
-    forget_metadata()
+pytestmark = pytest.mark.usefixtures("fresh_google_metadata")
 
 
 @pytest.fixture
