@@ -100,9 +100,36 @@ def report_channel(config: AppConfig, summary_settings_channel: str | None) -> s
 def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.datetime | None = None,
                 source: str | None = None, dry_run: bool = False, force: bool = False,
                 store: DeliveryStore | None = None, notifier=None, out=None) -> RunResult:
-    """Run the monthly summary for ``month`` (default: the last full month in the configured 时区)."""
+    """Run the monthly summary for ``month`` (default: the last full month in the configured 时区).
+
+    A month named up front takes its lease before the sheet is read, so six people pressing
+    "生成上月月报" at once cost one read and one summary, and the other five hear "locked" at once."""
     out = out or sys.stdout
     now = now or utc_now()
+    if month is None or dry_run:
+        return _run(config, month, now, source, dry_run, store, notifier, out, owner=None, force=force)
+    store = store or DeliveryStore(config.database)
+    if force:
+        store.break_lease(str(month))
+    owner = store.acquire(str(month), now=now)
+    if owner is None:
+        return _locked(str(month), out)
+    try:
+        return _run(config, month, now, source, dry_run, store, notifier, out, owner=owner)
+    finally:
+        store.release(str(month), owner)
+
+
+def _locked(month: str, out) -> RunResult:
+    msg = f"{month} 的月报正在由另一个进程运行，本次跳过（如确认它已中断，可加 --force）"
+    print(msg, file=out)
+    return RunResult(month, "locked", msg, None)
+
+
+def _run(config: AppConfig, month: pd.Period | None, now: dt.datetime, source: str | None, dry_run: bool,
+         store: DeliveryStore | None, notifier, out, *, owner: str | None, force: bool = False) -> RunResult:
+    """The run itself; ``owner``: the lease already held by the caller (None: taken here, after the read
+    has told which month it is)."""
     sheet = open_source(source, config)
     try:
         data = sheet.read(deadline=JOB_DEADLINE)  # no one is waiting: Google gets longer than for an answer
@@ -115,7 +142,8 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
         if dry_run:
             raise
         month = month or last_full_month(now, config.timezone or Settings().timezone)
-        return _could_not_run(config, store or DeliveryStore(config.database), str(month), now, err, notifier, out)
+        return _could_not_run(config, store or DeliveryStore(config.database), str(month), now, err, notifier, out,
+                              owner=owner)
     summary = with_follow_up(summary, proposal_lookup(config)(summary), data)  # 上月建议的结果 (roi_core.follow_up)
     row = summary_row(summary, now.astimezone(ZoneInfo(timezone)))
     per_channel = channel_rows(summary)
@@ -127,13 +155,13 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
         return RunResult(str(month), "dry_run", "dry run: nothing written or posted", channel)
 
     store = store or DeliveryStore(config.database)
-    if force:
-        store.break_lease(str(month))
-    owner = store.acquire(str(month), now=now)
-    if owner is None:
-        msg = f"{month} 的月报正在由另一个进程运行，本次跳过（如确认它已中断，可加 --force）"
-        print(msg, file=out)
-        return RunResult(str(month), "locked", msg, channel)
+    held = owner is not None
+    if not held:
+        if force:
+            store.break_lease(str(month))
+        owner = store.acquire(str(month), now=now)
+        if owner is None:
+            return _locked(str(month), out)
     try:
         with sheet.batch() as writes:  # a workbook is loaded and saved once for the three tabs
             writes.upsert_rows(MONTHLY_SUMMARY_TAB, list(MONTHLY_SUMMARY_HEADERS), [row], ["月份"])
@@ -167,7 +195,8 @@ def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.da
         _report_failure(config, notifier, channel, str(month), reason, text_only)
         return RunResult(str(month), "failed", reason, channel)
     finally:
-        store.release(str(month), owner)
+        if not held:
+            store.release(str(month), owner)
 
 
 def _record_proposals(config: AppConfig, summary: MonthlySummary) -> None:
@@ -180,13 +209,14 @@ def _record_proposals(config: AppConfig, summary: MonthlySummary) -> None:
 
 
 def _could_not_run(config: AppConfig, store: DeliveryStore, month: str, now: dt.datetime, err: RoiError, notifier,
-                   out) -> RunResult:
+                   out, owner: str | None = None) -> RunResult:
     """The sheet could not be read, or the month has nothing to summarise: the attempt is recorded (so
     :func:`retry_failed` tries again with backoff), the first failure of the month is told to the report
     channel, the run exits non-zero. A month already posted is left as it is."""
     reason = err.message + (f"（{err.hint}）" if err.hint else "")
     log.error("monthly run for %s could not run: %s", month, err.message)
-    owner = store.acquire(month, now=now)
+    held = owner is not None  # the caller's lease (released by the caller)
+    owner = owner or store.acquire(month, now=now)
     if owner is None:
         return RunResult(month, "locked", f"{month} 的月报正在由另一个进程运行，本次跳过", None)
     try:
@@ -195,7 +225,8 @@ def _could_not_run(config: AppConfig, store: DeliveryStore, month: str, now: dt.
             return RunResult(month, "failed", f"本次没有完成，已发布的月报保持不变：{reason}", record.channel)
         store.mark_failed(month, owner, reason)
     finally:
-        store.release(month, owner)
+        if not held:
+            store.release(month, owner)
     attempts = record.attempts if record is not None else 1
     wait = retry_delay(attempts)
     print(f"⚠ {month} 月报没有完成：{reason}；{wait // 60:.0f} 分钟后自动重试（时钟进程运行时）", file=out)

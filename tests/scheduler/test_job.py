@@ -104,6 +104,19 @@ def test_two_at_once_post_once(book, slack_api, tmp_path):
     assert statuses in (["locked", "posted"], ["posted", "updated"])
 
 
+def test_a_month_held_by_another_run_is_skipped_before_the_sheet_is_read(book, slack_api, tmp_path):
+    cfg = config(book, slack_api, tmp_path)
+    store = DeliveryStore(cfg.database)
+    holder = store.acquire("2026-10", now=NOW)
+    book.unlink()  # were the sheet read, this run would fail on it; it is not read at all
+    out = io.StringIO()
+    result = run_monthly(cfg, month=OCT, now=NOW, store=store, out=out)
+    assert result.status == "locked" and "另一个进程" in out.getvalue()
+    assert posts(slack_api) == []
+    assert store.get("2026-10").status == "pending"  # nothing recorded against the run that holds it
+    store.release("2026-10", holder)
+
+
 @pytest.mark.slow
 def test_two_clock_processes_post_once(book, slack_api, tmp_path):
     env = {**os.environ, "ROI_SOURCE": str(book), "SLACK_BOT_TOKEN": SLACK_TEST_TOKEN,

@@ -35,7 +35,7 @@ def test_monthly_is_posted_once_however_many_ask_at_once(slack_server):
 
     def ask(i: int) -> None:
         gate.wait()
-        results[i] = slack_server.post("/api/v1/monthly", {"month": "2026-06"})
+        results[i] = slack_server.post("/api/v1/monthly", {"month": "2026-06"}, timeout=120)
 
     threads = [threading.Thread(target=ask, args=(i,)) for i in range(6)]
     for t in threads:
