@@ -3,6 +3,7 @@
     python -m sheets init  [--source FILE.xlsx | URL]   create the template (people's tabs, 设置 with defaults)
     python -m sheets check [--source FILE.xlsx | URL]   validate, rewrite 数据校验, list the problems
     python -m sheets addon-key [--source …] [--revoke | --list]   the plugin's tokens (= python -m roi_app addon-key)
+    python -m sheets addon setup [--server URL] [--source …] [--skip-clasp]   the add-on's prerequisites, in order
 
 Errors a user can fix (a bad setting, a missing or locked file) print one Chinese
 line and a 提示 line and exit 2; never a traceback. ``check`` without
@@ -26,6 +27,7 @@ from roi_runtime.cli import report, report_bug
 from roi_runtime.config import AppConfig
 from roi_runtime.workspace import writable_config
 from sheets import google_key, open_source
+from sheets.addon_setup import add_addon_parser, addon_command
 from sheets.errors import SheetsError
 from sheets.template import template_tab, template_tabs
 from sheets.xlsx_template import write_template_workbook
@@ -99,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     addon_key.add_argument("--source", help="表格链接/ID 或 .xlsx 路径（默认：配置的数据源）")
     addon_key.add_argument("--revoke", action="store_true", help="吊销这个表格的令牌")
     addon_key.add_argument("--list", action="store_true", help="列出有令牌的表格和生成时间（不显示令牌）")
+    add_addon_parser(sub)  # addon setup: the add-on's prerequisites checked (sheets.addon_setup)
     parser.add_argument("--debug", action="store_true", help="打印调试日志")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
@@ -109,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             from roi_app.addon_key import addon_key_command  # the tokens' own command (python -m roi_app)
 
             return addon_key_command(args, config)
+        if args.command == "addon":
+            return addon_command(args, config)
         if args.command == "init":
             location = args.source or "roi-template.xlsx"
             if google_key(location):
