@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("text", nargs="?", default="", help="例：618活动、渠道 2026-10、排行 10")
     ask_p.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：示例工作簿）")
     ask_p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    ask_p.add_argument("--format", choices=("text", "feishu"), default="text",
+                       help="feishu：打印飞书机器人会发送的卡片 JSON（interactive 消息的 content）")
     ask_p.add_argument("--today", type=_date, help="YYYY-MM-DD：把「今天」固定为这一天（可重复的回答）")
     serve_p = sub.add_parser("serve", help="运行 Slack 应用（HTTP）")
     serve_p.add_argument("--port", type=int, help="端口（默认：环境变量 PORT，否则 3000）")
@@ -50,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         from bot.console import ask
 
-        return ask(args.text, config, source=args.source, as_json=args.json, today=args.today)
+        return ask(args.text, config, source=args.source, as_json=args.json, today=args.today,
+                   as_feishu=args.format == "feishu")
     if args.command == "serve":
         from roi_server import serve  # the composed app (Slack and the plugin), as gunicorn runs it
 

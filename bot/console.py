@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: bool = False,
-        today: dt.date | None = None, out=None, err=None) -> int:
+        today: dt.date | None = None, out=None, err=None, as_feishu: bool = False) -> int:
     """Answer ``text`` from ``source`` (default: the configured one); return the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -35,6 +35,10 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
         # the layer's answer with its records: 上月建议的结果 (the closed loop) and 今日预警
         result = answer_question(text, data, today, proposal_lookup(config))
     except RoiError as exc:
+        if as_feishu:  # the card the 飞书 door would send for this refusal
+            from render.feishu import error_card
+
+            print(error_card(exc.message, exc.hint).payload()[1], file=out)
         if as_json:
             print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False), file=out)
         print(f"❌ {exc.message}", file=err)
@@ -43,7 +47,11 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
         return 1
     except Exception:  # a bug of ours: said plainly, the traceback kept for --debug
         return report_bug(log.name, "数据", err)
-    if as_json:
+    if as_feishu:
+        from render.feishu import build_card
+
+        print(build_card(result).payload()[1], file=out)  # what im/v1/messages sends as content
+    elif as_json:
         print(json.dumps(answer_json(result), ensure_ascii=False, indent=2, allow_nan=False), file=out)
     else:
         print(render_text(result), file=out)
