@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from roi_runtime.config import AppConfig
+from roi_runtime.feishu_notify import feishu_reports
 from roi_runtime.notify import UPLOADS, SlackNotifier, UploadGate
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
@@ -67,8 +68,13 @@ class Services:
     slack: object | None = None
     uploads: UploadGate = field(default=UPLOADS)
 
-    def notifier(self, client=None) -> SlackNotifier | None:
-        """The notifier over ``client`` (a request's own client in the bot), else over ``slack``."""
+    def notifier(self, client=None):
+        """The notifier over ``client`` (a request's own client in the bot); else the report notifier: 飞书's
+        when it takes the reports (FEISHU_REPORT_CHAT, roi_runtime.feishu_notify), else over ``slack``."""
+        if client is None and feishu_reports(self.config):
+            from roi_runtime.feishu_notify import FeishuNotifier, feishu_client
+
+            return FeishuNotifier(feishu_client(self.config))
         client = client if client is not None else self.slack
         return None if client is None else SlackNotifier(client, gate=self.uploads)
 

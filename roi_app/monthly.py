@@ -40,6 +40,7 @@ from roi_core.periods import last_full_month
 from roi_core.schema import BUDGET_ADVICE_TAB, CHANNEL_MONTHLY_TAB, CUSTOMER_VALUE_TAB, MONTHLY_SUMMARY_TAB
 from roi_core.sheetdata import Settings
 from roi_runtime.config import AppConfig
+from roi_runtime.feishu_notify import feishu_reports
 from sheets import open_source, sheet_link
 from sheets.base import JOB_DEADLINE
 
@@ -93,21 +94,40 @@ def report_link(config: AppConfig, month: str) -> str | None:
         return None
 
 
+def feishu_summary_message(summary: MonthlySummary, sheet_url: str | None = None, report_url: str | None = None):
+    """The monthly message as a 飞书 card (render.feishu), from the same view as the Slack message."""
+    from render.blocks import RenderOptions
+    from render.feishu import build_card
+
+    return build_card(summary, RenderOptions(sheet_url=sheet_url, now=utc_now(), report_url=report_url))
+
+
 def report_channel(config: AppConfig, summary_settings_channel: str | None) -> str | None:
+    """Where the month's summary goes: FEISHU_REPORT_CHAT when 飞书 takes the reports, else Slack's channel."""
+    if feishu_reports(config):
+        return config.feishu_report_chat
     return config.report_channel or summary_settings_channel
+
+
+def can_post(config: AppConfig) -> bool:
+    """True when a report can be posted somewhere: a Slack bot token, or a 飞书 app with FEISHU_REPORT_CHAT."""
+    return bool(config.slack_bot_token) or feishu_reports(config)
 
 
 def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.datetime | None = None,
                 source: str | None = None, dry_run: bool = False, force: bool = False,
-                store: DeliveryStore | None = None, notifier=None, out=None) -> RunResult:
+                store: DeliveryStore | None = None, notifier=None, out=None, dry_run_format: str = "text") -> RunResult:
     """Run the monthly summary for ``month`` (default: the last full month in the configured 时区).
+
+    ``dry_run_format="feishu"``: a dry run prints the 飞书 card's JSON instead of the text.
 
     A month named up front takes its lease before the sheet is read, so six people pressing
     "生成上月月报" at once cost one read and one summary, and the other five hear "locked" at once."""
     out = out or sys.stdout
     now = now or utc_now()
     if month is None or dry_run:
-        return _run(config, month, now, source, dry_run, store, notifier, out, owner=None, force=force)
+        return _run(config, month, now, source, dry_run, store, notifier, out, owner=None, force=force,
+                    dry_run_format=dry_run_format)
     store = store or DeliveryStore(config.database)
     if force:
         store.break_lease(str(month))
@@ -127,7 +147,8 @@ def _locked(month: str, out) -> RunResult:
 
 
 def _run(config: AppConfig, month: pd.Period | None, now: dt.datetime, source: str | None, dry_run: bool,
-         store: DeliveryStore | None, notifier, out, *, owner: str | None, force: bool = False) -> RunResult:
+         store: DeliveryStore | None, notifier, out, *, owner: str | None, force: bool = False,
+         dry_run_format: str = "text") -> RunResult:
     """The run itself; ``owner``: the lease already held by the caller (None: taken here, after the read
     has told which month it is)."""
     sheet = open_source(source, config)
@@ -148,9 +169,13 @@ def _run(config: AppConfig, month: pd.Period | None, now: dt.datetime, source: s
     row = summary_row(summary, now.astimezone(ZoneInfo(timezone)))
     per_channel = channel_rows(summary)
     channel = report_channel(config, data.settings.report_channel)
-    text_only = not (config.slack_bot_token and channel)
+    text_only = not (can_post(config) and channel)
 
     if dry_run:
+        if dry_run_format == "feishu":  # the card the 飞书 door would post, as im/v1/messages takes it
+            link = sheet_link(source or config.source, config.sheet_url)
+            print(feishu_summary_message(summary, link, report_link(config, str(month))).payload()[1], file=out)
+            return RunResult(str(month), "dry_run", "dry run: nothing written or posted", channel)
         _print_dry_run(out, summary, row, per_channel, data, channel if not text_only else None)
         return RunResult(str(month), "dry_run", "dry run: nothing written or posted", channel)
 
@@ -230,9 +255,9 @@ def _could_not_run(config: AppConfig, store: DeliveryStore, month: str, now: dt.
     attempts = record.attempts if record is not None else 1
     wait = retry_delay(attempts)
     print(f"⚠ {month} 月报没有完成：{reason}；{wait // 60:.0f} 分钟后自动重试（时钟进程运行时）", file=out)
-    channel = config.report_channel
+    channel = report_channel(config, None)
     if attempts <= 1:  # the channel hears about the month once, not on every retry
-        _report_failure(config, notifier, channel, month, reason, not (config.slack_bot_token and channel))
+        _report_failure(config, notifier, channel, month, reason, not (can_post(config) and channel))
     return RunResult(month, "failed", reason, channel)
 
 
@@ -261,7 +286,8 @@ def _deliver(store: DeliveryStore, owner: str, summary: MonthlySummary, channel:
              link: str | None, report_url: str | None = None) -> RunResult:
     """Post (or, on a re-run, edit) the month's message through the notifier (checked against Slack's
     block contract first; a layout Slack refuses goes out as plain text). Slack errors raise."""
-    message = summary_message(summary, link, report_url)
+    render = feishu_summary_message if getattr(notifier, "medium", "slack") == "feishu" else summary_message
+    message = render(summary, link, report_url)
     record = store.get(summary.month)
     if record and record.message_ts:
         # a re-run edits the message it posted, in the channel it posted to
@@ -318,8 +344,8 @@ def missed_run(config: AppConfig, month: str, scheduled_for: dt.datetime, store:
     store = store or DeliveryStore(config.database)
     reason = f"计划于 {scheduled_for:%Y-%m-%d %H:%M %Z} 运行，但时钟进程当时不在线，超过了补跑宽限时间"
     store.mark_missed(month, reason)
-    channel = config.report_channel
-    if config.slack_bot_token and channel:
+    channel = report_channel(config, None)
+    if can_post(config) and channel:
         try:
             (notifier or job_notifier(config)).post(
                 channel, f"⚠️ {month} 月报错过了计划时间（{reason}）。"

@@ -37,6 +37,7 @@ ENV_NAMES = {
     "report_day": "REPORT_DAY", "report_time": "REPORT_TIME", "timezone": "TIMEZONE", "chart_png": "CHART_PNG",
     "slack_workers": "SLACK_WORKERS",
     "web_secret": "ROI_WEB_SECRET", "api_rate": "ROI_API_RATE", "public_url": "ROI_PUBLIC_URL",
+    "feishu_app_id": "FEISHU_APP_ID", "feishu_report_chat": "FEISHU_REPORT_CHAT", "feishu_api_url": "FEISHU_API_URL",
 }
 CHART_PNG_CHOICES = ("auto", "button", "off")
 _TRUE = ("1", "true", "yes", "on", "是")
@@ -211,6 +212,14 @@ class AppConfig:
     # ROI_TODAY: the team's "today" pinned for the Slack app and the plugin (answers, "last month"), for a demo
     # or a reproducible test server; unset in production, where today is the clock's date in the team's zone
     today: dt.date | None = None
+    # 飞书 (docs/feishu.md): the app's id and secret, the event checks, the chat for the monthly summary and
+    # alerts, and the OpenAPI base (tests point it at a loopback fake; empty: https://open.feishu.cn)
+    feishu_app_id: str | None = None
+    feishu_app_secret: str | None = field(default=None, repr=False)
+    feishu_verification_token: str | None = field(default=None, repr=False)
+    feishu_encrypt_key: str | None = field(default=None, repr=False)
+    feishu_report_chat: str | None = None
+    feishu_api_url: str | None = None
 
     def __post_init__(self) -> None:
         # checked here, not only in from_env, so a config built in code is held to the same rules
@@ -301,6 +310,10 @@ class AppConfig:
             api_rate=get("ROI_API_RATE") or "120/60",
             public_url=_http_url("ROI_PUBLIC_URL", get("ROI_PUBLIC_URL")),
             today=_day("ROI_TODAY", get("ROI_TODAY")),
+            feishu_app_id=get("FEISHU_APP_ID"), feishu_app_secret=get("FEISHU_APP_SECRET"),
+            feishu_verification_token=get("FEISHU_VERIFICATION_TOKEN"), feishu_encrypt_key=get("FEISHU_ENCRYPT_KEY"),
+            feishu_report_chat=get("FEISHU_REPORT_CHAT"),
+            feishu_api_url=_http_url("FEISHU_API_URL", get("FEISHU_API_URL")),
         )
 
 

@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     once.add_argument("--dry-run", action="store_true", help="只打印将写入和发布的内容，不写不发")
     once.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID")
     once.add_argument("--force", action="store_true", help="上次运行中断留下的锁也照样运行")
+    once.add_argument("--format", choices=("text", "feishu"), default="text",
+                      help="和 --dry-run 一起用：feishu 打印飞书会收到的月报卡片 JSON")
     sub.add_parser("next", help="下一次运行时间")
     check = sub.add_parser("check-now", help="立即巡检进行中的活动并发送预警")
     check.add_argument("--date", help="YYYY-MM-DD（默认：今天，按设置的时区）")
@@ -101,8 +103,9 @@ def _run_once(config: AppConfig, args) -> int:
                 print(note)
     services = bootstrap(config, role="job")  # the Slack client and notifier the clock's runs use too
     result = run_monthly(services.config, month=month, source=args.source, dry_run=args.dry_run, force=args.force,
-                         notifier=services.notifier())
-    print(f"{result.month}: {result.message}")
+                         notifier=services.notifier(), dry_run_format=args.format)
+    if not (args.dry_run and args.format == "feishu"):  # the card alone on stdout, for a pipe to jq
+        print(f"{result.month}: {result.message}")
     return 0 if result.status in ("posted", "updated", "sheet_only", "dry_run") else 1
 
 

@@ -20,13 +20,14 @@ from zoneinfo import ZoneInfo
 from render.blocks import FALLBACK_TEXT, cut, fit, mrkdwn
 from render.blocks.views import view_message
 from render.text import render_view
-from roi_app.monthly import job_notifier, report_channel, retry_delay
+from roi_app.monthly import can_post, job_notifier, report_channel, retry_delay
 from roi_app.stores.records import AlertStore
 from roi_core import RoiError
 from roi_core.monitor import Alert, check_day, kind_label
 from roi_core.schema import ALERTS_TAB
 from roi_core.views.alerts import alert_view
 from roi_runtime.config import AppConfig
+from roi_runtime.feishu_notify import feishu_reports
 from roi_runtime.notify import error_code
 from sheets import open_source
 from sheets.base import JOB_DEADLINE
@@ -57,9 +58,20 @@ def team_today(now: dt.datetime, timezone: str) -> dt.date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
-def alert_message(campaign: str, alerts: list[Alert], today: dt.date):
+def _alert_channel(config: AppConfig, data) -> str | None:
+    """FEISHU_REPORT_CHAT when 飞书 takes the reports; else 设置 预警频道, else the report channel (Slack)."""
+    if feishu_reports(config):
+        return config.feishu_report_chat
+    return data.settings.alert_channel or report_channel(config, data.settings.report_channel)
+
+
+def alert_message(campaign: str, alerts: list[Alert], today: dt.date, medium: str = "slack"):
     """One campaign's alerts as a Slack message (Block Kit through the view renderer, plain-text fallback)."""
     view = alert_view(campaign, alerts, today)
+    if medium == "feishu":  # the same view as a 飞书 card, its mute buttons answered by the 飞书 door
+        from render.feishu import view_card
+
+        return view_card(view)
     msg = view_message(view)
     msg.blocks = fit(msg.blocks)
     msg.text = cut(mrkdwn(render_view(view)), FALLBACK_TEXT)
@@ -124,8 +136,8 @@ def run_daily_check(config: AppConfig, *, now: dt.datetime | None = None, date: 
     today = date or team_today(now, timezone)
     alerts = check_day(data, today).alerts
     groups = by_campaign(alerts)
-    channel = data.settings.alert_channel or report_channel(config, data.settings.report_channel)
-    text_only = not (config.slack_bot_token and channel)
+    channel = _alert_channel(config, data)
+    text_only = not (can_post(config) and channel)
     if dry_run:
         _print_dry_run(out, today, groups, channel if not text_only else None)
         return CheckRun(today, "dry_run", alerts, channel=channel, message="dry run: nothing written or posted")
@@ -171,7 +183,8 @@ def _deliver(run: CheckRun, groups: dict[str, list[Alert]], muted: set, store: A
         run.already += [(campaign, k) for k in wanted if k not in kinds]
         if not kinds:
             continue
-        message = alert_message(campaign, [a for a in group if a.kind in kinds], today)
+        message = alert_message(campaign, [a for a in group if a.kind in kinds], today,
+                                getattr(notifier, "medium", "slack"))
         store.mark_posting(campaign, kinds, day, owner)
         try:
             response = notifier.post(channel, message)
@@ -211,9 +224,9 @@ def retry_failed_alerts(config: AppConfig, *, now: dt.datetime | None = None, so
     if not due:
         return None
     alerts = [a for a in check_day(data, today).alerts if (a.campaign, a.kind) in due]
-    channel = data.settings.alert_channel or report_channel(config, data.settings.report_channel)
+    channel = _alert_channel(config, data)
     run = CheckRun(today, "nothing", alerts, channel=channel)
-    if not (config.slack_bot_token and channel):
+    if not (can_post(config) and channel):
         return run
     muted = store.muted(today)
     run.muted = sorted({(a.campaign, a.kind) for a in alerts if (a.campaign, a.kind) in muted})

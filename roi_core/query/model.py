@@ -20,6 +20,7 @@ KEYWORDS = {
 #: every kind a Query can have; ``compare`` and ``channel_trend`` are understood, not yet answered
 KINDS = ("help", "campaign", "channels", "attribution", "monthly", "advice", "top", "compare", "channel_trend")
 KINDS += ("customer_value", "lifecycle", "cohort")  # customer value over time (roi_core/query/customer_words.py)
+KINDS += ("worth", "budget_line", "alerts")  # 值不值得投, 要不要加抖音预算, 有什么预警 (roi_core/query/lexicon.py)
 METRICS = ("roi", "roas", "cac", "cpa", "cvr", "ctr", "aov", "revenue", "cost", "profit", "new_customers")
 METRICS += ("payback", "repurchase")  # figures of the customer_value answer
 MAX_QUESTION_CHARS = 500
@@ -60,17 +61,26 @@ class Query:
     sides: tuple[Query, ...] = field(default=())
     resolved: bool = False
     budget: float | None = None  # advice: the total to split (下个月预算 50万怎么分), None: the same as now
+    during: bool = False  # the period is the campaign's own dates (双11期间各渠道): resolved by the answer
 
     @property
     def period(self) -> tuple[dt.date, dt.date] | None:
         return None if self.start is None or self.end is None else (self.start, self.end)
 
 
+# Latin words a Chinese team types among Chinese: figures' short names and a few loan words. A question
+# made only of these (and numbers) is no English ("top 10", "cohort", "618 ROAS"): it is answered in Chinese.
+_TEAM_TERMS = frozenset(("top", "roi", "roas", "cac", "cpa", "ctr", "cvr", "aov", "gmv", "ltv", "kpi", "cohort",
+                         "vs", "pk", "q1", "q2", "q3", "q4", "ytd", "mtd", "h1", "h2", "xhs", "dy", "douyin", "tmall"))
+
+
 def detect_lang(text: str) -> str:
-    """English when the text has Latin letters and no CJK characters; Chinese otherwise."""
-    has_cjk = re.search(r"[\u3400-\u9fff]", text) is not None
-    has_latin = re.search(r"[A-Za-z]{2,}", text) is not None
-    return "en" if has_latin and not has_cjk else "zh"
+    """English when the text has Latin words, no CJK characters and at least one Latin word that is not one
+    of the terms a Chinese team uses as they are (top, ROI, ROAS, cohort…); Chinese otherwise."""
+    if re.search(r"[\u3400-\u9fff]", text) is not None:
+        return "zh"
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return "en" if any(w.casefold() not in _TEAM_TERMS for w in words) else "zh"
 
 
 def period_label(query: Query) -> str | None:

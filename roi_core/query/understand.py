@@ -29,10 +29,22 @@ from roi_core.query.intents import (
     _model_alias,
     _model_patterns,
 )
+from roi_core.query.lexicon import (
+    COLLOQUIAL,
+    DURING,
+    HIGH,
+    LOW,
+    METRIC_MORE_PATTERNS,
+    RANKED,
+    direction_order,
+    find_alias,
+)
 from roi_core.query.model import COMMON_CHANNELS, MAX_QUESTION_CHARS, MAX_TOP, Query, detect_lang
 from roi_core.query.names import _campaign_keys, _find_channel, _find_name, _key, _most_of_a_name
 from roi_core.query.normalize import _MENTION, _clean_residue, _Text
+from roi_core.query.period_parts import absorb_rolling, apply_parts
 from roi_core.query.period_words import _PERIOD_RULES, _RANGE_FROM, _RANGE_JOIN, _as_month, _Span, cn_number
+from roi_core.query.second_reading import closest_questions, decide_more, edition_sides
 
 
 @dataclass
@@ -53,7 +65,8 @@ class _Found:
     previous_edition: bool = False
     residue: str = ""
     budget: float | None = None  # a budget amount to split (下个月预算 50万怎么分)
-
+    direction: str | None = None  # "high" / "low": the end of the figure a ranking asks for (转化率最高)
+    during: bool = False  # 双11期间: the campaign's own dates are the period
 
 
 def _bounded(rule, m, today: dt.date, lang: str) -> tuple:
@@ -82,6 +95,10 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     # 1b. the customer-value words, before periods (the 本周 of 回本周期 is no week): customer_words.py
     for kind, pattern in CUSTOMER_INTENTS.items():
         found.intents += [(m.start(), kind) for m in text.find(pattern)]
+    # 1c. marketers' everyday intents, before periods too (the 今日 of 今日预警 is no period): lexicon.py
+    for kind, pattern in COLLOQUIAL.items():
+        found.intents += [(m.start(), kind) for m in text.find(pattern)]
+    found.during = bool(text.find(DURING))  # used only beside a campaign the sheet has
     view = text.view()
     # 2. periods, then ranges of two of them ("9月到10月", "from 2026-09 to 2026-10")
     for pattern, rule in _PERIOD_RULES:
@@ -93,7 +110,7 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
             found.spans.append(_Span(m.start(), m.end(), result[0], result[1], year, m[0].strip(), len(result) > 3))
             text.take(m.start(), m.end())
         view = text.view()
-    found.spans.sort(key=lambda s: s.at)
+    found.spans = absorb_rolling(text, sorted(found.spans, key=lambda s: s.at))  # 11月前两周
     merged: list[_Span] = []
     for span in found.spans:
         prev = merged[-1] if merged else None
@@ -104,7 +121,7 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
             merged.append(_Span(prev.at, span.to, prev.start, span.end, None, f"{prev.words}~{span.words}"))
         else:
             merged.append(span)
-    found.spans = merged
+    found.spans = apply_parts(text, merged, today)  # 10月后10天, 上半月, 今年下半年
     view = text.view()
     for span in merged:
         before = _RANGE_FROM.search(view[:span.at])
@@ -131,6 +148,11 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     if found.model or any(k == "attribution" for _, k in found.intents):
         for m in text.find(weak):
             found.model = _model_alias(m[0])
+    for (metric, direction), pattern in RANKED:  # 最烧钱, 最赚钱: a figure and its end in one word
+        if text.find(pattern) and found.direction is None:
+            found.metric, found.direction = metric, direction
+    if found.direction is None:
+        found.direction = "high" if text.find(HIGH) else "low" if text.find(LOW) else None
     if text.find(_ORDER_WORST):
         found.order = "worst"
     elif text.find(_ORDER_BEST):
@@ -138,7 +160,7 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     # "个活动" / "campaigns" make a ranking only beside an order, a ranking word or a number
     # ("最差的活动", "前5个活动"); "不存在的活动" is a name
     noun = _CAMPAIGN_NOUN.search(text.view()) is not None
-    ranked = found.order is not None or any(k == "top" for _, k in found.intents)
+    ranked = found.order is not None or found.direction is not None or any(k == "top" for _, k in found.intents)
     if found.top_n is None and (ranked or noun):
         hit = text.find(_TOP_N_COUNT)
         if hit:
@@ -146,17 +168,20 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     if noun and (ranked or found.top_n is not None):
         text.find(_CAMPAIGN_NOUN)
         found.campaign_noun = True
-    for name, pattern in _METRIC_PATTERNS:
+    for name, pattern in [*_METRIC_PATTERNS, *METRIC_MORE_PATTERNS]:
         if text.find(pattern) and found.metric is None:
             found.metric = name
-    found.channel = _find_channel(text, channels, campaigns)
+    if found.direction is not None and found.order is None:
+        found.order = direction_order(found.metric or "roi", found.direction)
+    found.channel = _find_channel(text, channels, campaigns) \
+        or find_alias(text, channels, [_key(c) for c in campaigns])  # 直通车, douyin, xhs (lexicon.py)
     # 4. what is left is filler or a campaign
     text.find(_FILLER_CN)
     residue = _clean_residue(text.rest())
     ranking = found.order is not None or found.campaign_noun or any(k == "top" for _, k in found.intents)
     if residue in ("活动", "campaigns"):
         found.campaign_noun, ranking, residue = True, True, ""  # "前5个活动": the campaigns, ranked
-    if ranking and found.top_n is None and re.fullmatch(r"-?\d+|[一二两三四五六七八九十]{1,3}", residue):
+    if ranking and found.top_n is None and not found.during and re.fullmatch(r"-?\d+|[一二两三四五六七八九十]{1,3}", residue):
         number = residue.lstrip("-")
         found.top_n = cn_number(number) * (-1 if residue.startswith("-") else 1)
         found.top_n_text, residue = residue, ""
@@ -255,16 +280,21 @@ def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, 
         edition = -1
     q = replace(base, metric=found.metric, channel=found.channel, text=found.campaign, edition=edition,
                 order=found.order or "best", model=found.model)
+    if "profit_q" in kinds and q.metric is None:
+        q = replace(q, metric="profit")  # 赚没赚钱, 亏了吗: profit (and ROI) first
     future = span is not None and span.start is None
     if span is not None and not future:
         q = replace(q, start=span.start, end=span.end, month=_as_month(span.start, span.end))
-
-    if "attribution" in kinds or found.model:
+    more = decide_more(found, kinds, q, today)  # alerts, worth, budget_line, a trend of everything (second_reading)
+    if more is not None:
+        kind, q = more
+    elif "attribution" in kinds or found.model:
         if found.campaign and not found.campaign_known:
             raise QueryError(f"不认识的归因模型「{found.campaign}」",
                              "可选：首次触点 末次触点 末次非直接 线性 时间衰减 位置 马尔可夫 沙普利")
         kind = "attribution"
-        q = replace(q, text="")
+        # 双11各渠道归因: attribution over the campaign's own dates, not a model named 双11
+        q = replace(q, during=True) if found.campaign else replace(q, text="")
     elif customer_kind(kinds) is not None:  # 回本周期, 客户价值, 复购, 生命周期, cohort (customer_words.py)
         kind, figure = customer_kind(kinds)
         q = replace(q, metric=figure or q.metric)
@@ -296,24 +326,39 @@ def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, 
     if found.top_n is not None and not 1 <= found.top_n <= MAX_TOP:
         raise QueryError(f"排行数量「{found.top_n_text}」应在 1-{MAX_TOP} 之间", "例：/roi 排行 10")
     if kind in ("channels", "monthly", "advice", "top") and found.campaign:
-        if found.campaign_known:
+        if found.campaign_known and found.during and kind != "advice":
+            q = replace(q, during=True)  # 双11期间各渠道: the channels over the campaign's own dates
+        elif found.campaign_known:
             kind = "campaign"  # "618 各渠道", "618活动 建议": that campaign's answer has both
         elif names_known:
-            raise _not_understood(found.campaign, q.lang)
+            raise _not_understood(found.campaign, q.lang, found, today, campaigns, channels)
     if found.residue and names_known and kind != "campaign":
-        raise _not_understood(found.residue, q.lang)
+        raise _not_understood(found.residue, q.lang, found, today, campaigns, channels)
     return replace(q, kind=kind, top_n=found.top_n or 10)
 
 
-
-def _not_understood(words: str, lang: str) -> QueryError:
+def _not_understood(words: str, lang: str, found: _Found | None = None, today: dt.date | None = None,
+                    campaigns=(), channels=()) -> QueryError:
+    """看不懂「…」 with the three closest questions that would work, built from what was recognised
+    (second_reading.closest_questions); no word about month formats (a wrong month has its own message)."""
+    tried = closest_questions(found, lang, today, campaigns, channels, parse_query) if today is not None else []
     if lang == "en":
-        return QueryError(f"Could not read 「{words}」", "e.g. channels 2026-10, 618 ROAS, top 5 campaigns last month")
-    return QueryError(f"看不懂「{words}」", "月份请写成 2026-10，例：/roi 渠道 2026-10、618 获客成本、上个月ROI最高的5个活动")
+        err = QueryError(f"Could not read 「{words}」", "Try: " + "; ".join(tried) if tried else
+                         "e.g. channels last month, 618 ROAS, top 5 campaigns last month")
+    else:
+        err = QueryError(f"看不懂「{words}」", "试试：" + "、".join(tried) if tried else
+                         "例：/roi 渠道 上个月、618 获客成本、上个月ROI最高的5个活动")
+    err.suggested_questions = tried
+    return err
 
 
 def _compare(parts: list[str], base: Query, cleaned: str, today, campaigns, channels, names_known) -> Query:
     sides = [_single(part, base, today, campaigns, channels, names_known) for part in parts]
+    editions = edition_sides(sides)  # 今年双11对比去年: two editions of one campaign
+    if editions is not None:
+        return replace(base, kind="compare", metric=next((e.metric for e in editions if e.metric), None),
+                       sides=tuple(Query("campaign", text=e.text, edition=e.edition, lang=base.lang, metric=e.metric,
+                                         resolved=base.resolved) for e in editions))
     subjects = [s for s in sides if s.text or s.channel]
     periods = [s for s in sides if not (s.text or s.channel) and s.start is not None]
     if len(subjects) + len(periods) != len(sides) or len(sides) < 2:

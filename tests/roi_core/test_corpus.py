@@ -56,11 +56,12 @@ def parsed(query) -> dict:
         "n": "" if query.top_n == 10 else str(query.top_n),
         "edition": "" if query.edition is None else str(query.edition),
         "sides": " | ".join(_side(s) for s in query.sides),
+        "during": "1" if query.during else "", "lang": "" if query.lang == "zh" else query.lang,
     }
 
 
 def expected(row: dict) -> dict:
-    out = {k: v for k, v in row.items() if k != "question"}
+    out = {k: v or "" for k, v in row.items() if k != "question"}  # lines written before a column: empty
     if out["order"] == "best":
         out["order"] = ""
     return out

@@ -47,8 +47,8 @@ def test_month_commands(text, kind, month, lang):
     assert query.month == (None if month is None else pd.Period(month, freq="M"))
 
 
-@pytest.mark.parametrize("text, n, lang", [("排行", 10, "zh"), ("排行 5", 5, "zh"), ("top 20", 20, "en"),
-                                           ("top", 10, "en"), ("前3", 3, "zh")])
+@pytest.mark.parametrize("text, n, lang", [("排行", 10, "zh"), ("排行 5", 5, "zh"), ("top 20", 20, "zh"),
+                                           ("top", 10, "zh"), ("前3", 3, "zh"), ("top 5 campaigns", 5, "en")])
 def test_top(text, n, lang):
     assert (q(text).kind, q(text).top_n, q(text).lang) == ("top", n, lang)
 
