@@ -44,7 +44,8 @@ The package is split by concern; everything public is re-exported here, so
 - :mod:`~roi_core.attribution.errors`: :class:`AttributionError`.
 - :mod:`~roi_core.attribution.names`: :data:`MODELS`, :data:`MODEL_LABELS_ZH`, :data:`MODEL_ALIASES`,
   :func:`resolve_model` and each model's options.
-- :mod:`~roi_core.attribution.journeys`: :class:`Journeys`, :func:`build_journeys`, :func:`journeys_from_paths`.
+- :mod:`~roi_core.attribution.journeys`: :class:`Journeys`, :func:`build_journeys`, :func:`journeys_from_paths`,
+  :func:`journeys_from_aggregates` (a path table and the time-decay credit summed where the touches live: ``tables/``).
 - :mod:`~roi_core.attribution.rules`: the rule-based models (first, last, last_non_direct, linear,
   time_decay, position) and :data:`DEFAULT_DIRECT_CHANNELS`.
 - :mod:`~roi_core.attribution.markov`: the Markov model and :func:`markov_removal_effects`.
@@ -55,7 +56,12 @@ The package is split by concern; everything public is re-exported here, so
 
 from roi_core.attribution.compare import attributed_roi, compare_models
 from roi_core.attribution.errors import AttributionError
-from roi_core.attribution.journeys import Journeys, build_journeys, journeys_from_paths
+from roi_core.attribution.journeys import (
+    Journeys,
+    build_journeys,
+    journeys_from_aggregates,
+    journeys_from_paths,
+)
 from roi_core.attribution.markov import markov_removal_effects
 from roi_core.attribution.names import MODEL_ALIASES, MODEL_LABELS_ZH, MODELS, resolve_model
 from roi_core.attribution.rules import DEFAULT_DIRECT_CHANNELS
@@ -74,6 +80,7 @@ __all__ = [
     "attributed_roi",
     "build_journeys",
     "compare_models",
+    "journeys_from_aggregates",
     "journeys_from_paths",
     "markov_removal_effects",
     "resolve_model",

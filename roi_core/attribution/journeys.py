@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -48,6 +49,10 @@ class Journeys:
         Revenue of each entry: the converting touch's revenue.
     touches_outside_lookback : int
         Touches dropped because they were older than the lookback window.
+    decay_credit : tuple or None
+        Time-decay credit already summed where the touches live (an aggregated path table
+        carries no times): ``(half_life_days, conversions, revenue)``, the arrays one entry per
+        channel of ``channels``. None from touches, whose times are kept.
     """
 
     channels: tuple[str, ...]
@@ -60,6 +65,7 @@ class Journeys:
     journey_conversions: np.ndarray
     journey_revenue: np.ndarray
     touches_outside_lookback: int = 0
+    decay_credit: tuple[float, np.ndarray, np.ndarray] | None = None
 
     @property
     def n_channels(self) -> int:
@@ -277,6 +283,53 @@ def journeys_from_paths(paths: pd.DataFrame, path_separator: str = ">") -> Journ
                      journey_conversions=conversions,
                      journey_revenue=revenue,
                      touches_outside_lookback=0)
+
+
+
+def journeys_from_aggregates(paths: pd.DataFrame, decay: pd.DataFrame | None = None, *,
+                             half_life_days: float | None = None, touches_outside_lookback: int = 0,
+                             path_separator: str = ">") -> Journeys:
+    """Journeys from a path table and the time-decay credit per channel, both summed elsewhere.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        As for :func:`journeys_from_paths`: ``path``, ``total_conversions``,
+        ``total_conversion_value``, ``total_null``.
+    decay : DataFrame, optional
+        ``channel``, ``conversions``, ``revenue``: Σ over converting journeys of each touch's
+        time-decay share (``2 ** (-days_before_conversion / half_life_days)`` normalised per
+        journey) times the journey's conversions / revenue. Without it time decay refuses, as on
+        any path table.
+    half_life_days : float
+        The half-life ``decay`` was summed with (required with ``decay``); time decay asked with
+        another half-life refuses rather than answer for the wrong one.
+    touches_outside_lookback : int
+        Touches the source dropped as older than the lookback window (reported, not used).
+
+    Returns
+    -------
+    Journeys
+        Every model gives what it gives on the touches the tables were summed from (the same
+        journeys, the same paths), up to float rounding.
+    """
+    journeys = journeys_from_paths(paths, path_separator=path_separator)
+    journeys = dataclasses.replace(journeys, touches_outside_lookback=int(touches_outside_lookback))
+    if decay is None:
+        return journeys
+    if half_life_days is None:
+        raise AttributionError("汇总的时间衰减缺少半衰期", "请说明按几天的半衰期汇总")
+    missing = [col for col in ("channel", "conversions", "revenue") if col not in decay.columns]
+    if missing:
+        raise AttributionError(f"时间衰减汇总缺少列：{'、'.join(missing)}")
+    by_channel = decay.groupby(decay["channel"].astype(str).str.strip())[["conversions", "revenue"]].sum()
+    unknown = sorted(set(by_channel.index) - set(journeys.channels))
+    if unknown:
+        raise AttributionError(f"时间衰减汇总里的渠道不在路径里：{'、'.join(unknown)}")
+    aligned = by_channel.reindex(list(journeys.channels), fill_value=0.0)
+    credit = (float(half_life_days), aligned["conversions"].to_numpy(dtype=np.float64),
+              aligned["revenue"].to_numpy(dtype=np.float64))
+    return dataclasses.replace(journeys, decay_credit=credit)
 
 
 def _assemble(channel_code: np.ndarray, channel_names: list[str], touch_journey: np.ndarray,

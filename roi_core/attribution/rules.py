@@ -38,13 +38,30 @@ def _touch_shares(journeys: Journeys, model: str, options: Mapping[str, object])
     raise AssertionError(model)  # pragma: no cover - resolve_model admits only MODELS
 
 
-def _time_decay_shares(journeys: Journeys, half_life_days: object) -> np.ndarray:
+def _half_life(half_life_days: object) -> float:
     try:
         half_life = float(half_life_days)
     except (TypeError, ValueError):
         raise AttributionError(f"时间衰减半衰期「{half_life_days}」不是数字") from None
     if not (math.isfinite(half_life) and half_life > 0):
         raise AttributionError(f"时间衰减半衰期必须大于0，现在是 {half_life_days}")
+    return half_life
+
+
+def _summed_decay_credit(journeys: Journeys, half_life_days: object) -> tuple[np.ndarray, np.ndarray]:
+    """The time-decay credit an aggregated path table brought along, when its half-life is the one asked."""
+    half_life = _half_life(half_life_days)
+    summed_with, conversions, revenue = journeys.decay_credit  # type: ignore[misc]
+    if not math.isclose(half_life, summed_with, rel_tol=1e-12):
+        raise AttributionError(f"汇总路径的时间衰减按半衰期 {summed_with:g} 天算好，不能改用 {half_life:g} 天",
+                               "请按新的半衰期重新汇总",
+                               english=f"The aggregated paths carry time-decay credit for a half-life of "
+                                       f"{summed_with:g} days, not {half_life:g}. Aggregate them again.")
+    return conversions, revenue
+
+
+def _time_decay_shares(journeys: Journeys, half_life_days: object) -> np.ndarray:
+    half_life = _half_life(half_life_days)
     days = journeys.touch_days_before_conversion
     if np.isnan(days).any():
         raise AttributionError("汇总路径没有触点时间，不能用时间衰减模型", "请用触点明细，或换一个模型",

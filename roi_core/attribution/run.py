@@ -11,7 +11,7 @@ from roi_core.attribution.errors import AttributionError
 from roi_core.attribution.journeys import Journeys, build_journeys
 from roi_core.attribution.markov import _markov_credit
 from roi_core.attribution.names import _ALL_OPTIONS, _JOURNEY_OPTIONS, _MODEL_OPTIONS, resolve_model
-from roi_core.attribution.rules import _credit_touches, _touch_shares
+from roi_core.attribution.rules import _credit_touches, _summed_decay_credit, _touch_shares
 from roi_core.attribution.shapley import _shapley_credit
 
 
@@ -131,6 +131,8 @@ def _attribute_journeys(journeys: Journeys, model: str, options: Mapping[str, ob
         conversions, revenue = _markov_credit(journeys, order=options.get("order", 1))
     elif model == "shapley":
         conversions, revenue = _shapley_credit(journeys, value=options.get("value", "conversions"))
+    elif model == "time_decay" and journeys.decay_credit is not None:
+        conversions, revenue = _summed_decay_credit(journeys, options.get("half_life_days", 7))
     else:
         share = _touch_shares(journeys, model, options)
         conversions, revenue = _credit_touches(journeys, share)

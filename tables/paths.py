@@ -1,0 +1,101 @@
+"""Journeys → a path table, written once as ibis expressions and run where the touches live.
+
+The same rules as :func:`roi_core.attribution.build_journeys` on the 触点 tab:
+
+- per customer, in time order, a converting touch ends its journey and the next touch starts a
+  new one (equal times: non-converting first, then by channel; a table has no row order);
+- touches more than ``lookback_days`` before their journey's last touch are dropped;
+- rows without customer, channel or time are left out; revenue is the converting touch's.
+
+What comes back is one row per distinct path (``path``, ``total_conversions``,
+``total_conversion_value``, ``total_null``, ``outside``: touches dropped by the window) and one row
+per channel with its time-decay credit (Σ of each touch's ``2^(−days/half-life)`` share of its
+converting journey, times the journey's conversion and revenue). For a month, the touches are
+first cut as :func:`roi_core.attribution_report.touches_for_month` cuts them. Times are read to the
+second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+SEPARATOR = "\x1f"  # between channels in a path: a control character no channel name holds
+_SECONDS_PER_DAY = 86_400
+
+
+def _month_cut(t, month: pd.Period, lookback_days: float):
+    """The touches of the journeys that convert (or end) in ``month``, as touches_for_month keeps them."""
+    import ibis
+
+    start = dt.datetime(month.year, month.month, 1)
+    after = (month + 1)
+    end = dt.datetime(after.year, after.month, 1)
+    earliest = start - dt.timedelta(days=float(lookback_days))
+    t = t.filter(t.timestamp >= earliest, t.timestamp < end)
+    per_customer = ibis.window(group_by=t.customer_id)
+    cutoff = ibis.ifelse((t.timestamp < start) & t.converted, t.timestamp, ibis.null("timestamp"))
+    t = t.mutate(cutoff=cutoff.max().over(per_customer))
+    t = t.filter(t.cutoff.isnull() | (t.timestamp > t.cutoff))
+    # customers seen only in the margin before the month have no journey in it
+    t = t.mutate(active=(t.timestamp >= start).any().over(ibis.window(group_by=t.customer_id)))
+    return t.filter(t.active).drop("cutoff", "active")
+
+
+def journey_touches(touches, lookback_days: float | None, month: pd.Period | None = None):
+    """Each usable touch with its ``journey`` number, the journey's ``conv`` (0/1) and ``value``, and
+    ``seconds`` before the journey's last touch, and ``kept`` (inside the lookback window)."""
+    import ibis
+
+    t = touches.filter(touches.customer_id.notnull(), touches.channel.notnull(), touches.timestamp.notnull(),
+                       touches.customer_id != "", touches.channel != "")
+    if month is not None:
+        t = _month_cut(t, month, lookback_days or 0)
+    t = t.mutate(conv=t.converted.cast("int64"))
+    order = [t.timestamp, t.conv, t.channel]
+    # a journey's number = the customer's converting touches strictly before this one
+    before = ibis.window(group_by=t.customer_id, order_by=order, rows=(None, -1))
+    t = t.mutate(journey=t.conv.sum().over(before).fill_null(0))
+    journey = ibis.window(group_by=[t.customer_id, t.journey])
+    t = t.mutate(end=t.timestamp.max().over(journey), jconv=t.conv.max().over(journey),
+                 value=(t.revenue * t.conv).sum().over(journey))
+    t = t.mutate(seconds=t.end.delta(t.timestamp, unit="second"))
+    kept = ibis.literal(True) if lookback_days is None else t.seconds <= float(lookback_days) * _SECONDS_PER_DAY
+    return t.mutate(kept=kept)
+
+
+def path_table(touches, lookback_days: float | None, month: pd.Period | None = None):
+    """The path table (an ibis expression): ``path``, ``total_conversions``, ``total_conversion_value``,
+    ``total_null``, ``outside``."""
+    t = journey_touches(touches, lookback_days, month)
+    per_journey = t.group_by([t.customer_id, t.journey]).aggregate(
+        path=t.channel.group_concat(SEPARATOR, where=t.kept, order_by=[t.timestamp, t.conv, t.channel]),
+        conv=t.jconv.max(),
+        value=t.value.max(),
+        outside=(~t.kept).cast("int64").sum(),
+    )
+    return per_journey.group_by(per_journey.path).aggregate(
+        total_conversions=per_journey.conv.sum(),
+        total_conversion_value=per_journey.value.sum(),
+        total_null=(1 - per_journey.conv).sum(),
+        outside=per_journey.outside.sum(),
+    )
+
+
+def decay_table(touches, lookback_days: float | None, half_life_days: float, month: pd.Period | None = None):
+    """Time-decay credit per channel (an ibis expression): ``channel``, ``conversions``, ``revenue``."""
+    import ibis
+
+    t = journey_touches(touches, lookback_days, month)
+    t = t.filter(t.kept, t.jconv == 1)
+    # the last touch is 0 days before the end and weighs 1, so a journey's sum is ≥ 1
+    weight = ibis.literal(2.0).pow(-(t.seconds.cast("float64") / _SECONDS_PER_DAY) / float(half_life_days))
+    t = t.mutate(weight=weight)
+    t = t.mutate(share=t.weight / t.weight.sum().over(ibis.window(group_by=[t.customer_id, t.journey])))
+    return t.group_by(t.channel).aggregate(conversions=t.share.sum(), revenue=(t.share * t.value).sum())
+
+
+def summary(touches):
+    """Rows and freshness of the source (an ibis expression of one row: ``rows``, ``first``, ``last``)."""
+    return touches.aggregate(rows=touches.count(), first=touches.timestamp.min(), last=touches.timestamp.max())
