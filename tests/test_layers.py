@@ -13,7 +13,7 @@ file, the line and the rule it breaks.
     sheets       (the data port)            → roi_core
     tables       (table sources: DuckDB, PostgreSQL, Spark)  → roi_core
     roi_app      (the application layer)    → roi_core, render, sheets, roi_runtime
-    doors: bot, web, scheduler, sheets/__main__ (the ``python -m sheets`` console)
+    doors: bot, web, scheduler, feishu, sheets/__main__ (the ``python -m sheets`` console)
                                             → roi_app, roi_runtime, render, roi_core, sheets; never each other
     roi_server   (the composition root)     → everything
 
@@ -33,8 +33,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("roi_core", "render", "roi_runtime", "sheets", "tables", "roi_app", "bot", "web", "scheduler",
-            "roi_server")
-DOORS = ("bot", "web", "scheduler", "sheets.__main__")
+            "feishu", "roi_server")
+DOORS = ("bot", "web", "scheduler", "feishu", "sheets.__main__")
 BELOW_DOORS = ("roi_core", "render", "roi_runtime", "sheets", "tables", "roi_app")
 
 # what each unit may import besides itself (a name allows that package or module and everything under it)
