@@ -1,6 +1,6 @@
 """``python -m sheets addon setup``: every prerequisite of the Google Sheets add-on checked in order.
 
-    python -m sheets addon setup [--server URL] [--source SHEET] [--skip-clasp] [--timeout SECONDS]
+    python -m sheets addon setup [--server URL] [--source SHEET] [--skip-clasp | --clasp-only] [--timeout S]
 
 Each check prints one line, ✅ or ❌ (⏭ when an earlier failure makes it meaningless), and the first
 failure is followed by 下一步: the exact command or click that fixes it. The checks, in order:
@@ -16,7 +16,8 @@ failure is followed by 下一步: the exact command or click that fixes it. The 
 7. Node.js ≥ 18, 8. clasp (``clasp --version``, else ``npx --no -- @google/clasp --version``: a copy npx
    already has, nothing downloaded),
 9. clasp 已登录 (``~/.clasprc.json``), 10. 脚本 ID (``sheets/addon/.clasp.json``): the computer that
-   pushes the script. ``--skip-clasp`` leaves 7-10 out (the server's container has no Node).
+   pushes the script. ``--skip-clasp`` leaves 7-10 out (the server's container has no Node),
+   ``--clasp-only`` 1-6 (the computer that pushes the script has no token database).
 
 Exit 0 when every check passed, 1 when one failed, 2 when an option cannot be used (``--server`` that
 is not an address, ``--source`` that is not a Google Sheet) or a setting is bad. No secret is printed:
@@ -359,6 +360,7 @@ class Setup:
     server: str | None
     location: str
     skip_clasp: bool = False
+    clasp_only: bool = False
     timeout: float = DEFAULT_TIMEOUT
     run: Runner = run_tool
     platform: str = sys.platform
@@ -366,9 +368,24 @@ class Setup:
     addon_dir: Path = ADDON_DIR
 
 
+SERVER_CHECKS = ("服务器地址", "服务器可访问", "表格", "插件令牌", "服务账号密钥", "表格已共享给服务账号")
+CLASP_CHECKS = (f"Node.js ≥ {MIN_NODE}", "clasp", "clasp 已登录", "脚本 ID")
+
+
 def run_checks(config, setup: Setup) -> tuple[list[Check], str]:
     """Every check in order (one that depends on an earlier failure is skipped: ``ok`` None), and the
-    command that runs clasp here (``clasp`` or ``npx @google/clasp``)."""
+    command that runs clasp here (``clasp`` or ``npx @google/clasp``; empty when those were skipped)."""
+    if setup.clasp_only:
+        checks = [_skip(t, "--clasp-only：在服务器上检查") for t in SERVER_CHECKS]
+    else:
+        checks = _server_checks(config, setup)
+    if setup.skip_clasp:
+        return checks + [_skip(t, "--skip-clasp：在推送脚本的电脑上检查") for t in CLASP_CHECKS], ""
+    clasp_checks, runs = _clasp_checks(setup)
+    return checks + clasp_checks, runs
+
+
+def _server_checks(config, setup: Setup) -> list[Check]:
     checks = [check_server_url(setup.server)]
     checks.append(check_reachable(setup.server, setup.timeout) if checks[0].ok else _skip("服务器可访问"))
     sheet = check_sheet(setup.location)
@@ -379,24 +396,24 @@ def run_checks(config, setup: Setup) -> tuple[list[Check], str]:
     checks.append(account)
     checks.append(check_shared(config, setup.location, email, setup.timeout) if sheet.ok and email
                   else _skip("表格已共享给服务账号"))
-    if setup.skip_clasp:
-        why = "--skip-clasp：在推送脚本的电脑上检查"
-        return checks + [_skip(t, why) for t in (f"Node.js ≥ {MIN_NODE}", "clasp", "clasp 已登录", "脚本 ID")], ""
+    return checks
+
+
+def _clasp_checks(setup: Setup) -> tuple[list[Check], str]:
     node = check_node(setup.run, setup.platform, setup.timeout)
-    checks.append(node)
     if node.ok:
         clasp, runs = check_clasp(setup.run, max(setup.timeout, 20.0))  # npx starts slowly
     else:
         clasp, runs = _skip("clasp", "先装好 Node.js"), "npx @google/clasp"
-    checks.append(clasp)
-    checks.append(check_clasp_login(setup.home, setup.addon_dir, runs) if clasp.ok else _skip("clasp 已登录"))
-    checks.append(check_script_id(setup.addon_dir))
-    return checks, runs
+    login = check_clasp_login(setup.home, setup.addon_dir, runs) if clasp.ok else _skip("clasp 已登录")
+    return [node, clasp, login, check_script_id(setup.addon_dir)], runs
 
 
-def report_checks(checks: list[Check], *, clasp: str = "", out=None) -> int:
+def report_checks(checks: list[Check], *, clasp: str = "", rerun: str = "python -m sheets addon setup",
+                  out=None) -> int:
     """Print each check, then the next step of the first failure (or what to do now); the exit code.
-    ``clasp``: the command that runs clasp here; empty when the clasp checks were skipped."""
+    ``clasp``: the command that runs clasp here, empty when those checks were skipped; ``rerun``: this
+    command as typed (with its --skip-clasp or --clasp-only)."""
     out = out or sys.stdout
     for check in checks:
         print(check.line(), file=out)
@@ -407,13 +424,14 @@ def report_checks(checks: list[Check], *, clasp: str = "", out=None) -> int:
         print(f"\n下一步（先解决「{failed.title}」）：", file=out)
         for step in failed.steps:
             print(f"  {step}", file=out)
-        print("改好后再运行 python -m sheets addon setup", file=out)
+        print(f"改好后再运行 {rerun}", file=out)
         return 1
     if not clasp:
-        print("\n服务器这边都准备好了。下一步：在装有 Node.js 的电脑上（代码在 sheets/addon）运行 "
-              "python -m sheets addon setup 检查 clasp，然后推送脚本", file=out)
+        print("\n服务器这边都准备好了。下一步：在推送脚本的电脑上装好 Node.js 和 clasp，推送 sheets/addon 的脚本"
+              "（docs/deploy.md 第 7 步；有 Python 时可用 python -m sheets addon setup --clasp-only 检查）", file=out)
         return 0
-    print("\n全部通过。下一步：", file=out)
+    server_skipped = all(c.ok is None for c in checks if c.title in SERVER_CHECKS)
+    print("\n推送脚本的条件都具备。下一步：" if server_skipped else "\n全部通过。下一步：", file=out)
     print(f"  cd sheets/addon && {clasp} push --force", file=out)
     print("  刷新表格，菜单「ROI 助手 → 连接设置」填入服务器地址和令牌，点「检查并保存」", file=out)
     print("  在任意单元格输入 =ROI(\"618活动\")", file=out)
@@ -427,8 +445,11 @@ def add_addon_parser(sub) -> None:
     setup = steps.add_parser("setup", help="检查服务器、令牌、服务账号、Node 和 clasp，打印下一步")
     setup.add_argument("--server", help="ROI 助手服务器的 https 地址（默认：ROI_PUBLIC_URL）")
     setup.add_argument("--source", help="Google 表格链接/ID（默认：ROI_SOURCE）")
-    setup.add_argument("--skip-clasp", action="store_true",
-                       help="不检查 Node 和 clasp（在服务器的容器里运行时用）")
+    part = setup.add_mutually_exclusive_group()
+    part.add_argument("--skip-clasp", action="store_true",
+                      help="不检查 Node 和 clasp（在服务器的容器里运行时用）")
+    part.add_argument("--clasp-only", action="store_true",
+                      help="只检查 Node 和 clasp（在推送脚本的电脑上运行时用）")
     setup.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                        help=f"每项网络检查和工具最多等几秒（默认 {DEFAULT_TIMEOUT:g}）")
 
@@ -453,5 +474,7 @@ def addon_command(args: argparse.Namespace, config, **setup) -> int:
         return report(err)
     checks, clasp = run_checks(config, Setup(server=args.server or config.public_url,
                                              location=(args.source or config.source).strip(),
-                                             skip_clasp=args.skip_clasp, timeout=args.timeout, **setup))
-    return report_checks(checks, clasp=clasp)
+                                             skip_clasp=args.skip_clasp, clasp_only=args.clasp_only,
+                                             timeout=args.timeout, **setup))
+    mode = " --skip-clasp" if args.skip_clasp else " --clasp-only" if args.clasp_only else ""
+    return report_checks(checks, clasp=clasp, rerun=f"python -m sheets addon setup{mode}")

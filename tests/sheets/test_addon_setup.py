@@ -467,10 +467,31 @@ def test_main_in_the_container_skips_clasp(ready, capsys, monkeypatch):
     assert main(["addon", "setup", "--skip-clasp"]) == 0
     out = capsys.readouterr().out
     assert "⏭ Node.js ≥ 18：跳过（--skip-clasp：在推送脚本的电脑上检查）" in out
-    assert out.splitlines()[-1].startswith("服务器这边都准备好了。下一步：在装有 Node.js 的电脑上")
+    assert out.splitlines()[-1] == ("服务器这边都准备好了。下一步：在推送脚本的电脑上装好 Node.js 和 clasp，推送 sheets/addon "
+                                    "的脚本（docs/deploy.md 第 7 步；有 Python 时可用 python -m sheets addon setup --clasp-only 检查）")
     port = int(os.environ["ROI_PUBLIC_URL"].rsplit(":", 1)[1])
     assert main(["addon", "setup", "--skip-clasp", "--server", f"https://ops:hunter2@127.0.0.1:{port}"]) == 1
-    assert "hunter2" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "hunter2" not in out and out.splitlines()[-1] == "改好后再运行 python -m sheets addon setup --skip-clasp"
+
+
+@pytest.mark.slow
+def test_clasp_only_on_the_computer_that_pushes(tools, tmp_path, capsys):
+    """No token database, no key there: only Node, clasp, its login and the script id are checked."""
+    tools("node", "echo v22.3.0")
+    tools("npx", '[ "$*" = "--no -- @google/clasp --version" ] && echo 3.1.3')
+    home, addon = tmp_path / "home", tmp_path / "addon"
+    home.mkdir()
+    addon.mkdir()
+    (addon / ".clasprc.json").write_text("{}", encoding="utf-8")  # a project-local login counts too
+    (addon / ".clasp.json").write_text(json.dumps({"scriptId": "1x2y3z4w5v6u7t8s9r0qABCDEFGHIJ"}), "utf-8")
+    code = setup.addon_command(_args("--clasp-only"), AppConfig(), platform="linux", home=home, addon_dir=addon)
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert lines[:6] == [f"⏭ {t}：跳过（--clasp-only：在服务器上检查）" for t in setup.SERVER_CHECKS]
+    assert lines[6:10] == ["✅ Node.js ≥ 18：Node.js v22.3.0", "✅ clasp：3.1.3（npx @google/clasp）",
+                           f"✅ clasp 已登录：{addon / '.clasprc.json'}", "✅ 脚本 ID：1x2y3z4w5v…（sheets/addon/.clasp.json）"]
+    assert lines[-4:-2] == ["推送脚本的条件都具备。下一步：", "  cd sheets/addon && npx @google/clasp push --force"]
 
 
 @pytest.mark.parametrize("argv, first", [
