@@ -13,8 +13,26 @@
 var ROI_PROP_URL = 'ROI_SERVER_URL';
 var ROI_PROP_TOKEN = 'ROI_TOKEN';
 
-/** The prefix every error string returned into a cell starts with. */
+/** The prefix of an error written into one row of a range's results (a single cell throws instead). */
 var ROI_ERROR_PREFIX = '#ROI: ';
+
+/**
+ * A custom-function call must return within 30 seconds (Google's limit): no request is started after
+ * ROI_FETCH_BUDGET_MS of the call, so the last one has about 10 s before the limit. Set by roiStartCall_ at the
+ * start of a custom function; null in menus, triggers and pages (their limit is 6 minutes).
+ */
+var ROI_FETCH_BUDGET_MS = 20000;
+var ROI_CALL_STARTED_ = null;
+
+/** Marks the start of a custom-function call (this execution's clock; globals are new in each execution). */
+function roiStartCall_() {
+  ROI_CALL_STARTED_ = Date.now();
+}
+
+/** Milliseconds left before no request may start, or Infinity outside a custom function. */
+function roiBudgetLeft_() {
+  return ROI_CALL_STARTED_ === null ? Infinity : ROI_CALL_STARTED_ + ROI_FETCH_BUDGET_MS - Date.now();
+}
 
 /**
  * An error a user can read: the message is Chinese, one line, never a stack trace.
@@ -25,6 +43,18 @@ function RoiError_(message, status, retryAfter) {
   this.message = message;
   this.status = status || 0;
   this.retryAfter = retryAfter || null;
+  // fatal: the whole call failed (no connection, no answer, no time): a range cannot show it row by row
+  this.fatal = false;
+  // remembered: worth remembering for a few seconds so other cells do not ask again (the server answered)
+  this.remembered = false;
+}
+
+/** A RoiError_ that stops the whole call (see `fatal`). */
+function roiFatal_(message, status, remembered) {
+  var e = new RoiError_(message, status);
+  e.fatal = true;
+  e.remembered = !!remembered;
+  return e;
 }
 RoiError_.prototype = Object.create(Error.prototype);
 RoiError_.prototype.constructor = RoiError_;
@@ -96,12 +126,16 @@ function roiHost_(url) {
 function roiRequest_(method, path, body, settings) {
   settings = settings || roiSettings_();
   if (!settings.url || !settings.token) {
-    throw new RoiError_('还没有连接服务器：请先在菜单「ROI 助手 → 连接设置」里填写服务器地址和本表格的令牌', 0);
+    throw roiFatal_('还没有连接服务器：请先在菜单「ROI 助手 → 连接设置」里填写服务器地址和本表格的令牌', 0);
   }
   // an address saved before the add-on checked it (http://, user:password@) is never used with the token
   var checked = roiCheckServerUrl_(settings.url);
   if (!checked.url) {
-    throw new RoiError_('没有发送请求：' + checked.error + '（在「ROI 助手 → 连接设置」里重新填写）', 0);
+    throw roiFatal_('没有发送请求：' + checked.error + '（在「ROI 助手 → 连接设置」里重新填写）', 0);
+  }
+  if (roiBudgetLeft_() <= 0) {
+    // past 20 s of a custom function: a request now could not finish before Google stops the call at 30 s
+    throw roiFatal_('查询超时：这次计算已用了 ' + Math.round(ROI_FETCH_BUDGET_MS / 1000) + ' 秒，没有再发请求。稍后点「ROI 助手 → 刷新数据」重算', 0);
   }
   var base = checked.url;
   var params = {
@@ -121,8 +155,8 @@ function roiRequest_(method, path, body, settings) {
   } catch (e) {
     // UrlFetchApp throws on DNS errors, refused connections and its own deadline.
     // Its message may quote the request; keep only the first line, never the headers.
-    throw new RoiError_('连不上 ROI 助手服务器（' + roiHost_(base) + '）：' +
-      String(e && e.message || e).split('\n')[0].slice(0, 200), 0);
+    throw roiFatal_('连不上 ROI 助手服务器（' + roiHost_(base) + '）：' +
+      String(e && e.message || e).split('\n')[0].slice(0, 200), 0, true);
   }
   var status = response.getResponseCode();
   var text = response.getContentText();
@@ -139,22 +173,26 @@ function roiRequest_(method, path, body, settings) {
   if (status === 401 || status === 403) {
     // the server's own line already says what to do; add our menu's name when it does not
     var told = message && message.indexOf('连接设置') >= 0;
-    throw new RoiError_((message || '未授权') + (told ? '' : '（请在「ROI 助手 → 连接设置」里重新填写本表格的令牌）'), status);
+    throw roiFatal_((message || '未授权') + (told ? '' : '（请在「ROI 助手 → 连接设置」里重新填写本表格的令牌）'), status, true);
   }
   if (status === 429) {
     var headers = response.getHeaders() || {};
     var retry = headers['Retry-After'] || headers['retry-after'] || null;
-    throw new RoiError_('请求太频繁，请' + (retry ? ' ' + retry + ' 秒后' : '稍后') + '再试', status, retry);
+    var busy = roiFatal_('请求太频繁，请' + (retry ? ' ' + retry + ' 秒后' : '稍后') + '再试', status, true);
+    busy.retryAfter = retry;
+    throw busy;
   }
   if (message) {
     var error = new RoiError_(message + (data.hint ? '（' + data.hint + '）' : ''), status);
     error.closest = data.closest || null;
+    error.fatal = status >= 500;  // 4xx: what was asked (a period, a question); 5xx: the server
+    error.remembered = true;
     throw error;
   }
   if (status >= 300 && status < 400) {
-    throw new RoiError_('服务器地址被重定向了（HTTP ' + status + '），请在「连接设置」里填写最终的 https 地址', status);
+    throw roiFatal_('服务器地址被重定向了（HTTP ' + status + '），请在「连接设置」里填写最终的 https 地址', status, true);
   }
-  throw new RoiError_('服务器返回了 HTTP ' + status + '，不是 ROI 助手的回答：请检查「连接设置」里的地址', status);
+  throw roiFatal_('服务器返回了 HTTP ' + status + '，不是 ROI 助手的回答：请检查「连接设置」里的地址', status, true);
 }
 
 /** The one line a user sees for any error: our own message, or the bare JS message. */

@@ -3,24 +3,17 @@
  *
  * Custom functions: =ROI, =ROAS, =CAC, =ROI_CHANNEL, =ATTRIBUTED, =ROI_ASK.
  *
- * Sheets runs every formula cell as its own execution: nothing in a global variable
- * survives from one cell to the next. So the figures come from ONE
- * GET /api/v1/snapshot?period=… per period, kept in the document cache (CacheService)
- * for a few minutes and shared by every cell of this spreadsheet: 200 cells over two
- * periods make two requests. A snapshot larger than one cache value (100 KB) is split
- * into chunks. Errors come back as text ("#ROI: 没有找到活动「x」"), never thrown:
- * a thrown error shows Google's #ERROR! with a stack-like message.
+ * Sheets runs every formula cell as its own execution and recalculates a custom function only when its
+ * arguments change. So every function takes a last, optional argument `refresh`: the sheet's named range
+ * ROI_刷新, which the add-on changes (menu 刷新数据, the hourly trigger, after 连接设置 and 生成上月月报), e.g.
+ * =ROI("618活动",,, ROI_刷新); a new value makes Sheets run the cell again and misses the cached figures.
+ * The figures come from one GET /api/v1/snapshot per period, shared through the document cache (Cache.gs).
+ * An error is thrown (the cell shows #ERROR! and our Chinese line as its note); inside a range's results,
+ * an error about one row (a campaign not found) is that row's "#ROI: …" text.
  */
 
-/** Seconds a snapshot stays cached (Sheets recalculates often; the data changes rarely). */
-var ROI_SNAPSHOT_TTL = 300;
-/** Seconds a failed snapshot request is remembered, so 200 cells do not make 200 failing calls. */
-var ROI_FAILURE_TTL = 20;
-/** Characters per cache chunk: 30,000 UTF-16 units are at most 90,000 UTF-8 bytes, under the 100 KB value limit. */
-var ROI_CHUNK_CHARS = 30000;
 /** A cell holds at most 50,000 characters. */
 var ROI_CELL_MAX_CHARS = 50000;
-var ROI_CACHE_PREFIX = 'roi:v1:';
 
 // People write the same festival in digits or in Chinese numerals (as the bot's match_key does).
 var ROI_NUMERAL_ALIASES_ = [['双十一', '双11'], ['双十二', '双12'], ['六一八', '618'], ['三八', '38'],
@@ -46,11 +39,12 @@ var ROI_METRIC_LABELS_ = { roi: 'ROI', roas: '投产比(ROAS)', cac: '获客成�
  * @param {string|Array<Array<string>>} campaign 活动名称, or a range of names (one result per name).
  * @param {string=} channel 渠道 (optional): only this campaign's figures on this channel.
  * @param {string=} period 时间 (optional), e.g. "2026-10", "上个月", "Q3"; empty = all dates.
- * @return {number|string} the ROI, or "#ROI: …" saying why there is none
+ * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
+ * @return {number|string} the ROI (an error says why there is none)
  * @customfunction
  */
-function ROI(campaign, channel, period) {
-  return roiCampaignMetric_('roi', campaign, channel, period);
+function ROI(campaign, channel, period, refresh) {
+  return roiCampaignMetric_('roi', campaign, channel, period, refresh);
 }
 
 /**
@@ -59,11 +53,12 @@ function ROI(campaign, channel, period) {
  * @param {string|Array<Array<string>>} campaign 活动名称, or a range of names.
  * @param {string=} channel 渠道 (optional).
  * @param {string=} period 时间 (optional), e.g. "2026-10", "上个月".
+ * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
  * @return {number|string} the ROAS, or "#ROI: …"
  * @customfunction
  */
-function ROAS(campaign, channel, period) {
-  return roiCampaignMetric_('roas', campaign, channel, period);
+function ROAS(campaign, channel, period, refresh) {
+  return roiCampaignMetric_('roas', campaign, channel, period, refresh);
 }
 
 /**
@@ -72,11 +67,12 @@ function ROAS(campaign, channel, period) {
  * @param {string|Array<Array<string>>} campaign 活动名称, or a range of names.
  * @param {string=} channel 渠道 (optional).
  * @param {string=} period 时间 (optional), e.g. "2026-10", "上个月".
+ * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
  * @return {number|string} the CAC, or "#ROI: …"
  * @customfunction
  */
-function CAC(campaign, channel, period) {
-  return roiCampaignMetric_('cac', campaign, channel, period);
+function CAC(campaign, channel, period, refresh) {
+  return roiCampaignMetric_('cac', campaign, channel, period, refresh);
 }
 
 /**
@@ -84,12 +80,13 @@ function CAC(campaign, channel, period) {
  *
  * @param {string|Array<Array<string>>} channel 渠道, or a range of channels.
  * @param {string=} period 时间 (optional), e.g. "2026-10", "上个月".
+ * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
  * @return {number|string} the ROI, or "#ROI: …"
  * @customfunction
  */
-function ROI_CHANNEL(channel, period) {
-  return roiMap_([channel, period], function (ch, per) {
-    var snapshot = roiSnapshot_(per);
+function ROI_CHANNEL(channel, period, refresh) {
+  return roiMap_([channel, period], refresh, function (ch, per) {
+    var snapshot = roiSnapshot_(per, refresh);
     var name = roiMatchChannel_(ch, snapshot.channels || {});
     return roiNumber_(snapshot.channels[name], 'roi', '渠道「' + name + '」');
   });
@@ -102,12 +99,13 @@ function ROI_CHANNEL(channel, period) {
  * @param {string=} model 模型 (optional): 马尔可夫 markov, 沙普利 shapley, 首次触点 first, 末次触点 last,
  *     线性 linear, 时间衰减 time_decay, 位置 position; default: the sheet's 设置 归因模型.
  * @param {string=} period 时间 (optional).
+ * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
  * @return {number|string} the attributed revenue, or "#ROI: …"
  * @customfunction
  */
-function ATTRIBUTED(channel, model, period) {
-  return roiMap_([channel, model, period], function (ch, mod, per) {
-    var snapshot = roiSnapshot_(per);
+function ATTRIBUTED(channel, model, period, refresh) {
+  return roiMap_([channel, model, period], refresh, function (ch, mod, per) {
+    var snapshot = roiSnapshot_(per, refresh);
     var models = snapshot.attributed || {};
     var refused = snapshot.attributed_unavailable || {};
     var key = roiResolveModel_(mod, snapshot.default_model, models, refused);
@@ -125,12 +123,13 @@ function ATTRIBUTED(channel, model, period) {
  * Asks ROI 助手 anything, like /roi in Slack, and returns the answer as text.
  *
  * @param {string} question e.g. "618活动", "渠道 2026-10", "哪个渠道最好".
+ * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
  * @return {string} the answer's text, or "#ROI: …"
  * @customfunction
  */
-function ROI_ASK(question) {
-  return roiMap_([question], function (q) {
-    var text = roiAskText_(String(q));
+function ROI_ASK(question, refresh) {
+  return roiMap_([question], refresh, function (q) {
+    var text = roiAskText_(String(q), refresh);
     return text.length > ROI_CELL_MAX_CHARS ? text.slice(0, ROI_CELL_MAX_CHARS - 1) + '…' : text;
   });
 }
@@ -138,9 +137,9 @@ function ROI_ASK(question) {
 // ---------------------------------------------------------------------------------------------
 // One figure of a campaign (optionally on one channel).
 
-function roiCampaignMetric_(metric, campaign, channel, period) {
-  return roiMap_([campaign, channel, period], function (name, ch, per) {
-    var snapshot = roiSnapshot_(per);
+function roiCampaignMetric_(metric, campaign, channel, period, refresh) {
+  return roiMap_([campaign, channel, period], refresh, function (name, ch, per) {
+    var snapshot = roiSnapshot_(per, refresh);
     var campaigns = snapshot.campaigns || {};
     var found = roiMatchCampaign_(name, campaigns, snapshot.aliases || {});
     var entry = campaigns[found];
@@ -172,35 +171,44 @@ function roiNumber_(entry, metric, what) {
 // Arguments: a single value, or a range (2-D array) giving one result per cell, as a column.
 
 /**
- * Calls `compute` on each set of arguments and returns its result, or "#ROI: …" on error.
- * A range argument gives one row per cell (read row by row), returned as a column; scalar
- * arguments repeat along it. An omitted argument or an empty cell is ''.
+ * Calls `compute` on each set of arguments. A single cell returns its result or throws (Sheets shows #ERROR!
+ * with our line). A range argument gives one row per cell (read row by row), returned as a column; scalar
+ * arguments repeat along it; an empty row stays empty; a row whose own figure fails says "#ROI: …", and a
+ * failure of the whole call (no connection, no answer, out of time) is thrown. Omitted arguments are ''.
  */
-function roiMap_(args, compute) {
+function roiMap_(args, refresh, compute) {
+  roiStartCall_();
   var lists = args.map(roiFlatten_);
   var isRange = args.some(function (a) { return Array.isArray(a); });
+  if (!isRange) {
+    var single = lists.map(function (l) { return l[0]; });
+    try {
+      if (single[0] === '') {
+        throw new RoiError_('第一个参数是空的', 0);
+      }
+      return compute.apply(null, single);
+    } catch (e) {
+      throw new Error(roiErrorMessage_(e));
+    }
+  }
   var length = Math.max.apply(null, lists.map(function (l) { return l.length; }));
   var out = [];
   for (var i = 0; i < length; i++) {
     var values = lists.map(function (l) { return l.length === 1 ? l[0] : (i < l.length ? l[i] : ''); });
-    if (isRange && values[0] === '') {
+    if (values[0] === '') {
       out.push(['']); // an empty row of the range stays empty
       continue;
     }
-    out.push([roiSafely_(compute, values)]);
-  }
-  return isRange ? out : out[0][0];
-}
-
-function roiSafely_(compute, values) {
-  try {
-    if (values[0] === '') {
-      throw new RoiError_('第一个参数是空的', 0);
+    try {
+      out.push([compute.apply(null, values)]);
+    } catch (e) {
+      if (!(e instanceof RoiError_) || e.fatal) {
+        throw new Error(roiErrorMessage_(e));
+      }
+      out.push([ROI_ERROR_PREFIX + e.message]);
     }
-    return compute.apply(null, values);
-  } catch (e) {
-    return ROI_ERROR_PREFIX + roiErrorMessage_(e);
   }
+  return out;
 }
 
 /** undefined/null → [''], a 2-D array → its cells row by row, a Date → "yyyy-MM", else the value. */
@@ -335,123 +343,4 @@ function roiChoices_(label, names) {
   }
   var shown = names.slice(0, 5).map(function (n) { return '「' + n + '」'; }).join('、');
   return '（' + label + '：' + shown + (names.length > 5 ? ' 等 ' + names.length + ' 个' : '') + '）';
-}
-
-// ---------------------------------------------------------------------------------------------
-// The snapshot: one request per period, cached in the document cache in chunks.
-
-/** The cache key of a period as typed: "" (all dates), "2026-10", "上个月" … */
-function roiPeriodKey_(period, cache) {
-  return ROI_CACHE_PREFIX + roiCacheGeneration_(cache) + ':snap:' + roiKey_(period === undefined ? '' : period);
-}
-
-/**
- * Changing the connection (连接设置) starts a new generation of cache keys, so figures cached
- * from the previous server or token are never shown again; old keys simply expire.
- */
-function roiCacheGeneration_(cache) {
-  return (cache || CacheService.getDocumentCache()).get(ROI_CACHE_PREFIX + 'gen') || '0';
-}
-
-/**
- * The snapshot for `period`, from the cache or from ONE GET /api/v1/snapshot.
- * Concurrent executions (Sheets evaluates cells in parallel) wait on the document lock and
- * read what the first one cached, instead of each asking the server.
- */
-function roiSnapshot_(period) {
-  var cache = CacheService.getDocumentCache();
-  var key = roiPeriodKey_(period, cache);
-  var cached = roiCacheRead_(cache, key);
-  if (cached !== null) {
-    return cached;
-  }
-  var lock = LockService.getDocumentLock();
-  var locked = false;
-  try {
-    locked = lock ? lock.tryLock(10000) : false; // no document lock outside a bound script: just fetch
-    if (locked) {
-      cached = roiCacheRead_(cache, key);
-      if (cached !== null) {
-        return cached;
-      }
-    }
-    var query = period === '' || period === undefined ? '' : '?period=' + encodeURIComponent(String(period));
-    var snapshot;
-    try {
-      snapshot = roiRequest_('get', '/api/v1/snapshot' + query);
-    } catch (e) {
-      // remembered briefly: every other cell shows the same message without asking again
-      cache.put(key + ':failed', roiErrorMessage_(e), ROI_FAILURE_TTL);
-      throw e;
-    }
-    roiCacheWrite_(cache, key, snapshot);
-    return snapshot;
-  } finally {
-    if (locked) {
-      lock.releaseLock();
-    }
-  }
-}
-
-/** The cached snapshot, null when absent or incomplete; a remembered failure is thrown again. */
-function roiCacheRead_(cache, key) {
-  var head = cache.getAll([key, key + ':failed']);
-  if (head[key + ':failed'] !== undefined && head[key] === undefined) {
-    throw new RoiError_(head[key + ':failed'], 0);
-  }
-  var count = parseInt(head[key], 10);
-  if (!(count > 0)) {
-    return null;
-  }
-  var names = [];
-  for (var i = 0; i < count; i++) {
-    names.push(key + ':' + i);
-  }
-  var parts = cache.getAll(names);
-  var text = '';
-  for (var j = 0; j < count; j++) {
-    if (parts[names[j]] === undefined) {
-      return null; // a chunk was evicted: fetch again
-    }
-    text += parts[names[j]];
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    return null;
-  }
-}
-
-function roiCacheWrite_(cache, key, snapshot) {
-  var text = JSON.stringify(snapshot);
-  var values = {};
-  var count = 0;
-  for (var start = 0; start < text.length; count++) {
-    var end = Math.min(start + ROI_CHUNK_CHARS, text.length);
-    var last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xD800 && last <= 0xDBFF) {
-      end -= 1; // never split a surrogate pair across two chunks
-    }
-    values[key + ':' + count] = text.slice(start, end);
-    start = end;
-  }
-  values[key] = String(count); // the count goes in the same putAll as the chunks
-  cache.putAll(values, ROI_SNAPSHOT_TTL);
-  cache.remove(key + ':failed');
-}
-
-/** The text answer of POST /api/v1/ask for a question, cached like the snapshot. */
-function roiAskText_(question) {
-  var cache = CacheService.getDocumentCache();
-  var key = ROI_CACHE_PREFIX + roiCacheGeneration_(cache) + ':ask:' + roiKey_(question);
-  var hit = cache.get(key);
-  if (hit !== null) {
-    return hit;
-  }
-  var data = roiRequest_('post', '/api/v1/ask', { q: question });
-  var text = String(data.text || '').replace(/\s+$/, '');
-  if (text.length <= ROI_CHUNK_CHARS) {
-    cache.put(key, text, ROI_SNAPSHOT_TTL);
-  }
-  return text;
 }

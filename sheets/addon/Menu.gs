@@ -1,8 +1,9 @@
 /**
  * @OnlyCurrentDoc
  *
- * The 「ROI 助手」 menu and what its items do: the sidebar (打开助手), the data check
- * (检查数据), last month's report (生成上月月报) and the connection dialog (连接设置).
+ * The add-on's menu (Extensions → ROI 助手) and what its items do: the sidebar (打开助手, 插入报表),
+ * 刷新数据 (Refresh.gs), the data check (检查数据), last month's report (生成上月月报), 导入报表 and the
+ * connection dialog (连接设置).
  * Functions without a trailing "_" are called by the menu or by the HTML pages through
  * google.script.run; each returns plain JSON-able values (google.script.run's rule).
  */
@@ -10,20 +11,26 @@
 var ROI_MENU_TITLE = 'ROI 助手';
 var ROI_CHECK_TAB_NAMES_ = ['数据校验', 'data check', 'datacheck'];
 
-/** Simple trigger: adds the menu when the spreadsheet opens. */
+/**
+ * Simple trigger: adds the menu when the spreadsheet opens. Only the menu: before the add-on is used in a
+ * document, onOpen runs without access to the document (AuthMode.NONE), so nothing else may run here.
+ */
 function onOpen(e) {
   SpreadsheetApp.getUi()
-    .createMenu(ROI_MENU_TITLE)
+    .createAddonMenu()  // a sub-menu of Extensions named after the add-on (a bound script: after the script)
     .addItem('打开助手', 'showAssistant')
+    .addItem('插入报表', 'showReports')
+    .addItem('刷新数据', 'refreshData')
     .addSeparator()
     .addItem('检查数据', 'checkData')
     .addItem('生成上月月报', 'sendLastMonthReport')
+    .addItem('导入报表', 'showImport')
     .addSeparator()
     .addItem('连接设置', 'showSettings')
     .addToUi();
 }
 
-/** Installed as an add-on: the same menu at once, without reopening the sheet. */
+/** Installed from the store: the menu at once, without reopening the sheet. */
 function onInstall(e) {
   onOpen(e);
 }
@@ -35,6 +42,54 @@ function onInstall(e) {
 function showAssistant() {
   var page = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(ROI_MENU_TITLE);
   SpreadsheetApp.getUi().showSidebar(page);
+}
+
+/** 插入报表: the sidebar opened on its 报表 panel. */
+function showReports() {
+  var page = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(ROI_MENU_TITLE)
+    .append('<script>showPanel("report");</script>');
+  SpreadsheetApp.getUi().showSidebar(page);
+}
+
+/** 导入报表: a sidebar with a file picker (Import.html). */
+function showImport() {
+  var page = HtmlService.createHtmlOutputFromFile('Import').setTitle('ROI 助手 · 导入报表');
+  SpreadsheetApp.getUi().showSidebar(page);
+}
+
+var ROI_FORMULA_ARGS_ = { ROI: 3, ROAS: 3, CAC: 3, ROI_CHANNEL: 2, ATTRIBUTED: 3, ROI_ASK: 1 };
+
+/**
+ * The sidebar's 插入公式: writes e.g. =ROI("618活动",,, ROI_刷新) into the selected cell, when it is empty.
+ * Every formula it writes ends with ROI_刷新, so it follows 刷新数据 and the hourly refresh.
+ * @param {{fn: string, args: Array<string>}} form
+ * @return {{ok: boolean, message: string, formula: (string|undefined), cell: (string|undefined)}}
+ */
+function insertFormula(form) {
+  form = form || {};
+  var fn = String(form.fn || '');
+  if (!Object.prototype.hasOwnProperty.call(ROI_FORMULA_ARGS_, fn)) {
+    return { ok: false, message: '请选择函数：ROI、ROAS、CAC、ROI_CHANNEL、ATTRIBUTED 或 ROI_ASK' };
+  }
+  var args = (Array.isArray(form.args) ? form.args : []).slice(0, ROI_FORMULA_ARGS_[fn]).map(function (a) {
+    return String(a == null ? '' : a).trim().slice(0, 500);
+  });
+  if (!args[0]) {
+    return { ok: false, message: '第一个参数不能是空的（例如活动名称 618活动）' };
+  }
+  while (args.length < ROI_FORMULA_ARGS_[fn]) {
+    args.push('');
+  }
+  var ss = SpreadsheetApp.getActiveSpreadsheet();
+  var cell = ss.getCurrentCell();
+  if (!cell || String(cell.getValue()) !== '' || cell.getFormula()) {
+    return { ok: false, message: '请先选中一个空单元格：公式不会写进已有内容的格子' };
+  }
+  roiAssistantTab_(ss);
+  var quoted = args.map(function (a) { return a === '' ? '' : '"' + a.replace(/"/g, '""') + '"'; });
+  var formula = '=' + fn + '(' + quoted.join(',') + ', ' + ROI_REFRESH_NAME + ')';
+  cell.setFormula(formula);
+  return { ok: true, formula: formula, cell: cell.getA1Notation(), message: '已在 ' + cell.getA1Notation() + ' 写入 ' + formula };
 }
 
 /**
@@ -148,6 +203,9 @@ function sendLastMonthReport() {
     written: month + ' 的月报已写入表格（「月度汇总」「渠道月度」）；没有配置 Slack，所以没有发送消息。'
   };
   ui.alert(lines[data.status] || month + ' 的月报：' + String(data.status));
+  // the month's figures may have changed: the cells and reports follow (as after the hourly trigger)
+  roiBumpRefresh_();
+  roiRefreshReports_();
   return { ok: true, status: data.status, month: month };
 }
 
@@ -194,14 +252,68 @@ function saveConnectionSettings(form) {
   }
   var props = PropertiesService.getDocumentProperties();
   props.setProperties({ ROI_SERVER_URL: url, ROI_TOKEN: token });
-  roiForgetCache_();
-  // the answer that proved the connection is this period's snapshot: the first cells need not ask again
-  roiCacheWrite_(CacheService.getDocumentCache(), roiPeriodKey_(''), snapshot);
+  // cache keys include the address and token: figures of the previous connection are never read again.
+  // New ROI_刷新: cells that showed "还没有连接服务器" run again; the answer that proved the connection is the
+  // all-dates snapshot, cached under their new key, so they need not ask again.
+  var value = roiBumpRefresh_();
+  roiCacheWrite_(CacheService.getDocumentCache(), roiCacheKey_(['snap', roiKey_(''), roiRefreshKey_(value)]), snapshot);
+  var hourly = roiEnsureHourlyTrigger_();
   var n = Object.keys(snapshot.campaigns || {}).length;
-  return { ok: true, message: '已连接 ' + roiHost_(url) + '：读到 ' + n + ' 个活动。现在可以用 =ROI("活动名") 了。' };
+  return { ok: true, message: '已连接 ' + roiHost_(url) + '：读到 ' + n + ' 个活动。现在可以用 =ROI("活动名",,, ROI_刷新) 了' +
+    (hourly ? '（每小时自动刷新）。' : '。') };
 }
 
-/** After the connection changes, cached figures may belong to another server: start a new generation. */
-function roiForgetCache_() {
-  CacheService.getDocumentCache().put(ROI_CACHE_PREFIX + 'gen', String(new Date().getTime()), 21600);
+/**
+ * 导入报表: the files the sidebar read (base64), sent to POST /api/v1/import as
+ * {"files": [{"name", "content_base64"}], "dry_run": bool}; the answer's per-file counts and totals come back
+ * with one Chinese line per file. After a real import the cells and reports refresh.
+ * @param {{files: Array<{name: string, content_base64: string}>, dry_run: boolean}} payload
+ */
+function importReports(payload) {
+  payload = payload || {};
+  var files = Array.isArray(payload.files) ? payload.files : [];
+  if (!files.length) {
+    return { ok: false, error: '请先选择要导入的报表文件（CSV 或 Excel）' };
+  }
+  if (files.length > ROI_IMPORT_MAX_FILES) {
+    return { ok: false, error: '一次最多导入 ' + ROI_IMPORT_MAX_FILES + ' 个文件' };
+  }
+  var total = 0;
+  for (var i = 0; i < files.length; i++) {
+    var f = files[i] || {};
+    if (typeof f.name !== 'string' || !f.name || typeof f.content_base64 !== 'string' || !/^[A-Za-z0-9+\/=\s]*$/.test(f.content_base64)) {
+      return { ok: false, error: '第 ' + (i + 1) + ' 个文件没有读出来，请重新选择' };
+    }
+    total += f.content_base64.length;
+  }
+  if (total > ROI_IMPORT_MAX_BASE64) {
+    return { ok: false, error: '文件太大：一次最多导入约 ' + Math.floor(ROI_IMPORT_MAX_BASE64 * 3 / 4 / 1048576) + ' MB' };
+  }
+  var dryRun = payload.dry_run === true;
+  var body = { files: files.map(function (f) { return { name: f.name.slice(0, 200), content_base64: f.content_base64 }; }), dry_run: dryRun };
+  var data;
+  try {
+    data = roiRequest_('post', '/api/v1/import', body);
+  } catch (e) {
+    return { ok: false, error: '导入没有完成：' + roiErrorMessage_(e) };
+  }
+  var rows = (data.files || []).map(function (r, k) {
+    var name = String(r.name || (files[k] && files[k].name) || '文件 ' + (k + 1));
+    return { name: name, platform: String(r.platform || '未识别'), rows_read: Number(r.rows_read) || 0,
+      rows_imported: Number(r.rows_imported) || 0, rows_skipped: Number(r.rows_skipped) || 0, duplicates: Number(r.duplicates) || 0 };
+  });
+  var lines = rows.map(function (r) {
+    return r.name + '：' + r.platform + '，读到 ' + r.rows_read + ' 行，' + (dryRun ? '可导入 ' : '导入 ') + r.rows_imported +
+      ' 行，跳过 ' + r.rows_skipped + ' 行，重复 ' + r.duplicates + ' 行';
+  });
+  var totals = data.totals || {};
+  var imported = Number(totals.rows_imported != null ? totals.rows_imported : rows.reduce(function (a, r) { return a + r.rows_imported; }, 0)) || 0;
+  if (!dryRun && imported > 0) {
+    roiBumpRefresh_();  // new rows on the server: the cells and reports follow
+  }
+  return { ok: true, dry_run: dryRun, files: rows, totals: totals, lines: lines,
+    summary: (dryRun ? '试导入：可导入 ' : '已导入 ') + imported + ' 行（' + rows.length + ' 个文件）' };
 }
+
+var ROI_IMPORT_MAX_FILES = 10;
+var ROI_IMPORT_MAX_BASE64 = 14 * 1024 * 1024;  // about 10 MB of files

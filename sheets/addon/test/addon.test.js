@@ -27,6 +27,9 @@ test.before(async () => {
 test.after(() => front && front.stop());
 const needsExpected = needsApi || (!EXPECTED ? 'ROI_EXPECTED not set: run through tests/web/test_addon_node.py' : false);
 
+// 500 characters, the server's limit (web/api.py MAX_QUESTION): a campaign and a long tail the parser reads past
+const LONG_QUESTION = '618活动 ' + '请'.repeat(494);
+
 const SHEETS = () => ({
   '活动': [['活动名称', '渠道'], ['618活动', '抖音'], ['双11大促', '微信'], ['', ''], ['不存在的活动', '抖音']],
   '数据校验': []
@@ -45,17 +48,29 @@ function close(actual, expected, what) {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} ≠ ${expected}`);
 }
 
+/** A row of a range's results that failed: "#ROI: " and one plain Chinese line. */
 function assertReadableError(value, includes) {
   assert.equal(typeof value, 'string', JSON.stringify(value));
   assert.ok(value.startsWith('#ROI: '), value);
-  assert.ok(!/\n|\bat \w+.*\(|\.gs:\d|Error:|undefined/.test(value), `not a plain line: ${value}`);
-  if (includes) assert.ok(value.includes(includes), `${value} should include ${includes}`);
+  assertPlain(value, includes);
+}
+
+/** A single cell that failed: Sheets' #ERROR! with our line as its message (the cell's note). */
+function assertThrown(result, includes) {
+  assert.equal(result.error, '#ERROR!', JSON.stringify(result));
+  assertPlain(result.message, includes);
+}
+
+function assertPlain(text, includes) {
+  assert.ok(!/\n|\bat \w+.*\(|\.gs:\d|Error:|undefined/.test(text), `not a plain line: ${text}`);
+  if (includes) assert.ok(text.includes(includes), `${text} should include ${includes}`);
 }
 
 test('200 custom-function cells recalculated: at most 3 UrlFetch calls, figures equal python -m bot ask', { skip: needsExpected }, () => {
   let now = Date.now();
   const rt = connected({ clock: () => now });
-  const cells = buildCells(loadExpected(EXPECTED), 200);
+  rt.scriptRun('refreshData');  // the named range ROI_刷新 the sidebar's formulas end with
+  const cells = buildCells(loadExpected(EXPECTED), 200, 'ROI_刷新');
   assert.equal(cells.length, 200);
   assert.ok(cells.some((c) => c.formula.startsWith('=ATTRIBUTED(')));
 
@@ -71,21 +86,29 @@ test('200 custom-function cells recalculated: at most 3 UrlFetch calls, figures 
     const result = results[i];
     assert.ok(!('error' in result), `${cell.formula}: ${JSON.stringify(result)}`);
     if (cell.expected === null) {
-      assertReadableError(result.value, '无法计算');
+      assert.ok(!('value' in result), cell.formula);
+      assertThrown(result, '无法计算');
     } else {
+      assert.ok(!('error' in result), `${cell.formula}: ${JSON.stringify(result)}`);
       close(result.value, cell.expected, cell.formula);
     }
   });
 
-  // recalculated again within the cache's 5 minutes: no request at all
+  // recalculated with the same arguments: Sheets does not run them (no execution, no request)
+  const executions = rt.executions.length;
   rt.recalculate(cells.map((c) => c.formula));
   assert.equal(rt.fetchCount, 2);
-  // after the cache time: one request per period again
+  assert.equal(rt.executions.length, executions);
+  // after the cache time nothing changes by itself; 刷新数据 runs every cell again: one request per period
   now += 301 * 1000;
+  rt.recalculate(cells.map((c) => c.formula));
+  assert.equal(rt.fetchCount, 2);
+  rt.scriptRun('refreshData');
   rt.recalculate(cells.map((c) => c.formula));
   assert.equal(rt.fetchCount, 4);
   // Google may drop cache entries at any time: the cells still come back right
   rt.caches.document.evictAll();
+  rt.scriptRun('refreshData');
   const again = rt.recalculate(cells.slice(0, 3).map((c) => c.formula));
   close(again[0].value, cells[0].expected, cells[0].formula);
   assert.equal(rt.fetchCount, 5);
@@ -104,7 +127,7 @@ test('campaign names match like the bot: exact, aliases, width/case/spaces, fest
   assert.equal(rt.fetchCount, 1);
 });
 
-test('errors come back as one readable line, never #ERROR! or a stack trace', { skip: needsApi }, () => {
+test('an error is thrown as one readable line (#ERROR! with our message), never a stack trace', { skip: needsApi }, () => {
   const rt = connected();
   const cases = [
     ['=ROI("不存在的活动")', '没有找到活动「不存在的活动」'],
@@ -117,9 +140,7 @@ test('errors come back as one readable line, never #ERROR! or a stack trace', { 
     ['=ROI("618活动", "", "2099-01")', null]
   ];
   for (const [formula, includes] of cases) {
-    const result = rt.evaluate(formula);
-    assert.ok(!('error' in result), `${formula} threw: ${result.message}`);
-    assertReadableError(result.value, includes);
+    assertThrown(rt.evaluate(formula), includes);
   }
 });
 
@@ -149,9 +170,22 @@ test('=ROI_ASK returns the answer as text', { skip: needsApi }, () => {
   assert.equal(rt.fetchCount, 1, 'the same question within 5 minutes is answered from the cache');
 });
 
+test('the longest question that works: 500 characters, answered by the server and cached; 501 refused by it', { skip: needsApi }, () => {
+  const rt = connected();
+  const question = LONG_QUESTION;
+  assert.equal(question.length, 500);
+  const answer = rt.evaluate(`=ROI_ASK(${quote(question)})`);
+  assert.ok(!('error' in answer), JSON.stringify(answer));
+  assert.ok(answer.value.includes('618活动'), answer.value.slice(0, 200));
+  rt.evaluate(`=ROI_ASK(${quote(question)})`);
+  assert.equal(rt.fetchCount, 1, 'typed again: from the cache (its key is a 71-character hash)');
+  assertThrown(rt.evaluate(`=ROI_ASK(${quote(question + '？')})`), '问题太长（最多 500 个字）');
+  assert.equal(rt.fetchCount, 2);
+});
+
 test('not connected yet: the cells say where to connect, no request', () => {
   const rt = new Runtime({ sheets: SHEETS() });
-  assertReadableError(rt.evaluate('=ROI("618活动")').value, '连接设置');
+  assertThrown(rt.evaluate('=ROI("618活动")'), '连接设置');
   assert.equal(rt.fetchCount, 0);
 });
 
@@ -159,7 +193,7 @@ test('a wrong token: 200 cells make one request and say 未授权', { skip: need
   const rt = new Runtime({ sheets: SHEETS() });
   rt.properties.document.api().setProperties({ ROI_SERVER_URL: API, ROI_TOKEN: 'roi_wrong-token' });
   const results = rt.recalculate(Array.from({ length: 200 }, (_, i) => (i % 2 ? '=ROI("618活动")' : '=CAC("双11大促")')));
-  results.forEach((r) => assertReadableError(r.value, '未授权'));
+  results.forEach((r) => assertThrown(r, '未授权'));
   assert.equal(rt.fetchCount, 1, 'the failure is remembered for a few seconds');
 });
 
@@ -170,14 +204,16 @@ test('the server cannot be reached: one clear line naming the host', { skip: nee
   });
   const rt = new Runtime({ sheets: SHEETS() });
   rt.properties.document.api().setProperties({ ROI_SERVER_URL: `https://127.0.0.1:${port}`, ROI_TOKEN: TOKEN });
-  assertReadableError(rt.evaluate('=ROI("618活动")').value, `连不上 ROI 助手服务器（127.0.0.1:${port}）`);
+  assertThrown(rt.evaluate('=ROI("618活动")'), `连不上 ROI 助手服务器（127.0.0.1:${port}）`);
 });
 
 test('menu 「ROI 助手」: each item calls its endpoint', { skip: needsApi }, () => {
   const rt = connected();
   const menus = rt.open();
   assert.deepEqual(menus.map((m) => m.caption), ['ROI 助手']);
-  assert.deepEqual(menus[0].items.filter((i) => !i.separator).map((i) => i.caption), ['打开助手', '检查数据', '生成上月月报', '连接设置']);
+  assert.equal(menus[0].addon, true, 'createAddonMenu: under Extensions');
+  assert.deepEqual(menus[0].items.filter((i) => !i.separator).map((i) => i.caption),
+    ['打开助手', '插入报表', '刷新数据', '检查数据', '生成上月月报', '导入报表', '连接设置']);
 
   // 检查数据: POST /api/v1/check, then the 数据校验 tab is shown and the count is said
   const check = rt.clickMenu('ROI 助手', '检查数据');
@@ -259,7 +295,7 @@ test('连接设置: checked against the server, kept in document properties, the
   assert.ok(rt.scriptRun('saveConnectionSettings', { url: API, token: '' }).ok);
 
   const fetchesAfterSave = rt.fetchCount;
-  rt.recalculate(['=ROI("618活动")', '=ROAS("618活动")']);
+  rt.recalculate(['=ROI("618活动",,, ROI_刷新)', '=ROAS("618活动",,, ROI_刷新)']);
   assert.equal(rt.fetchCount, fetchesAfterSave, 'the check filled the cache: the first cells make no request');
 
   // everything a user or an operator can see: no token anywhere

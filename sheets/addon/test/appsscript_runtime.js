@@ -11,302 +11,39 @@
  *   gets a fresh V8 context with every .gs file evaluated in it, in one shared global scope, as
  *   Apps Script does: nothing kept in a global variable survives to the next execution.
  * - UrlFetchApp.fetch is synchronous: each request runs in a child process (fetch_helper.js)
- *   through child_process.execFileSync, real HTTP to wherever the URL points (the tests: 127.0.0.1).
+ *   through child_process.execFileSync, real HTTP to wherever the URL points (the tests: 127.0.0.1),
+ *   or answers from a script the test gave (rt.script(...)): no network at all.
+ * - Google's rules a test must not be able to break are enforced here, each with the sentence of
+ *   Google's documentation it follows in README.md (this folder): recalculation only when arguments
+ *   change, cache key and value limits, 30 s per custom-function call on the runtime's clock, the
+ *   services a custom function may use, TODAY()/NOW() refused as arguments, the manifest's scopes,
+ *   urlFetchWhitelist, createAddonMenu, hourly triggers at most.
  */
 
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
 
 const ADDON_DIR = path.resolve(__dirname, '..');
 const FETCH_HELPER = path.join(__dirname, 'fetch_helper.js');
 
-// Limits from Apps Script's documentation (Cache, Properties, URL Fetch, custom functions).
-const LIMITS = Object.freeze({
-  cacheValueBytes: 100 * 1024,      // "The maximum length of a value is 100KB"
-  cacheKeyChars: 250,               // "The maximum length of a key is 250 characters"
-  cacheMaxTtl: 21600,               // 6 hours
-  cacheDefaultTtl: 600,             // put(key, value) without a time: 10 minutes
-  cacheMaxItems: 1000,              // items per cache; the oldest go first
-  propertyValueBytes: 9 * 1024,     // 9 KB per value
-  propertyTotalBytes: 500 * 1024,   // 500 KB per store
-  urlLength: 2 * 1024,              // URL Fetch URL length 2 KB
-  fetchDeadlineMs: 60 * 1000,       // UrlFetchApp gives up after about a minute; no option changes it
-  customFunctionMs: 30 * 1000,      // a custom function must return within 30 seconds
-  cellChars: 50000                  // characters in one cell
-});
+const { LIMITS, exception } = require('./limits.js');
+const { PropertyStore, CacheStore } = require('./stores.js');
+const { Spreadsheet, UiRecord, htmlOutput } = require('./spreadsheet_model.js');
+const { parseFormula, VOLATILE, checkResult, formatDate } = require('./formulas.js');
 
-/** An error as Apps Script's services throw it: an Exception with the service's message. */
-function exception(message) {
-  const e = new Error(message);
-  e.name = 'Exception';
-  return e;
-}
+// The scopes each service needs (Google's reference: "Scripts that use this method require authorization with
+// one or more of the following scopes"); CacheService, PropertiesService, LockService and Utilities need none.
+const SCOPES = {
+  'UrlFetchApp.fetch': ['https://www.googleapis.com/auth/script.external_request'],
+  SpreadsheetApp: ['https://www.googleapis.com/auth/spreadsheets.currentonly', 'https://www.googleapis.com/auth/spreadsheets'],
+  'SpreadsheetApp.getUi': ['https://www.googleapis.com/auth/script.container.ui'],
+  ScriptApp: ['https://www.googleapis.com/auth/script.scriptapp']
+};
 
-function utf8Bytes(text) {
-  return Buffer.byteLength(String(text), 'utf8');
-}
-
-// ------------------------------------------------------------------------------------------------
-// PropertiesService
-
-class PropertyStore {
-  constructor(name) {
-    this.name = name;
-    this.values = new Map();
-    this.reads = 0;
-    this.writes = 0;
-  }
-  _size(extra) {
-    let total = 0;
-    const all = new Map(this.values);
-    Object.entries(extra || {}).forEach(([k, v]) => all.set(k, v));
-    all.forEach((v, k) => { total += utf8Bytes(k) + utf8Bytes(v); });
-    return total;
-  }
-  api() {
-    const store = this;
-    const check = (key, value) => {
-      if (typeof key !== 'string' || !key) throw exception('Invalid argument: key');
-      if (utf8Bytes(value) > LIMITS.propertyValueBytes) throw exception('Argument too large: value');
-    };
-    const props = {
-      getProperty(key) { store.reads++; return store.values.has(key) ? store.values.get(key) : null; },
-      getProperties() { store.reads++; return Object.fromEntries(store.values); },
-      getKeys() { store.reads++; return Array.from(store.values.keys()); },
-      setProperty(key, value) {
-        const text = String(value); check(key, text);
-        if (store._size({ [key]: text }) > LIMITS.propertyTotalBytes) throw exception('You have exceeded the property storage quota.');
-        store.writes++; store.values.set(key, text); return props;
-      },
-      setProperties(values, deleteAllOthers) {
-        const entries = Object.entries(values).map(([k, v]) => [k, String(v)]);
-        entries.forEach(([k, v]) => check(k, v));
-        if (deleteAllOthers) store.values.clear();
-        if (store._size(Object.fromEntries(entries)) > LIMITS.propertyTotalBytes) throw exception('You have exceeded the property storage quota.');
-        store.writes++; entries.forEach(([k, v]) => store.values.set(k, v)); return props;
-      },
-      deleteProperty(key) { store.writes++; store.values.delete(key); return props; },
-      deleteAllProperties() { store.writes++; store.values.clear(); return props; }
-    };
-    return props;
-  }
-}
-
-// ------------------------------------------------------------------------------------------------
-// CacheService
-
-class CacheStore {
-  constructor(name, clock) {
-    this.name = name;
-    this.clock = clock;
-    this.entries = new Map(); // key → {value, expires}
-    this.gets = 0;
-    this.puts = 0;
-  }
-  _live(key) {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.expires <= this.clock()) { this.entries.delete(key); return undefined; }
-    return e.value;
-  }
-  _put(key, value, ttl) {
-    if (typeof key !== 'string' || !key) throw exception('Invalid argument: key');
-    if (key.length > LIMITS.cacheKeyChars) throw exception('Argument too large: key');
-    if (typeof value !== 'string') throw exception('The parameters (' + typeof value + ') don\'t match the method signature for Cache.put.');
-    if (utf8Bytes(value) > LIMITS.cacheValueBytes) throw exception('Argument too large: value');
-    const seconds = ttl === undefined ? LIMITS.cacheDefaultTtl : Number(ttl);
-    if (!(seconds >= 1)) throw exception('Invalid argument: expirationInSeconds');
-    if (seconds > LIMITS.cacheMaxTtl) throw exception('Argument too large: expirationInSeconds');
-    this.entries.delete(key); // re-inserted last: Map order is our eviction order
-    this.entries.set(key, { value, expires: this.clock() + seconds * 1000 });
-    while (this.entries.size > LIMITS.cacheMaxItems) {
-      this.entries.delete(this.entries.keys().next().value);
-    }
-  }
-  /** Drops everything, as Google may at any time ("best effort" cache). */
-  evictAll() { this.entries.clear(); }
-  api() {
-    const store = this;
-    const cache = {
-      get(key) { store.gets++; const v = store._live(key); return v === undefined ? null : v; },
-      getAll(keys) {
-        store.gets++;
-        const out = {};
-        keys.forEach((k) => { const v = store._live(k); if (v !== undefined) out[k] = v; });
-        return out;
-      },
-      put(key, value, ttl) { store.puts++; store._put(key, value, ttl); },
-      putAll(values, ttl) { store.puts++; Object.entries(values).forEach(([k, v]) => store._put(k, v, ttl)); },
-      remove(key) { store.entries.delete(key); },
-      removeAll(keys) { keys.forEach((k) => store.entries.delete(k)); }
-    };
-    return cache;
-  }
-}
-
-// ------------------------------------------------------------------------------------------------
-// SpreadsheetApp over an in-memory spreadsheet
-
-function columnIndex(letters) {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
-
-function parseA1(a1) {
-  const m = /^([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?$/.exec(a1.replace(/\$/g, ''));
-  if (!m) throw exception('Range not found');
-  const r1 = Number(m[2]) - 1; const c1 = columnIndex(m[1]);
-  const r2 = m[3] ? Number(m[4]) - 1 : r1; const c2 = m[3] ? columnIndex(m[3]) : c1;
-  return { row: Math.min(r1, r2), col: Math.min(c1, c2), rows: Math.abs(r2 - r1) + 1, cols: Math.abs(c2 - c1) + 1 };
-}
-
-class Sheet {
-  constructor(book, name, values) {
-    this.book = book;
-    this.name = name;
-    this.cells = (values || []).map((row) => row.slice());
-  }
-  get(r, c) { const row = this.cells[r]; const v = row ? row[c] : undefined; return v === undefined || v === null ? '' : v; }
-  set(r, c, v) { while (this.cells.length <= r) this.cells.push([]); this.cells[r][c] = v; }
-  values(a1) {
-    const { row, col, rows, cols } = parseA1(a1);
-    const out = [];
-    for (let r = 0; r < rows; r++) { const line = []; for (let c = 0; c < cols; c++) line.push(this.get(row + r, col + c)); out.push(line); }
-    return out;
-  }
-  api(mode) {
-    const sheet = this;
-    const book = this.book;
-    const writable = () => { if (mode === 'CUSTOM_FUNCTION') throw exception('You do not have permission to call setValue'); };
-    const range = (a1) => ({
-      getA1Notation() { return a1; },
-      getValues() { return sheet.values(a1); },
-      getValue() { return sheet.values(a1)[0][0]; },
-      setValue(v) { writable(); const p = parseA1(a1); sheet.set(p.row, p.col, v); return this; },
-      setValues(vs) { writable(); const p = parseA1(a1); vs.forEach((row, r) => row.forEach((v, c) => sheet.set(p.row + r, p.col + c, v))); return this; }
-    });
-    return {
-      getName() { return sheet.name; },
-      getSheetName() { return sheet.name; },
-      activate() { book.active = sheet; book.ui.activated.push(sheet.name); return this; },
-      getRange(a1) { return range(a1); },
-      getLastRow() { return sheet.cells.length; },
-      getDataRange() {
-        const cols = Math.max(1, ...sheet.cells.map((r) => r.length));
-        return range('A1:' + String.fromCharCode(64 + cols) + Math.max(1, sheet.cells.length));
-      }
-    };
-  }
-}
-
-class Spreadsheet {
-  constructor({ name, timeZone, sheets, ui }) {
-    this.id = 'local-spreadsheet';
-    this.name = name || '营销ROI';
-    this.timeZone = timeZone || 'Asia/Shanghai';
-    this.ui = ui;
-    this.sheets = Object.entries(sheets || { '活动': [] }).map(([n, v]) => new Sheet(this, n, v));
-    this.active = this.sheets[0];
-  }
-  sheet(name) { return this.sheets.find((s) => s.name === name) || null; }
-  api(mode) {
-    const book = this;
-    const ui = this.ui;
-    return {
-      getId() { return book.id; },
-      getName() { return book.name; },
-      getSpreadsheetTimeZone() { return book.timeZone; },
-      getSheets() { return book.sheets.map((s) => s.api(mode)); },
-      getSheetByName(name) { const s = book.sheet(name); return s ? s.api(mode) : null; },
-      getActiveSheet() { return book.active.api(mode); },
-      insertSheet(name) {
-        if (mode === 'CUSTOM_FUNCTION') throw exception('You do not have permission to call insertSheet');
-        const s = new Sheet(book, name, []); book.sheets.push(s); return s.api(mode);
-      },
-      toast(message, title, seconds) {
-        if (mode === 'CUSTOM_FUNCTION') throw exception('You do not have permission to call toast');
-        ui.toasts.push({ message: String(message), title: title == null ? '' : String(title), seconds });
-      }
-    };
-  }
-}
-
-// ------------------------------------------------------------------------------------------------
-// HtmlService and the editor's Ui
-
-function htmlOutput(content, file) {
-  const out = {
-    file, content, title: '', width: null, height: null,
-    setTitle(t) { out.title = String(t); return out; },
-    getTitle() { return out.title; },
-    setWidth(w) { out.width = w; return out; },
-    setHeight(h) { out.height = h; return out; },
-    getContent() { return out.content; },
-    setSandboxMode() { return out; },
-    setXFrameOptionsMode() { return out; },
-    append(text) { out.content += text; return out; }
-  };
-  return out;
-}
-
-class UiRecord {
-  constructor() {
-    this.menus = [];
-    this.alerts = [];
-    this.toasts = [];
-    this.sidebars = [];
-    this.dialogs = [];
-    this.activated = [];
-  }
-  api(mode) {
-    if (mode === 'CUSTOM_FUNCTION') throw exception('Cannot call SpreadsheetApp.getUi() from this context.');
-    const record = this;
-    const Button = Object.freeze({ OK: 'OK', CANCEL: 'CANCEL', YES: 'YES', NO: 'NO', CLOSE: 'CLOSE' });
-    const ButtonSet = Object.freeze({ OK: 'OK', OK_CANCEL: 'OK_CANCEL', YES_NO: 'YES_NO', YES_NO_CANCEL: 'YES_NO_CANCEL' });
-    return {
-      Button, ButtonSet,
-      createMenu(caption) {
-        const menu = { caption: String(caption), items: [] };
-        const builder = {
-          addItem(caption2, fn) { menu.items.push({ caption: String(caption2), functionName: String(fn) }); return builder; },
-          addSeparator() { menu.items.push({ separator: true }); return builder; },
-          addSubMenu(sub) { menu.items.push({ submenu: sub }); return builder; },
-          addToUi() { record.menus = record.menus.filter((m) => m.caption !== menu.caption).concat([menu]); }
-        };
-        return builder;
-      },
-      alert(a, b) { record.alerts.push({ title: b === undefined || typeof b !== 'string' ? '' : String(a), message: String(typeof b === 'string' ? b : a) }); return Button.OK; },
-      showSidebar(output) { record.sidebars.push(output); },
-      showModalDialog(output, title) { output.title = String(title); record.dialogs.push(output); },
-      showModelessDialog(output, title) { output.title = String(title); record.dialogs.push(output); }
-    };
-  }
-}
-
-// ------------------------------------------------------------------------------------------------
-// Formulas: just enough of Sheets' syntax to call custom functions with literals and references
-
-function splitArgs(text) {
-  const args = []; let cur = ''; let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') { if (quoted && text[i + 1] === '"') { cur += '""'; i++; continue; } quoted = !quoted; cur += ch; continue; }
-    if (ch === ',' && !quoted) { args.push(cur); cur = ''; continue; }
-    cur += ch;
-  }
-  args.push(cur);
-  return args.map((a) => a.trim());
-}
-
-function parseFormula(formula) {
-  const m = /^=\s*([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*$/s.exec(formula);
-  if (!m) throw new Error('unsupported formula: ' + formula);
-  const inner = m[2].trim();
-  return { name: m[1].toUpperCase(), args: inner === '' ? [] : splitArgs(inner) };
-}
+const DIGESTS = { MD2: 'md2', MD5: 'md5', SHA_1: 'sha1', SHA_256: 'sha256', SHA_384: 'sha384', SHA_512: 'sha512' };
 
 // ------------------------------------------------------------------------------------------------
 // The runtime
@@ -317,29 +54,91 @@ class Runtime {
    * @param {string=} options.dir the add-on folder (default: sheets/addon)
    * @param {object=} options.sheets {tabName: 2-D values}
    * @param {string=} options.timeZone the spreadsheet's time zone
-   * @param {function=} options.clock () => milliseconds, for cache expiry (default Date.now)
+   * @param {function=} options.clock () => milliseconds (default Date.now); the runtime adds its own
+   *     advances to it (fetch latency, lock waits, Utilities.sleep): rt.now() is what scripts see as the time
+   * @param {object=} options.manifest a manifest to use instead of the folder's appsscript.json
    */
   constructor(options) {
     options = options || {};
-    this.dir = options.dir || ADDON_DIR;
+    // ROI_ADDON_DIR: run the tests against another copy of the add-on (e.g. the previous commit's, to see them fail)
+    this.dir = options.dir || process.env.ROI_ADDON_DIR || ADDON_DIR;
     this.clock = options.clock || (() => Date.now());
+    this.offset = 0;
     this.properties = { document: new PropertyStore('document'), script: new PropertyStore('script'), user: new PropertyStore('user') };
-    this.caches = { document: new CacheStore('document', () => this.clock()), script: new CacheStore('script', () => this.clock()), user: new CacheStore('user', () => this.clock()) };
-    this.ui = new UiRecord();
+    this.caches = { document: new CacheStore('document', () => this.now()), script: new CacheStore('script', () => this.now()), user: new CacheStore('user', () => this.now()) };
+    this.ui = new UiRecord('ROI 助手');
     this.spreadsheet = new Spreadsheet({ sheets: options.sheets, timeZone: options.timeZone, ui: this.ui });
     this.fetches = [];   // {method, url, status, ms}: never the headers (the token is in them)
+    this.requests = [];  // the bodies of scripted requests: {method, url, payload}
+    this.scripted = [];  // {method, match, reply}
+    this.fetchLatencyMs = 0;
     this.logs = [];      // every Logger.log / console.* line
     this.executions = [];
     this.locks = { document: 0, script: 0, user: 0 };
-    this.manifest = JSON.parse(fs.readFileSync(path.join(this.dir, 'appsscript.json'), 'utf8'));
+    this.lockHolders = { document: null, script: null, user: null };  // another execution holding a lock
+    this.lockWaits = []; // the timeout of every tryLock/waitLock call, in ms
+    this.triggers = [];
+    this.computed = new Map();  // formula cell → its last result, with the argument values it was computed from
+    this.current = null; // the running execution: {mode, started}
+    this.manifest = options.manifest || JSON.parse(fs.readFileSync(path.join(this.dir, 'appsscript.json'), 'utf8'));
     this.files = fs.readdirSync(this.dir).filter((f) => f.endsWith('.gs')).sort()
       .map((f) => ({ name: f, script: new vm.Script(fs.readFileSync(path.join(this.dir, f), 'utf8'), { filename: f }) }));
   }
 
+  /** The time scripts see, in ms. */
+  now() { return this.clock() + this.offset; }
+  /** Moves the runtime's clock forward (a wait, a slow server). */
+  advance(ms) { this.offset += Math.max(0, Number(ms) || 0); }
+
   /** How many UrlFetchApp requests have been made so far. */
   get fetchCount() { return this.fetches.length; }
 
+  /**
+   * Answers requests without a server: `method` 'GET'/'POST', `match` a path ('/api/v1/import', compared with the
+   * URL's path) or a URL prefix; `reply` {status, body, headers, latencyMs} or (request) => that.
+   */
+  script(method, match, reply) {
+    this.scripted.unshift({ method: method.toUpperCase(), match, reply });
+    return this;
+  }
+
+  /**
+   * Another execution holds `kind`'s lock for `forMs` from now; `during()` is its work (run when a waiter gets
+   * the lock, as if it had happened meanwhile). A waiter whose timeout ends first gets false.
+   */
+  holdLock(kind, forMs, during, doneAfterMs) {
+    const now = this.now();
+    this.lockHolders[kind] = { until: now + forMs, doneAt: now + (doneAfterMs === undefined ? forMs : doneAfterMs), during: during || null };
+  }
+
+  /** The other execution's work, once it is done by `at` (run with its hold lifted, as it is that execution). */
+  _otherWork(kind, holder, at) {
+    if (!holder.during || at < holder.doneAt) return;
+    const work = holder.during;
+    holder.during = null;
+    const saved = this.lockHolders[kind];
+    this.lockHolders[kind] = null;
+    try { work(); } finally { this.lockHolders[kind] = saved; }
+  }
+
+  /** Runs an installed trigger's function, as its time comes. */
+  fireTrigger(handler) {
+    const trigger = this.triggers.find((t) => t.handler === handler);
+    if (!trigger) throw new Error('no trigger for ' + handler);
+    return this._call('FULL', handler, [{ authMode: 'FULL', triggerUid: trigger.id }]);
+  }
+
   // --- the services one execution sees -------------------------------------------------------
+  _need(api, mode) {
+    const scopes = SCOPES[api];
+    const declared = this.manifest.oauthScopes;
+    // without oauthScopes Apps Script works the scopes out from the code; with them, only those are granted
+    if (declared && !scopes.some((s) => declared.includes(s))) {
+      throw exception(`Specified permissions are not sufficient to call ${api}. Required permissions: ${scopes.join(' || ')}`);
+    }
+    if (mode === 'CUSTOM_FUNCTION' && api === 'ScriptApp') throw exception('You do not have permission to call ScriptApp.newTrigger');
+  }
+
   _services(mode) {
     const rt = this;
     const log = (level) => (...args) => { rt.logs.push({ level, text: args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') }); };
@@ -352,16 +151,58 @@ class Runtime {
     };
     const lock = (kind) => ({
       held: false,
-      tryLock(ms) { if (rt.locks[kind] && !this.held) return false; if (!this.held) { rt.locks[kind]++; this.held = true; } return true; },
+      tryLock(ms) {
+        rt.lockWaits.push(Number(ms));
+        if (this.held) return true;
+        const other = rt.lockHolders[kind];
+        if (other) {
+          const giveUp = rt.now() + Number(ms);
+          if (other.until > giveUp) {
+            rt.advance(giveUp - rt.now());
+            rt._otherWork(kind, other, giveUp);
+            return false;
+          }
+          rt._otherWork(kind, other, other.until);
+          rt.lockHolders[kind] = null;
+          rt.advance(other.until - rt.now());
+        }
+        if (rt.locks[kind]) return false;
+        rt.locks[kind]++; this.held = true; return true;
+      },
       waitLock(ms) { if (!this.tryLock(ms)) throw exception('Lock timeout: another process was holding the lock for too long.'); },
       releaseLock() { if (this.held) { rt.locks[kind]--; this.held = false; } },
       hasLock() { return this.held; }
     });
+    const spreadsheet = () => { rt._need('SpreadsheetApp', mode); return rt.spreadsheet.api(mode); };
+    const scriptApp = {
+      AuthMode: Object.freeze({ NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION', LIMITED: 'LIMITED', FULL: 'FULL' }),
+      newTrigger(handler) {
+        rt._need('ScriptApp', mode);
+        const spec = { handler: String(handler), everyHours: null };
+        const builder = {
+          everyHours(n) { if (!(n >= 1)) throw exception('Invalid argument: everyHours'); spec.everyHours = n; return builder; },
+          // Google (add-on triggers): "Time-driven triggers cannot run more frequently than once per hour."
+          everyMinutes() { throw exception('Time-driven triggers of an add-on cannot run more frequently than once per hour.'); },
+          create() {
+            if (spec.everyHours === null) throw exception('Invalid argument: the trigger has no schedule');
+            // Google (add-on triggers): "Each add-on can only have one trigger of each type, per user, per document."
+            if (rt.triggers.length) throw exception('This add-on has already created a time-based trigger for this document by this user.');
+            const trigger = { id: String(rt.triggers.length + 1), handler: spec.handler, everyHours: spec.everyHours };
+            rt.triggers.push(trigger);
+            return scriptApp._trigger(trigger);
+          }
+        };
+        return { timeBased() { return builder; } };
+      },
+      getProjectTriggers() { rt._need('ScriptApp', mode); return rt.triggers.map((t) => scriptApp._trigger(t)); },
+      deleteTrigger(t) { rt._need('ScriptApp', mode); rt.triggers = rt.triggers.filter((x) => x.id !== t.getUniqueId()); },
+      _trigger(t) { return { getHandlerFunction: () => t.handler, getUniqueId: () => t.id, getEventType: () => 'CLOCK' }; }
+    };
     return {
       PropertiesService: {
-        getDocumentProperties: () => rt.properties.document.api(),
-        getScriptProperties: () => rt.properties.script.api(),
-        getUserProperties: () => rt.properties.user.api()
+        getDocumentProperties: () => rt.properties.document.api(mode),
+        getScriptProperties: () => rt.properties.script.api(mode),
+        getUserProperties: () => rt.properties.user.api(mode)
       },
       CacheService: {
         getDocumentCache: () => rt.caches.document.api(),
@@ -369,11 +210,11 @@ class Runtime {
         getUserCache: () => rt.caches.user.api()
       },
       LockService: { getDocumentLock: () => lock('document'), getScriptLock: () => lock('script'), getUserLock: () => lock('user') },
-      UrlFetchApp: { fetch: (url, params) => rt._fetch(url, params || {}) },
+      UrlFetchApp: { fetch: (url, params) => { rt._need('UrlFetchApp.fetch', mode); return rt._fetch(url, params || {}); } },
       SpreadsheetApp: {
-        getActiveSpreadsheet: () => rt.spreadsheet.api(mode),
-        getActive: () => rt.spreadsheet.api(mode),
-        getUi: () => rt.ui.api(mode),
+        getActiveSpreadsheet: spreadsheet,
+        getActive: spreadsheet,
+        getUi: () => { rt._need('SpreadsheetApp.getUi', mode); return rt.ui.api(mode); },
         flush: () => undefined
       },
       HtmlService: {
@@ -385,20 +226,50 @@ class Runtime {
         createHtmlOutput: (html) => htmlOutput(String(html || ''), null)
       },
       Utilities: {
+        DigestAlgorithm: Object.freeze(Object.fromEntries(Object.keys(DIGESTS).map((k) => [k, k]))),
+        Charset: Object.freeze({ US_ASCII: 'US_ASCII', UTF_8: 'UTF_8' }),
+        /** Java's byte[]: signed bytes, -128..127. */
+        computeDigest: (algorithm, value, charset) => {
+          if (!DIGESTS[algorithm]) throw exception('Invalid argument: algorithm');
+          const bytes = Array.isArray(value) ? Buffer.from(value.map((b) => b & 0xff)) : Buffer.from(String(value), charset === 'US_ASCII' ? 'latin1' : 'utf8');
+          return Array.from(crypto.createHash(DIGESTS[algorithm]).update(bytes).digest(), (b) => (b > 127 ? b - 256 : b));
+        },
         formatDate: (date, tz, pattern) => formatDate(date, tz, pattern),
-        sleep: (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(ms))
+        sleep: (ms) => rt.advance(ms)
       },
       Session: { getScriptTimeZone: () => rt.manifest.timeZone },
-      ScriptApp: { AuthMode: Object.freeze({ NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION', LIMITED: 'LIMITED', FULL: 'FULL' }) },
+      ScriptApp: scriptApp,
       Logger,
-      console: { log: log('log'), info: log('info'), warn: log('warn'), error: log('error') }
+      console: { log: log('log'), info: log('info'), warn: log('warn'), error: log('error') },
+      __roiNow: () => rt.now()
     };
+  }
+
+  _scripted(method, url) {
+    const pathOnly = url.split('?')[0];
+    return this.scripted.find((s) => s.method === method && (s.match.startsWith('/') ? pathOnly.endsWith(s.match) : url.startsWith(s.match)));
+  }
+
+  _allowed(url) {
+    const list = this.manifest.urlFetchWhitelist;
+    if (!list) return true;
+    // Google: a prefix matches the URL it starts; "https://*.example.com/foo" matches any subdomain (at least one)
+    return list.some((prefix) => {
+      const wild = /^https:\/\/\*\.(.*)$/.exec(prefix);
+      if (!wild) return url.startsWith(prefix);
+      return new RegExp('^https://[^/?#]+\\.' + wild[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).test(url);
+    });
   }
 
   _fetch(url, params) {
     url = String(url);
+    const started = this.now();
+    if (this.current && this.current.mode === 'CUSTOM_FUNCTION' && started - this.current.started > LIMITS.customFunctionMs) {
+      throw exception('Exceeded maximum execution time');
+    }
     if (url.length > LIMITS.urlLength) throw exception('Limit Exceeded: URLFetch URL Length.');
     if (!/^https?:\/\//i.test(url)) throw exception('Invalid argument: ' + url);
+    if (!this._allowed(url)) throw exception('UrlFetchApp: the manifest\'s urlFetchWhitelist does not allow ' + url.split('?')[0]);
     const method = String(params.method || 'get').toUpperCase();
     const headers = Object.assign({}, params.headers || {});
     let payload = params.payload == null ? null : params.payload;
@@ -408,21 +279,31 @@ class Runtime {
     }
     if (payload !== null && params.contentType) headers['Content-Type'] = params.contentType;
     headers['User-Agent'] = 'Mozilla/5.0 (compatible; Google-Apps-Script; beanserver; +https://script.google.com; id: local)';
-    const started = Date.now();
+    const realStart = Date.now();
     let reply;
-    try {
-      const out = execFileSync(process.execPath, [FETCH_HELPER], {
-        input: JSON.stringify({ url, method, headers, payload, deadlineMs: LIMITS.fetchDeadlineMs,
-          validateCertificates: params.validateHttpsCertificates !== false }),
-        timeout: LIMITS.fetchDeadlineMs + 5000,
-        env: Object.assign({}, process.env, { ROI_FETCH_HELPER: '1' }),
-        maxBuffer: 50 * 1024 * 1024
-      });
-      reply = JSON.parse(out.toString('utf8'));
-    } catch (e) {
-      reply = { error: String(e.message || e).split('\n')[0] };
+    const scripted = this._scripted(method, url);
+    if (scripted) {
+      this.requests.push({ method, url, payload });
+      const r = typeof scripted.reply === 'function' ? scripted.reply({ method, url, payload }) : scripted.reply;
+      reply = { status: r.status || 200, headers: Object.assign({ 'Content-Type': 'application/json' }, r.headers || {}),
+        body: typeof r.body === 'string' ? r.body : JSON.stringify(r.body === undefined ? {} : r.body), error: r.error };
+      this.advance(r.latencyMs || 0);
+    } else {
+      try {
+        const out = execFileSync(process.execPath, [FETCH_HELPER], {
+          input: JSON.stringify({ url, method, headers, payload, deadlineMs: LIMITS.fetchDeadlineMs,
+            validateCertificates: params.validateHttpsCertificates !== false }),
+          timeout: LIMITS.fetchDeadlineMs + 5000,
+          env: Object.assign({}, process.env, { ROI_FETCH_HELPER: '1' }),
+          maxBuffer: 50 * 1024 * 1024
+        });
+        reply = JSON.parse(out.toString('utf8'));
+      } catch (e) {
+        reply = { error: String(e.message || e).split('\n')[0] };
+      }
     }
-    const record = { method, url, status: reply.status || 0, ms: Date.now() - started };
+    this.advance(this.fetchLatencyMs);
+    const record = { method, url, status: reply.status || 0, ms: Date.now() - realStart, startedAt: started };
     this.fetches.push(record);
     if (reply.error) {
       // Apps Script's wording for an unreachable address
@@ -450,6 +331,8 @@ class Runtime {
   /** A fresh execution: a new global scope with every .gs file evaluated in it (file order). */
   _context(mode) {
     const context = vm.createContext(this._services(mode));
+    // the execution's clock is the runtime's: new Date() and Date.now() read rt.now()
+    vm.runInContext('Date = (function (RealDate, now) { class D extends RealDate { constructor(...a) { if (a.length) { super(...a); } else { super(now()); } } static now() { return now(); } } return D; })(Date, __roiNow);', context);
     this.files.forEach((f) => f.script.runInContext(context));
     return context;
   }
@@ -459,17 +342,29 @@ class Runtime {
     const fn = context[functionName];
     if (typeof fn !== 'function') throw exception('Script function not found: ' + functionName);
     const started = Date.now();
+    const outer = this.current;
+    this.current = { mode, started: this.now() };
     this.executions.push({ mode, functionName });
+    const record = this.executions[this.executions.length - 1];
     try {
       return fn.apply(null, args);
     } finally {
-      this.executions[this.executions.length - 1].ms = Date.now() - started;
+      record.ms = Date.now() - started;
+      record.clockMs = this.now() - this.current.started;
+      this.current = outer;
     }
   }
 
   /** The spreadsheet opens: the onOpen simple trigger (menus). */
-  open() {
-    this._call('LIMITED', 'onOpen', [{ authMode: 'LIMITED', source: this.spreadsheet.api('LIMITED') }]);
+  open(authMode) {
+    const mode = authMode || 'LIMITED';
+    this._call(mode, 'onOpen', [{ authMode: mode, source: this.spreadsheet.api(mode) }]);
+    return this.ui.menus;
+  }
+
+  /** The add-on is installed from the store: onInstall (Google: it "runs when a user installs an Editor add-on"). */
+  install() {
+    this._call('FULL', 'onInstall', [{ authMode: 'FULL', source: this.spreadsheet.api('FULL') }]);
     return this.ui.menus;
   }
 
@@ -493,30 +388,65 @@ class Runtime {
   }
 
   /**
-   * Evaluates one formula cell, e.g. '=ROI("618活动", "抖音")' or '=ROI(A2:A10)' (references read the
-   * active sheet or 'Tab'!A1). Like Sheets: one execution per cell, the result checked (numbers,
-   * strings, booleans, dates or 2-D arrays of them), a thrown error shown as "#ERROR!".
+   * A formula typed into a cell (or the function edited), e.g. '=ROI("618活动", "抖音")', '=ROI(A2:A10)',
+   * '=ROI("618活动",,, ROI_刷新)': always runs, as Sheets does for a new formula. References read the active
+   * sheet, 'Tab'!A1, or a named range. One execution per cell; the result checked (numbers, strings, booleans,
+   * dates or 2-D arrays of them); a thrown error shown as "#ERROR!" with the error's message (the cell's note);
+   * past 30 s "#ERROR!" with "Exceeded maximum execution time"; TODAY()/NOW()/RAND() as an argument: "Loading...".
    */
   evaluate(formula, sheetName) {
-    const { name, args } = parseFormula(formula);
-    const values = args.map((a) => this._argument(a, sheetName));
-    while (values.length && values[values.length - 1] === undefined) values.pop();
-    let result;
-    const started = Date.now();
-    try {
-      result = this._call('CUSTOM_FUNCTION', name, values);
-    } catch (e) {
-      return { error: '#ERROR!', message: String(e && e.message), stack: e && e.stack };
-    }
-    if (Date.now() - started > LIMITS.customFunctionMs) {
-      return { error: '#ERROR!', message: 'Exceeded maximum execution time' };
-    }
-    return { value: checkResult(result) };
+    const cell = this._prepare(formula, sheetName);
+    return cell.early || this._run(cell);
   }
 
-  /** Recalculates many formula cells (Sheets would run them in parallel; here they run one by one). */
+  /**
+   * Sheets recalculating cells already in the sheet (formulas[i] is the i-th cell of a column): a cell whose
+   * arguments hold the same values as when it was last computed is NOT run again and keeps its result, an
+   * error included (Google: "the custom function doesn't recalculate until you edit the function, or you change
+   * the value of a referenced cell"); the others run.
+   */
   recalculate(formulas, sheetName) {
-    return formulas.map((f) => this.evaluate(f, sheetName));
+    return formulas.map((f, i) => {
+      const cell = this._prepare(f, sheetName);
+      if (cell.early) return cell.early;
+      const id = (sheetName || '') + '\u0000' + i + '\u0000' + f;
+      const before = this.computed.get(id);
+      if (before && before.key === cell.key) return before.result;
+      const result = this._run(cell);
+      this.computed.set(id, { key: cell.key, result });
+      return result;
+    });
+  }
+
+  _prepare(formula, sheetName) {
+    const { name, args } = parseFormula(formula);
+    if (args.some((a) => VOLATILE.test(a))) return { early: { loading: true, value: 'Loading...' } };
+    let values;
+    try {
+      values = args.map((a) => this._argument(a, sheetName));
+    } catch (e) {
+      if (e.code === '#NAME?') return { early: { error: '#NAME?', message: e.message } };
+      throw e;
+    }
+    while (values.length && values[values.length - 1] === undefined) values.pop();
+    const key = JSON.stringify(values, (k, v) => (v === undefined ? null : v));
+    return { name, values, key };
+  }
+
+  _run(cell) {
+    const started = this.now();
+    let result;
+    try {
+      result = this._call('CUSTOM_FUNCTION', cell.name, cell.values);
+    } catch (e) {
+      const message = String(e && e.message);
+      if (/^Exceeded maximum execution time/.test(message)) return { error: '#ERROR!', message: 'Exceeded maximum execution time (line 0).' };
+      return { error: '#ERROR!', message, stack: e && e.stack };
+    }
+    if (this.now() - started > LIMITS.customFunctionMs) {
+      return { error: '#ERROR!', message: 'Exceeded maximum execution time (line 0).' };
+    }
+    return { value: checkResult(result) };
   }
 
   _argument(text, sheetName) {
@@ -524,8 +454,12 @@ class Runtime {
     if (/^".*"$/s.test(text)) return text.slice(1, -1).replace(/""/g, '"');
     if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
     if (/^(TRUE|FALSE)$/i.test(text)) return text.toUpperCase() === 'TRUE';
-    const m = /^(?:'([^']+)'!|([^!'"]+)!)?(\$?[A-Za-z]+\$?\d+(?::\$?[A-Za-z]+\$?\d+)?)$/.exec(text);
-    if (!m) throw new Error('unsupported argument: ' + text);
+    const m = /^(?:'([^']+)'!|([^!'"]+)!)?(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)$/.exec(text);
+    if (!m) {
+      const named = this.spreadsheet.named(text);
+      if (named === undefined) { const e = new Error('Unknown range name: ' + text); e.code = '#NAME?'; throw e; }
+      return named;
+    }
     const tab = m[1] || m[2] || sheetName;
     const sheet = tab ? this.spreadsheet.sheet(tab) : this.spreadsheet.active;
     if (!sheet) throw new Error('no tab ' + tab);
@@ -539,36 +473,4 @@ function headerValue(headers, name) {
   return key ? [].concat(headers[key])[0] : null;
 }
 
-/** A custom function's result as Sheets accepts it, copied out of the execution's realm. */
-function checkResult(value) {
-  if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) {
-    const rows = value.map((row) => (Array.isArray(row) ? row : [row]).map(checkScalar));
-    return rows;
-  }
-  return checkScalar(value);
-}
-
-function checkScalar(value) {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'number') {
-    if (!isFinite(value)) return '#NUM!';
-    return value;
-  }
-  if (typeof value === 'string') {
-    if (value.length > LIMITS.cellChars) throw new Error('a cell holds at most 50,000 characters');
-    return value;
-  }
-  if (typeof value === 'boolean') return value;
-  if (Object.prototype.toString.call(value) === '[object Date]') return new Date(value.getTime());
-  throw new Error('a custom function returned ' + Object.prototype.toString.call(value) + ', which Sheets cannot show');
-}
-
-function formatDate(date, timeZone, pattern) {
-  const parts = {};
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-    .formatToParts(new Date(date.getTime())).forEach((p) => { parts[p.type] = p.value; });
-  return String(pattern).replace(/yyyy|MM|dd|HH|mm|ss/g, (t) => ({ yyyy: parts.year, MM: parts.month, dd: parts.day, HH: parts.hour, mm: parts.minute, ss: parts.second }[t]));
-}
-
-module.exports = { Runtime, LIMITS, parseFormula, ADDON_DIR };
+module.exports = { Runtime, LIMITS, parseFormula, ADDON_DIR, SCOPES };

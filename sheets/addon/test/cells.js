@@ -15,8 +15,22 @@ function quote(text) {
   return '"' + String(text).replace(/"/g, '""') + '"';
 }
 
-/** [{formula, expected}] where expected is a number, or null when the figure cannot be computed. */
-function buildCells(expected, count) {
+// how many arguments come before `refresh` in each custom function
+const ARITY = { ROI: 3, ROAS: 3, CAC: 3, ROI_CHANNEL: 2, ATTRIBUTED: 3, ROI_ASK: 1 };
+
+/** '=ROI("x")' → '=ROI("x",,, ROI_刷新)': the formula with `refresh` as its last argument. */
+function withRefresh(formula, refresh) {
+  const m = /^=([A-Z_]+)\((.*)\)$/s.exec(formula);
+  const args = m[2] === '' ? [] : m[2].split(/,\s*(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+  while (args.length < ARITY[m[1]]) args.push('');
+  return `=${m[1]}(${args.join(',')}, ${refresh})`;
+}
+
+/**
+ * [{formula, expected}] where expected is a number, or null when the figure cannot be computed; with `refresh`
+ * (e.g. 'ROI_刷新') every formula ends with it, as the sidebar writes them.
+ */
+function buildCells(expected, count, refresh) {
   count = count || 200;
   const cells = [];
   const fns = { roi: 'ROI', roas: 'ROAS', cac: 'CAC' };
@@ -43,11 +57,11 @@ function buildCells(expected, count) {
       cells.push({ formula: `=${fns[key]}(${quote(name)}, ${quote(channel)})`, expected: figures[key] });
     }
   }
-  return cells.slice(0, count);
+  return cells.slice(0, count).map((c) => (refresh ? { formula: withRefresh(c.formula, refresh), expected: c.expected } : c));
 }
 
 function loadExpected(file) {
   return JSON.parse(fs.readFileSync(file || process.env.ROI_EXPECTED, 'utf8'));
 }
 
-module.exports = { buildCells, loadExpected, MODEL_NAMES, quote };
+module.exports = { buildCells, loadExpected, MODEL_NAMES, quote, withRefresh };

@@ -79,8 +79,9 @@ test('an address saved by an older version (http, user:password) is never used w
   for (const [url, message] of [['http://127.0.0.1:1', HTTP], ['https://u:p@127.0.0.1:1', CREDENTIALS]]) {
     const rt = new Runtime({ sheets: { '活动': [['活动名称'], ['618活动']] } });
     rt.properties.document.api().setProperties({ ROI_SERVER_URL: url, ROI_TOKEN: 'roi_old-token' });
-    const cell = rt.evaluate('=ROI("618活动")').value;
-    assert.equal(cell, '#ROI: 没有发送请求：' + message + '（在「ROI 助手 → 连接设置」里重新填写）', url);
+    const cell = rt.evaluate('=ROI("618活动")');
+    assert.equal(cell.error, '#ERROR!', url);
+    assert.equal(cell.message, '没有发送请求：' + message + '（在「ROI 助手 → 连接设置」里重新填写）', url);
     const session = rt.scriptRun('openSession');
     assert.equal(session.ok, false);
     assert.ok(session.error.startsWith('没有发送请求：'), session.error);

@@ -12,14 +12,16 @@ const gsFiles = fs.readdirSync(ADDON_DIR).filter((f) => f.endsWith('.gs'));
 const htmlFiles = fs.readdirSync(ADDON_DIR).filter((f) => f.endsWith('.html'));
 const publicFunctions = new Set(gsFiles.flatMap((f) => Array.from(read(f).matchAll(/^function ([A-Za-z][A-Za-z0-9_]*[A-Za-z0-9])\s*\(/gm), (m) => m[1])));
 
-test('manifest: V8 and exactly the three narrow scopes', () => {
+test('manifest: V8 and exactly the four narrow scopes', () => {
   const manifest = JSON.parse(read('appsscript.json'));
   assert.equal(manifest.runtimeVersion, 'V8');
   assert.deepEqual(manifest.oauthScopes.slice().sort(), [
     'https://www.googleapis.com/auth/script.container.ui',
     'https://www.googleapis.com/auth/script.external_request',
+    'https://www.googleapis.com/auth/script.scriptapp',
     'https://www.googleapis.com/auth/spreadsheets.currentonly'
   ]);
+  assert.equal(manifest.urlFetchWhitelist, undefined, 'the allowlist is written for a server before publishing (tools/allowlist.js)');
   gsFiles.forEach((f) => assert.ok(read(f).includes('@OnlyCurrentDoc'), f + ' keeps the current-document scope'));
 });
 
@@ -48,7 +50,8 @@ test('every menu item and every google.script.run call names a public server fun
   rt.open();
   const items = rt.ui.menus[0].items.filter((i) => !i.separator).map((i) => i.functionName);
   const runCalls = htmlFiles.flatMap((f) => serverCalls(read(f)));
-  assert.deepEqual(new Set(runCalls), new Set(['openSession', 'askQuestion', 'askButton', 'getConnectionSettings', 'saveConnectionSettings']));
+  assert.deepEqual(new Set(runCalls), new Set(['openSession', 'askQuestion', 'askButton', 'getConnectionSettings', 'saveConnectionSettings',
+    'insertReport', 'insertFormula', 'importReports']));
   for (const name of items.concat(runCalls)) {
     assert.ok(publicFunctions.has(name), `${name} is not a public function in the .gs files`);
   }
@@ -57,9 +60,10 @@ test('every menu item and every google.script.run call names a public server fun
 test('custom functions carry @customfunction JSDoc (Sheets shows them in autocomplete)', () => {
   const source = gsFiles.map(read).join('\n');
   for (const name of ['ROI', 'ROAS', 'CAC', 'ROI_CHANNEL', 'ATTRIBUTED', 'ROI_ASK']) {
-    const m = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*function ${name}\\(`).exec(source);
+    const m = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*function ${name}\\(([^)]*)\\)`).exec(source);
     assert.ok(m, `${name} has a JSDoc block`);
     assert.ok(m[1].includes('@customfunction'), `${name} is marked @customfunction`);
+    assert.ok(/refresh$/.test(m[2].trim()) && m[1].includes('@param {*=} refresh'), `${name} takes a last argument refresh`);
   }
 });
 
@@ -95,12 +99,14 @@ test('a snapshot above 100 KB is cached in chunks and read back whole; a lost ch
   const campaigns = {};
   for (let i = 0; i < 3000; i++) campaigns[`活动${i}号（华东区）`] = { roi: i / 7, roas: 1 + i, cac: null, channels: { 抖音: { roi: -i - 0.5 } } };
   const snapshot = { ok: true, campaigns, aliases: { '😀618': '活动1号（华东区）' } };
-  const key = ctx.roiPeriodKey_('2026-10', cache);
+  const key = ctx.roiCacheKey_(['snap', '2026-10', '']);
   ctx.roiCacheWrite_(cache, key, snapshot);
   const chunks = Array.from(rt.caches.document.entries.entries()).filter(([k]) => k.startsWith(key + ':'));
   assert.ok(chunks.length >= 3, `${chunks.length} chunks`);
   chunks.forEach(([, e]) => assert.ok(Buffer.byteLength(e.value, 'utf8') <= LIMITS.cacheValueBytes));
+  const before = rt.caches.document.calls.length;
   assert.deepEqual(JSON.parse(JSON.stringify(ctx.roiCacheRead_(cache, key))), snapshot);
+  assert.equal(rt.caches.document.calls.length - before, chunks.length > 8 ? 2 : 1, 'the head and up to 8 chunks in one getAll');
   now += 299 * 1000;
   assert.notEqual(ctx.roiCacheRead_(cache, key), null, 'still there just under 5 minutes');
   rt.caches.document.entries.delete(key + ':1');
@@ -124,4 +130,25 @@ test('custom functions cannot open UI or write cells (as in Sheets)', () => {
   const ctx = rt._context('CUSTOM_FUNCTION');
   assert.throws(() => ctx.SpreadsheetApp.getUi(), /Cannot call SpreadsheetApp.getUi\(\) from this context/);
   assert.throws(() => ctx.SpreadsheetApp.getActive().getSheetByName('活动').getRange('A1').setValue(1), /permission/);
+});
+
+test('README: what refresh does in three lines, TODAY()/NOW() warned against, what to add before publishing', () => {
+  const readme = read('README.md');
+  const refresh = /<!-- refresh -->\n([\s\S]*?)\n<!-- \/refresh -->/.exec(readme);
+  assert.ok(refresh, 'a marked refresh paragraph');
+  assert.equal(refresh[1].split('\n').length, 3, 'three lines');
+  assert.ok(refresh[1].includes('ROI_刷新') && refresh[1].includes('刷新数据'));
+  assert.ok(/TODAY\(\)/.test(readme) && /NOW\(\)/.test(readme), 'TODAY()/NOW() as arguments are warned against');
+  assert.ok(readme.includes('urlFetchWhitelist') && readme.includes('tools/allowlist.js'));
+});
+
+test('tools/allowlist.js writes Google\'s prefix form (https, full domain, non-empty path) and refuses http and user:password', () => {
+  const { allowlistPrefix, manifestFor } = require('../tools/allowlist.js');
+  assert.equal(allowlistPrefix('https://roi.example.com'), 'https://roi.example.com/');
+  assert.equal(allowlistPrefix('https://roi.example.com/base/'), 'https://roi.example.com/base/');
+  assert.throws(() => allowlistPrefix('http://roi.example.com'), /https:\/\//);
+  assert.throws(() => allowlistPrefix('https://u:p@roi.example.com'), /用户名或密码/);
+  const manifest = manifestFor('https://roi.example.com');
+  assert.deepEqual(manifest.urlFetchWhitelist, ['https://roi.example.com/']);
+  assert.deepEqual(manifest.oauthScopes, JSON.parse(read('appsscript.json')).oauthScopes);
 });
