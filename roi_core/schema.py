@@ -107,6 +107,32 @@ ORDERS = TabSpec("orders", "订单", ("orders", "order"), ORDER_COLUMNS)
 CUSTOMERS = TabSpec("customers", "客户", ("customers", "customer"), CUSTOMER_COLUMNS)
 BUDGETS = TabSpec("budgets", "预算", ("budgets", "budget", "plan", "预算计划"), BUDGET_COLUMNS)
 
+#: 导入: the ad platforms' report exports, one row per day × 平台 × 账户 × 平台活动名称 (written only by
+#: ``python -m sheets import`` and its doors; read beside 活动 by every answer, see roi_core.imports)
+IMPORTS_TAB = "导入"
+IMPORT_COLUMNS = (
+    Column("day", "日期", ("date", "day"), "date", True),
+    Column("platform", "平台", ("platform",), "text", True),
+    Column("account", "账户", ("account",), "text", False),
+    Column("platform_campaign", "平台活动名称", ("platform campaign",), "text", True),
+    Column("ad_spend", "广告费用", ("ad_spend", "ad spend"), "money", False),
+    Column("impressions", "曝光量", ("impressions",), "count", False),
+    Column("clicks", "点击量", ("clicks",), "count", False),
+    Column("conversions", "转化数", ("conversions",), "number", False),
+    Column("revenue", "销售额", ("revenue",), "money", False),
+    Column("window", "归因窗口", ("attribution window", "window"), "text", False),
+    Column("file", "来源文件", ("file", "source file"), "text", False),
+    Column("imported_at", "导入时间", ("imported at",), "text", False),
+)
+IMPORTS = TabSpec("imports", IMPORTS_TAB, ("imports", "imported"), IMPORT_COLUMNS)
+IMPORT_KEY_HEADERS = ("日期", "平台", "账户", "平台活动名称")
+#: 映射 (optional, people's): a platform campaign name or pattern (``*618*``) → the 活动名称 it counts under
+MAPPING = TabSpec("mapping", "映射", ("mapping", "campaign mapping"), (
+    Column("pattern", "平台活动名称", ("平台活动", "pattern", "platform campaign", "匹配"), "text", True),
+    Column("campaign", "活动名称", ("campaign", "活动"), "text", True),
+    Column("platform", "平台", ("platform",), "text", False),
+))
+
 #: tabs a team may add when it has the data; without them the product answers as before
 OPTIONAL_TABS = (ORDERS, CUSTOMERS, BUDGETS)
 PEOPLE_TABS = (CAMPAIGNS, TOUCHPOINTS, SETTINGS, *OPTIONAL_TABS)
@@ -154,6 +180,7 @@ ASSISTANT_TAB_ALIASES = {
     CUSTOMER_VALUE_TAB: ("customer value",),
     ALERTS_TAB: ("alerts",),
     BUDGET_ADVICE_TAB: ("budget advice", "budget plan"),
+    IMPORTS_TAB: ("imports", "imported"),
 }
 DATA_CHECK_HEADERS = ("标签页", "行号", "列", "值", "问题", "检查时间")
 

@@ -30,6 +30,7 @@ from roi_core.schema import (
     CAMPAIGNS,
     CUSTOMERS,
     EXAMPLE_MARKER,
+    IMPORTS,
     OPTIONAL_TABS,
     ORDERS,
     SETTING_BY_NAME,
@@ -76,6 +77,8 @@ class SheetData:
     plan_conflicts: pd.DataFrame = field(default_factory=lambda: _empty_frame(BUDGETS))
     # the template's example rows still in the sheet (tab title → sheet rows): never counted, always reported
     example_rows: dict = field(default_factory=dict)
+    # sentences every answer adds when 导入 holds the platforms' rows (roi_core.imports.combine)
+    import_notes: tuple[str, ...] = ()
 
     def example_warnings(self, lang: str = "zh") -> list[str]:
         """One sentence per tab that still holds the template's example rows, in ``lang`` (zh or en)."""
@@ -335,7 +338,7 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         problems += result.problems
         skipped += result.skipped
         missing += result.blocking
-        if not result.blocking and result.frame.empty and not result.skipped:
+        if not result.blocking and result.frame.empty and not result.skipped and find_tab(IMPORTS, titles) is None:
             # answers already say 「活动」表还没有数据; the check must not say 没有发现问题
             problems.append(tab_checks.empty_campaigns(title, tabs[title]))
         if result.skipped_frame is not None:
@@ -344,6 +347,16 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
             example_rows[title] = tuple(result.examples[ROW_COLUMN].tolist())
             skipped_campaign_rows = pd.concat([skipped_campaign_rows, result.examples[[ROW_COLUMN, "campaign"]]],
                                               ignore_index=True)
+
+    import_notes: tuple[str, ...] = ()
+    if "campaigns" in found and find_tab(IMPORTS, titles) is not None:
+        from roi_core.imports import combine  # 导入 beside 活动: every reader sees both
+
+        campaigns, import_problems, import_notes, left_out = combine(
+            normalize_table, campaigns, tabs, found.get("settings"), found["campaigns"], settings.timezone, dates)
+        problems += import_problems
+        skipped += left_out
+        found["imports"] = find_tab(IMPORTS, titles)
 
     title = find_tab(TOUCHPOINTS, titles)
     touchpoints = _finish_touchpoints(_empty_frame(TOUCHPOINTS))
@@ -389,6 +402,7 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
         fetched_at=fetched_at,
         tab_titles=found,
         example_rows=example_rows,
+        import_notes=import_notes,
     )
 
 

@@ -102,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     addon_key.add_argument("--revoke", action="store_true", help="吊销这个表格的令牌")
     addon_key.add_argument("--list", action="store_true", help="列出有令牌的表格和生成时间（不显示令牌）")
     add_addon_parser(sub)  # addon setup: the add-on's prerequisites checked (sheets.addon_setup)
+    imp = sub.add_parser("import", help="导入广告平台的报表（CSV/Excel）到「导入」标签页")  # roi_app.imports
+    imp.add_argument("files", nargs="+", metavar="FILE", help="平台导出的报表文件")
+    imp.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：配置的数据源）")
+    imp.add_argument("--platform", help="指定平台（自动识别不出时用）")
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--json", action="store_true", help="输出 JSON")
     parser.add_argument("--debug", action="store_true", help="打印调试日志")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
@@ -114,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             return addon_key_command(args, config)
         if args.command == "addon":
             return addon_command(args, config)
+        if args.command == "import":
+            from roi_app.imports import import_command  # the import's own module (docs/imports.md)
+
+            return import_command(args, config)
         if args.command == "init":
             location = args.source or "roi-template.xlsx"
             if google_key(location):

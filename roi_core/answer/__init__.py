@@ -14,6 +14,7 @@ import datetime as dt
 from roi_core.answer.builders import (  # noqa: F401
     HELP_EXAMPLES_EN,
     HELP_EXAMPLES_ZH,
+    RANKABLE,
     _attribution,
     advice,
     channel_ranking,
@@ -39,6 +40,7 @@ from roi_core.answer.customer_value import (  # noqa: F401
     lifecycle_answer,
     with_customer_value,
 )
+from roi_core.answer.intents import INTENT_ANSWERS, resolve_during
 from roi_core.answer.rows import (  # noqa: F401
     _label,
     _month_rows,
@@ -89,6 +91,7 @@ def _base(ans: Answer, query: Query, data: SheetData) -> Answer:
     if data.rows_skipped > examples:  # rows with a problem; the template's examples get their own sentence
         ans.warnings.append(_skipped_warning(data.rows_skipped - examples, query.lang))
     ans.warnings += data.example_warnings(query.lang)
+    ans.warnings += list(data.import_notes)  # the platforms' rows: their attribution windows, what they replaced
     if data.stale_seconds is not None:
         minutes = max(1, round(data.stale_seconds / 60))
         ans.warnings.append(f"表格暂时读不到，以下是 {minutes} 分钟前的缓存数据" if query.lang == "zh"
@@ -120,18 +123,27 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
                             known_channels=data.campaigns["channel"].dropna().unique().tolist())
         if query.kind == "help":
             return _base(help_answer(query, data), query, data)
+    during = ""
+    if query.during and query.text:  # 双11期间各渠道: the campaign's own dates are the period (answer/intents.py)
+        resolved = resolve_during(query, data)
+        if isinstance(resolved, Answer):
+            return _base(resolved, query, data)
+        query, during = resolved
     check_window(query, data.settings.earliest_date, data.settings.latest_date)  # 设置 最早日期 … 最晚日期
     period = query.period
-    if query.kind == "campaign":
+    if query.kind in INTENT_ANSWERS:  # 值不值得投, 要不要加抖音预算, 有什么预警
+        ans = INTENT_ANSWERS[query.kind](query, data, today)
+    elif query.kind == "campaign":
         ans = _campaign_answer(query, data)
         ans = with_customer_value(ans, data, today)  # payback, LTV, repurchase in the JSON (customer_value.py)
     elif query.kind in CUSTOMER_ANSWERS:  # 客户价值 / 回本周期 / 复购, 生命周期, cohort
         ans = CUSTOMER_ANSWERS[query.kind](query, data, today)
     elif query.kind == "channels":
-        ans = channel_ranking(data, query.month, lang=query.lang, period=period, order=query.order)
+        ans = channel_ranking(data, query.month, lang=query.lang, period=period, order=query.order,
+                              metric=query.metric)
     elif query.kind == "top":
         ans = top_campaigns(data, query.top_n, query.month, lang=query.lang, period=period, order=query.order,
-                            channel=query.channel)
+                            channel=query.channel, metric=query.metric)
     elif query.kind == "advice" and query.budget is not None:  # 下个月预算 50万怎么分: that total, split
         ans = advice(data, query.month, lang=query.lang, period=period, budget=query.budget)
     elif query.kind == "advice":
@@ -150,7 +162,7 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         ans = monthly_summary(data, month, lang=query.lang)
         period = (month.start_time.date(), month.end_time.date())
     elif query.kind == "channel_trend":
-        ans = channel_trend(data, query.channel, today, period, lang=query.lang)
+        ans = channel_trend(data, query.channel, today, period, lang=query.lang, metric=query.metric)
         period = (ans.start_date, ans.end_date)
     elif query.kind == "compare":
         ans = compare(query, data)
@@ -166,6 +178,11 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         ans.asked_period = {"start": period[0], "end": period[1]}
     if query.metric is not None:
         ans.asked_metric = query.metric
+    if query.kind in ("channels", "top"):  # a ranking says what it ranks by and which end comes first
+        ans.asked_metric = query.metric if query.metric in RANKABLE else "roi"
+        ans.asked_order = query.order
+    if during:
+        ans.warnings.insert(0, during)
     return _base(ans, query, data)
 
 

@@ -1,0 +1,245 @@
+"""The ad platforms' imported rows (tab 导入) beside the typed 活动 rows: mapping, renaming, merging, planning.
+
+Pure: the files are parsed in ``sheets.imports``; this module takes their canonical rows (one per day ×
+平台 × 账户 × 平台活动名称, columns of :data:`roi_core.schema.IMPORT_COLUMNS`) and
+
+- :func:`plan_import`: which of them are new or changed against what 导入 already holds (idempotency:
+  the same day × platform × account × campaign is one row, however many files carry it);
+- :func:`resolve`: each row's 活动名称 (the 映射 tab's first matching pattern, else the platform's own name)
+  and 渠道 (the platform, or the name 设置 gives it: 参数 ``<平台>渠道``, e.g. ``巨量引擎渠道 = 抖音``);
+- :func:`combine`: 活动 and 导入 as one campaigns frame for every reader, the typed 活动 rows that cover the
+  same campaign × channel × days as imported rows left out (the platform's numbers are used) and listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from roi_core.parse import normalize_text
+from roi_core.problems import Problem
+from roi_core.schema import CAMPAIGNS, IMPORTS, MAPPING, SETTINGS, find_tab
+
+METRICS = ("ad_spend", "impressions", "clicks", "conversions", "revenue")
+KEYS = ("day", "platform", "account", "platform_campaign")
+_EMPTY_NOTES: tuple[str, ...] = ()
+#: roi_core.sheetdata.normalize_table, handed in by its callers (sheetdata calls this module: no cycle)
+Normalize = Callable[..., Any]
+
+
+def _norm(values: pd.Series) -> pd.Series:
+    """NFKC + trim + case-fold, per distinct value (exports repeat a few hundred names a million times)."""
+    text = values.fillna("").astype(str)
+    uniques = pd.unique(text)
+    return text.map({u: normalize_text(u) for u in uniques})
+
+
+def key_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The comparable key of each row: day as YYYY-MM-DD, the three names normalised."""
+    return pd.DataFrame({
+        "day": pd.to_datetime(frame["day"]).dt.strftime("%Y-%m-%d"),
+        "platform": _norm(frame["platform"]),
+        "account": _norm(frame["account"]),
+        "platform_campaign": _norm(frame["platform_campaign"]),
+    }, index=frame.index)
+
+
+def plan_import(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """``incoming`` (canonical rows, each key once, batch order) with a column ``status``: ``new`` (no such key in
+    ``existing``), ``changed`` (the key is there with other figures or window), ``same`` (already there as is).
+
+    Figures compare to the cent / whole unit (a value read back from a sheet may carry float noise).
+    """
+    out = incoming.copy()
+    if out.empty:
+        out["status"] = pd.Series(dtype=object)
+        return out
+    inc_keys = key_frame(out)
+    if existing is None or existing.empty:
+        out["status"] = "new"
+        return out
+    ex = existing.copy()
+    ex_keys = key_frame(ex)
+    ex_sig = _signature(ex)
+    joined_ex = pd.Series(ex_sig.to_numpy(), index=pd.MultiIndex.from_frame(ex_keys))
+    joined_ex = joined_ex[~joined_ex.index.duplicated(keep="first")]
+    sig = _signature(out)
+    found = joined_ex.reindex(pd.MultiIndex.from_frame(inc_keys))
+    status = np.where(found.isna().to_numpy(), "new", np.where(found.to_numpy() == sig.to_numpy(), "same", "changed"))
+    out["status"] = status
+    return out
+
+
+def _signature(frame: pd.DataFrame) -> pd.Series:
+    parts = [frame[m].astype(float).round(2).fillna(-1).map("{:.2f}".format) for m in METRICS]
+    parts.append(frame["window"].fillna("").astype(str).str.strip())
+    sig = parts[0]
+    for p in parts[1:]:
+        sig = sig + "|" + p
+    return sig
+
+
+def _pattern(text: str) -> re.Pattern:
+    """A 映射 pattern as a regular expression: ``*`` any text, ``?`` one character; no wildcard = the whole name."""
+    body = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in normalize_text(text))
+    return re.compile(body, re.S)
+
+
+def channel_names(normalize: Normalize, settings_rows: list[list] | None, title: str = "设置") -> dict[str, str]:
+    """设置 rows ``<平台>渠道 | 名称`` → {normalised platform: the team's channel name}."""
+    if not settings_rows:
+        return {}
+    frame = normalize(title, settings_rows, SETTINGS).frame
+    names = {}
+    for key, value in zip(frame["key"].tolist(), frame["value"].tolist(), strict=True):
+        k = normalize_text(key)
+        if k.endswith("渠道") and len(k) > 2 and value is not None and str(value).strip():
+            names[k[:-2]] = str(value).strip()
+    return names
+
+
+def resolve(imported: pd.DataFrame, mapping: pd.DataFrame, names: dict[str, str],
+            campaign_names: pd.Series) -> pd.DataFrame:
+    """``imported`` with ``campaign`` (映射's first matching row in sheet order, else the platform's name),
+    ``channel`` (the platform, renamed by 设置) and ``matched`` (False: neither a 映射 pattern nor a 活动 name)."""
+    out = imported.copy()
+    own = out["platform_campaign"].fillna("").astype(str)
+    uniques = pd.DataFrame({"name": pd.unique(own)})
+    uniques["norm"] = uniques["name"].map(normalize_text)
+    uniques["campaign"] = uniques["name"]
+    uniques["mapped"] = False
+    plat_of = out.groupby(own, sort=False)["platform"].first() if len(out) else pd.Series(dtype=object)
+    for pattern, campaign, platform in zip(mapping.get("pattern", []), mapping.get("campaign", []),
+                                           mapping.get("platform", [None] * len(mapping)), strict=False):
+        if not isinstance(pattern, str) or not pattern.strip() or not isinstance(campaign, str):
+            continue
+        rx = _pattern(pattern)
+        hit = uniques["norm"].map(lambda n, rx=rx: rx.fullmatch(n) is not None) & ~uniques["mapped"]
+        if isinstance(platform, str) and platform.strip():
+            same_platform = uniques["name"].map(plat_of).map(lambda p: normalize_text(p)) == normalize_text(platform)
+            hit &= same_platform
+        uniques.loc[hit, "campaign"] = campaign.strip()
+        uniques.loc[hit, "mapped"] = True
+    known = {normalize_text(c) for c in pd.unique(campaign_names.dropna().astype(str))}
+    uniques["matched"] = uniques["mapped"] | uniques["norm"].isin(known)
+    look = uniques.set_index("name")
+    out["campaign"] = own.map(look["campaign"])
+    out["matched"] = own.map(look["matched"]).astype(bool)
+    plat = out["platform"].fillna("").astype(str)
+    out["channel"] = plat.map({p: names.get(normalize_text(p), p) for p in pd.unique(plat)})
+    return out
+
+
+def unmatched_names(resolved: pd.DataFrame) -> list[tuple[str, str]]:
+    """(平台, 平台活动名称) of the rows no 映射 pattern and no 活动 name matched, first seen first."""
+    rows = resolved.loc[~resolved["matched"], ["platform", "platform_campaign"]].drop_duplicates()
+    return list(rows.itertuples(index=False, name=None))
+
+
+def read_mapping(normalize: Normalize, tabs: dict[str, list[list]]) -> tuple[pd.DataFrame, list[Problem]]:
+    """The optional 映射 tab, parsed (empty frame without it)."""
+    title = find_tab(MAPPING, list(tabs))
+    if title is None:
+        return pd.DataFrame({"pattern": [], "campaign": [], "platform": []}), []
+    result = normalize(title, tabs[title], MAPPING)
+    return result.frame, list(result.problems)
+
+
+def read_imports(normalize: Normalize, tabs: dict[str, list[list]], tz: str | None = None,
+                 dates: tuple[object, object] = (None, None)) -> tuple[pd.DataFrame | None, list[Problem], str | None]:
+    """The 导入 tab parsed (None without it), its problems and its title."""
+    title = find_tab(IMPORTS, list(tabs))
+    if title is None:
+        return None, [], None
+    result = normalize(title, tabs[title], IMPORTS, tz, dates)
+    return result.frame, list(result.problems), title
+
+
+def combine(normalize: Normalize, campaigns: pd.DataFrame, tabs: dict[str, list[list]], settings_title: str | None,
+            campaigns_title: str | None, tz: str | None = None, dates: tuple[object, object] = (None, None),
+            ) -> tuple[pd.DataFrame, list[Problem], tuple[str, ...], int]:
+    """活动 (``campaigns``, already cleaned) and 导入 as one frame of campaign rows.
+
+    Returns the frame, the problems to list (导入's own, 映射's, and one per typed 活动 row left out because
+    imported rows cover the same campaign × channel × days), the sentences answers add (the platforms'
+    attribution windows; which source was used where they overlap) and how many typed rows were left out.
+    Without a 导入 tab nothing changes. ``normalize`` is :func:`roi_core.sheetdata.normalize_table`.
+    """
+    frame, problems, title = read_imports(normalize, tabs, tz, dates)
+    if frame is None or frame.empty:
+        return campaigns, problems, _EMPTY_NOTES, 0
+    mapping, mapping_problems = read_mapping(normalize, tabs)
+    problems += mapping_problems
+    names = channel_names(normalize, tabs.get(settings_title) if settings_title else None, settings_title or "设置")
+    resolved = resolve(frame, mapping, names, campaigns["campaign"])
+    rows = pd.DataFrame({
+        "campaign": resolved["campaign"].astype(object),
+        "channel": resolved["channel"].astype(object),
+        "start_date": resolved["day"],
+        "end_date": resolved["day"],
+        "ad_spend": resolved["ad_spend"].fillna(0.0),
+        "promo_cost": 0.0, "staff_cost": 0.0, "other_cost": 0.0,
+        "revenue": resolved["revenue"].fillna(0.0),
+        "impressions": resolved["impressions"], "clicks": resolved["clicks"],
+        "conversions": resolved["conversions"],
+        "row": resolved["row"].astype("int64"),
+        "import_platform": resolved["platform"], "import_window": resolved["window"],
+    })
+    rows["cost"] = rows["ad_spend"]
+    for column in [*CAMPAIGNS.columns]:  # every column a typed row has: readers look them up by key
+        if column.key not in rows:
+            rows[column.key] = None if column.kind == "text" else np.nan
+    typed, overlap_problems, overlapped = _drop_overlaps(campaigns, rows, campaigns_title or CAMPAIGNS.title)
+    problems += overlap_problems
+    merged = pd.concat([typed, rows], ignore_index=True) if len(typed) else rows.reset_index(drop=True)
+    notes = [_window_sentence(resolved)]
+    if overlapped:
+        notes.append(f"「{campaigns_title or CAMPAIGNS.title}」有 {overlapped} 行与平台导入的数据重叠（同一活动、渠道、日期），"
+                     "已用平台的数据，这些行未计入（详见「数据校验」）")
+    return merged, problems, tuple(notes), overlapped
+
+
+def _window_sentence(resolved: pd.DataFrame) -> str:
+    windows = resolved.assign(w=resolved["window"].fillna("").astype(str).str.strip())
+    parts = []
+    for platform, group in windows.groupby("platform", sort=True):
+        ws = [w for w in pd.unique(group["w"]) if w]
+        parts.append(f"{platform} {'、'.join(ws) if ws else '平台默认口径'}")
+    return f"含平台导入数据（「导入」{len(resolved)} 行）：销售额按各平台的归因窗口计（{'；'.join(parts)}）"
+
+
+def _drop_overlaps(typed: pd.DataFrame, imported: pd.DataFrame, title: str) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Typed rows whose campaign × channel has imported days inside their start..end: left out, one problem each."""
+    if typed.empty or imported.empty:
+        return typed, [], 0
+    days = imported[["campaign", "channel", "start_date", "import_platform"]].copy()
+    days["c"], days["ch"] = _norm(days["campaign"]), _norm(days["channel"])
+    days = days.drop_duplicates(["c", "ch", "start_date"])
+    left = pd.DataFrame({"i": np.arange(len(typed)), "c": _norm(typed["campaign"]).to_numpy(),
+                         "ch": _norm(typed["channel"]).to_numpy(), "s": typed["start_date"].to_numpy(),
+                         "e": typed["end_date"].to_numpy()})
+    pairs = left.merge(days, on=["c", "ch"], how="inner")
+    pairs = pairs[(pairs["start_date"] >= pairs["s"]) & (pairs["start_date"] <= pairs["e"])]
+    if pairs.empty:
+        return typed, [], 0
+    span = pairs.groupby("i").agg(first=("start_date", "min"), last=("start_date", "max"), n=("start_date", "size"),
+                                  platform=("import_platform", "first"))
+    problems = []
+    for i, r in span.iterrows():  # one per overlapping typed row: a handful, not a hot path
+        row = typed.iloc[int(i)]
+        problems.append(Problem(
+            title, int(row["row"]), "开始日期", row["start_date"].strftime("%Y-%m-%d"),
+            f"与「导入」里{r['platform']}的 {int(r['n'])} 天数据重叠（{r['first']:%Y-%m-%d} 至 {r['last']:%Y-%m-%d}，"
+            f"活动「{row['campaign']}」渠道「{row['channel']}」）：已用平台的数据，本行未计入；"
+            "删除本行，或把日期改成平台没有覆盖的日子"))
+    keep = np.ones(len(typed), dtype=bool)
+    keep[span.index.to_numpy()] = False
+    return typed[keep].reset_index(drop=True), problems, int((~keep).sum())
+
+
+__all__ = ["KEYS", "METRICS", "channel_names", "combine", "key_frame", "plan_import", "read_imports", "read_mapping",
+           "resolve", "unmatched_names"]
