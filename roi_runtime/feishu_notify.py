@@ -51,7 +51,7 @@ def feishu_reports(config) -> bool:
 def _checked(response, what: str):
     if not response.success():
         raise FeishuError(response.code, response.msg or what)
-    return response.data
+    return getattr(response, "data", None)
 
 
 class FeishuNotifier:
