@@ -13,9 +13,10 @@ import logging
 import sys
 
 from render.text import render_text
-from roi_app.answers import answer_question
+from roi_app.answers import answer_json, answer_question
 from roi_app.follow_up import proposal_lookup
-from roi_core import RoiError, answer_json
+from roi_app.llm import ModelReader
+from roi_core import RoiError
 from roi_runtime.cli import report_bug
 from roi_runtime.config import AppConfig
 from sheets import open_source
@@ -33,7 +34,7 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
         # the team's date (TIMEZONE, else 设置 时区) unless --today fixes it
         today = today or config.today_in(config.timezone or data.settings.timezone)
         # the layer's answer with its records: 上月建议的结果 (the closed loop) and 今日预警
-        result = answer_question(text, data, today, proposal_lookup(config))
+        result = answer_question(text, data, today, proposal_lookup(config), reader=ModelReader.from_config(config))
     except RoiError as exc:
         if as_feishu:  # the card the 飞书 door would send for this refusal
             from render.feishu import error_card

@@ -33,9 +33,11 @@ from dataclasses import dataclass
 import sheets
 from render.blocks import RenderOptions, SlackMessage, build_message, error_message
 from roi_app.follow_up import proposal_lookup
+from roi_app.llm import ModelReader, answer_or_read
 from roi_app.single_flight import SingleFlight
 from roi_app.stale import fresh_view, marked_stale, stale_key
-from roi_core import Answer, Query, RoiError, Settings, answer, parse_query
+from roi_core import Answer, Query, RoiError, Settings, parse_query
+from roi_core import answer_json as core_answer_json
 from roi_core.follow_up import with_follow_up
 from roi_core.monitor import with_alerts
 from roi_core.query import detect_lang
@@ -147,11 +149,22 @@ def with_records(ans: Answer, data, today: dt.date, proposals: Callable[[Answer,
     return with_alerts(followed, data, today)
 
 
-def answer_question(text: str, data, today: dt.date, proposals: Callable[[Answer, dt.date], list[dict]]) -> Answer:
+def answer_question(text: str, data, today: dt.date, proposals: Callable[[Answer, dt.date], list[dict]], *,
+                    reader: ModelReader | None = None) -> Answer:
     """The whole answer to ``text`` on ``data`` at ``today``, computed afresh (no cache): what
-    ``python -m bot ask`` prints. RoiError (a question or data the core refuses) passes through."""
+    ``python -m bot ask`` prints. RoiError (a question or data the core refuses) passes through. With a
+    ``reader`` (ROI_LLM_URL), a question the rules cannot read is read by the language model (roi_app.llm)."""
     query = parse_query(text, today)
-    return with_records(answer(query, data, today), data, today, proposals)
+    return with_records(answer_or_read(reader, query, data, today), data, today, proposals)
+
+
+def answer_json(ans: Answer) -> dict:
+    """The JSON of ``ans`` (``roi_core.answer_json``), with ``read_by: "llm"`` when the language model read
+    the question (roi_app.llm)."""
+    out = core_answer_json(ans)
+    if getattr(ans, "read_by", None):
+        out["read_by"] = ans.read_by
+    return out
 
 
 class Assistant:
@@ -159,7 +172,8 @@ class Assistant:
     Slack message (never raises)."""
 
     def __init__(self, config: AppConfig, *, read: Callable[[AppConfig], object] | None = None,
-                 today: Callable[[], dt.date] | None = None, chart_button: bool = False):
+                 today: Callable[[], dt.date] | None = None, chart_button: bool = False,
+                 reader: ModelReader | None = None):
         self.config = config
         self._read = read or sheets.read_sheet  # the read cache (and its burst sharing) is the sheets layer's
         # the team's date, in 设置 时区 as last read (TIMEZONE overrides): the core never reads a clock
@@ -170,6 +184,8 @@ class Assistant:
         self.chart_button = chart_button
         # the closed loop: proposals recorded by the monthly job and the daily check, for 月报 and campaign answers
         self.proposals = proposal_lookup(config)
+        # questions the rules cannot read go to the language model when ROI_LLM_URL is set (roi_app/llm.py)
+        self.reader = reader or ModelReader.from_config(config)
 
     def options(self, data=None) -> RenderOptions:
         return RenderOptions(sheet_url=sheets.sheet_link(self.config.source, self.config.sheet_url),
@@ -195,12 +211,11 @@ class Assistant:
             return followed, data, None
         return ans, data, key
 
-    @staticmethod
-    def _compute(query: Query, data, today: dt.date) -> Answer:
+    def _compute(self, query: Query, data, today: dt.date) -> Answer:
         if stale_key(data) is None:
-            return answer(query, data, today)
+            return answer_or_read(self.reader, query, data, today)
         # a stale copy: the core answers the read it is a copy of; the warning names why (roi_app/stale.py)
-        return marked_stale(answer(query, fresh_view(data), today), data)
+        return marked_stale(answer_or_read(self.reader, query, fresh_view(data), today), data)
 
     def answer(self, query: Query) -> tuple[Answer, object]:
         """Read the sheet (cached by the sheets layer) and answer ``query``; RoiError passes through."""

@@ -37,6 +37,7 @@ ENV_NAMES = {
     "report_day": "REPORT_DAY", "report_time": "REPORT_TIME", "timezone": "TIMEZONE", "chart_png": "CHART_PNG",
     "slack_workers": "SLACK_WORKERS",
     "web_secret": "ROI_WEB_SECRET", "api_rate": "ROI_API_RATE", "public_url": "ROI_PUBLIC_URL",
+    "llm_url": "ROI_LLM_URL", "llm_model": "ROI_LLM_MODEL", "llm_key": "ROI_LLM_KEY",
     "feishu_app_id": "FEISHU_APP_ID", "feishu_report_chat": "FEISHU_REPORT_CHAT", "feishu_api_url": "FEISHU_API_URL",
 }
 CHART_PNG_CHOICES = ("auto", "button", "off")
@@ -212,6 +213,11 @@ class AppConfig:
     # ROI_TODAY: the team's "today" pinned for the Slack app and the plugin (answers, "last month"), for a demo
     # or a reproducible test server; unset in production, where today is the clock's date in the team's zone
     today: dt.date | None = None
+    # ROI_LLM_URL / _MODEL / _KEY: an OpenAI-compatible chat-completions endpoint for questions the rules cannot
+    # read (roi_app/llm.py, docs/llm.md); off while the URL is unset. The key never shows in repr or messages.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = field(default=None, repr=False)
     # 飞书 (docs/feishu.md): the app's id and secret, the event checks, the chat for the monthly summary and
     # alerts, and the OpenAPI base (tests point it at a loopback fake; empty: https://open.feishu.cn)
     feishu_app_id: str | None = None
@@ -246,6 +252,7 @@ class AppConfig:
         if self.web_secret is not None and len(self.web_secret) < 16:
             raise ConfigError("ROI_WEB_SECRET 太短（至少 16 个字符）",
                               "用 python -c \"import secrets; print(secrets.token_urlsafe(32))\" 生成一个")
+        check_llm_settings(self.llm_url, self.llm_model, self.llm_key)
 
     @property
     def database(self) -> str:
@@ -310,6 +317,7 @@ class AppConfig:
             api_rate=get("ROI_API_RATE") or "120/60",
             public_url=_http_url("ROI_PUBLIC_URL", get("ROI_PUBLIC_URL")),
             today=_day("ROI_TODAY", get("ROI_TODAY")),
+            llm_url=get("ROI_LLM_URL"), llm_model=get("ROI_LLM_MODEL"), llm_key=get("ROI_LLM_KEY"),
             feishu_app_id=get("FEISHU_APP_ID"), feishu_app_secret=get("FEISHU_APP_SECRET"),
             feishu_verification_token=get("FEISHU_VERIFICATION_TOKEN"), feishu_encrypt_key=get("FEISHU_ENCRYPT_KEY"),
             feishu_report_chat=get("FEISHU_REPORT_CHAT"),
@@ -327,6 +335,37 @@ def parse_api_rate(value: str) -> tuple[int, float] | None:
     if not m or int(m.group(1)) < 1 or float(m.group(2)) <= 0:
         return None
     return int(m.group(1)), float(m.group(2))
+
+
+def check_llm_settings(url: str | None, model: str | None, key: str | None) -> None:
+    """Raise ConfigError unless the language model's settings are usable: all unset (off), or ROI_LLM_URL an
+    https address (plain http only to this machine: 127.0.0.1, localhost, ::1) with ROI_LLM_MODEL set. The key
+    is never part of a message; a URL's user and password are hidden."""
+    from urllib.parse import urlsplit
+
+    if url is None:
+        if model is not None or key is not None:
+            raise ConfigError("设置了 " + ("ROI_LLM_MODEL" if model is not None else "ROI_LLM_KEY") + "，但没有 ROI_LLM_URL",
+                              "要用语言模型就写 ROI_LLM_URL（例如 https://api.deepseek.com/v1）；不用就把它们都留空")
+        return
+    shown = re.sub(r"(://)[^/@\s]*@", r"\1***@", url)
+    hint = ("写 https:// 开头的地址，例如 https://api.deepseek.com/v1；本机的 Ollama、vLLM 可以用 "
+            "http://127.0.0.1:11434/v1；不用语言模型就留空")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        raise ConfigError(f"ROI_LLM_URL「{shown}」不是网址", hint) from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigError(f"ROI_LLM_URL「{shown}」不是网址", hint)
+    if parts.scheme == "http" and host not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(f"ROI_LLM_URL「{shown}」用的是 http：问题会不加密地发到 {host}", hint)
+    if model is None:
+        raise ConfigError("设置了 ROI_LLM_URL，但没有 ROI_LLM_MODEL",
+                          "写模型名，例如 deepseek-chat、qwen-plus、gpt-4o-mini、qwen2.5:7b")
+    if key is not None and not re.fullmatch(r"[\x21-\x7e]+", key):  # it goes in a header: printable ASCII only
+        raise ConfigError("ROI_LLM_KEY 里有空格、中文或其他不能放进请求头的字符（密钥本身不在这里显示）",
+                          "从服务商的控制台重新复制密钥，只要密钥本身")
 
 
 def _csv(value: str | None) -> frozenset[str]:

@@ -30,10 +30,10 @@ from render.blocks.parts import decode_query
 from render.html import answer_html, error_html
 from render.text import render_text
 from roi_app import links
-from roi_app.answers import BUG_HINT, BUG_MESSAGE, AnswerCache, Assistant
+from roi_app.answers import BUG_HINT, BUG_MESSAGE, AnswerCache, Assistant, answer_json
 from roi_app.bootstrap import Services
 from roi_app.stores.tokens import TokenStore, source_id
-from roi_core import DataError, QueryError, RoiError, answer_json, parse_query
+from roi_core import DataError, QueryError, RoiError, parse_query
 from roi_core.query.model import detect_lang
 from roi_runtime.config import ConfigError, parse_api_rate
 from sheets.errors import SheetsError
