@@ -19,6 +19,9 @@ failure is followed by 下一步: the exact command or click that fixes it. The 
    pushes the script. ``--skip-clasp`` leaves 7-10 out (the server's container has no Node),
    ``--clasp-only`` 1-6 (the computer that pushes the script has no token database).
 
+The command lives here, beside ``roi_app.addon_key`` (the tokens' command), because it reads the token
+store and the settings; ``sheets/__main__.py`` only registers it.
+
 Exit 0 when every check passed, 1 when one failed, 2 when an option cannot be used (``--server`` that
 is not an address, ``--source`` that is not a Google Sheet) or a setting is bad. No secret is printed:
 not the token (only its SHA-256 is stored), not the key, not a password in an address.
@@ -42,7 +45,7 @@ from urllib.parse import urlsplit
 from roi_core.errors import RoiError
 from roi_runtime.config import REPO_ROOT, ConfigError
 
-ADDON_DIR = REPO_ROOT / "sheets" / "addon"
+ADDON_DIR = REPO_ROOT / "sheets" / "addon"  # the Apps Script project clasp pushes
 MIN_NODE = 18
 DEFAULT_TIMEOUT = 10.0  # seconds: the health check's read deadline and each tool's run
 COMPOSE_EXEC = "docker compose exec web"

@@ -21,13 +21,13 @@ import signal
 import sys
 from pathlib import Path
 
+from roi_app.addon_setup import add_addon_parser, addon_command
 from roi_core import RoiError
 from roi_core.schema import EXAMPLE_MARKER, PEOPLE_TABS, TabSpec, find_tab
 from roi_runtime.cli import report, report_bug
 from roi_runtime.config import AppConfig
 from roi_runtime.workspace import writable_config
 from sheets import google_key, open_source
-from sheets.addon_setup import add_addon_parser, addon_command
 from sheets.errors import SheetsError
 from sheets.template import template_tab, template_tabs
 from sheets.xlsx_template import write_template_workbook
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     addon_key.add_argument("--source", help="表格链接/ID 或 .xlsx 路径（默认：配置的数据源）")
     addon_key.add_argument("--revoke", action="store_true", help="吊销这个表格的令牌")
     addon_key.add_argument("--list", action="store_true", help="列出有令牌的表格和生成时间（不显示令牌）")
-    add_addon_parser(sub)  # addon setup: the add-on's prerequisites checked (sheets.addon_setup)
+    add_addon_parser(sub)  # addon setup: the add-on's prerequisites checked (roi_app.addon_setup)
     imp = sub.add_parser("import", help="导入广告平台的报表（CSV/Excel）到「导入」标签页")  # roi_app.imports
     imp.add_argument("files", nargs="+", metavar="FILE", help="平台导出的报表文件")
     imp.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID（默认：配置的数据源）")

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from roi_app import addon_setup as setup
 from roi_app.stores.tokens import TokenStore
 from roi_runtime.config import AppConfig
-from sheets import addon_setup as setup
 from sheets.__main__ import main
 
 KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
