@@ -28,9 +28,14 @@ from roi_core.metrics import (
     roas_ratio_text,
 )
 from roi_core.query import Query, period_label
+from roi_core.query.lexicon import LOWER_BETTER
 from roi_core.results import Answer, _channel_rows, _figures, to_json_dict
 from roi_core.sheetdata import SheetData
 from roi_core.suggest import Suggestion, channel_suggestions
+
+#: the figures a ranking can sort on (the others fall back to ROI); TOP_FIGURES: a top list's own columns
+RANKABLE = ("roi", "roas", "profit", "revenue", "cost", "cac", "cpa", "cvr", "ctr", "aov", "new_customers")
+TOP_FIGURES = ("cost", "revenue", "return_value", "profit", "roi", "roas")
 
 HELP_EXAMPLES_ZH = [
     ("/roi 618活动", "某个活动的 ROI、投产比、漏斗、各渠道与建议"),
@@ -77,10 +82,23 @@ def help_answer(query: Query, data: SheetData | None = None) -> HelpAnswer:
     return ans
 
 
+def ranked_by(metric: str | None, table: pd.DataFrame) -> str:
+    """The figure a ranking sorts on: the one asked when the table has it, else ROI."""
+    return metric if metric in RANKABLE and metric in table.columns else "roi"
+
+
+def sort_ranked(table: pd.DataFrame, key: str, order: str, then: list[str] | None = None) -> pd.DataFrame:
+    """``table`` best first by ``key`` (for a cost, 获客成本 or 转化成本 the lowest is best), or worst first."""
+    ascending = (order == "worst") != (key in LOWER_BETTER)
+    by = [key, *(then or [])]
+    return table.sort_values(by, ascending=[ascending] * len(by), na_position="last", kind="stable")
+
+
 def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
-                    period: tuple[dt.date, dt.date] | None = None, order: str = "best") -> ChannelRanking:
-    """Channels ranked by sum-based ROI, over all data, one month or any ``period`` (rows spread by
-    day); ``order="worst"`` lists the lowest ROI first.
+                    period: tuple[dt.date, dt.date] | None = None, order: str = "best",
+                    metric: str | None = None) -> ChannelRanking:
+    """Channels ranked by sum-based ROI (or the figure ``metric`` names: 转化率, 利润, 获客成本…), over all
+    data, one month or any ``period`` (rows spread by day); ``order="worst"`` lists the worst first.
 
     The ROI is on the one basis of channel credit (:func:`roi_core.budget.credit_basis`): the 活动
     tab's, or, when 触点 covers 设置 归因覆盖阈值 of the period's revenue, the attribution model's
@@ -96,7 +114,7 @@ def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: st
     basis = return_basis(rows)
     credit = basis_for(data, rows, month, period)
     table = credited(group_metrics(rows, ["channel"], basis), credit)
-    table = table.sort_values("roi", ascending=order == "worst", na_position="last", kind="stable")
+    table = sort_ranked(table, ranked_by(metric, table), order)
     totals, _ = _figures(group_metrics(rows, None, basis).iloc[0])
     channels = _channel_rows(table)
     for item, tab_roi in zip(channels, table["tab_roi"], strict=True):
@@ -116,18 +134,23 @@ def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: st
 
 def top_campaigns(data: SheetData, top_n: int = 10, month: pd.Period | None = None, *, lang: str = "zh",
                   period: tuple[dt.date, dt.date] | None = None, order: str = "best",
-                  channel: str | None = None) -> TopList:
-    """Campaigns by sum-based ROI (campaigns with zero cost last); ``order="worst"`` lowest first,
-    over all data, one month or any ``period``, optionally on one ``channel``."""
+                  channel: str | None = None, metric: str | None = None) -> TopList:
+    """Campaigns by sum-based ROI, or the figure ``metric`` names (campaigns without it last); ``order="worst"``
+    worst first, over all data, one month or any ``period``, optionally on one ``channel``."""
     settings = data.settings
     rows = _rows_for(data, month, period, channel)
     basis = return_basis(rows)
     table = group_metrics(rows, ["campaign"], basis)
-    ascending = order == "worst"
-    table = table.sort_values(["roi", "revenue"], ascending=[ascending, ascending], na_position="last")
+    key = ranked_by(metric, table)
+    if key == "roi":
+        ascending = order == "worst"
+        table = table.sort_values(["roi", "revenue"], ascending=[ascending, ascending], na_position="last")
+    else:
+        table = sort_ranked(table, key, order, ["revenue"])
+    names = ("cost", "revenue", "return_value", "profit", "roi", "roas") + ((key,) if key not in TOP_FIGURES else ())
     ranked = []
     for rank, (_, row) in enumerate(table.head(top_n).iterrows(), start=1):
-        figures, unavailable = _figures(row, ("cost", "revenue", "return_value", "profit", "roi", "roas"))
+        figures, unavailable = _figures(row, names)
         ranked.append({"rank": rank, "campaign": row["campaign"], **figures,
                        "roas_text": roas_ratio_text(row["roas"]), "unavailable": unavailable})
     ans = TopList(kind="top", lang=lang, month=_label(month, period), top_n=top_n, basis=basis,

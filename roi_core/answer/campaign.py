@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
+from roi_core.answer.editions import edition_year, pick_edition
 from roi_core.answer.shapes import CampaignReport, CandidatesAnswer, NoMatchAnswer
 from roi_core.errors import DataError
 from roi_core.matching import match_campaign
@@ -16,7 +15,6 @@ from roi_core.metrics import (
     return_basis,
     roas_ratio_text,
 )
-from roi_core.monthly import edition_key
 from roi_core.query import Query
 from roi_core.results import Answer, _channel_rows, _figures
 from roi_core.sheetdata import SheetData
@@ -104,32 +102,13 @@ def _campaign_answer(query: Query, data: SheetData) -> Answer:
 
 
 def _edition_year(name: str, rows: pd.DataFrame) -> int:
-    found = re.search(r"(?:19|20)\d{2}", name)
-    return int(found[0]) if found else int(rows.loc[rows["campaign"] == name, "start_date"].min().year)
+    return edition_year(name, rows)
 
 
 def _edition(match, query: Query, data: SheetData) -> tuple[str | None, str]:
-    """The edition a question means when the names it matches differ only by a year: the latest,
-    or the one of the year asked (去年双11, 2025双11), or the one before the latest (上一届)."""
+    """The edition a question means when the names it matches are editions of one event (editions.py): the
+    latest (saying which others there are), the one of the year asked (去年双11, 2025双11), or the one before
+    the latest (上一届)."""
     if match.how == "none" or not match.names:
         return None, ""
-    keys = {edition_key(n) for n in match.names}
-    if len(keys) != 1 or (len(match.names) == 1 and query.edition is None):
-        return None, ""
-    key = keys.pop()
-    rows = data.campaigns
-    editions = [n for n in dict.fromkeys(rows["campaign"].tolist()) if n and edition_key(n) == key]
-    editions.sort(key=lambda n: (_edition_year(n, rows), rows.loc[rows["campaign"] == n, "start_date"].min()))
-    latest = editions[-1]
-    if query.edition is None:
-        return latest, ""
-    if query.edition == -1:
-        if len(editions) >= 2:
-            return editions[-2], ""
-        return latest, ("只有一届「" + latest + "」，以下是它的数据" if query.lang != "en"
-                        else f"There is only one edition of {latest}")
-    same_year = [n for n in editions if _edition_year(n, rows) == query.edition]
-    if same_year:
-        return same_year[-1], ""
-    return latest, (f"没有 {query.edition} 年的「{key}」，以下是 {_edition_year(latest, rows)} 年的「{latest}」"
-                    if query.lang != "en" else f"No {query.edition} edition of {latest}; showing the latest")
+    return pick_edition(tuple(match.names), query.edition, data.campaigns, query.lang)

@@ -105,6 +105,7 @@ def campaign_json(report: CampaignReport) -> dict:
     f = report.figures
     flat = {
         "kind": report.kind,
+        "lang": report.lang,
         "campaign": report.campaign,
         "basis": report.basis,
         "basis_label": report.basis_label,

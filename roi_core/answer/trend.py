@@ -72,7 +72,7 @@ def clip_to_period(rows: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataF
 
 
 def channel_trend(data: SheetData, channel: str, today: dt.date, period: tuple[dt.date, dt.date] | None = None,
-                  *, lang: str = "zh") -> ChannelTrendAnswer:
+                  *, lang: str = "zh", metric: str | None = None) -> ChannelTrendAnswer:
     """``channel`` month by month over ``period`` (default: the last 12 full months before today):
     sum-based cost, revenue and ROI per month, the period's figures and its campaigns (rows spread
     by day, as everywhere). Raises DataError when the sheet has no row on the channel, or none in
@@ -97,12 +97,15 @@ def channel_trend(data: SheetData, channel: str, today: dt.date, period: tuple[d
     basis = return_basis(part)
     totals, unavailable = _figures(group_metrics(part, None, basis).iloc[0])
     by_month = group_metrics(spread_by_month(part), ["month"], basis).set_index("month")
+    # a figure asked by name (抖音获客成本多少) is carried month by month too, beside cost, revenue and ROI
+    extra = (metric,) if metric and metric in by_month.columns and metric not in ("cost", "revenue", "roi") else ()
     months = []
     for month in pd.period_range(start, end, freq="M"):
         if month not in by_month.index:
-            months.append({"month": str(month), "cost": None, "revenue": None, "roi": None, "unavailable": {}})
+            months.append({"month": str(month), "cost": None, "revenue": None, "roi": None,
+                           **{name: None for name in extra}, "unavailable": {}})
             continue
-        figures, why = _figures(by_month.loc[month], ("cost", "revenue", "roi"))
+        figures, why = _figures(by_month.loc[month], ("cost", "revenue", "roi", *extra))
         months.append({"month": str(month), **figures, "unavailable": why})
     table = group_metrics(part, ["campaign"], basis).sort_values(["roi", "revenue"], ascending=False,
                                                                   na_position="last")

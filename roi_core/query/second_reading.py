@@ -49,6 +49,8 @@ def decide_more(found, kinds: set[str], q: Query, today: dt.date) -> tuple[str, 
             q = replace(q, start=start, end=end, month=None)
         elif q.month is not None:  # 10月趋势: one month is its own summary
             return "monthly", q
+        elif q.end > _month_end(today.year, today.month):  # 今年每个月: the months up to today's
+            q = replace(q, end=_month_end(today.year, today.month))
         return "monthly", replace(q, month=None, metric=q.metric or "roi")
     return None
 

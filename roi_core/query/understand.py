@@ -289,7 +289,8 @@ def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, 
     if more is not None:
         kind, q = more
     elif "attribution" in kinds or found.model:
-        if found.campaign and not found.campaign_known:
+        loose = not names_known and (found.during or "channels" in kinds)  # 双11各渠道归因, names not at hand
+        if found.campaign and not found.campaign_known and not loose:
             raise QueryError(f"不认识的归因模型「{found.campaign}」",
                              "可选：首次触点 末次触点 末次非直接 线性 时间衰减 位置 马尔可夫 沙普利")
         kind = "attribution"

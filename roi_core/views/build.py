@@ -24,8 +24,17 @@ from roi_core.answer.shapes import (
 from roi_core.attribution_report import AttributionAnswer
 from roi_core.monthly import MonthlySummary
 from roi_core.results import Answer
+from roi_core.views.asked import with_asked
 from roi_core.views.attribution import attribution_view
 from roi_core.views.budget import advice_view
+from roi_core.views.budget_line import (
+    AlertsAnswer,
+    BudgetLineAnswer,
+    WorthAnswer,
+    alerts_today_view,
+    budget_line_view,
+    worth_view,
+)
 from roi_core.views.campaign import campaign_view
 from roi_core.views.compare import CompareAnswer, compare_view
 from roi_core.views.customers import (
@@ -50,6 +59,7 @@ BUILDERS: list[tuple[type, Callable[[Answer, ViewOptions], View]]] = [
     (AdviceAnswer, advice_view), (HelpAnswer, help_view), (CandidatesAnswer, candidates_view),
     (NoMatchAnswer, no_match_view),
     (CustomerValueAnswer, customer_value_view), (LifecycleAnswer, lifecycle_view), (CohortAnswer, cohort_view),
+    (WorthAnswer, worth_view), (BudgetLineAnswer, budget_line_view), (AlertsAnswer, alerts_today_view),
 ]
 
 
@@ -61,5 +71,5 @@ def view_of(ans: Answer, options: ViewOptions | None = None) -> View | None:
     options = options or ViewOptions()
     for kind, build in BUILDERS:
         if isinstance(ans, kind):
-            return build(ans, options)
+            return with_asked(build(ans, options), ans)  # the figure asked for, first (views/asked.py)
     return None

@@ -15,8 +15,8 @@ from roi_core import answer, parse_query, schema
 from roi_core.suggest import channel_suggestions
 from tests.render.test_views import DEMO, TODAY
 
-ENGLISH_QUESTIONS = ("advice", "618 customer value", "lifecycle 618", "cohort", "summary 2026-10",
-                     "channels last month", "top 5", "attribution markov", "budget 250k how to split")
+ENGLISH_QUESTIONS = ("advice", "618 customer value", "lifecycle 618", "cohort analysis", "summary 2026-10",
+                     "channels last month", "top 5 campaigns", "attribution markov", "budget 250k how to split")
 CHINESE_OR_FULL_WIDTH = re.compile(r"[\u4e00-\u9fff（）：，]")
 
 
