@@ -10,7 +10,7 @@ import requests
 from google.auth.transport.requests import AuthorizedSession
 from gspread.utils import rowcol_to_a1
 
-from roi_core.schema import BUDGET_ADVICE_TAB, MONTHLY_SUMMARY_TAB, PEOPLE_TABS, find_tab
+from roi_core.schema import BUDGET_ADVICE_TAB, IMPORTS, MAPPING, MONTHLY_SUMMARY_TAB, PEOPLE_TABS, find_tab
 from sheets.base import RawTabs, SheetSource, check_writable, resolve_tab, upsert_grid
 from sheets.errors import NotConfigured, SheetsError
 from sheets.google.client import _GoogleHTTPClient, _RangeGone
@@ -123,7 +123,8 @@ class GoogleSource(SheetSource, _Structure):
 
     def _people_tabs(self, meta: dict) -> list[str]:
         titles = list(meta["sheets"])
-        return [t for t in (find_tab(spec, titles) for spec in PEOPLE_TABS) if t is not None]
+        # 导入 (the platforms' rows) and 映射 are read with the people's tabs: every answer uses them beside 活动
+        return [t for t in (find_tab(spec, titles) for spec in (*PEOPLE_TABS, IMPORTS, MAPPING)) if t is not None]
 
     def _batch_get(self, titles: list[str]) -> list[dict]:
         response = self.http.values_batch_get(self.key, [_quote(t) for t in titles], params={

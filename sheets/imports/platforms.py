@@ -48,7 +48,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
                     _W + "支付订单量", _W + "支付订单数", _W + "成交订单数", _W + "总订单行", "总订单行" + _W,
                     "convert", "convert_cnt", "conversions_count", "conversion"),
     "revenue": ("成交金额", "总成交金额", "支付金额", "总订单金额", "成交订单金额", "下单金额", "订单金额", "gmv",
-                "支付gmv", _W + "支付金额", _W + "成交金额", _W + "总订单金额", _W + "总成交金额", "总订单金额" + _W,
+                "支付gmv", _W + "支付金额", _W + "成交金额", _W + "下单金额", _W + "订单金额", _W + "总订单金额", _W + "总成交金额", "总订单金额" + _W,
                 "pay_order_amount", "order_amount"),
 }
 _COMPILED = {field: tuple(re.compile(p) for p in pats) for field, pats in FIELDS.items()}
