@@ -7,8 +7,9 @@ failure is followed by 下一步: the exact command or click that fixes it. The 
 
 1. 服务器地址: ``--server`` or ROI_PUBLIC_URL is ``https://`` with no user name or password in it
    (the add-on sends the sheet's token to it; Apps Script fetches from Google's servers);
-2. 服务器可访问: ``GET <server>/healthz`` answers ROI 助手's own health JSON within ``--timeout``
-   seconds, with a certificate the machine trusts and no redirect (the add-on follows none);
+2. 服务器可访问: ``GET <server>/healthz`` answers ROI 助手's own health JSON (connecting within 5 s, no
+   read waiting past ``--timeout``), with a certificate the machine trusts and no redirect (the add-on
+   follows none);
 3. 表格: the data source (``--source`` or ROI_SOURCE) is a Google Sheet;
 4. 插件令牌: the token store (DATABASE_URL) holds a token for that sheet;
 5. 服务账号密钥: GOOGLE_SERVICE_ACCOUNT_JSON is a usable service-account key;
@@ -129,8 +130,9 @@ def check_server_url(url: str | None) -> Check:
 
 
 def check_reachable(url: str, timeout: float = DEFAULT_TIMEOUT) -> Check:
-    """``GET <url>/healthz`` answers ROI 助手's health JSON within ``timeout`` seconds over verified TLS,
-    with no redirect (the add-on follows none). The certificate is checked against the system's CAs
+    """``GET <url>/healthz`` answers ROI 助手's health JSON over verified TLS, with no redirect (the add-on
+    follows none): the connection made within min(5, ``timeout``) seconds, no read waiting longer than
+    ``timeout``. The certificate is checked against the system's CAs
     (or REQUESTS_CA_BUNDLE), as Google checks it."""
     import requests
 
