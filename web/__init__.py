@@ -49,6 +49,9 @@ def register_web(flask_app: Flask, services, assistant=None) -> None:
                                                  tokens=TokenStore(config.database, engine=services.engine()),
                                                  limiter=RateLimiter(count, window))
     flask_app.register_blueprint(make_blueprint())
+    from web.imports import make_import_blueprint  # POST /api/v1/import: the add-on's 导入报表
+
+    flask_app.register_blueprint(make_import_blueprint())
 
     @flask_app.errorhandler(404)
     def _not_found(err):
