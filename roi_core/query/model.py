@@ -71,7 +71,8 @@ class Query:
 # Latin words a Chinese team types among Chinese: figures' short names and a few loan words. A question
 # made only of these (and numbers) is no English ("top 10", "cohort", "618 ROAS"): it is answered in Chinese.
 _TEAM_TERMS = frozenset(("top", "roi", "roas", "cac", "cpa", "ctr", "cvr", "aov", "gmv", "ltv", "kpi", "cohort",
-                         "vs", "pk", "q1", "q2", "q3", "q4", "ytd", "mtd", "h1", "h2", "xhs", "dy", "douyin", "tmall"))
+                         "vs", "pk", "ytd", "mtd", "xhs", "dy", "douyin", "tmall", "baidu", "weixin", "wx",
+                         "xiaohongshu", "tianmao", "taobao", "duanxin", "xianxia", "ztc", "jd", "pdd", "ks"))
 
 
 def detect_lang(text: str) -> str:

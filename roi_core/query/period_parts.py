@@ -19,6 +19,7 @@ from roi_core.query.period_words import NUM, _month_end, _Span, cn_number
 PART = re.compile(rf"(前|后|头|最后|末)\s*{NUM}\s*(天|日|周|个?星期|个?礼拜)|(上|下)半(月|年)|(上|中|下)旬"
                   r"|\b(first|second) half\b|\b(first|last) (\d{1,3}) (days?|weeks?)\b", re.ASCII)
 _GLUE = re.compile(r"[\s的]*")
+_OF = re.compile(r"\s*(?:of|in)?\s*(?:the\s+)?", re.ASCII)
 
 
 def _cut(span_start: dt.date, span_end: dt.date, m: re.Match, words: str) -> tuple[dt.date, dt.date]:
@@ -66,6 +67,8 @@ def apply_parts(text, spans: list[_Span], today: dt.date) -> list[_Span]:
         before = next((s for s in reversed(out) if s.to <= m.start() and _GLUE.fullmatch(view[s.to:m.start()])),
                       None)
         kind = "year" if (m[5] == "年") else "month" if (m[5] == "月" or m[6]) else "any"
+        if before is None and (m[7] or m[8]):  # "first half of this year", "first 10 days of 2026-10"
+            before = next((s for s in out if s.at >= m.end() and _OF.fullmatch(view[m.end():s.at])), None)
         if before is None:
             if m[1] == "前" or m[8] == "last":
                 continue  # 前7天 alone: the last 7 days (the period rules read it); "last 7 days" likewise
@@ -82,8 +85,8 @@ def apply_parts(text, spans: list[_Span], today: dt.date) -> list[_Span]:
         start, end = _cut(before.start, before.end, m, before.words + words)
         if before in out:
             out.remove(before)
-        out.append(_Span(before.at if before.to > before.at else m.start(), m.end(), start, end, None,
-                         f"{before.words}{words}"))
+        at, to = min(before.at, m.start()) if before.to > before.at else m.start(), max(before.to, m.end())
+        out.append(_Span(at, to, start, end, None, f"{before.words}{words}"))
         text.take(m.start(), m.end())
     return sorted(out, key=lambda s: s.at)
 

@@ -92,3 +92,14 @@ def test_every_question_parses_as_expected(names):
         if got != want:
             wrong.append((row["question"], {k: (got[k], want[k]) for k in want if got[k] != want[k]}))
     assert not wrong, f"{len(wrong)} of {len(ROWS)} wrong (got, expected):\n" + "\n".join(map(str, wrong))
+
+
+def test_the_corpus_holds_the_classes_issue_22_saw_failing():
+    questions = {row["question"] for row in ROWS}
+    assert len(ROWS) >= 920  # ~620 before issue 22, at least 300 more
+    seen = ["哪个渠道转化率最高", "哪个活动最赚钱", "最烧钱的渠道", "抖音获客成本多少", "618 获客成本", "11月前两周 各渠道",
+            "上半年 各渠道", "下半年 各渠道", "双11期间各渠道", "今年双11对比去年", "去年双12", "2026双11狂欢", "双12",
+            "618赚没赚钱", "618亏了吗", "抖音值不值得投", "抖音还要不要继续投", "要不要加抖音预算", "砍掉哪个渠道",
+            "钱该往哪投", "有什么预警", "直通车ROI", "douyin ROI", "xhs CAC", "双11各渠道归因", "今年每个月ROI趋势",
+            "top 10", "618 ROAS"]
+    assert not [q for q in seen if q not in questions]
