@@ -1,5 +1,9 @@
 """The Apps Script add-on (sheets/addon) run by Node's test runner against the real API under gunicorn.
 
+The tests of issue 23 (``refresh.test.js``, ``rules.test.js``, ``report.test.js``) answer from a scripted server and
+run in the same ``node --test``: cells that refresh with ROI_刷新, errors thrown, hashed cache keys, the 20-second
+budget, the stand-in's rules (``sheets/addon/test/README.md``).
+
 ``node --test sheets/addon/test/`` loads the .gs files into the local Apps Script runtime
 (``sheets/addon/test/appsscript_runtime.js``) whose UrlFetchApp makes real HTTP requests to the
 server this module starts (``web_server``: a copy of the demo and a token from
@@ -21,6 +25,8 @@ import pytest
 from roi_runtime.config import REPO_ROOT
 from tests.web.addon_cells import cli_json, write_expected
 from tests.web.conftest import start_web_server
+
+pytestmark = pytest.mark.slow  # gunicorn, the CLI and Node
 
 NODE_TIMEOUT = 300
 
