@@ -75,6 +75,27 @@ class FakeFeishuAPI(LoopbackServer):
         if self.strict and len(self.refusals) > self._expected and not exc[0]:
             raise FeishuRefusal(f"飞书 would have refused: {self.refusals}")
 
+    def incoming(self, chat_id: str, text: str) -> str:
+        """A person's text message in ``chat_id`` (what an event names), so the bot can reply to it; its id."""
+        message_id = f"om_user{next(self._ids):06d}"
+        with self._lock:
+            self.messages[message_id] = {"chat_id": chat_id, "msg_type": "text", "from_user": True, "patches": 0,
+                                         "content": json.dumps({"text": text}, ensure_ascii=False), "reply_to": None}
+        return message_id
+
+    def wait_for(self, count: int, chat_id: str | None = None, timeout: float = 20.0, *, patches: int = 0) -> list:
+        """The bot's messages once there are ``count`` of them (and ``patches`` card updates in all)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            mine = [m for m in self.sent(chat_id) if not m.get("from_user")]
+            if len(mine) >= count and sum(m["patches"] for m in mine) >= patches:
+                return mine
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited for {count} messages / {patches} patches; got {mine}")
+            time.sleep(0.05)
+
     def sent(self, chat_id: str | None = None) -> list[dict]:
         """Messages sent (and replies), oldest first; the card as a dict under ``card``."""
         with self._lock:
