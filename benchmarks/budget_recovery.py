@@ -77,11 +77,27 @@ TRUTHS = (
 )
 
 
+def by_day(spend: np.ndarray, periods: pd.PeriodIndex, t: Truth) -> np.ndarray:
+    """Each month's return when the adstock works by day: the month's spend spread evenly over its days,
+    a daily geometric adstock with daily decay ``t.decay ** (1/7)`` (``t.decay`` is per week), each day
+    returning the monthly curve at its adstocked rate × the month's days, ÷ those days, summed back into
+    months (so a budget held steady returns the monthly curve whatever the month's length)."""
+    days = np.asarray(periods.days_in_month)
+    month = np.repeat(np.arange(len(periods)), days)
+    daily = spend[month] / days[month]
+    seen = adstock(daily, t.decay ** (1.0 / 7.0)) if t.decay > 0 else daily
+    n = days[month]
+    return np.bincount(month, weights=hill(seen * n, t.beta, t.half, t.shape) / n, minlength=len(periods))
+
+
 def simulate(seed: int = SEED, months: int = MONTHS, grain: str = "M", truths: tuple[Truth, ...] = TRUTHS,
-             noise: float = NOISE) -> tuple[list[dict], dict[str, np.ndarray]]:
+             noise: float = NOISE, carry: str = "day") -> tuple[list[dict], dict[str, np.ndarray]]:
     """The 活动 rows (one per channel and month, or week with ``grain`` "W", from 2024-01-01) and each
     channel's spend per row. By week the curve is the monthly one scaled by k = 7 / 30.44 days (spend,
-    half-saturation and max all × k), so a budget held steady over a month has the same return either way."""
+    half-saturation and max all × k), so a budget held steady over a month has the same return either way,
+    and the adstock is geometric per week. By month the adstock works by day (``carry`` "day", :func:`by_day`:
+    the same weekly decay as by week, summed into months) or, ``carry`` "month", geometric per month (the
+    decay taken per month)."""
     rng = np.random.default_rng(seed)
     if grain == "W":
         k = 7.0 / (365.25 / 12)
@@ -93,7 +109,11 @@ def simulate(seed: int = SEED, months: int = MONTHS, grain: str = "M", truths: t
     rows, spends = [], {}
     for t in truths:
         spend = np.round(k * t.level * (1.0 + rng.uniform(-SWING, SWING, n)))
-        ret = hill(adstock(spend, t.decay), k * t.beta, k * t.half, t.shape) * (1.0 + rng.normal(0.0, noise, n))
+        if grain == "M" and carry == "day":
+            clean = by_day(spend, periods, t)
+        else:
+            clean = hill(adstock(spend, t.decay), k * t.beta, k * t.half, t.shape)
+        ret = clean * (1.0 + rng.normal(0.0, noise, n))
         spends[t.channel] = spend
         rows += [{"活动名称": f"{t.channel}{m}", "渠道": t.channel, "开始日期": str(m.start_time.date()),
                   "结束日期": str(m.end_time.date()), "广告费用": float(x), "销售额": float(round(y, 2))}
@@ -131,11 +151,11 @@ def true_plan(truths: list[Truth], current: np.ndarray, lower: np.ndarray, upper
 
 
 def recovery(seed: int = SEED, grain: str = "M", decays: tuple[float, ...] | None = None,
-             noise: float = NOISE) -> list[dict]:
+             noise: float = NOISE, carry: str = "day") -> list[dict]:
     """Each channel: current budget, true and fitted marginal ROI there, their relative error, the
     proposed move and its direction against the direction of the true curves' plan."""
     given = TRUTHS if decays is None else tuple(replace(t, decay=d) for t, d in zip(TRUTHS, decays, strict=True))
-    rows, _ = simulate(seed, grain=grain, truths=given, noise=noise)
+    rows, _ = simulate(seed, grain=grain, truths=given, noise=noise, carry=carry)
     ans = advice(sheet_of(rows))
     plan = {r["channel"]: r for r in ans.reallocation}
     truths = [t for t in given if t.channel in plan]
@@ -155,15 +175,19 @@ def recovery(seed: int = SEED, grain: str = "M", decays: tuple[float, ...] | Non
     return out
 
 
-# (name, grain, adstock decay per channel in TRUTHS order, noise): the brief's monthly set first, then by week,
-# where the core fits adstock (by month it does not: roi_core.budget.plan fits adstock only below a month)
+# (name, grain, adstock decay per channel in TRUTHS order (per week; per month for carry "month"), noise, carry):
+# the monthly sets first (the same daily process as by week, summed into months), then by week
 SCENARIOS = (
-    ("monthly, adstock, 5% noise", "M", (0.1, 0.2, 0.1, 0.0), 0.05),
-    ("monthly, no adstock, 5% noise", "M", (0.0, 0.0, 0.0, 0.0), 0.05),
-    ("monthly, no adstock, 2% noise", "M", (0.0, 0.0, 0.0, 0.0), 0.02),
-    ("weekly, adstock on grid, 5% noise", "W", (0.2, 0.4, 0.2, 0.0), 0.05),
-    ("weekly, adstock on grid, 2% noise", "W", (0.2, 0.4, 0.2, 0.0), 0.02),
-    ("weekly, adstock off grid, 2% noise", "W", (0.3, 0.5, 0.1, 0.0), 0.02),
+    ("monthly, daily adstock, no noise", "M", (0.2, 0.4, 0.2, 0.0), 0.0, "day"),
+    ("monthly, daily adstock, 1% noise", "M", (0.2, 0.4, 0.2, 0.0), 0.01, "day"),
+    ("monthly, daily adstock, 2% noise", "M", (0.2, 0.4, 0.2, 0.0), 0.02, "day"),
+    ("monthly, daily adstock, 5% noise", "M", (0.2, 0.4, 0.2, 0.0), 0.05, "day"),
+    ("monthly, daily adstock off grid, 2% noise", "M", (0.3, 0.5, 0.1, 0.0), 0.02, "day"),
+    ("monthly, per-month geometric adstock, 5% noise", "M", (0.1, 0.2, 0.1, 0.0), 0.05, "month"),
+    ("monthly, no adstock, 5% noise", "M", (0.0, 0.0, 0.0, 0.0), 0.05, "day"),
+    ("weekly, adstock on grid, 5% noise", "W", (0.2, 0.4, 0.2, 0.0), 0.05, "day"),
+    ("weekly, adstock on grid, 2% noise", "W", (0.2, 0.4, 0.2, 0.0), 0.02, "day"),
+    ("weekly, adstock off grid, 2% noise", "W", (0.3, 0.5, 0.1, 0.0), 0.02, "day"),
 )
 SEEDS = 5  # seeds SEED .. SEED + 4 for the spread of the worst error
 
@@ -171,8 +195,8 @@ SEEDS = 5  # seeds SEED .. SEED + 4 for the spread of the worst error
 def print_recovery() -> None:
     print(f"Simulated: {len(TRUTHS)} channels × 36 months (monthly rows, or 156 weekly rows), spend ±{SWING:.0%}, "
           f"seed {SEED}; relative error |fitted − true| / max(|true|, {REL_FLOOR:.2f}); hold = move < {HOLD:.0%}")
-    for name, grain, decays, noise in SCENARIOS:
-        results = recovery(SEED, grain, decays, noise)
+    for name, grain, decays, noise, carry in SCENARIOS:
+        results = recovery(SEED, grain, decays, noise, carry)
         print(f"-- {name} (decays {', '.join(f'{d:.1f}' for d in decays)})")
         print(f"{'channel':<8}{'method':>8}{'current':>10}{'true mROI':>11}{'fitted':>9}{'rel err':>9}"
               f"{'proposed':>10}{'true plan':>11}{'dir':>6}{'true':>6}{'holdout':>9}")
@@ -184,7 +208,7 @@ def print_recovery() -> None:
                   f"{mape:>9}")
         worst = max(r["rel_error"] for r in results)
         agree = sum(r["direction"] == r["true_direction"] for r in results)
-        spread = [recovery(SEED + i, grain, decays, noise) for i in range(SEEDS)]
+        spread = [recovery(SEED + i, grain, decays, noise, carry) for i in range(SEEDS)]
         worsts = [max(r["rel_error"] for r in res) for res in spread]
         dirs = sum(all(r["direction"] == r["true_direction"] for r in res) for res in spread)
         print(f"worst relative error {worst:.1%} ({'within' if worst <= 0.15 else 'OVER'} 15 %); directions agree "
@@ -224,6 +248,30 @@ def print_peer() -> None:
         print(f"{c:<8}{float(curve.slope(m)) - 1:>17,.1f}{true_m:>15,.1f}{check.mape:>14.1%}"
               f"{check.linear_mape:>13.1%}{f'{check.covered}/{check.months}':>9}")
     print("(x1, x2 are in scaled units, y in thousands: the marginal ROIs are per scaled unit, not per yuan)")
+    # the same weeks summed into calendar months (each week spread over its 7 days; the partial first and
+    # last months left out), fitted as the core fits monthly rows: the truth for a monthly budget B is the
+    # weekly curve at B × 7 / 30.44 (a steady budget), so its marginal return is the weekly slope there
+    days = pd.DataFrame({"day": np.repeat(df["date_week"].to_numpy(), 7) + np.tile(np.arange(7), n)
+                         * np.timedelta64(1, "D")})
+    days["month"] = days["day"].dt.to_period("M")
+    full = days.groupby("month")["day"].count() == days.groupby("month")["day"].first().dt.days_in_month
+    print(f"By month: {int(full.sum())} full months ({full[full].index[0]} … {full[full].index[-1]})")
+    print(f"{'channel':<8}{'decay (per week)':>17}{'mROI@mean ours':>16}{'no adstock':>12}{'notebook':>10}"
+          f"{'rel err':>9}{'holdout MAPE':>14}{'linear MAPE':>13}{'in band':>9}")
+    for c, (b, _, lam) in truth.items():
+        own = df["y"].to_numpy() - amplitude * (base + part["x2" if c == "x1" else "x1"])
+        frame = days.assign(x=np.repeat(df[c].to_numpy() / 7, 7), own=np.repeat(own / 7, 7))
+        monthly = frame.groupby("month")[["x", "own"]].sum()[full]
+        x, y = monthly["x"].to_numpy(), monthly["own"].to_numpy()
+        curve = fit_curve(x, y, with_adstock=True, per_month=True)
+        plain = fit_curve(x, y)  # what the core did by month before it fitted adstock there
+        w = x.mean() * 7 / (365.25 / 12)  # the mean monthly budget as a steady weekly one
+        true_m = amplitude * b * lam * 2 * np.exp(-lam * w) / (1 + np.exp(-lam * w)) ** 2 - 1
+        ours, before = float(curve.slope(x.mean())) - 1, float(plain.slope(x.mean())) - 1
+        check = holdout_check(Series(c, "M", monthly.index, x, y))
+        print(f"{c:<8}{curve.decay:>17.2f}{ours:>16,.1f}{before:>12,.1f}{true_m:>10,.1f}"
+              f"{relative_error(ours, true_m):>9.1%}{check.mape:>14.1%}{check.linear_mape:>13.1%}"
+              f"{f'{check.covered}/{check.months}':>9}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from roi_core.budget.curves import BOOTSTRAP_DRAWS, SEED, adstock, fit_curve
+from roi_core.budget.curves import BOOTSTRAP_DRAWS, SEED, fit_curve
 from roi_core.budget.history import Series
 
 HOLDOUT_MONTHS = 3
@@ -77,10 +77,11 @@ def holdout_check(series: Series, returns: np.ndarray | None = None, *, holdout:
         return Holdout(holdout, None, 0, None, TOO_FEW)
     test = month >= last[-holdout]
     fit = ~test
-    curve = fit_curve(spend[fit], ret[fit], with_adstock=series.grain != "M", draws=draws, seed=seed)
+    curve = fit_curve(spend[fit], ret[fit], with_adstock=True, per_month=series.grain == "M", draws=draws,
+                      seed=seed)
     if curve is None:
         return Holdout(holdout, None, 0, None, TOO_FEW)
-    seen = adstock(spend, curve.decay)[test]  # the carry-over from the fit periods counts in the holdout
+    seen = curve.carried(spend)[test]  # the carry-over from the fit periods counts in the holdout
     groups = np.unique(month[test], return_inverse=True)[1]
     n = int(groups.max()) + 1
 

@@ -183,7 +183,7 @@ def plan_budget(history: pd.DataFrame, window: pd.DataFrame, return_col: str, ba
         s = series.get(name)
         curve, check = None, None
         if s is not None:
-            curve = fit_curve(s.spend, s.returns * scale[i], with_adstock=s.grain != "M", seed=SEED + i)
+            curve = fit_curve(s.spend, s.returns * scale[i], with_adstock=True, per_month=s.grain == "M", seed=SEED + i)
         if curve is not None:
             check = holdout_check(s, s.returns * scale[i], seed=SEED + i)
             if check.curve_worse:  # a curve that forecasts its last months worse than the average ROI does not plan
