@@ -140,3 +140,6 @@ def register(app: App, deps: Deps) -> None:
     from bot.listeners import alerts  # the daily check's mute buttons
 
     alerts.register(app, deps)
+    from bot.listeners import files  # a report export shared with the bot: imported into 导入
+
+    files.register(app, deps)

@@ -34,7 +34,7 @@ import json
 import threading
 import time
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from render.contract import check_message, slack_error
 
@@ -171,13 +171,15 @@ class FakeSlackAPI(LoopbackServer):
         body_text: str | None = None
         if path.startswith("/upload/"):
             method = "upload"
+        elif path.startswith("/files-pri/"):
+            method = "file_download"
         elif path.startswith("/hooks/"):
             method = "response_url"
         elif path.startswith("/api/"):
             method = path[len("/api/"):]
         else:
             method = "unknown"
-        if method != "upload":
+        if method not in ("upload", "file_download"):
             if "application/json" in ctype:
                 is_json = True
                 try:
@@ -241,6 +243,8 @@ class FakeSlackAPI(LoopbackServer):
             return Response.text(fail["error"], fail["status"] if fail["status"] != 200 else 500, headers)
         if method == "upload":
             return self._upload(call["args"]["file_id"], request.body)
+        if method == "file_download":
+            return self._download(call["path"], token)
         if method == "response_url":
             refused = self._refuse(method, args, call)
             if refused:  # a response_url answers a refusal with HTTP 400 and the bare error code
@@ -386,6 +390,47 @@ class FakeSlackAPI(LoopbackServer):
             return Response.text("file not found", 404)
         f["content"] = data
         return Response.text(f"OK - {len(data)}")
+
+    # files a person shared (the file_shared event, https://api.slack.com/events/file_shared: {type, channel_id,
+    # file_id, user_id, file: {id}, event_ts}), read back as the bot reads them. files.info
+    # (https://api.slack.com/methods/files.info) answers {"ok": true, "file": {id, created, timestamp, name, title,
+    # mimetype, filetype, pretty_type, user, size, url_private, url_private_download, permalink, channels, …}}
+    # (the File type of @slack/web-api's FilesInfoResponse). url_private serves the bytes only with
+    # "Authorization: Bearer <token>" of a token with files:read (Slack's "Important changes to files in the
+    # Web API", 2015); without it Slack answers 200 with its HTML sign-in page, not the file, so the fake does too.
+    def add_shared_file(self, name: str, content: bytes, *, user: str = "U0PERSON", channel: str = "C1",
+                        filetype: str | None = None) -> str:
+        """A file a person shared in ``channel``; returns its id (for the file_shared event)."""
+        with self._lock:
+            fid = f"F{next(self._file_ids):07d}"
+            self.files[fid] = {"id": fid, "filename": name, "length": len(content), "content": content,
+                               "completed": True, "title": name, "user": user, "channels": [channel],
+                               "filetype": filetype or name.rsplit(".", 1)[-1].lower()}
+            return fid
+
+    def _m_files_info(self, a: dict) -> dict:
+        f = self.files.get(str(a.get("file") or ""))
+        if f is None or f["content"] is None:
+            return {"ok": False, "error": "file_not_found"}
+        private = f"{self.url}/files-pri/{TEAM_ID}-{f['id']}/{quote(f['filename'])}"
+        return {"ok": True, "file": {
+            "id": f["id"], "created": 1700000000, "timestamp": 1700000000, "name": f["filename"],
+            "title": f.get("title") or f["filename"], "mimetype": "application/octet-stream",
+            "filetype": f.get("filetype", ""), "pretty_type": f.get("filetype", "").upper(),
+            "user": f.get("user", BOT_USER_ID), "size": f["length"], "url_private": private,
+            "url_private_download": private + "?download=1",
+            "permalink": f"https://fake-team.slack.com/files/{f.get('user', BOT_USER_ID)}/{f['id']}/{f['filename']}",
+            "channels": f.get("channels") or [], "is_external": False}}
+
+    def _download(self, path: str, token: str) -> Response:
+        fid = path[len("/files-pri/"):].split("/", 1)[0].split("-", 1)[-1]
+        f = self.files.get(fid)
+        if not token or (self._token is not None and token != self._token):
+            return Response(200, b"<!DOCTYPE html><html><body>Sign in to Slack</body></html>",
+                            {"Content-Type": "text/html; charset=utf-8"})
+        if f is None or f["content"] is None:
+            return Response.text("file not found", 404)
+        return Response(200, f["content"], {"Content-Type": "application/octet-stream"})
 
     def _m_files_completeUploadExternal(self, a: dict) -> dict:
         files = self._jsonish(a.get("files"))
