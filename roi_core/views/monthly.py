@@ -6,7 +6,7 @@ from __future__ import annotations
 from roi_core.fmt import DASH, money, pct
 from roi_core.monthly import TRAILING_MONTHS, MonthlySummary
 from roi_core.views.actions import query_action, report_actions, sheet_actions
-from roi_core.views.budget import realloc_table
+from roi_core.views.budget import holdout_note, realloc_table
 from roi_core.views.customers import cohort_notes
 from roi_core.views.follow_up import with_follow_up_section
 from roi_core.views.format import signed_pct
@@ -77,6 +77,9 @@ def monthly_view(ans: MonthlySummary, options: ViewOptions) -> View:
     tables = [channel_table(ans, title, f"monthly_{ans.month}.csv")]
     if ans.reallocation:
         tables.append(realloc_table(ans, with_roi=False))
+        backtest = holdout_note(ans)  # each curve's error on its last three months, as the budget answer shows
+        if backtest is not None:
+            notes.append(backtest)
     return View(
         kind=ans.kind, lang=lang, title=f"🗓 {title}",
         heading=phrase(lang, "monthly_heading", month=ans.month, basis=basis_word(ans), target=target_text(ans)),

@@ -113,3 +113,28 @@ def test_sheet_rows_match_headers_and_hold_no_nan(summary):
 def test_console_grammar_defaults_to_last_full_month():
     ans = answer(parse_query("月报", dt.date(2026, 11, 22)), sheet(*ROWS), dt.date(2026, 11, 22))
     assert ans.month == "2026-10"
+
+
+def test_the_monthly_summary_shows_each_curves_backtest_as_the_budget_answer_does():
+    from roi_core.monthly import MonthlySummary
+    from roi_core.views import view_of
+
+    # 抖音's curve missed its last three months by 18.4 % on average (2 of 3 inside its 80 % band) where a
+    # straight line at its average ROI missed by 12.6 %, so it was planned linear; 微信's curve is too short
+    budget = {"channels": [
+        {"channel": "抖音", "method": "linear", "fallback": True,
+         "holdout": {"mape": 0.184, "covered": 2, "months": 3, "linear_mape": 0.126}},
+        {"channel": "微信", "method": "response_curve", "fallback": False, "holdout": None}]}
+    rows = [{"channel": "抖音", "current": 1000.0, "proposed": 1500.0, "change": 500.0},
+            {"channel": "微信", "current": 1000.0, "proposed": 500.0, "change": -500.0}]
+    ans = MonthlySummary(kind="monthly", lang="zh", month="2026-10", basis_label="按销售额", target_roi=0.8,
+                         totals={"cost": 2000.0, "revenue": 4000.0, "roi": 1.0, "profit": 2000.0},
+                         reallocation=rows, budget=budget)
+    (note,) = [n for n in view_of(ans).notes if n.title.startswith("曲线回测")]
+    assert note.title == "曲线回测（最近 3 个月）"
+    assert note.text == ("抖音 误差 18%，2/3 在 80% 区间内，不如平均 ROI 直线估算（误差 13%），改按线性估算；"
+                          "微信 月数不足，未回测")
+    # no plan, no line
+    plain = MonthlySummary(kind="monthly", lang="zh", month="2026-10", basis_label="按销售额", target_roi=0.8,
+                           totals={"cost": 2000.0, "revenue": 4000.0, "roi": 1.0, "profit": 2000.0})
+    assert not [n for n in view_of(plain).notes if n.title.startswith("曲线回测")]
