@@ -205,6 +205,8 @@ class Assistant:
             self._zone = data.settings.timezone
         today = self._today()
         key = self.cache.key(query, data, today)
+        if key is not None and self.reader is not None:
+            key += (query.raw,)  # the model reads the words as typed: two texts parsed alike may mean different things
         ans = self.cache.answer(key, lambda: self._compute(query, data, today))
         followed = with_records(ans, data, today, self.proposals)  # a copy, never the cached answer
         if followed is not ans:  # its message is built afresh (the records may change within one sheet read)

@@ -30,7 +30,7 @@ service does (so a test can show our logs never carry even that). A refused requ
 ``refusals`` and, unless the test called :meth:`FakeChatCompletions.expect_refusals`, in ``errors`` too (the
 test's fixture fails at teardown).
 
-Replies are scripted, one per request in order (the last one repeats): :meth:`reply_json` (the model's
+Replies are scripted, one per request in order (when none is left, the last one answered repeats): :meth:`reply_json` (the model's
 JSON as the message content), :meth:`reply_text` (any content: malformed JSON), :meth:`reply_refusal`,
 :meth:`reply_error` (401/429/500 in OpenAI's shape), each with ``delay`` seconds before answering (a slow
 model; :meth:`stop` cuts the wait short). A success reply is a ``chat.completion`` object the openai SDK
@@ -185,6 +185,7 @@ class FakeChatCompletions(LoopbackServer):
         self.strict = strict
         self._lock = threading.Lock()
         self._script: list[_Reply] = []
+        self._last: _Reply | None = None
         self._calls: list[dict] = []
         self.refusals: list[dict] = []
 
@@ -276,7 +277,9 @@ class FakeChatCompletions(LoopbackServer):
             return self._refuse(call, _error(400, "Invalid request: " + "; ".join(problems)[:1000], param=param),
                                 problems)
         with self._lock:
-            reply = self._script.pop(0) if len(self._script) > 1 else (self._script[0] if self._script else None)
+            if self._script:
+                self._last = self._script.pop(0)
+            reply = self._last
         if reply is None:
             return _error(500, "the test scripted no reply", "server_error")
         if reply.delay:

@@ -249,3 +249,17 @@ def test_the_console_answers_through_the_model_in_json(chat, tmp_path):
     data = json.loads(out.getvalue())
     assert data["read_by"] == "llm" and data["campaign"] == "618活动" and data["cost"] == 302_000
     assert data["warnings"][0].startswith(NOTE)
+
+
+def test_two_questions_the_rules_parse_alike_are_each_read_by_the_model(chat, demo, tmp_path):
+    """Without the sheet's names both parse to the same query (channels of 「年中那次大促」): the answer cache
+    must not hand the first one's reading to the second."""
+    other = "年中那次大促的渠道数据咋样"
+    assert parse_query(other, TODAY) == dataclasses.replace(parse_query(MISSED, TODAY), raw=other)
+    chat.reply_json(GOOD)
+    chat.reply_json(full(kind="campaign", text="年中大促"))  # the second reading names no campaign of the sheet
+    helper = assistant(tmp_path, demo, reader_for(chat))
+    assert_618(helper.answer(parse_query(MISSED, TODAY))[0])
+    with pytest.raises(QueryError, match="看不懂「年中那次大促」"):
+        helper.answer(parse_query(other, TODAY))
+    assert len(chat.calls()) == 2
