@@ -80,6 +80,7 @@ class FeishuDoor:
         reply = self.answer_text(text)
         try:
             self._send(chat_id, reply, message_id)
+            log.info("answered in 飞书 chat %s (FEISHU_REPORT_CHAT takes this id)", chat_id)
         except Exception:
             log.exception("could not reply to 飞书 message %s", message_id)
 
