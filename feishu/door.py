@@ -16,16 +16,18 @@ import datetime as dt
 import json
 import logging
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
 from render.blocks import RenderOptions, decode_query
 from render.blocks.alerts import decode_mute
+from render.contract.feishu_card import check_card
 from render.feishu import FeishuMessage, build_card, error_card, notice_card
-from render.feishu.card import md
 from roi_app.answers import BUG_HINT, BUG_MESSAGE, Assistant, _error_lang
 from roi_core import RoiError, Settings, parse_query
 from roi_core.monitor import kind_label
+from roi_core.query import detect_lang
 from roi_core.views.labels import phrase
 from roi_runtime.feishu_notify import FeishuNotifier
 
@@ -53,9 +55,25 @@ class FeishuDoor:
         self.claims = claims  # .claim(key) -> bool, first caller only
         self.alerts = alerts  # an AlertStore for mute buttons (None: built from the config when clicked)
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feishu")
+        # at most 4 waiting per thread: beyond, the asker hears 正忙 at once instead of waiting without end
+        self._room = threading.BoundedSemaphore(workers * 5)
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
 
     # ------------------------------------------------------------------ events
+    def _submit(self, work, *args) -> bool:
+        """Run ``work(*args)`` on the pool when there is room; False (nothing queued) when it is full."""
+        if not self._room.acquire(blocking=False):
+            return False
+
+        def run():
+            try:
+                work(*args)
+            finally:
+                self._room.release()
+
+        self.pool.submit(run)
+        return True
+
     def claim(self, event_id: str | None, kind: str) -> bool:
         """True the first time ``event_id`` is seen (an event without an id is answered)."""
         return True if not event_id else self.claims.claim(f"feishu:{kind}:{event_id}")
@@ -74,7 +92,12 @@ class FeishuDoor:
             log.info("飞书 event %s already answered", header.event_id)
             return
         text = question_of(message.content or "")
-        self.pool.submit(self._answer_message, message.message_id, message.chat_id, text)
+        if not self._submit(self._answer_message, message.message_id, message.chat_id, text):
+            busy = "Busy, please try again shortly" if detect_lang(text) == "en" else "正忙，请稍后再试"
+            try:
+                self.notifier.post(message.chat_id, notice_card(busy), thread_ts=message.message_id)
+            except Exception:
+                log.exception("could not tell 飞书 chat %s it is busy", message.chat_id)
 
     def _answer_message(self, message_id: str, chat_id: str, text: str) -> None:
         reply = self.answer_text(text)
@@ -102,9 +125,10 @@ class FeishuDoor:
             return self._toast(self.mute(str(value["mute"]), (event.operator.open_id if event.operator else None)))
         if "q" not in value or not message_id:
             return self._toast("这个按钮已失效，请重新提问")
-        lang = "en" if '"l":"en"' in str(value["q"]) else "zh"
-        self.pool.submit(self._answer_click, str(value["q"]), message_id, context.open_chat_id)
-        return self._toast("Working on it…" if lang == "en" else "正在查询…")
+        english = '"l":"en"' in str(value["q"])
+        if not self._submit(self._answer_click, str(value["q"]), message_id, context.open_chat_id):
+            return self._toast("Busy, please try again shortly" if english else "正忙，请稍后再试")
+        return self._toast("Working on it…" if english else "正在查询…")
 
     def _answer_click(self, value: str, message_id: str, chat_id: str | None) -> None:
         try:
@@ -142,7 +166,9 @@ class FeishuDoor:
             ans, data, key = self.assistant.answer_with_key(query)
             opts = self.assistant.options(data)
             opts = RenderOptions(sheet_url=opts.sheet_url, fetched_at=opts.fetched_at)
-            return self.assistant.cache.message(key, ("feishu", opts.sheet_url), lambda: build_card(ans, opts))
+            # reused while the data's age reads the same (whole minutes), as the Slack message is
+            age = None if opts.fetched_at is None else int((self._now() - opts.fetched_at).total_seconds() // 60)
+            return self.assistant.cache.message(key, ("feishu", age, opts.sheet_url), lambda: build_card(ans, opts))
         except RoiError as err:
             return error_card(err.message, err.hint, query.lang)
         except Exception:
@@ -157,10 +183,13 @@ class FeishuDoor:
 
         png = render_png(reply.png)
         key = self.notifier.upload_image(png) if png else None
-        if key:
-            reply.card["body"]["elements"].append({"tag": "img", "img_key": key,
-                                                   "alt": {"tag": "plain_text", "content": reply.png.title or " "}})
+        if key:  # the picture goes before the buttons; the card is checked again with it
+            elements = reply.card["body"]["elements"]
+            at = next((i for i, el in enumerate(elements) if el.get("tag") == "hr"), len(elements))
+            elements.insert(at, {"tag": "img", "img_key": key,
+                                 "alt": {"tag": "plain_text", "content": reply.png.title or " "}})
             reply.png = None
+            reply.reasons = check_card(reply.card)
 
     # ------------------------------------------------------------------ alert mutes
     def mute(self, value: str, user: str | None) -> str:
@@ -181,6 +210,3 @@ class FeishuDoor:
         when = phrase(lang, "alert_muted_today") if until == today else phrase(lang, "alert_muted_until",
                                                                                 day=until.isoformat())
         return phrase(lang, "alert_muted", campaign=request.campaign, kinds=kinds, when=when).replace("*", "")
-
-    def notice(self, text: str) -> FeishuMessage:
-        return notice_card(md(text))

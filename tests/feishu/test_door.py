@@ -193,3 +193,22 @@ def test_the_url_check_is_answered_only_for_the_right_token(setup):
     wrong = dict(check, token="guess")
     assert client.post("/feishu/events", data=encrypt(wrong)).status_code == 401
     assert client.post("/feishu/events", data=encrypt(check, key="other")).status_code == 401
+
+
+def test_past_its_bound_the_door_says_busy_at_once_and_never_leaves_a_question_unanswered(feishu, setup, monkeypatch):
+    import threading
+
+    config, door, handler = setup
+    small = FeishuDoor(door.assistant, door.notifier, door.claims, workers=1)  # room for 1 × 5 questions
+    release = threading.Event()
+    answered = []
+    monkeypatch.setattr(small, "_answer_message", lambda *args: (release.wait(10), answered.append(args)))
+    small_handler = event_handler(small, config)
+    for i in range(6):
+        msg = feishu.incoming("oc_busy", f"@_user_1 排行 {i}")
+        over_long_connection(small_handler, message_event(f"ev-b{i}", msg, "oc_busy", f"@_user_1 排行 {i}"))
+    (busy,) = feishu.wait_for(1, "oc_busy")  # the sixth, at once, in its thread
+    assert busy["card"]["body"]["elements"][0]["content"] == "正忙，请稍后再试"
+    release.set()
+    small.pool.shutdown(wait=True)
+    assert len(answered) == 5  # the five that were queued were all worked on
