@@ -319,15 +319,22 @@ def name_credit_basis(ans, data: SheetData, month: pd.Period | None = None,
 
 
 BUDGET_ADVICE_HEADERS = ("预算月份", "渠道", "当前预算", "建议预算", "调整", "边际ROI(%)", "建议后边际ROI(%)",
-                         "预计收益变化", "变化下限(80%)", "变化上限(80%)", "方法", "口径", "依据", "更新时间")
+                         "预计收益变化", "变化下限(80%)", "变化上限(80%)",
+                         "预计利润变化", "利润变化下限(80%)", "利润变化上限(80%)",
+                         "回测误差MAPE(%)", "回测区间覆盖(%)", "方法", "口径", "依据", "未分配", "未分配原因", "更新时间")
 METHOD_LABELS = {RESPONSE_CURVE: "响应曲线", LINEAR: "线性估算（历史不足）"}
+FALLBACK_LABEL = "线性估算（曲线回测不如平均ROI）"
 
 
 def budget_sheet_rows(ans, updated: str) -> tuple[list[str], list[list]]:
     """The assistant tab 预算建议: one row per channel of the plan an answer carries (``ans.budget``; the
     monthly summary's is for the month after ``ans.month``), in BUDGET_ADVICE_HEADERS order: budgets in
-    whole yuan, ROIs in % to 0.1, the expected change with its 80 % interval, how it was reckoned.
-    No rows when the answer has no plan."""
+    whole yuan, ROIs in % to 0.1, the expected change in return and in profit (return change − 调整, the
+    extra money being certain) each with its 80 % interval, the curve's backtest on its last three months
+    (MAPE and the share of those months inside its 80 % band, in % to 0.1; blank when not checked), how it
+    was reckoned, and the plan's 未分配 (whole yuan) with its reason on the first row only, so the column
+    sums to the plan's figure (blank on the others and when everything is placed). No rows when the
+    answer has no plan."""
     plan = getattr(ans, "budget", None) or {}
     channels = plan.get("channels") or []
     if not channels:
@@ -339,16 +346,23 @@ def budget_sheet_rows(ans, updated: str) -> tuple[list[str], list[list]]:
     except (TypeError, ValueError):
         plan_month, source = "下月", str(month or "全部时间")
     basis = plan.get("basis_label") or ""
+    rest = float(plan.get("unallocated") or 0.0)
+    unallocated = [round(rest), plan.get("unallocated_reason") or ""] if rest > 0.5 else ["", ""]
 
     def percent(v) -> float | str:
         return "" if v is None or not pd.notna(v) else round(float(v) * 100, 1)
 
     rows = []
-    for c in channels:
+    for i, c in enumerate(channels):
         change = c.get("expected_change") or {}
+        moved = float(c["proposed"]) - float(c["current"])
+        gain = [float(change.get(k, 0.0)) for k in ("value", "low", "high")]
+        check = c.get("holdout") or {}
+        covered = check["covered"] / check["months"] if check.get("months") else None
+        method = FALLBACK_LABEL if c.get("fallback") else METHOD_LABELS.get(c.get("method"), c.get("method") or "")
         rows.append([plan_month, c["channel"], round(float(c["current"])), round(float(c["proposed"])),
-                     round(float(c["proposed"]) - float(c["current"])), percent(c.get("marginal_roi")),
-                     percent(c.get("marginal_roi_proposed")), round(float(change.get("value", 0.0))),
-                     round(float(change.get("low", 0.0))), round(float(change.get("high", 0.0))),
-                     METHOD_LABELS.get(c.get("method"), c.get("method") or ""), basis, source, updated])
+                     round(moved), percent(c.get("marginal_roi")), percent(c.get("marginal_roi_proposed")),
+                     *(round(g) for g in gain), *(round(g - moved) for g in gain),
+                     percent(check.get("mape")), percent(covered), method, basis, source,
+                     *(unallocated if i == 0 else ["", ""]), updated])
     return list(BUDGET_ADVICE_HEADERS), rows

@@ -46,7 +46,7 @@ def test_the_monthly_job_writes_the_plan_to_its_tab(tmp_path):
         assert (r[2], r[3], r[4]) == (round(c["current"]), round(c["proposed"]), round(c["proposed"] - c["current"]))
         assert r[5] == round(c["marginal_roi"] * 100, 1)
         assert r[8] <= r[7] <= r[9]  # expected change inside its 80 % interval
-        assert r[10] in ("响应曲线", "线性估算（历史不足）") and r[12] == "2026-10 实际投放"
+        assert r[15] in ("响应曲线", "线性估算（历史不足）", "线性估算（曲线回测不如平均ROI）") and r[17] == "2026-10 实际投放"
 
 
 def test_on_google_the_tab_is_rewritten_with_one_combo_chart(sheets_api):

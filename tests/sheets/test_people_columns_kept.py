@@ -21,7 +21,10 @@ from sheets.rewrite import GONE_NOTES, KEEP, replace_keys, rewrite_grid
 from sheets.xlsx import XlsxSource
 from tests.fakes.sheets_api import fake_gspread_client
 
-HEADERS = list(BUDGET_ADVICE_HEADERS)  # A 预算月份, B 渠道, C 当前预算, D 建议预算 … K 方法 … N 更新时间
+# the tab's first 14 columns as they were before issue 24 added seven (the rules here do not depend on which
+# columns are ours): A 预算月份, B 渠道, C 当前预算, D 建议预算 … K 方法 … N 更新时间
+HEADERS = [h for h in BUDGET_ADVICE_HEADERS if h not in (
+    "预计利润变化", "利润变化下限(80%)", "利润变化上限(80%)", "回测误差MAPE(%)", "回测区间覆盖(%)", "未分配", "未分配原因")]
 GONE = GONE_NOTES[BUDGET_ADVICE_TAB][1]
 KEY = "1PeOpLeCoLuMnSkEpT0123456789abcdefghij"
 
