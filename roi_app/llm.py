@@ -82,10 +82,21 @@ def _instructions(today: dt.date, campaigns: list[str], channels: list[str]) -> 
         inspect.cleandoc(Query.__doc__ or ""),
         f"Kinds: {', '.join(KINDS)}. Words for some of them: {words}.",
         f"Metrics: {', '.join(METRICS)}.",
+        f"order: best is the good end of the figure ranked by: the highest, but the lowest for {_lower_better()} "
+        "(the channel that costs most is metric cost, order worst).",
         "Campaigns in the sheet (text is one of them exactly, or null): " + json.dumps(campaigns, ensure_ascii=False),
         "Channels in the sheet (channel is one of them exactly, or null): " + json.dumps(channels, ensure_ascii=False),
         "Use null for whatever the question does not say. A question that is not about this sheet is kind help.",
     ])
+
+
+def _lower_better() -> str:
+    """The figures whose best end is the lowest, as the core ranks them (roi_core.query.lexicon)."""
+    try:
+        from roi_core.query.lexicon import LOWER_BETTER
+    except ImportError:
+        return "cost, cac and cpa"
+    return ", ".join(sorted(LOWER_BETTER))
 
 
 def _rules_sample(lang: str) -> QueryError | None:
