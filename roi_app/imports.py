@@ -26,7 +26,7 @@ from roi_core import imports as core
 from roi_core.schema import CAMPAIGNS, IMPORT_COLUMNS, IMPORT_KEY_HEADERS, IMPORTS_TAB, SETTINGS, find_tab
 from roi_core.sheetdata import normalize_table
 from sheets.base import SheetSource
-from sheets.imports import MAX_FILE_BYTES, ImportRefused, ParsedExport, parse_export
+from sheets.imports import MAX_FILE_BYTES, PARSE_SECONDS, ImportRefused, ParsedExport, parse_export
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +43,15 @@ class Upload:
 
 
 def run_import(source: SheetSource, uploads: list[Upload], *, dry_run: bool = False, platform: str | None = None,
-               limit: int = MAX_FILE_BYTES, now: dt.datetime | None = None) -> dict:
-    """Import ``uploads`` into ``source``'s 导入 tab; the result as plain JSON-able data (see the module doc)."""
+               limit: int = MAX_FILE_BYTES, seconds: float = PARSE_SECONDS, now: dt.datetime | None = None) -> dict:
+    """Import ``uploads`` into ``source``'s 导入 tab; the result as plain JSON-able data (see the module doc).
+    Each file is at most ``limit`` bytes and parsed within ``seconds``."""
     now = now or dt.datetime.now(dt.UTC)
     parsed: list[ParsedExport] = []
     files: list[dict] = []
     for up in uploads:
         try:
-            parsed.append(parse_export(up.name, up.data, platform=platform, limit=limit))
+            parsed.append(parse_export(up.name, up.data, platform=platform, limit=limit, seconds=seconds))
             files.append({})
         except ImportRefused as err:
             files.append({"file": up.name, "error": err.message, "hint": err.hint})

@@ -39,48 +39,47 @@ def _norm(values: pd.Series) -> pd.Series:
 
 
 def key_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The comparable key of each row: day as YYYY-MM-DD, the three names normalised."""
+    """The comparable key of each row: the day, and the three names normalised."""
     return pd.DataFrame({
-        "day": pd.to_datetime(frame["day"]).dt.strftime("%Y-%m-%d"),
+        "day": pd.to_datetime(frame["day"]).dt.normalize(),
         "platform": _norm(frame["platform"]),
         "account": _norm(frame["account"]),
         "platform_campaign": _norm(frame["platform_campaign"]),
     }, index=frame.index)
 
 
-def plan_import(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+def plan_import(existing: pd.DataFrame | None, incoming: pd.DataFrame) -> pd.DataFrame:
     """``incoming`` (canonical rows, each key once, batch order) with a column ``status``: ``new`` (no such key in
     ``existing``), ``changed`` (the key is there with other figures or window), ``same`` (already there as is).
 
-    Figures compare to the cent / whole unit (a value read back from a sheet may carry float noise).
+    Figures compare to the cent (a value read back from a sheet may carry float noise); an empty figure equals
+    only an empty one. A key ``existing`` holds twice (an earlier file of the batch) is compared with its last row.
     """
     out = incoming.copy()
-    if out.empty:
-        out["status"] = pd.Series(dtype=object)
+    if out.empty or existing is None or existing.empty:
+        out["status"] = pd.Series("new", index=out.index, dtype=object)
         return out
-    inc_keys = key_frame(out)
-    if existing is None or existing.empty:
-        out["status"] = "new"
-        return out
-    ex = existing.copy()
-    ex_keys = key_frame(ex)
-    ex_sig = _signature(ex)
-    joined_ex = pd.Series(ex_sig.to_numpy(), index=pd.MultiIndex.from_frame(ex_keys))
-    joined_ex = joined_ex[~joined_ex.index.duplicated(keep="first")]
-    sig = _signature(out)
-    found = joined_ex.reindex(pd.MultiIndex.from_frame(inc_keys))
-    status = np.where(found.isna().to_numpy(), "new", np.where(found.to_numpy() == sig.to_numpy(), "same", "changed"))
-    out["status"] = status
+    left = key_frame(out).assign(_i=np.arange(len(out)))
+    right = key_frame(existing).assign(**{f"_{m}": _cents(existing[m]) for m in METRICS},
+                                       _w=_window(existing["window"]))
+    right = right.drop_duplicates(list(KEYS), keep="last")
+    joined = left.merge(right, on=list(KEYS), how="left", indicator=True).sort_values("_i")
+    found = (joined["_merge"] == "both").to_numpy()
+    same = found.copy()
+    for m in METRICS:
+        a, b = _cents(out[m]).to_numpy(), joined[f"_{m}"].to_numpy(dtype=float)
+        same &= (a == b) | (np.isnan(a) & np.isnan(b))
+    same &= _window(out["window"]).to_numpy() == joined["_w"].fillna("").to_numpy()
+    out["status"] = np.where(~found, "new", np.where(same, "same", "changed"))
     return out
 
 
-def _signature(frame: pd.DataFrame) -> pd.Series:
-    parts = [frame[m].astype(float).round(2).fillna(-1).map("{:.2f}".format) for m in METRICS]
-    parts.append(frame["window"].fillna("").astype(str).str.strip())
-    sig = parts[0]
-    for p in parts[1:]:
-        sig = sig + "|" + p
-    return sig
+def _cents(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype(float).round(2)
+
+
+def _window(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).str.strip()
 
 
 def _pattern(text: str) -> re.Pattern:

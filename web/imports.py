@@ -77,7 +77,8 @@ def make_import_blueprint() -> Blueprint:
         from sheets import open_source
 
         config, _note = writable_config(_ctx().config)  # the shipped demo stays as shipped: its copy is written
-        result = run_import(open_source(config.source, config), uploads, dry_run=dry_run, limit=MAX_UPLOAD_BYTES)
+        result = run_import(open_source(config.source, config), uploads, dry_run=dry_run, limit=MAX_UPLOAD_BYTES,
+                            seconds=PARSE_SECONDS)
         return reply(200 if result["ok"] else 422, **result)
 
     return bp

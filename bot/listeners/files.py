@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 SPREADSHEETS = (".csv", ".xlsx", ".xls", ".xlsm", ".tsv")
 DOWNLOAD_SECONDS = 30
+PARSE_SECONDS = 30.0
 NO_ACCESS = "❌ 读不到这个文件，没有导入。提示：请管理员给 ROI 助手加上 files:read 权限（manifest.yml）后重新安装"
 
 
@@ -72,7 +73,8 @@ def import_shared_file(event, client, *, deps, bot_user_id: str | None = None) -
 
     try:
         config, _note = writable_config(deps.config)
-        result = run_import(open_source(config.source, config), [Upload(name, data)], limit=MAX_UPLOAD_BYTES)
+        result = run_import(open_source(config.source, config), [Upload(name, data)], limit=MAX_UPLOAD_BYTES,
+                            seconds=PARSE_SECONDS)
         text = "\n".join(summary_lines(result))
     except RoiError as err:  # the sheet unreachable, not configured: said as every answer says it
         text = f"❌ {name} 没有导入：{err.message}" + (f"\n提示：{err.hint}" if err.hint else "")

@@ -64,5 +64,5 @@ def parse_export(name: str, data: bytes, *, platform: str | None = None, limit: 
     return ParsedExport(name, chosen.platform, chosen.kind, rows, read, skipped)
 
 
-__all__ = ["MAX_FILE_BYTES", "MAX_UPLOAD_BYTES", "PLATFORMS", "HeaderSet", "ImportRefused", "ParsedExport",
+__all__ = ["MAX_FILE_BYTES", "MAX_UPLOAD_BYTES", "PARSE_SECONDS", "PLATFORMS", "HeaderSet", "ImportRefused", "ParsedExport",
            "parse_export", "platform_names"]

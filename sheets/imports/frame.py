@@ -16,11 +16,18 @@ import pandas as pd
 FIGURES = {"cost": "ad_spend", "impressions": "impressions", "clicks": "clicks", "conversions": "conversions",
            "revenue": "revenue"}
 _EMPTY = {"", "-", "--", "—", "——", "/", "n/a", "na", "null", "none", "nan"}
-_TOTAL = r"^\s*(?:合计|总计|汇总|总和|(?:total|sum)(?![a-z]))"
+_TOTAL_WORDS = ("合计", "总计", "汇总", "总和", "全部合计", "total", "sum")
 
 
 def _text(col: pd.Series) -> pd.Series:
-    return col.astype(object).where(col.notna(), "").astype(str).str.strip()
+    """Cells as trimmed text (blank for a missing cell). A CSV column is already text: trimmed in Arrow."""
+    if col.dtype != object:
+        return col.fillna("").astype(str).str.strip()
+    return col.where(col.notna(), "").astype(str).str.strip()
+
+
+def _empty(text: pd.Series) -> pd.Series:
+    return text.str.lower().isin(_EMPTY)
 
 
 def numbers(col: pd.Series) -> pd.Series:
@@ -30,16 +37,26 @@ def numbers(col: pd.Series) -> pd.Series:
     if col.dtype == object and col.map(type).isin((int, float)).all():  # a workbook's number cells
         return pd.to_numeric(col, errors="coerce").astype(float)
     text = _text(col)
-    text = text.str.replace(r"[,，¥￥\s元]", "", regex=True)
+    for sign in (",", "，", "¥", "￥", "元", " "):  # plain replaces: Arrow kernels, no per-cell Python
+        text = text.str.replace(sign, "", regex=False)
     pct = text.str.endswith("%") | text.str.endswith("％")
     text = text.str.rstrip("%％")
-    text = text.where(~text.str.casefold().isin(_EMPTY), "")
+    text = text.where(~_empty(text), "")
     values = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
     return values.where(~pct, values / 100.0)
 
 
+def _totals(text: pd.Series) -> pd.Series:
+    """Cells that start a 合计/总计/汇总 row."""
+    head = text.str.slice(0, 5).str.lower()
+    hit = pd.Series(False, index=text.index)
+    for word in _TOTAL_WORDS:
+        hit |= head.str.startswith(word)
+    return hit
+
+
 def days(col: pd.Series) -> pd.Series:
-    """Cells → day (NaT when unreadable)."""
+    """Cells → day (NaT when unreadable). Each distinct value is parsed once (an export repeats a few hundred)."""
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
     if col.dtype == object:  # a workbook's date cells beside text ones (a 合计 row)
         cells = col.map(lambda v: v if isinstance(v, (dt.date, dt.datetime)) else None)
@@ -49,14 +66,24 @@ def days(col: pd.Series) -> pd.Series:
             if dated.all():
                 return out
             col = col.where(~dated, "")
-    text = _text(col).str.slice(0, 10).str.replace(r"[/.年月]", "-", regex=True).str.rstrip("日")
+    text = _text(col)
+    uniques = pd.Series(pd.unique(text), dtype=object).astype(str)
+    parsed = pd.Series(_parse_days(uniques).to_numpy(), index=uniques.to_numpy())
+    return out.where(out.notna(), text.map(parsed).astype("datetime64[ns]"))
+
+
+def _parse_days(text: pd.Series) -> pd.Series:
+    text = text.str.slice(0, 10)
+    for sep in ("/", ".", "年", "月"):
+        text = text.str.replace(sep, "-", regex=False)
+    text = text.str.rstrip("日")
     eight = text.str.fullmatch(r"\d{8}")
     text = text.where(~eight, text.str.slice(0, 4) + "-" + text.str.slice(4, 6) + "-" + text.str.slice(6, 8))
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     loose = parsed.isna() & (text != "") & text.str.match(r"\d{4}-\d{1,2}-\d{1,2}")
     if loose.any():  # 2026-6-1 and the like: the strict format misses single digits
         parsed[loose] = pd.to_datetime(text[loose], format="mixed", errors="coerce")
-    return out.where(out.notna(), parsed.dt.normalize())
+    return parsed.dt.normalize()
 
 
 def canonical(body: pd.DataFrame, columns: dict[str, tuple[int, str]], *, platform: str, window: str,
@@ -67,21 +94,20 @@ def canonical(body: pd.DataFrame, columns: dict[str, tuple[int, str]], *, platfo
     an export without a date column; ``first_line`` the file line of ``body``'s first row.
     """
     lines = pd.Series(np.arange(len(body)) + first_line, index=body.index)
-    texts = {i: _text(body[i]) for i in body.columns}
+    used = sorted({0, *(i for i, _ in columns.values())})  # the first column holds 合计 when the day column is not first
+    texts = {i: _text(body[i]) for i in used}
     blank = pd.Series(True, index=body.index)
     for t in texts.values():
-        blank &= t.isin(_EMPTY)
-    body, lines = body[~blank], lines[~blank]
-    texts = {i: t[~blank] for i, t in texts.items()}
+        blank &= _empty(t)
+    if blank.any():  # rows blank in every column read are not data: skipped without a word
+        body, lines = body[~blank], lines[~blank]
+        texts = {i: t[~blank] for i, t in texts.items()}
     skipped: dict[str, list[int]] = {}
 
-    lead = [texts[i] for i in list(body.columns)[:3]]
     campaign = texts[columns["campaign"][0]]
-    total = campaign.str.contains(_TOTAL, case=False, regex=True)
-    for t in lead:
-        total |= t.str.contains(_TOTAL, case=False, regex=True)
+    total = _totals(campaign) | _totals(texts[0])
     if "day" in columns:
-        total |= texts[columns["day"][0]].str.contains(_TOTAL, case=False, regex=True)
+        total |= _totals(texts[columns["day"][0]])
     _skip(skipped, "合计/总计行", lines[total])
     keep = ~total
 
@@ -92,7 +118,7 @@ def canonical(body: pd.DataFrame, columns: dict[str, tuple[int, str]], *, platfo
     bad_day = keep & when.isna()
     _skip(skipped, "日期看不懂", lines[bad_day])
     keep &= ~bad_day
-    no_name = keep & campaign.isin(_EMPTY)
+    no_name = keep & _empty(campaign)
     _skip(skipped, "没有计划名称", lines[no_name])
     keep &= ~no_name
 

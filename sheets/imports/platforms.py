@@ -8,7 +8,7 @@ cost, impressions, clicks, conversions, sales) are recognised by :data:`FIELDS`,
 so a column renamed between two years of one platform's export is still read.
 
 Header names are compared after NFKC, case-folding, dropping spaces and a trailing unit in brackets
-(``消耗(元)`` = ``消耗``).
+(``消耗(元)`` = ``消耗``; ``总订单金额(15天)`` = ``总订单金额``, its window kept).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_UNIT = re.compile(r"[\(（\[【](元|人民币|次|个|%|％|单|笔|rmb|cny)[\)）\]】]$")
+_UNIT = re.compile(r"[\(（\[【](元|人民币|次|个|%|％|单|笔|rmb|cny|\d+(?:日|天|d))[\)）\]】]$")
 
 
 def header_key(text: object) -> str:

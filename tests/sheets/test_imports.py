@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -24,6 +25,7 @@ from sheets.imports import ImportRefused, parse_export
 from sheets.xlsx import XlsxSource
 
 NOW = dt.datetime(2026, 6, 20, 9, 0, tzinfo=dt.UTC)
+XLS = Path(__file__).parent / "fixtures" / "jingzhuntong-2026-06.xls"
 
 # 千川 as exported: two title lines, a unit in a header, thousands separators, "--" and "-", two trailing empty
 # columns, a 合计 row. The 618 campaign has two rows on 06-01 (two 单元): summed.
@@ -183,3 +185,32 @@ def test_google_sheet_gets_the_rows_raw_and_once(sheets_api, google):
     assert sheets_api.values(KEY, "活动") == [["活动名称", "渠道", "开始日期", "销售额"]]  # untouched
     again = run_import(google, [Upload("qc.csv", QIANCHUAN.encode("gbk"))], now=NOW)
     assert not again["written"] and len(sheets_api.values(KEY, IMPORTS_TAB)) == 3
+
+
+def test_xls_fixture_with_window_in_brackets():
+    # tests/sheets/fixtures/jingzhuntong-2026-06.xls: written once with xlwt 1.3.0 (not a dependency), an Excel 97
+    # workbook: a title line, a date cell and a text date, "1,300" as text, 总订单金额(15天), a 合计 row on line 5
+    data = XLS.read_bytes()
+    assert data[:4] == b"\xd0\xcf\x11\xe0"  # an OLE2 (BIFF) file, not a renamed xlsx
+    parsed = parse_export("京准通.xls", data)
+    assert (parsed.platform, parsed.rows_read, parsed.skipped) == ("京准通", 3, {"合计/总计行": [5]})
+    assert parsed.rows["window"].tolist() == ["15天", "15天"]
+    assert parsed.rows["ad_spend"].sum() == 2500.5  # 1,200.5 + 1,300
+    assert parsed.rows["revenue"].sum() == 17900.5  # 8,800 + 9,100.5
+
+
+def test_channel_renamed_in_settings_and_mapping_restricted_to_a_platform(tmp_path):
+    settings = [["参数", "值"], ["京准通渠道", "京东"]]
+    mapping = [["平台活动名称", "活动名称", "平台"], ["618*", "2026 618大促", "巨量引擎"], ["618*", "京东618", "京准通"]]
+    source = workbook(tmp_path, None, {"设置": settings, "映射": mapping})
+    xls = XLS.read_bytes()
+    result = run_import(source, [Upload("jd.xls", xls), Upload("qc.csv", QIANCHUAN.encode("gbk"))], now=NOW)
+    assert result["totals"]["rows_imported"] == 4  # 2 days of 618主推 + 2 keys of the 千川 file
+    data = source.read()
+    jd = data.campaigns[data.campaigns["campaign"] == "京东618"]
+    assert set(jd["channel"]) == {"京东"} and jd["ad_spend"].sum() == 2500.5
+    assert any("京准通 15天" in n for n in data.import_notes)  # the window named in every answer
+    # 618大促-直播 matches 618* too: the 巨量引擎 row maps it (the 京准通 row is for 京准通's campaigns only)
+    big = data.campaigns[data.campaigns["campaign"] == "2026 618大促"]
+    assert set(big["channel"]) == {"巨量引擎"} and big["ad_spend"].sum() == 1334.5
+    assert result["unmatched"] == [{"platform": "巨量引擎", "campaign": "日常投放"}]
