@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from roi_core.attribution import Journeys, journeys_from_aggregates
+from roi_core.errors import DataError
 from tables import columns, paths
-from tables.source import DUCKDB_MEMORY_LIMIT, TableSource, open_table, parse_source
+from tables.source import DUCKDB_MEMORY_LIMIT, TableSource, _first_line, open_table, parse_source
 
 __all__ = ["DUCKDB_MEMORY_LIMIT", "PathAggregates", "Provenance", "TableSource", "aggregate_paths",
            "open_table", "parse_source"]
@@ -88,8 +89,14 @@ def aggregate_paths(source: str | TableSource, *, lookback_days: float | None = 
     try:
         touches = columns.touches(table, src.redacted())
         facts = backend.execute(paths.summary(touches))
-        path_frame = backend.execute(paths.path_table(touches, lookback_days, period))
+        path_frame = backend.execute(paths.path_table(touches, lookback_days, period,
+                                                      ordered_aggregates=src.engine != "spark"))
         decay = backend.execute(paths.decay_table(touches, lookback_days, half_life_days, period))
+    except DataError:
+        raise
+    except Exception as err:  # the engine refused the query (a type it cannot cast, a lost server …)
+        raise DataError(f"数据来源「{src.redacted()}」的触点汇总失败：{_first_line(err)}",
+                        "检查各列的类型：时间是日期时间，是否转化是布尔值或 是/否，订单金额是数字") from None
     finally:
         _close(backend)
     outside = int(path_frame["outside"].sum()) if len(path_frame) else 0

@@ -62,9 +62,9 @@ def touches(table, source: str):
     import ibis
 
     return table.select(
-        customer_id=table[cols["customer_id"]].cast("string").strip(),
+        customer_id=table[cols["customer_id"]].cast("string"),
         timestamp=_time(table[cols["timestamp"]]),
-        channel=table[cols["channel"]].cast("string").strip(),
+        channel=table[cols["channel"]].cast("string"),
         converted=_flag(table[cols["converted"]]),
         revenue=revenue if not isinstance(revenue, float) else ibis.literal(revenue, "float64"),
     )
@@ -78,7 +78,7 @@ def orders(table, source: str):
     gross = (table[cols["gross_profit"]].cast("float64") if "gross_profit" in cols
              else ibis.null("float64"))
     return table.select(
-        customer_id=table[cols["customer_id"]].cast("string").strip(),
+        customer_id=table[cols["customer_id"]].cast("string"),
         order_date=_time(table[cols["order_date"]]),
         amount=_money(table[cols["amount"]]),
         gross_profit=gross,

@@ -44,36 +44,55 @@ def _month_cut(t, month: pd.Period, lookback_days: float):
 
 
 def journey_touches(touches, lookback_days: float | None, month: pd.Period | None = None):
-    """Each usable touch with its ``journey`` number, the journey's ``conv`` (0/1) and ``value``, and
-    ``seconds`` before the journey's last touch, and ``kept`` (inside the lookback window)."""
+    """Each usable touch with its ``journey`` number, ``end`` (its journey's last touch), ``closed`` (the
+    journey converts), ``seconds`` before the end and ``kept`` (inside the lookback window)."""
     import ibis
 
     t = touches.filter(touches.customer_id.notnull(), touches.channel.notnull(), touches.timestamp.notnull(),
                        touches.customer_id != "", touches.channel != "")
     if month is not None:
         t = _month_cut(t, month, lookback_days or 0)
-    t = t.mutate(conv=t.converted.cast("int64"))
+    t = t.mutate(conv=ibis.ifelse(t.converted, 1, 0).cast("int64"))  # PostgreSQL casts no boolean to int
     order = [t.timestamp, t.conv, t.channel]
-    # a journey's number = the customer's converting touches strictly before this one
+    # Every window shares one partition and one order, so the engine sorts the touches once:
+    # a journey's number = the customer's converting touches strictly before this one; its end = the
+    # first converting touch from this one on, else the customer's last touch.
     before = ibis.window(group_by=t.customer_id, order_by=order, rows=(None, -1))
-    t = t.mutate(journey=t.conv.sum().over(before).fill_null(0))
-    journey = ibis.window(group_by=[t.customer_id, t.journey])
-    t = t.mutate(end=t.timestamp.max().over(journey), jconv=t.conv.max().over(journey),
-                 value=(t.revenue * t.conv).sum().over(journey))
+    after = ibis.window(group_by=t.customer_id, order_by=order, rows=(0, None))
+    next_conversion = ibis.ifelse(t.converted, t.timestamp, ibis.null("timestamp")).min().over(after)
+    t = t.mutate(journey=t.conv.sum().over(before).fill_null(0), next_conversion=next_conversion,
+                 last=t.timestamp.max().over(after))
+    t = t.mutate(end=t.next_conversion.fill_null(t["last"]), closed=t.next_conversion.notnull())
     t = t.mutate(seconds=t.end.delta(t.timestamp, unit="second"))
     kept = ibis.literal(True) if lookback_days is None else t.seconds <= float(lookback_days) * _SECONDS_PER_DAY
     return t.mutate(kept=kept)
 
 
-def path_table(touches, lookback_days: float | None, month: pd.Period | None = None):
+def _ordered_path(t, ordered_aggregates: bool):
+    """The journey's kept channels in time order, joined by SEPARATOR."""
+    if ordered_aggregates:
+        return t.channel.group_concat(SEPARATOR, where=t.kept, order_by=[t.timestamp, t.conv, t.channel])
+    # Spark has no ordered aggregate: collect (time, flag, channel) and sort the array, which orders
+    # structs field by field, the same order as above
+    import ibis
+
+    touch = ibis.struct({"timestamp": t.timestamp, "conv": t.conv, "channel": t.channel})
+    return touch.collect(where=t.kept).sort().map(lambda one: one.channel).join(SEPARATOR)
+
+
+def path_table(touches, lookback_days: float | None, month: pd.Period | None = None, *,
+               ordered_aggregates: bool = True):
     """The path table (an ibis expression): ``path``, ``total_conversions``, ``total_conversion_value``,
-    ``total_null``, ``outside``."""
+    ``total_null``, ``outside``. ``ordered_aggregates=False`` for engines without ``ORDER BY`` inside an
+    aggregate (Spark)."""
+    import ibis
+
     t = journey_touches(touches, lookback_days, month)
     per_journey = t.group_by([t.customer_id, t.journey]).aggregate(
-        path=t.channel.group_concat(SEPARATOR, where=t.kept, order_by=[t.timestamp, t.conv, t.channel]),
-        conv=t.jconv.max(),
-        value=t.value.max(),
-        outside=(~t.kept).cast("int64").sum(),
+        path=_ordered_path(t, ordered_aggregates),
+        conv=t.conv.max(),
+        value=(t.revenue * t.conv).sum(),
+        outside=ibis.ifelse(t.kept, 0, 1).sum(),
     )
     return per_journey.group_by(per_journey.path).aggregate(
         total_conversions=per_journey.conv.sum(),
@@ -88,11 +107,12 @@ def decay_table(touches, lookback_days: float | None, half_life_days: float, mon
     import ibis
 
     t = journey_touches(touches, lookback_days, month)
-    t = t.filter(t.kept, t.jconv == 1)
+    t = t.filter(t.kept, t.closed)
     # the last touch is 0 days before the end and weighs 1, so a journey's sum is ≥ 1
     weight = ibis.literal(2.0).pow(-(t.seconds.cast("float64") / _SECONDS_PER_DAY) / float(half_life_days))
-    t = t.mutate(weight=weight)
-    t = t.mutate(share=t.weight / t.weight.sum().over(ibis.window(group_by=[t.customer_id, t.journey])))
+    journey = ibis.window(group_by=[t.customer_id, t.journey])
+    t = t.mutate(weight=weight, value=(t.revenue * t.conv).sum().over(journey))
+    t = t.mutate(share=t.weight / t.weight.sum().over(journey))
     return t.group_by(t.channel).aggregate(conversions=t.share.sum(), revenue=(t.share * t.value).sum())
 
 

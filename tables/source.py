@@ -115,7 +115,9 @@ def open_table(source: TableSource | str):
             con.attach(src.location, name="src", read_only=True)
             return con.table(src.table, database="src"), con
         if src.kind == "url":
-            con = ibis.connect(src.location)
+            # ibis names PostgreSQL "postgres"; people write postgresql:// as often
+            location = re.sub(r"^postgresql(\+\w+)?://", "postgres://", src.location, flags=re.IGNORECASE)
+            con = ibis.connect(location)
             return con.table(src.table), con
         session = _spark_session(src)
         con = ibis.pyspark.connect(session)
