@@ -31,6 +31,7 @@ class WorthAnswer(Answer):
     label: str = ""
     currency: str = "¥"
     target_roi: float = 1.0
+    basis: str = "revenue"
     basis_label: str = ""
     totals: dict = field(default_factory=dict)
     months: list[dict] = field(default_factory=list)
@@ -116,7 +117,8 @@ def worth_answer(query: Query, data: SheetData, today: dt.date) -> WorthAnswer:
     direction = _trend([m["roi"] for m in seen[-3:]])
     kind, verdict = _verdict(roi, line, data.settings.target_roi, direction, trend.currency, query.lang)
     return WorthAnswer(kind="worth", lang=query.lang, channel=query.channel, label=trend.label,
-                       currency=trend.currency, target_roi=trend.target_roi, basis_label=trend.basis_label,
+                       currency=trend.currency, target_roi=trend.target_roi, basis=trend.basis,
+                       basis_label=trend.basis_label,
                        totals={k: trend.totals.get(k) for k in ("cost", "revenue", "profit", "roi")},
                        months=[{"month": m["month"], "roi": m["roi"]} for m in seen[-3:]], trend=direction,
                        plan={k: v for k, v in line.items() if k not in ("curve", "holdout")} if line else None,

@@ -10,6 +10,7 @@ from roi_core.fmt import DASH, money, pct
 from roi_core.views.actions import query_action, sheet_actions
 from roi_core.views.model import Figure, ItemList, Note, View, ViewOptions
 from roi_core.views.parts import footer_of, status_of
+from roi_core.views.punct import basis_word
 
 _W = {
     "zh": {"worth_title": "{channel} 值不值得投", "roi": "ROI", "profit": "利润", "cost": "总成本",
@@ -54,7 +55,7 @@ def worth_view(ans: WorthAnswer, options: ViewOptions) -> View:
     notes = [Note(W["trend"], months or DASH, W[ans.trend] if ans.trend else None)]
     target = f"目标 ROI {pct(ans.target_roi, 0)}" if lang != "en" else f"target ROI {pct(ans.target_roi, 0)}"
     return View(kind=ans.kind, lang=lang, title=f"🤔 {title}", heading=f"🤔 {title}  {ans.label}",
-                when=ans.label, context=[ans.basis_label, target], figures=figures, notes=notes,
+                when=ans.label, context=[basis_word(ans), target], figures=figures, notes=notes,
                 actions=[query_action(W["btn_advice"], "advice", lang), *sheet_actions(options, lang)],
                 actions_id="roi_worth_actions", footer=footer_of(ans, options))
 

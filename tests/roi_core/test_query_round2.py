@@ -169,3 +169,19 @@ def test_not_understood_offers_three_questions_that_work(names):
     for question in tried:  # each reads as a question of its own
         assert parse_query(question, TODAY, known_campaigns=campaigns, known_channels=channels).kind != "help"
     assert tried[0] == "上个月各渠道转化率"
+
+
+@pytest.mark.parametrize("text", ["抖音值不值得投", "要不要加抖音预算", "有什么预警", "哪个渠道转化率最高", "618 获客成本",
+                                  "抖音获客成本多少", "is douyin worth it"])
+def test_new_answers_render_in_every_medium(text, demo):
+    from render.blocks import RenderOptions, build_message
+    from render.contract import check_message
+    from render.feishu import build_card
+
+    ans = ask(text, demo)
+    body = render_text(ans)
+    assert body.strip() and "nan" not in body.lower() and "inf%" not in body
+    msg = build_message(ans, RenderOptions(sheet_url="https://example.test/s", chart_button=True))
+    assert check_message({"text": msg.text, "blocks": msg.blocks}) == [] and msg.kind == ans.kind
+    card = build_card(ans)
+    assert card.card is not None and card.reasons == []
