@@ -220,6 +220,11 @@ SETTING_SPECS = (
                 0.5, "建议重新分配时每个渠道预算最多增减的比例"),
     SettingSpec("budget_min_roi", "新增预算最低ROI", ("budget_min_roi", "budget min roi", "min marginal roi"), "percent",
                 0.0, "预算建议中每一元的边际 ROI 至少要达到此值，达不到的钱留作未分配（0% = 保本）"),
+    # table sources (docs/tables.md): 触点 / 订单 from Parquet, a database or Spark instead of the tab
+    SettingSpec("touches_source", "触点来源", ("touches_source", "touches source", "touch source"), "text", None,
+                "触点数据的表来源，例如 parquet:目录/*.parquet 或 postgresql://…#表（不填则读「触点」表）"),
+    SettingSpec("orders_source", "订单来源", ("orders_source", "orders source", "order source"), "text", None,
+                "订单数据的表来源，写法同触点来源（不填则读「订单」表）"),
 )
 
 

@@ -38,6 +38,8 @@ class Settings:
     attribution_coverage: float = 0.5  # 触点 revenue share of 活动 revenue needed to use the model for advice
     budget_change_limit: float = 0.5  # each channel's budget moves at most this fraction in a reallocation
     budget_min_roi: float = 0.0  # the lowest marginal ROI a yuan of a budget plan may earn (0: break-even)
+    touches_source: str | None = None  # 触点来源: a table source string (docs/tables.md); None reads the tab
+    orders_source: str | None = None  # 订单来源: likewise for 订单
 
     @property
     def currency_symbol(self) -> str:
@@ -124,5 +126,7 @@ def _parse_date_setting(value: object) -> tuple[dt.date | None, str | None]:
 
 def setting_defaults() -> list[tuple[str, object, str]]:
     """(参数, 默认值, 含义) rows for the init template and the README."""
-    return [(s.name, "" if s.default is None else s.default, s.meaning) for s in SETTING_SPECS]
+    # the table sources are for the few teams beyond a sheet: a new 设置 tab does not list them
+    return [(s.name, "" if s.default is None else s.default, s.meaning) for s in SETTING_SPECS
+            if s.key not in ("touches_source", "orders_source")]
 

@@ -226,6 +226,10 @@ class AppConfig:
     feishu_encrypt_key: str | None = field(default=None, repr=False)
     feishu_report_chat: str | None = None
     feishu_api_url: str | None = None
+    # ROI_TOUCHES / ROI_ORDERS: 触点 / 订单 from a table source instead of the tab (docs/tables.md), e.g.
+    # parquet:DIR/*.parquet or postgresql://…#TABLE; a URL may carry a password, so never in repr
+    touches_source: str | None = field(default=None, repr=False)
+    orders_source: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # checked here, not only in from_env, so a config built in code is held to the same rules
@@ -322,6 +326,7 @@ class AppConfig:
             feishu_verification_token=get("FEISHU_VERIFICATION_TOKEN"), feishu_encrypt_key=get("FEISHU_ENCRYPT_KEY"),
             feishu_report_chat=get("FEISHU_REPORT_CHAT"),
             feishu_api_url=_http_url("FEISHU_API_URL", get("FEISHU_API_URL")),
+            touches_source=get("ROI_TOUCHES"), orders_source=get("ROI_ORDERS"),
         )
 
 
