@@ -126,7 +126,8 @@ function roiHost_(url) {
 function roiRequest_(method, path, body, settings) {
   settings = settings || roiSettings_();
   if (!settings.url || !settings.token) {
-    throw roiFatal_('还没有连接服务器：请先在菜单「ROI 助手 → 连接设置」里填写服务器地址和本表格的令牌', 0);
+    throw roiFatal_('还没有连接服务器：请先在菜单「ROI 助手 → 连接设置」里填写服务器地址和本表格的令牌' +
+      '（公式末尾写 ROI_刷新，连接后会自动算出）', 0);
   }
   // an address saved before the add-on checked it (http://, user:password@) is never used with the token
   var checked = roiCheckServerUrl_(settings.url);

@@ -12,8 +12,9 @@ var ROI_MENU_TITLE = 'ROI 助手';
 var ROI_CHECK_TAB_NAMES_ = ['数据校验', 'data check', 'datacheck'];
 
 /**
- * Simple trigger: adds the menu when the spreadsheet opens. Only the menu: before the add-on is used in a
- * document, onOpen runs without access to the document (AuthMode.NONE), so nothing else may run here.
+ * Simple trigger: adds the menu when the spreadsheet opens. Before the add-on is used in a document, onOpen runs
+ * without access to the document (AuthMode.NONE): then only the menu. Otherwise it also makes sure ROI_刷新
+ * exists (the add-on's own hidden tab, made once).
  */
 function onOpen(e) {
   SpreadsheetApp.getUi()
@@ -28,11 +29,24 @@ function onOpen(e) {
     .addSeparator()
     .addItem('连接设置', 'showSettings')
     .addToUi();
+  if (e && e.authMode !== undefined && e.authMode !== ScriptApp.AuthMode.NONE) {
+    roiEnsureAssistantTab_();  // ROI_刷新 exists before anyone types a formula ending with it
+  }
 }
 
-/** Installed from the store: the menu at once, without reopening the sheet. */
+/** Installed from the store: the menu at once, without reopening the sheet, and ROI_刷新. */
 function onInstall(e) {
   onOpen(e);
+  roiEnsureAssistantTab_();
+}
+
+/** The add-on's tab and ROI_刷新, when allowed; never stops the menu from appearing. */
+function roiEnsureAssistantTab_() {
+  try {
+    roiAssistantTab_(SpreadsheetApp.getActiveSpreadsheet());
+  } catch (err) {
+    console.warn('assistant tab not made: ' + String(err && err.message || err).split('\n')[0]);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

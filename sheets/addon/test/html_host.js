@@ -9,7 +9,7 @@
 // GET  /state         the spreadsheet's tabs, the named ranges, the requests made (never the token)
 //
 // The server behind UrlFetchApp is scripted (scripted.js): the sidebar's chat, 插入报表, 连接设置 and 导入报表
-// make no network request. Only when `node --test` does not run it (it is loaded as a test file too).
+// make no network request.
 
 const fs = require('node:fs');
 const http = require('node:http');
@@ -106,6 +106,8 @@ function start() {
   server.listen(0, '127.0.0.1', () => process.stdout.write('READY ' + server.address().port + '\n'));
 }
 
-if (require.main === module) {
+// `node --test sheets/addon/test/` runs every .js file here as a test (NODE_TEST_CONTEXT is set then): only a
+// direct `node html_host.js` starts the server
+if (require.main === module && !process.env.NODE_TEST_CONTEXT) {
   start();
 }

@@ -56,11 +56,13 @@ test('an error is thrown (#ERROR! with our line), and goes away with the next re
 
 test('first contact: a cell typed before 连接设置 shows the number once the connection is saved, no retyping', () => {
   const { rt } = scriptedRuntime({ connected: false });
-  rt.scriptRun('refreshData');
+  rt.open();  // the sheet opens: the menu, and ROI_刷新 on the add-on's own tab
+  assert.deepEqual(rt.fetches, []);
+  assert.ok(rt.spreadsheet.namedRanges.has('ROI_刷新'));
   const cell = '=ROI("618活动",,, ROI_刷新)';
   const before = rt.recalculate([cell])[0];
   assert.equal(before.error, '#ERROR!');
-  assert.ok(before.message.includes('连接设置'), before.message);
+  assert.ok(before.message.includes('连接设置') && before.message.includes('ROI_刷新'), before.message);
   const saved = rt.scriptRun('saveConnectionSettings', { url: API, token: TOKEN });
   assert.ok(saved.ok && saved.message.includes('ROI_刷新'), saved.message);
   close(rt.recalculate([cell])[0].value, ROI_618_V1, 'after saving');
@@ -135,7 +137,10 @@ test('TODAY() as an argument never loads (Google refuses volatile arguments); a 
 
 test('add-on ready: createAddonMenu, onInstall builds it, the trigger is hourly and single', () => {
   const { rt } = scriptedRuntime();
+  rt.open('NONE');  // not yet used in this document: only the menu
+  assert.equal(rt.spreadsheet.sheet('ROI助手'), null);
   const menus = rt.install();
+  assert.ok(rt.spreadsheet.namedRanges.has('ROI_刷新'), 'installing makes ROI_刷新');
   assert.equal(menus.length, 1);
   assert.equal(menus[0].addon, true, 'under Extensions, named after the add-on');
   assert.deepEqual(menus[0].items.filter((i) => !i.separator).map((i) => i.caption),
