@@ -29,9 +29,8 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from roi_core import load_sheet  # noqa: E402
 from roi_core import imports as core  # noqa: E402
-from roi_core.sheetdata import normalize_table  # noqa: E402
+from roi_core import load_sheet  # noqa: E402
 from sheets.imports import parse_export  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
@@ -95,7 +94,7 @@ def main() -> int:
 
     tab = existing_tab(parsed.rows, args.existing)
     t2 = time.perf_counter()
-    existing = normalize_table("导入", tab, core.IMPORTS).frame
+    existing, _, _ = core.read_imports({"导入": tab})
     planned = core.plan_import(existing, parsed.rows.assign(file=path.name))
     t3 = time.perf_counter()
     counts = planned["status"].value_counts().to_dict()

@@ -60,7 +60,7 @@ def run_import(source: SheetSource, uploads: list[Upload], *, dry_run: bool = Fa
                 "totals": _totals([]), "unmatched": []}
 
     tabs = source.read_tabs()
-    existing, _, _ = core.read_imports(normalize_table, tabs)
+    existing, _, _ = core.read_imports(tabs)
     known = existing if existing is not None else pd.DataFrame()
     to_write = []
     reports = []

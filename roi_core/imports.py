@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from roi_core.parse import normalize_text
-from roi_core.problems import Problem
-from roi_core.schema import CAMPAIGNS, IMPORTS, MAPPING, SETTINGS, find_tab
+from roi_core.parse import PARSERS, normalize_text, parse_date
+from roi_core.problems import Problem, problem_records
+from roi_core.schema import CAMPAIGNS, IMPORTS, MAPPING, SETTINGS, column_lookup, find_tab
 
 METRICS = ("ad_spend", "impressions", "clicks", "conversions", "revenue")
 KEYS = ("day", "platform", "account", "platform_campaign")
@@ -148,14 +148,70 @@ def read_mapping(normalize: Normalize, tabs: dict[str, list[list]]) -> tuple[pd.
     return result.frame, list(result.problems)
 
 
-def read_imports(normalize: Normalize, tabs: dict[str, list[list]], tz: str | None = None,
+def read_imports(tabs: dict[str, list[list]], tz: str | None = None,
                  dates: tuple[object, object] = (None, None)) -> tuple[pd.DataFrame | None, list[Problem], str | None]:
-    """The 导入 tab parsed (None without it), its problems and its title."""
+    """The 导入 tab parsed (None without it), its problems and its title.
+
+    The contract's own cell parsers (:data:`roi_core.parse.PARSERS`), run once per distinct value of a column
+    (a tab of 200,000 imported rows holds a few hundred days, platforms and campaigns): the same rules as any
+    tab, in a fraction of the time. A row with a bad day or without 平台 / 平台活动名称 is left out and listed.
+    """
     title = find_tab(IMPORTS, list(tabs))
     if title is None:
         return None, [], None
-    result = normalize(title, tabs[title], IMPORTS, tz, dates)
-    return result.frame, list(result.problems), title
+    return (*_parse_import_tab(title, tabs[title], tz, dates), title)
+
+
+def _parse_import_tab(title: str, rows: list[list], tz: str | None,
+                      dates: tuple[object, object]) -> tuple[pd.DataFrame, list[Problem]]:
+    empty = pd.DataFrame({c.key: pd.Series(dtype="datetime64[ns]" if c.kind == "date" else object if c.kind == "text"
+                                           else float) for c in IMPORTS.columns} | {"row": pd.Series(dtype="int64")})
+    start = next((i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)), None)
+    if start is None:
+        return empty, []
+    header = ["" if c is None else str(c) for c in rows[start]]
+    lookup = column_lookup(IMPORTS)
+    where: dict[str, int] = {}
+    for i, h in enumerate(header):
+        col = lookup.get(normalize_text(h))
+        if col is not None:
+            where.setdefault(col.key, i)
+    missing = [c.header for c in IMPORTS.columns if c.required and c.key not in where]
+    if missing:
+        why = f"缺少列「{'」「'.join(missing)}」：删除「{title}」标签页后重新导入"
+        return empty, [Problem(title, None, missing[0], "", why)]
+    body = rows[start + 1:]
+    sheet_rows = np.arange(len(body)) + start + 2
+    frame = pd.DataFrame({"row": sheet_rows})
+    bad = np.zeros(len(body), dtype=bool)
+    blank_all = np.ones(len(body), dtype=bool)
+    problems: list[Problem] = []
+    for col in IMPORTS.columns:
+        if col.key not in where:
+            frame[col.key] = None if col.kind == "text" else np.nan
+            continue
+        i = where[col.key]
+        cells = pd.Series([r[i] if i < len(r) else None for r in body], dtype=object)
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        distinct = pd.Series(list(uniques) + [None], dtype=object)  # the last one: the cells factorize calls NA
+        if col.kind == "date":
+            parsed = parse_date(distinct, tz=tz, earliest=dates[0], latest=dates[1])
+        else:
+            parsed = PARSERS[col.kind](distinct)
+        values = parsed.values.to_numpy()[codes]
+        reasons = parsed.reason.to_numpy(dtype=object)[codes]
+        blank = parsed.blank.to_numpy()[codes]
+        blank_all &= blank
+        if col.required:
+            reasons = np.where(blank, "必填项为空", reasons)
+        frame[col.key] = values
+        wrong = pd.Series(reasons).notna().to_numpy()
+        if wrong.any():
+            problems += problem_records(title, pd.Series(sheet_rows), header[i], cells, pd.Series(reasons))
+            bad |= wrong
+    keep = ~bad & ~blank_all
+    problems = [p for p in problems if p.row is None or not blank_all[p.row - start - 2]]
+    return frame[keep].reset_index(drop=True), sorted(problems, key=lambda p: p.row or 0)
 
 
 def combine(normalize: Normalize, campaigns: pd.DataFrame, tabs: dict[str, list[list]], settings_title: str | None,
@@ -168,7 +224,7 @@ def combine(normalize: Normalize, campaigns: pd.DataFrame, tabs: dict[str, list[
     attribution windows; which source was used where they overlap) and how many typed rows were left out.
     Without a 导入 tab nothing changes. ``normalize`` is :func:`roi_core.sheetdata.normalize_table`.
     """
-    frame, problems, title = read_imports(normalize, tabs, tz, dates)
+    frame, problems, title = read_imports(tabs, tz, dates)
     if frame is None or frame.empty:
         return campaigns, problems, _EMPTY_NOTES, 0
     mapping, mapping_problems = read_mapping(normalize, tabs)

@@ -21,6 +21,8 @@ _TOTAL_WORDS = ("合计", "总计", "汇总", "总和", "全部合计", "total",
 
 def _text(col: pd.Series) -> pd.Series:
     """Cells as trimmed text (blank for a missing cell). A CSV column is already text: trimmed in Arrow."""
+    if pd.api.types.is_numeric_dtype(col):  # a figure column the CSV parser already read
+        return col.astype(str).where(col.notna(), "")
     if col.dtype != object:
         return col.fillna("").astype(str).str.strip()
     return col.where(col.notna(), "").astype(str).str.strip()

@@ -21,6 +21,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 from sheets.imports.platforms import REQUIRED, find_columns
 
 SCAN_LINES = 30  # lines looked at for the header
+FIGURE_FIELDS = ("cost", "impressions", "clicks", "conversions", "revenue")
+EMPTY_CELLS = ("", "-", "--", "—", "——", "/", "N/A", "n/a", "NA", "null", "NULL", "None")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
 
@@ -94,10 +96,18 @@ def _read_csv(name: str, text: str, deadline: float | None) -> tuple[list[str], 
         return titles, header, pd.DataFrame(), 0
     check_deadline(deadline, name)
     width = len(header)
-    try:  # the C parser: a million rows in about a second
-        body = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=index + 1, dtype=str,
-                           keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-                           names=range(width), index_col=False, quoting=csv.QUOTE_MINIMAL)
+    # figures are parsed by the C parser itself (thousands separators, "-" and "--" as empty); every other
+    # column stays text (an account ID 0012 is not the number 12). A figure column with % or ¥ in it stays
+    # text too, and sheets.imports.frame.numbers reads it.
+    found = find_columns(header)
+    figures = {i for f, (i, _) in found.items() if f in FIGURE_FIELDS}
+    used = sorted({0, *(i for i, _ in found.values())})  # the columns read (the first may hold 合计)
+    dtypes = {i: str for i in used if i not in figures}
+    try:  # the C parser: a million rows in a few seconds
+        body = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=index + 1, dtype=dtypes,
+                           keep_default_na=False, na_values={i: list(EMPTY_CELLS) for i in figures},
+                           thousands=",", skip_blank_lines=False, engine="c", names=range(width), index_col=False,
+                           usecols=used, quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, ValueError):
         # a row wider than the header (a 合计 row with a note beside it): read by the csv module, cut to the header
         reader = csv.reader(io.StringIO(text), delimiter=sep)
