@@ -80,9 +80,12 @@ class CustomerValueAnswer(Answer):
     sample_returned: float | None = None  # payback's cumulative figure of the 订单 sample itself (before projecting)
     label: str | None = None  # the period asked (customers acquired within it), as the answer names it
     campaign_roi: float | None = None  # (Σ收益 − 总成本) ÷ 总成本 of the 活动 rows alone
-    #: the projected ROIs when ``projected`` (then the top-level first_order_roi / roi_with_repurchase are None):
-    #: first_order_roi, first_order_roi_low, first_order_roi_high, roi_with_repurchase, roi_with_repurchase_low,
-    #: roi_with_repurchase_high, level (0.8: low … high is the 80 % bootstrap interval), coverage; else None
+    #: the projected figures when ``projected`` (then the top-level first_order_roi / roi_with_repurchase, and for
+    #: a campaign returned / recovered, are None): first_order_roi, first_order_roi_low, first_order_roi_high,
+    #: roi_with_repurchase, roi_with_repurchase_low, roi_with_repurchase_high, level (0.8: low … high is the 80 %
+    #: bootstrap interval), coverage, and for a campaign returned (the sample's cumulative return × 活动's
+    #: 新客户数 ÷ the sample's) and recovered (that ÷ cost, equal to the sample's value per new customer ÷ CAC);
+    #: else None
     projection: dict | None = None
 
 
@@ -195,10 +198,10 @@ def _windows(values: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- answers
-def _projection(value) -> dict | None:
+def _projection(value, force: bool = False) -> dict | None:
     """The projected ROIs with their 80 % interval (see :attr:`CustomerValueAnswer.projection`); None unless
-    订单 is read as a sample and an ROI could be projected."""
-    if not value.projected or (value.first_order_roi is None and value.roi_with_repurchase is None):
+    订单 is read as a sample and an ROI could be projected (or ``force``: the payback's totals are projected)."""
+    if not force and (not value.projected or (value.first_order_roi is None and value.roi_with_repurchase is None)):
         return None
     return dict(first_order_roi=value.first_order_roi, first_order_roi_low=value.first_order_roi_low,
                 first_order_roi_high=value.first_order_roi_high, roi_with_repurchase=value.roi_with_repurchase,
@@ -232,6 +235,10 @@ def value_figures(book: CustomerBook, campaign: str | None, channel: str | None,
                    payback_basis=back.basis, returned=back.returned, recovered=back.recovered,
                    payback_note=back.reason, start_date=back.start,
                    sample_returned=back.sample_returned if back.projected else None)
+        if back.projected:  # the cumulative return and share recovered scaled up from a sample: under projection
+            projection = out["projection"] or _projection(value, force=True)
+            projection.update(returned=back.returned, recovered=back.recovered)
+            out.update(projection=projection, returned=None, recovered=None)
     return out
 
 

@@ -55,9 +55,18 @@ def _ratio(value) -> str:
     return f"{value:.2f}" if finite(value) else DASH
 
 
+def _recovered(figures) -> float | None:
+    """The share of the cost recovered: measured, or, when 订单 is a sample, the sample's value per new customer
+    ÷ CAC (the same number as the projected total ÷ cost, kept under ``projection``)."""
+    get = figures.get if isinstance(figures, dict) else (lambda k: getattr(figures, k, None))
+    if get("recovered") is not None:
+        return get("recovered")
+    return (get("projection") or {}).get("recovered")
+
+
 def payback_text(ans: CustomerValueAnswer) -> str:
     """回本周期 as people read it: "23 天（2026-06-12）", "未回本，已收回 6.2%", or — with the reason."""
-    return _payback_words(ans.lang, ans.payback_days, ans.payback_date, ans.recovered, ans.payback_note)
+    return _payback_words(ans.lang, ans.payback_days, ans.payback_date, _recovered(ans), ans.payback_note)
 
 
 def _payback_words(lang: str, days, date, recovered, note) -> str:
@@ -109,7 +118,7 @@ def _roi_figures(ans: CustomerValueAnswer) -> list[Figure]:
 def projection_note(ans) -> Note | None:
     """推算: the projected ROIs with their interval (None unless ``ans.projection``)."""
     p = ans.projection
-    if not p:
+    if not p or (p.get("first_order_roi") is None and p.get("roi_with_repurchase") is None):
         return None
     return Note(_word(ans.lang, "projection"), _word(
         ans.lang, "projection_text", level=f"{p['level'] * 100:.0f}%", fo=pct(p["first_order_roi"]),
@@ -183,7 +192,8 @@ def customer_value_view(ans: CustomerValueAnswer, options: ViewOptions) -> View:
         notes.append(Note(phrase(lang, "cv_payback"),
                           phrase(lang, "cv_from_orders_projected", coverage=pct(ans.coverage),
                                  basis=ans.payback_basis_label, reported=count(ans.reported_new_customers),
-                                 cost=money(ans.cost, s), returned=money(ans.returned, s),
+                                 cost=money(ans.cost, s),
+                                 returned=money((ans.projection or {}).get("returned", ans.returned), s),
                                  sample=money(ans.sample_returned, s)), None))
     elif ans.campaign and ans.payback_source:
         notes.append(Note(phrase(lang, "cv_payback"),
@@ -288,7 +298,7 @@ def campaign_value_notes(ans) -> list[Note]:
     if not cv.get("has_orders") or not cv.get("new_customers"):  # no 订单, or none of this campaign's customers
         return []
     lang, s = ans.lang, ans.currency
-    back = _payback_words(lang, cv.get("payback_days"), cv.get("payback_date"), cv.get("recovered"), None)
+    back = _payback_words(lang, cv.get("payback_days"), cv.get("payback_date"), _recovered(cv), None)
     parts = [phrase(lang, "cv_line_payback", text=back) if cv.get("payback_days") is not None else back,
              phrase(lang, "cv_line_ltv", days=90, value=money((cv.get("ltv") or {}).get("90"), s)),
              f"{phrase(lang, 'cv_repurchase')} {pct(cv.get('repurchase_rate'))}",

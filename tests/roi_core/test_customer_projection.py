@@ -91,7 +91,12 @@ def test_below_the_threshold_the_json_nulls_the_headline_rois_and_gives_the_proj
         "first_order_roi": pytest.approx(4.0), "first_order_roi_low": pytest.approx(2.5),
         "first_order_roi_high": pytest.approx(5.5), "roi_with_repurchase": pytest.approx(4.5),
         "roi_with_repurchase_low": pytest.approx(3.5), "roi_with_repurchase_high": pytest.approx(5.5),
-        "level": 0.8, "coverage": pytest.approx(0.1)}
+        "level": 0.8, "coverage": pytest.approx(0.1),
+        # the payback's cumulative return is projected too: 1,100 / 4 × 40 = 11,000, ÷ cost 2,000 = 550 % recovered
+        # (= the sample's 275 per new customer ÷ CAC 50); null at the top, the sample's own 1,100 stays there
+        "returned": pytest.approx(11_000.0), "recovered": pytest.approx(5.5)}
+    assert out["returned"] is None and out["recovered"] is None
+    assert out["sample_returned"] == pytest.approx(1_100.0)
     # what the sample measures stays at the top: LTV 275, repurchase 1 / 4, CAC 2,000 / 40, LTV:CAC 5.5, payback 2 days
     assert out["ltv"]["30"] == pytest.approx(275) and out["ltv"]["90"] == pytest.approx(275)
     assert out["repurchase_rate"] == pytest.approx(0.25)
@@ -154,3 +159,22 @@ def test_the_campaign_answer_carries_the_same_rule():
 def test_a_large_sample_gets_fewer_draws_so_the_answer_stays_quick():
     # 20,000,000 cells in all: 27 customers → the full 2,000 draws; 20,000 → 1,000; 100,000 → 200 (the floor)
     assert (draws_for(27), draws_for(20_000), draws_for(100_000), draws_for(1_000_000)) == (2000, 1000, 200, 200)
+
+
+def test_a_projected_campaign_not_yet_paid_back_says_its_share_from_the_projection():
+    from roi_core.answer.customer_value import CustomerValueAnswer
+    from roi_core.views.customers import campaign_value_notes, payback_text
+
+    # not paid back: the sample's 20 per new customer against CAC 50 = 40 % of the cost back (the projected
+    # 800 ÷ 2,000 under projection is the same share); the top-level recovered is null, the text still says it
+    ans = CustomerValueAnswer(kind="customer_value", campaign="夏促", cost=2_000.0, new_customers=4, projected=True,
+                              coverage=0.1, payback_days=None, returned=None, recovered=None,
+                              projection={"returned": 800.0, "recovered": 0.4, "level": 0.8, "coverage": 0.1,
+                                          "first_order_roi": None, "roi_with_repurchase": None})
+    assert payback_text(ans) == "未回本，已收回 40.0%"
+    campaign = type("A", (), {"lang": "zh", "currency": "¥", "customer_value": {
+        "has_orders": True, "new_customers": 4, "payback_days": None, "recovered": None, "projected": True,
+        "coverage": 0.1, "ltv": {"90": 20.0}, "repurchase_rate": 0.25, "ltv_cac": 0.4,
+        "projection": {"recovered": 0.4}}})()
+    (line,) = campaign_value_notes(campaign)
+    assert line.text.startswith("未回本，已收回 40.0%")

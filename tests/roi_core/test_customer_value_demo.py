@@ -98,7 +98,13 @@ def test_618_customer_value_on_the_demo(demo):
     # the headline ROI is 活动's own: (635,250 − 302,000) / 302,000 = 110.35%
     assert out["campaign_roi"] == pytest.approx(1.103477, abs=1e-6)
     assert out["payback_days"] == 17 and out["payback_date"] == "2026-06-06"  # 05-20 + 17 days
-    assert out["recovered"] == pytest.approx(12.36646, abs=1e-5)  # 3,734,671.07 / 302,000
+    # the cumulative return and share recovered are projected too: null at the top, under projection
+    # (all orders 18,604.45 / 27 × 5,420 = 3,734,671.07; ÷ 302,000 = 1,236.6 %, the same as the sample's
+    # 18,604.45 / 27 = 689.05 per new customer ÷ CAC 55.72); the sample's own sum stays at the top
+    assert out["returned"] is None and out["recovered"] is None
+    assert projection["returned"] == pytest.approx(3_734_671.07, abs=0.01)
+    assert projection["recovered"] == pytest.approx(12.36646, abs=1e-5)
+    assert out["sample_returned"] == pytest.approx(18_604.45, abs=0.01)
     # the projected first orders (¥2,291,727) exceed all of 618's own 毛利 in 活动 (¥635,250): the sample is rich
     assert out["campaign_return"] == 635_250 and out["sample_optimistic"] is True
 
