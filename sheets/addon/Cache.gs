@@ -25,17 +25,32 @@ var ROI_CACHE_PREFIX = 'roi:v2:';
 
 var ROI_MEMO_ = {};               // this execution's reads (globals are new in every execution)
 
+var ROI_KEY_SETTINGS_ = null;     // the connection, read once per execution (400 rows: one property read)
+var ROI_KEY_MEMO_ = {};           // text → key, so 400 rows of one period hash once
+
 /** A cache key: the prefix and the hex SHA-256 of the connection and `parts` (71 characters). */
 function roiCacheKey_(parts) {
-  var s = roiSettings_();
-  var text = JSON.stringify([s.url || '', s.token || ''].concat(parts));
+  if (ROI_KEY_SETTINGS_ === null) {
+    ROI_KEY_SETTINGS_ = roiSettings_();
+  }
+  var text = JSON.stringify([ROI_KEY_SETTINGS_.url || '', ROI_KEY_SETTINGS_.token || ''].concat(parts));
+  if (Object.prototype.hasOwnProperty.call(ROI_KEY_MEMO_, text)) {
+    return ROI_KEY_MEMO_[text];
+  }
   var bytes = Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, text, Utilities.Charset.UTF_8);
   var hex = '';
   for (var i = 0; i < bytes.length; i++) {
     var b = (bytes[i] + 256) % 256;
     hex += (b < 16 ? '0' : '') + b.toString(16);
   }
-  return ROI_CACHE_PREFIX + hex;
+  ROI_KEY_MEMO_[text] = ROI_CACHE_PREFIX + hex;
+  return ROI_KEY_MEMO_[text];
+}
+
+/** After 连接设置 saves a new connection in this execution: keys are made from the new one. */
+function roiForgetKeySettings_() {
+  ROI_KEY_SETTINGS_ = null;
+  ROI_KEY_MEMO_ = {};
 }
 
 /** The `refresh` argument as text: '' when omitted; a date cell as its time. */

@@ -40,7 +40,7 @@ var ROI_METRIC_LABELS_ = { roi: 'ROI', roas: '投产比(ROAS)', cac: '获客成�
  * @param {string=} channel 渠道 (optional): only this campaign's figures on this channel.
  * @param {string=} period 时间 (optional), e.g. "2026-10", "上个月", "Q3"; empty = all dates.
  * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
- * @return {number|string} the ROI (an error says why there is none)
+ * @return {number|string} the ROI; in a range, a row that has none says "#ROI: …" why
  * @customfunction
  */
 function ROI(campaign, channel, period, refresh) {
@@ -54,7 +54,7 @@ function ROI(campaign, channel, period, refresh) {
  * @param {string=} channel 渠道 (optional).
  * @param {string=} period 时间 (optional), e.g. "2026-10", "上个月".
  * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
- * @return {number|string} the ROAS, or "#ROI: …"
+ * @return {number|string} the ROAS (an error says why there is none)
  * @customfunction
  */
 function ROAS(campaign, channel, period, refresh) {
@@ -68,7 +68,7 @@ function ROAS(campaign, channel, period, refresh) {
  * @param {string=} channel 渠道 (optional).
  * @param {string=} period 时间 (optional), e.g. "2026-10", "上个月".
  * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
- * @return {number|string} the CAC, or "#ROI: …"
+ * @return {number|string} the CAC (an error says why there is none)
  * @customfunction
  */
 function CAC(campaign, channel, period, refresh) {
@@ -81,11 +81,11 @@ function CAC(campaign, channel, period, refresh) {
  * @param {string|Array<Array<string>>} channel 渠道, or a range of channels.
  * @param {string=} period 时间 (optional), e.g. "2026-10", "上个月".
  * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
- * @return {number|string} the ROI, or "#ROI: …"
+ * @return {number|string} the ROI (an error says why there is none)
  * @customfunction
  */
 function ROI_CHANNEL(channel, period, refresh) {
-  return roiMap_([channel, period], refresh, function (ch, per) {
+  return roiMap_([channel, period], function (ch, per) {
     var snapshot = roiSnapshot_(per, refresh);
     var name = roiMatchChannel_(ch, snapshot.channels || {});
     return roiNumber_(snapshot.channels[name], 'roi', '渠道「' + name + '」');
@@ -100,11 +100,11 @@ function ROI_CHANNEL(channel, period, refresh) {
  *     线性 linear, 时间衰减 time_decay, 位置 position; default: the sheet's 设置 归因模型.
  * @param {string=} period 时间 (optional).
  * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
- * @return {number|string} the attributed revenue, or "#ROI: …"
+ * @return {number|string} the attributed revenue (an error says why there is none)
  * @customfunction
  */
 function ATTRIBUTED(channel, model, period, refresh) {
-  return roiMap_([channel, model, period], refresh, function (ch, mod, per) {
+  return roiMap_([channel, model, period], function (ch, mod, per) {
     var snapshot = roiSnapshot_(per, refresh);
     var models = snapshot.attributed || {};
     var refused = snapshot.attributed_unavailable || {};
@@ -124,11 +124,11 @@ function ATTRIBUTED(channel, model, period, refresh) {
  *
  * @param {string} question e.g. "618活动", "渠道 2026-10", "哪个渠道最好".
  * @param {*=} refresh 刷新 (optional): ROI_刷新 — a new value fetches new figures.
- * @return {string} the answer's text, or "#ROI: …"
+ * @return {string} the answer's text (an error says why there is none)
  * @customfunction
  */
 function ROI_ASK(question, refresh) {
-  return roiMap_([question], refresh, function (q) {
+  return roiMap_([question], function (q) {
     var text = roiAskText_(String(q), refresh);
     return text.length > ROI_CELL_MAX_CHARS ? text.slice(0, ROI_CELL_MAX_CHARS - 1) + '…' : text;
   });
@@ -138,7 +138,7 @@ function ROI_ASK(question, refresh) {
 // One figure of a campaign (optionally on one channel).
 
 function roiCampaignMetric_(metric, campaign, channel, period, refresh) {
-  return roiMap_([campaign, channel, period], refresh, function (name, ch, per) {
+  return roiMap_([campaign, channel, period], function (name, ch, per) {
     var snapshot = roiSnapshot_(per, refresh);
     var campaigns = snapshot.campaigns || {};
     var found = roiMatchCampaign_(name, campaigns, snapshot.aliases || {});
@@ -176,7 +176,7 @@ function roiNumber_(entry, metric, what) {
  * arguments repeat along it; an empty row stays empty; a row whose own figure fails says "#ROI: …", and a
  * failure of the whole call (no connection, no answer, out of time) is thrown. Omitted arguments are ''.
  */
-function roiMap_(args, refresh, compute) {
+function roiMap_(args, compute) {
   roiStartCall_();
   var lists = args.map(roiFlatten_);
   var isRange = args.some(function (a) { return Array.isArray(a); });

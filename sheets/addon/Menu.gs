@@ -266,6 +266,7 @@ function saveConnectionSettings(form) {
   }
   var props = PropertiesService.getDocumentProperties();
   props.setProperties({ ROI_SERVER_URL: url, ROI_TOKEN: token });
+  roiForgetKeySettings_();
   // cache keys include the address and token: figures of the previous connection are never read again.
   // New ROI_刷新: cells that showed "还没有连接服务器" run again; the answer that proved the connection is the
   // all-dates snapshot, cached under their new key, so they need not ask again.

@@ -20,11 +20,15 @@ var ROI_REFRESH_HANDLER = 'roiHourlyRefresh';
 function roiAssistantTab_(ss) {
   var tab = ss.getSheetByName(ROI_ASSISTANT_TAB);
   if (!tab) {
+    var was = ss.getActiveSheet();  // a new tab becomes the active one: the person stays where they were
     tab = ss.insertSheet(ROI_ASSISTANT_TAB);
     tab.getRange('A1:B1').setValues([['刷新', '']]);
     tab.getRange('A2').setValue('这个标签页由 ROI 助手维护：B1 是 ROI_刷新，公式末尾写 ROI_刷新 就会随「刷新数据」更新。请不要修改。');
     tab.protect().setDescription('ROI 助手：ROI_刷新 和报表由插件维护').setWarningOnly(true);
     tab.hideSheet();
+    if (was) {
+      was.activate();
+    }
   }
   if (!ss.getRangeByName(ROI_REFRESH_NAME)) {
     ss.setNamedRange(ROI_REFRESH_NAME, tab.getRange('B1'));
