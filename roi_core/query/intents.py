@@ -46,9 +46,9 @@ _METRIC_WORDS = {
     "cvr": (("转化率",), ("cvr", "conversion rate")),
     "ctr": (("点击率",), ("ctr", "click-through rate", "click through rate")),
     "aov": (("客单价", "平均订单金额", "平均客单"), ("aov", "average order value", "basket size")),
-    "revenue": (("销售额", "营收", "收入", "成交额", "gmv", "业绩", "卖了多少", "营业额"), ("revenue", "sales", "gmv")),
+    "revenue": (("销售额", "营收", "收入", "成交额", "gmv", "业绩", "卖了多少钱", "卖了多少", "营业额"), ("revenue", "sales", "gmv")),
     "cost": (("花了多少钱", "花了多少", "花费", "成本", "费用", "花销", "开销", "花了"), ("spend", "spent", "cost", "costs")),
-    "profit": (("利润", "毛利", "赚了多少", "赚了"), ("profit", "profits", "margin")),
+    "profit": (("利润", "毛利", "赚了多少钱", "赚多少钱", "赚了多少", "赚了"), ("profit", "profits", "margin")),
     "new_customers": (("新客数", "新客", "拉新数"), ("new customers",)),
 }
 _METRIC_PATTERNS = [(name, _words(cn, en)) for name, (cn, en) in _METRIC_WORDS.items()]
@@ -67,7 +67,8 @@ _FILLER_CN = _words(("帮我看下", "帮我看看", "帮我查下", "帮我查�
                      "统计", "做得", "做的", "哪个好", "哪个更好", "谁更好", "更好", "哪一个", "哪个", "哪些", "什么", "怎么",
                      "到底", "目前", "现在", "最近", "一共", "总共", "整体", "总体", "分别", "具体", "对比的", "全部", "所有",
                      "的话", "谢谢", "多谢", "麻烦了", "下一届", "期间", "里面", "期间的", "结果", "指标", "各个", "模型", "做一下",
-                     "做个", "给点", "根据", "有什么", "上的表现", "上面", "上表现"),
+                     "做个", "给点", "根据", "有什么", "上的表现", "上面", "上表现", "按照", "按", "对比一下", "对比",
+                     "比较", "多少钱"),
                     ("please", "pls", "plz", "show", "me", "tell", "what", "what's", "whats", "how", "how's", "hows",
                      "is", "are", "was", "were", "did", "do", "does", "doing", "done", "performing", "perform",
                      "performed", "the", "of", "for", "in", "on", "a", "an", "our", "my", "we", "us", "give", "get",

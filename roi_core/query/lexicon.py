@@ -27,7 +27,7 @@ COLLOQUIAL = {
                           ("cut", "increase budget", "more budget", "scale up", "scale down")),
     "where_money": _words(("钱该往哪投", "钱往哪投", "钱该投哪", "钱投哪", "往哪投", "投哪里", "钱该怎么花", "钱怎么花",
                            "钱该花在哪", "钱花在哪"), ("where to spend", "where should we spend", "where to invest")),
-    "alerts": _words(("有什么预警", "有没有预警", "今日预警", "今天的预警", "预警", "告警", "报警", "警报", "异常提醒",
+    "alerts": _words(("有没有什么预警", "有没有什么异常", "有什么预警", "有啥预警", "有没有预警", "今日预警", "今天的预警", "预警", "告警", "报警", "警报", "异常提醒",
                       "有没有异常", "有什么异常", "有啥异常", "异常"),
                      ("alerts", "alert", "warnings", "anomalies")),
     "trend": _words(("每个月的", "每个月", "每月", "按月", "逐月", "月度趋势", "趋势", "走势", "变化"),
@@ -44,8 +44,8 @@ RANKED_WORDS = {
     ("new_customers", "high"): ("拉新最多", "新客最多"),
 }
 RANKED = [(key, _words(words)) for key, words in RANKED_WORDS.items()]
-HIGH = _words(("最高", "最多", "最大", "最贵"), ("highest", "most", "largest", "biggest"))
-LOW = _words(("最低", "最少", "最小", "最便宜"), ("lowest", "least", "smallest", "cheapest"))
+HIGH = _words(("最高", "最多", "最大", "最贵", "更高", "较高", "高"), ("highest", "most", "largest", "biggest"))
+LOW = _words(("最低", "最少", "最小", "最便宜", "更低", "较低", "低"), ("lowest", "least", "smallest", "cheapest"))
 
 #: figures where less is better: their "best" end is the low one (获客成本最低 = best, 最烧钱 = worst)
 LOWER_BETTER = frozenset(("cac", "cpa", "cost"))

@@ -16,7 +16,7 @@ from roi_core.errors import QueryError
 from roi_core.query.period_words import NUM, _month_end, _Span, cn_number
 
 # 前两周 / 后10天 / 头3天 / 最后一周 / 上半月 / 下半年 / 上旬 …
-PART = re.compile(rf"(前|后|头|最后|末)\s*{NUM}\s*(天|日|周|个?星期|个?礼拜)|(上|下)半(月|年)|(上|中|下)旬"
+PART = re.compile(rf"(前|后|头|最后|末)\s*{NUM}\s*(天|日|周|个?星期|个?礼拜)|(上|下|前|后)半个?(月|年)|(上|中|下)旬"
                   r"|\b(first|second) half\b|\b(first|last) (\d{1,3}) (days?|weeks?)\b", re.ASCII)
 _GLUE = re.compile(r"[\s的]*")
 _OF = re.compile(r"\s*(?:of|in)?\s*(?:the\s+)?", re.ASCII)
@@ -40,7 +40,7 @@ def _cut(span_start: dt.date, span_end: dt.date, m: re.Match, words: str) -> tup
         begin = {"上": 1, "中": 11, "下": 21}[m[6]]
         start = span_start.replace(day=begin)
         return start, (span_end if m[6] == "下" else start + dt.timedelta(days=9))
-    first = (m[4] or "") == "上" or (m[7] or "") == "first"
+    first = (m[4] or "") in ("上", "前") or (m[7] or "") == "first"
     if (m[5] or "") == "年" or (m[7] and (span_end - span_start).days > 62):
         year = span_start.year
         return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if first else (dt.date(year, 7, 1), dt.date(year, 12, 31))

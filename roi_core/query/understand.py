@@ -181,7 +181,8 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     ranking = found.order is not None or found.campaign_noun or any(k == "top" for _, k in found.intents)
     if residue in ("活动", "campaigns"):
         found.campaign_noun, ranking, residue = True, True, ""  # "前5个活动": the campaigns, ranked
-    if ranking and found.top_n is None and not found.during and re.fullmatch(r"-?\d+|[一二两三四五六七八九十]{1,3}", residue):
+    if ranking and found.top_n is None and not found.during and not _a_campaign_number(residue, campaigns) \
+            and re.fullmatch(r"-?\d+|[一二两三四五六七八九十]{1,3}", residue):
         number = residue.lstrip("-")
         found.top_n = cn_number(number) * (-1 if residue.startswith("-") else 1)
         found.top_n_text, residue = residue, ""
@@ -199,6 +200,15 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     elif residue:
         found.residue = residue
     return found
+
+
+def _a_campaign_number(residue: str, campaigns: tuple[str, ...]) -> bool:
+    """"618哪个渠道最好": a number of three digits or more that names a campaign is the campaign, no ranking size."""
+    if not (residue.isdigit() and len(residue) >= 3 and campaigns):
+        return False
+    from roi_core.matching import match_campaign
+
+    return match_campaign(residue, list(campaigns)).how in ("exact", "substring")
 
 
 def parse_query(text: str, today: dt.date, *, known_campaigns: Iterable[str] | None = None,
@@ -246,6 +256,9 @@ def _split_comparison(cleaned: str) -> list[str] | None:
         parts = _COMPARE_JOIN.split(rest)
         if len([p for p in parts if p.strip()]) < 2:
             parts = rest.split()
+    elif _BETTER_THAN.fullmatch(cleaned):  # 今年双11比去年好吗, 抖音比小红书获客成本低吗
+        m = _BETTER_THAN.fullmatch(cleaned)
+        parts = [m[1], m[2]]
     elif re.search(r"[和跟与]|\band\b", low) and not re.search(
             r"渠道|建议|归因|月报|排行|排名|预算|到|至|\bfrom\b|\bbetween\b|channels?|advice|attribution|budget", low):
         parts = _COMPARE_JOIN.split(cleaned)
@@ -255,6 +268,10 @@ def _split_comparison(cleaned: str) -> list[str] | None:
     parts = [re.sub(r"(?:比一比|比一下|比较|对比|比)\s*$", "", p.strip()) for p in parts if p and p.strip()]
     parts = [p for p in parts if p.strip()]
     return parts if len(parts) >= 2 else None
+
+
+_BETTER_THAN = re.compile(r"(.+?)(?<!投产)(?<!产出)(?<!回报)(?<!对)比(?!例|较|一比|一下)(.+?)(更?(?:好|差|强|弱|高|低|多|少))"
+                          r"\s*(?:吗|么|呢|不|没有)?\s*[?？]?")
 
 
 def _single(cleaned: str, base: Query, today: dt.date, campaigns, channels, names_known) -> Query:
@@ -322,7 +339,9 @@ def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, 
         name = _clean_residue([cleaned])
         return replace(q, kind="campaign", text=name) if name else base
     if future:
-        if kind != "advice":
+        if kind in ("budget_line", "worth"):
+            q = replace(q, start=None, end=None, month=None)  # 下个月抖音要不要多投: the plan is for next month
+        elif kind != "advice":
             raise QueryError(f"「{span.words}」还没有到，没有数据", "问已经过去的时间，例：上个月、本季度、近30天")
     if found.top_n is not None and not 1 <= found.top_n <= MAX_TOP:
         raise QueryError(f"排行数量「{found.top_n_text}」应在 1-{MAX_TOP} 之间", "例：/roi 排行 10")
