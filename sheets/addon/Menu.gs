@@ -313,8 +313,9 @@ function importReports(payload) {
     return { ok: false, error: '导入没有完成：' + roiErrorMessage_(e) };
   }
   var rows = (data.files || []).map(function (r, k) {
-    var name = String(r.name || (files[k] && files[k].name) || '文件 ' + (k + 1));
-    return { name: name, platform: String(r.platform || '未识别'), rows_read: Number(r.rows_read) || 0,
+    var name = String(r.file || r.name || (files[k] && files[k].name) || '文件 ' + (k + 1));
+    var platform = String(r.platform || '未识别') + (r.report ? '（' + String(r.report) + '）' : '');
+    return { name: name, platform: platform, rows_read: Number(r.rows_read) || 0,
       rows_imported: Number(r.rows_imported) || 0, rows_skipped: Number(r.rows_skipped) || 0, duplicates: Number(r.duplicates) || 0 };
   });
   var lines = rows.map(function (r) {

@@ -163,7 +163,7 @@ def test_import_sends_the_chosen_file_and_shows_the_counts(browser, host, tmp_pa
     page.wait_for_selector("#status.ok", timeout=WAIT_MS)
     assert page.inner_text("#status") == "已导入 2 行（1 个文件）"
     cells = page.eval_on_selector_all("#summary tbody td", "tds => tds.map(td => td.textContent)")
-    assert cells == ["巨量引擎_10月.csv", "巨量引擎", "3", "2", "0", "1"]
+    assert cells == ["巨量引擎_10月.csv", "巨量引擎（计划日报）", "3", "2", "0", "1"]
     sent = [r for r in _state(host)["requests"] if r["url"].endswith("/api/v1/import")]
     assert len(sent) == 1
     body = json.loads(sent[0]["payload"])

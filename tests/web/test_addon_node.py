@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from roi_runtime.config import REPO_ROOT
+from tests.sheets.test_imports import QIANCHUAN
 from tests.web.addon_cells import cli_json, write_expected
 from tests.web.conftest import start_web_server
 
@@ -75,12 +76,15 @@ def test_expected_figures_are_what_the_console_prints(web_server, expected_file)
 
 def test_addon_under_node(web_server, expected_file, tmp_path):
     node = _node()
+    export = tmp_path / "千川.csv"  # the platform export 导入报表 sends (GBK, as 巨量引擎 exports it)
+    export.write_bytes(QIANCHUAN.encode("gbk"))
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
         "ROI_API_URL": web_server.url,
         "ROI_TOKEN": web_server.token,
         "ROI_EXPECTED": str(expected_file),
+        "ROI_IMPORT_FIXTURE": str(export),
     }
     done = subprocess.run([node, "--test", "--test-reporter=spec", "sheets/addon/test/"], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=NODE_TIMEOUT)

@@ -7,6 +7,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const net = require('node:net');
 const { Runtime } = require('./appsscript_runtime.js');
 const { buildCells, loadExpected, quote } = require('./cells.js');
@@ -311,3 +312,21 @@ test('连接设置: checked against the server, kept in document properties, the
   assert.ok(!seen.includes(TOKEN), 'the token leaked');
   assert.ok(!seen.includes(TOKEN.slice(4, 16)), 'part of the token leaked');
 });
+
+test('导入报表 against the real POST /api/v1/import: the counts come back per file (a dry run: nothing written)',
+  { skip: needsApi || (!process.env.ROI_IMPORT_FIXTURE ? 'ROI_IMPORT_FIXTURE not set: run through tests/web/test_addon_node.py' : false) }, () => {
+    const rt = connected();
+    const content = fs.readFileSync(process.env.ROI_IMPORT_FIXTURE).toString('base64');
+    const result = rt.scriptRun('importReports', { files: [{ name: '千川.csv', content_base64: content }], dry_run: true });
+    assert.ok(result.ok, JSON.stringify(result));
+    const f = result.files[0];
+    assert.equal(f.name, '千川.csv');
+    assert.ok(f.platform.startsWith('巨量引擎'), f.platform);
+    // the 千川 export (tests/sheets/test_imports.py): 4 data rows; the two 单元 of 618大促-直播 on 06-01 make one row,
+    // 日常投放 on 06-02 another: 2 rows to import or already there; the 合计 row skipped
+    assert.equal(f.rows_read, 4);
+    assert.equal(f.rows_skipped, 1);
+    assert.equal(f.rows_imported + f.duplicates, 2);
+    assert.ok(result.summary.startsWith('试导入：可导入 '), result.summary);
+    assert.deepEqual(rt.fetches.map((x) => x.method + ' ' + x.url.replace(API, '')), ['POST /api/v1/import']);
+  });

@@ -63,7 +63,7 @@ function start() {
     html: '<div class="roi-answer"><b>' + JSON.parse(req.payload).q.replace(/[<&]/g, '') + '</b> ROI 110.35%<button class="roi-btn" data-q="618活动 渠道">看渠道</button><img src="x" onerror="window.__roiXss=1"></div>' } }));
   rt.script('POST', '/api/v1/import', (req) => {
     const files = JSON.parse(req.payload).files;
-    return { body: { ok: true, files: files.map((f) => ({ name: f.name, platform: '巨量引擎', rows_read: 3, rows_imported: 2, rows_skipped: 0, duplicates: 1 })),
+    return { body: { ok: true, files: files.map((f) => ({ file: f.name, platform: '巨量引擎', report: '计划日报', rows_read: 3, rows_imported: 2, rows_skipped: 0, duplicates: 1 })),
       totals: { rows_read: 3 * files.length, rows_imported: 2 * files.length, rows_skipped: 0, duplicates: files.length } } };
   });
   const server = http.createServer(async (req, res) => {

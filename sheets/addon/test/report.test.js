@@ -78,13 +78,13 @@ test('导入报表: the files go to POST /api/v1/import as JSON, the counts come
   const before = rt.spreadsheet.named('ROI_刷新');
   rt.advance(2000);
   rt.script('POST', '/api/v1/import', { body: { ok: true,
-    files: [{ name: '巨量引擎.csv', platform: '巨量引擎', rows_read: 120, rows_imported: 100, rows_skipped: 5, duplicates: 15 }],
+    files: [{ file: '巨量引擎.csv', platform: '巨量引擎', report: '计划日报', rows_read: 120, rows_imported: 100, rows_skipped: 5, duplicates: 15 }],
     totals: { rows_read: 120, rows_imported: 100, rows_skipped: 5, duplicates: 15 } } });
   const content = Buffer.from('日期,花费\n2026-10-01,100\n', 'utf8').toString('base64');
   const result = rt.scriptRun('importReports', { files: [{ name: '巨量引擎.csv', content_base64: content }], dry_run: false });
   assert.ok(result.ok, JSON.stringify(result));
   assert.equal(result.summary, '已导入 100 行（1 个文件）');
-  assert.deepEqual(result.lines, ['巨量引擎.csv：巨量引擎，读到 120 行，导入 100 行，跳过 5 行，重复 15 行']);
+  assert.deepEqual(result.lines, ['巨量引擎.csv：巨量引擎（计划日报），读到 120 行，导入 100 行，跳过 5 行，重复 15 行']);
   const sent = rt.requests.filter((r) => r.url === API + '/api/v1/import');
   assert.equal(sent.length, 1);
   assert.deepEqual(JSON.parse(sent[0].payload), { files: [{ name: '巨量引擎.csv', content_base64: content }], dry_run: false });
