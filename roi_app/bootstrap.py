@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from roi_runtime.config import AppConfig
 from roi_runtime.feishu_notify import feishu_reports
 from roi_runtime.notify import UPLOADS, SlackNotifier, UploadGate
+from roi_runtime.webhook_notify import webhook_target
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 ROLES = ("web", "socket", "job")
@@ -75,6 +76,11 @@ class Services:
             from roi_runtime.feishu_notify import FeishuNotifier, feishu_client
 
             return FeishuNotifier(feishu_client(self.config))
+        robot = webhook_target(self.config) if client is None else None
+        if robot is not None:  # a 企业微信 / 钉钉 group robot takes the reports (push only)
+            from roi_runtime.webhook_notify import WebhookNotifier
+
+            return WebhookNotifier(*robot)
         client = client if client is not None else self.slack
         return None if client is None else SlackNotifier(client, gate=self.uploads)
 

@@ -24,6 +24,7 @@ import pandas as pd
 from render.blocks import mrkdwn
 from roi_app.follow_up import FOLLOW_UP_HEADER, follow_up_cell, proposal_lookup, record_month
 from roi_app.stores.records import DeliveryStore
+from roi_app.table_sources import warm_table_month
 from roi_core import RoiError
 from roi_core.budget.answer import budget_sheet_rows
 from roi_core.cohort_report import CUSTOMER_VALUE_KEY, cohort_sheet_rows
@@ -41,6 +42,7 @@ from roi_core.schema import BUDGET_ADVICE_TAB, CHANNEL_MONTHLY_TAB, CUSTOMER_VAL
 from roi_core.sheetdata import Settings
 from roi_runtime.config import AppConfig
 from roi_runtime.feishu_notify import feishu_reports
+from roi_runtime.webhook_notify import webhook_target
 from sheets import open_source, sheet_link
 from sheets.base import JOB_DEADLINE
 
@@ -106,12 +108,26 @@ def report_channel(config: AppConfig, summary_settings_channel: str | None) -> s
     """Where the month's summary goes: FEISHU_REPORT_CHAT when 飞书 takes the reports, else Slack's channel."""
     if feishu_reports(config):
         return config.feishu_report_chat
+    robot = webhook_target(config)
+    if robot is not None:  # a 企业微信 / 钉钉 group robot: its chat is the webhook's own
+        return robot[0]
     return config.report_channel or summary_settings_channel
 
 
 def can_post(config: AppConfig) -> bool:
     """True when a report can be posted somewhere: a Slack bot token, or a 飞书 app with FEISHU_REPORT_CHAT."""
-    return bool(config.slack_bot_token) or feishu_reports(config)
+    return bool(config.slack_bot_token) or feishu_reports(config) or webhook_target(config) is not None
+
+
+def markdown_summary_message(summary: MonthlySummary, sheet_url: str | None = None, report_url: str | None = None):
+    """The monthly message as one markdown message for a 企业微信 / 钉钉 group robot (render.chat_markdown)."""
+    from render.blocks import RenderOptions
+    from render.chat_markdown import markdown_of_view
+    from roi_core.views import view_of
+    from roi_runtime.webhook_notify import MARKDOWN_BYTES
+
+    view = view_of(summary, RenderOptions(sheet_url=sheet_url, now=utc_now(), report_url=report_url))
+    return markdown_of_view(view, MARKDOWN_BYTES)
 
 
 def run_monthly(config: AppConfig, *, month: pd.Period | None = None, now: dt.datetime | None = None,
@@ -157,6 +173,8 @@ def _run(config: AppConfig, month: pd.Period | None, now: dt.datetime, source: s
         timezone = config.timezone or data.settings.timezone
         month = month or last_full_month(now, timezone)
         summary = monthly_summary(data, month)
+        if not dry_run:  # 触点 from a table source: the month's sums kept, so its questions do not rescan
+            warm_table_month(config, data, month, now.astimezone(ZoneInfo(timezone)).date())
     except RoiError as err:
         # Google down, the share lost, the workbook locked, or no rows for the month yet: recorded, told once,
         # retried with backoff (rows typed in later in the month are picked up by a retry)
@@ -286,7 +304,8 @@ def _deliver(store: DeliveryStore, owner: str, summary: MonthlySummary, channel:
              link: str | None, report_url: str | None = None) -> RunResult:
     """Post (or, on a re-run, edit) the month's message through the notifier (checked against Slack's
     block contract first; a layout Slack refuses goes out as plain text). Slack errors raise."""
-    render = feishu_summary_message if getattr(notifier, "medium", "slack") == "feishu" else summary_message
+    render = {"feishu": feishu_summary_message, "markdown": markdown_summary_message}.get(
+        getattr(notifier, "medium", "slack"), summary_message)
     message = render(summary, link, report_url)
     record = store.get(summary.month)
     if record and record.message_ts:

@@ -226,6 +226,11 @@ class AppConfig:
     feishu_encrypt_key: str | None = field(default=None, repr=False)
     feishu_report_chat: str | None = None
     feishu_api_url: str | None = None
+    # 企业微信 / 钉钉 group robots (push only: the monthly summary and alerts as markdown; docs/feishu.md). The
+    # webhook URLs carry their key, so they are secrets too
+    wecom_webhook_url: str | None = field(default=None, repr=False)
+    dingtalk_webhook_url: str | None = field(default=None, repr=False)
+    dingtalk_secret: str | None = field(default=None, repr=False)
     # ROI_TOUCHES / ROI_ORDERS: 触点 / 订单 from a table source instead of the tab (docs/tables.md), e.g.
     # parquet:DIR/*.parquet or postgresql://…#TABLE; a URL may carry a password, so never in repr
     touches_source: str | None = field(default=None, repr=False)
@@ -326,6 +331,9 @@ class AppConfig:
             feishu_verification_token=get("FEISHU_VERIFICATION_TOKEN"), feishu_encrypt_key=get("FEISHU_ENCRYPT_KEY"),
             feishu_report_chat=get("FEISHU_REPORT_CHAT"),
             feishu_api_url=_http_url("FEISHU_API_URL", get("FEISHU_API_URL")),
+            wecom_webhook_url=_http_url("WECOM_WEBHOOK_URL", get("WECOM_WEBHOOK_URL")),
+            dingtalk_webhook_url=_http_url("DINGTALK_WEBHOOK_URL", get("DINGTALK_WEBHOOK_URL")),
+            dingtalk_secret=get("DINGTALK_SECRET"),
             touches_source=get("ROI_TOUCHES"), orders_source=get("ROI_ORDERS"),
         )
 

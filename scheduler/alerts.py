@@ -29,6 +29,7 @@ from roi_core.views.alerts import alert_view
 from roi_runtime.config import AppConfig
 from roi_runtime.feishu_notify import feishu_reports
 from roi_runtime.notify import error_code
+from roi_runtime.webhook_notify import webhook_target
 from sheets import open_source
 from sheets.base import JOB_DEADLINE
 
@@ -62,6 +63,8 @@ def _alert_channel(config: AppConfig, data) -> str | None:
     """FEISHU_REPORT_CHAT when 飞书 takes the reports; else 设置 预警频道, else the report channel (Slack)."""
     if feishu_reports(config):
         return config.feishu_report_chat
+    if webhook_target(config) is not None:  # a 企业微信 / 钉钉 group robot
+        return webhook_target(config)[0]
     return data.settings.alert_channel or report_channel(config, data.settings.report_channel)
 
 
@@ -72,6 +75,11 @@ def alert_message(campaign: str, alerts: list[Alert], today: dt.date, medium: st
         from render.feishu import view_card
 
         return view_card(view)
+    if medium == "markdown":  # a 企业微信 / 钉钉 group robot: one markdown message, no buttons
+        from render.chat_markdown import markdown_of_view
+        from roi_runtime.webhook_notify import MARKDOWN_BYTES
+
+        return markdown_of_view(view, MARKDOWN_BYTES)
     msg = view_message(view)
     msg.blocks = fit(msg.blocks)
     msg.text = cut(mrkdwn(render_view(view)), FALLBACK_TEXT)
