@@ -19,14 +19,15 @@ COLLOQUIAL = {
                        ("make money", "made money", "profitable", "lose money", "lost money")),
     "worth": _words(("值不值得继续投", "值不值得投", "值不值得", "值得继续投吗", "值得投吗", "还值得投吗", "值不值",
                      "还要不要继续投", "要不要继续投", "还要继续投吗", "该不该继续投", "继续投吗", "还投不投",
-                     "要不要停", "该不该停", "要不要停掉", "划算吗", "划不划算", "值得吗", "有没有必要投"),
+                     "要不要停", "该不该停", "要不要停掉", "划算吗", "划不划算", "值得吗", "有没有必要投", "还要投吗",
+                     "还要不要投", "还投吗", "要不要投", "还能投吗", "还值得吗"),
                     ("worth it", "worth investing", "keep investing", "keep spending")),
     "budget_line": _words(("应该砍掉", "该砍掉", "该砍", "该不该砍", "要不要砍", "要不要加大", "要不要加", "要不要多投", "要不要追加", "该不该加", "加不加", "追加", "加预算",
                            "增加预算", "加大投放", "加大", "加投", "多投", "加钱", "砍掉", "砍", "减预算", "减少预算",
                            "削减", "少投", "停掉", "停投", "关掉", "缩减", "减投"),
                           ("cut", "increase budget", "more budget", "scale up", "scale down")),
     "where_money": _words(("钱该往哪投", "钱往哪投", "钱该投哪", "钱投哪", "往哪投", "投哪里", "钱该怎么花", "钱怎么花",
-                           "钱该花在哪", "钱花在哪"), ("where to spend", "where should we spend", "where to invest")),
+                           "钱该花在哪", "钱花在哪", "该加给谁", "加给谁", "给谁加", "投给谁", "钱给谁"), ("where to spend", "where should we spend", "where to invest")),
     "alerts": _words(("有没有什么预警", "有没有什么异常", "有什么预警", "有啥预警", "有没有预警", "今日预警", "今天的预警", "预警", "告警", "报警", "警报", "异常提醒",
                       "有没有异常", "有什么异常", "有啥异常", "异常"),
                      ("alerts", "alert", "warnings", "anomalies")),
@@ -39,11 +40,14 @@ RANKED_WORDS = {
     ("cost", "high"): ("最烧钱", "最花钱", "花钱最多", "花得最多", "花费最多", "投入最多", "消耗最多", "烧钱最多", "花最多钱"),
     ("cost", "low"): ("最省钱", "花钱最少", "花得最少", "花费最少", "投入最少", "消耗最少"),
     ("profit", "high"): ("最赚钱", "最挣钱", "赚得最多", "赚钱最多", "利润最多", "赚最多"),
-    ("profit", "low"): ("最亏钱", "最亏", "亏得最多", "亏钱最多", "亏损最多", "最不赚钱", "赚得最少", "赚钱最少"),
+    ("profit", "low"): ("最亏钱", "最亏", "亏得最多", "亏钱最多", "亏损最多", "最不赚钱", "赚得最少", "赚钱最少", "亏了",
+                        "亏钱", "在亏钱", "亏损"),
+    ("roi", "high"): ("最值得投", "最值得", "最划算"),
     ("revenue", "high"): ("卖得最多", "卖得最好", "销量最好", "收入最多", "最能卖"),
     ("new_customers", "high"): ("拉新最多", "新客最多"),
 }
-RANKED = [(key, _words(words)) for key, words in RANKED_WORDS.items()]
+RANKED_EN = {("cost", "high"): ("burning", "burns", "burn", "spending the most", "spends the most", "spent the most")}
+RANKED = [(key, _words(words, RANKED_EN.get(key, ()))) for key, words in RANKED_WORDS.items()]
 HIGH = _words(("最高", "最多", "最大", "最贵", "更高", "较高", "高"), ("highest", "most", "largest", "biggest"))
 LOW = _words(("最低", "最少", "最小", "最便宜", "更低", "较低", "低"), ("lowest", "least", "smallest", "cheapest"))
 
@@ -77,21 +81,38 @@ CHANNEL_ALIASES = {
 _ALIAS_PATTERN = _words([a for a in CHANNEL_ALIASES if not a.isascii()], [a for a in CHANNEL_ALIASES if a.isascii()])
 
 
-def find_alias(text: _Text, channels: tuple[str, ...], campaign_keys: list[str]) -> str | None:
+def find_alias(text: _Text, channels: tuple[str, ...], campaign_keys: list[str], outside: bool = False) -> str | None:
     """The sheet's channel an alias in the unread text names (masked once read); None when no alias names
-    exactly one of ``channels`` (an alias of a channel the sheet lacks stays unread, for the rest to judge)."""
+    exactly one of ``channels`` (an alias of a channel the sheet lacks stays unread, for the rest to judge).
+    ``outside``: only aliases no channel's own name contains (百度竞价, not 红书 of 小红书)."""
     from roi_core.query.names import _key
 
     view = text.view()
     for m in _ALIAS_PATTERN.finditer(view):
         if any(m[0] in key and m[0] != key for key in campaign_keys):
             continue  # inside a campaign's name
+        if outside and any(m[0] in _key(c) or _key(c) in m[0] for c in channels):
+            continue
         target = _key(CHANNEL_ALIASES[m[0]])
         hits = [c for c in channels if _key(c) == target] or [c for c in channels if _key(c).startswith(target)]
         if len(hits) == 1:
             text.take(m.start(), m.end())
             return hits[0]
     return None
+
+
+def same_channel(text: _Text, channel: str, channels: tuple[str, ...]) -> None:
+    """Mask the other words naming ``channel`` once it is found ("微信公众号", "抖音千川", "百度竞价"): they are
+    that channel again, not a campaign."""
+    from roi_core.query.names import _find_word, _key
+
+    target = _key(channel)
+    words = [a for a, c in CHANNEL_ALIASES.items() if target == _key(c) or (target.startswith(_key(c))
+             and sum(_key(x).startswith(_key(c)) for x in channels) == 1)] + [_key(channel)]
+    for word in sorted(words, key=len, reverse=True):
+        at = _find_word(text.view(), word)
+        if at >= 0:
+            text.take(at, at + len(word))
 
 
 def direction_order(metric: str | None, direction: str) -> str:

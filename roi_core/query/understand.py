@@ -38,6 +38,7 @@ from roi_core.query.lexicon import (
     RANKED,
     direction_order,
     find_alias,
+    same_channel,
 )
 from roi_core.query.model import COMMON_CHANNELS, MAX_QUESTION_CHARS, MAX_TOP, Query, detect_lang
 from roi_core.query.names import _campaign_keys, _find_channel, _find_name, _key, _most_of_a_name
@@ -151,8 +152,9 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     for (metric, direction), pattern in RANKED:  # 最烧钱, 最赚钱: a figure and its end in one word
         if text.find(pattern) and found.direction is None:
             found.metric, found.direction = metric, direction
+    high, low = text.find(HIGH), text.find(LOW)  # read either way ("burning the most money": most is said twice)
     if found.direction is None:
-        found.direction = "high" if text.find(HIGH) else "low" if text.find(LOW) else None
+        found.direction = "high" if high else "low" if low else None
     if text.find(_ORDER_WORST):
         found.order = "worst"
     elif text.find(_ORDER_BEST):
@@ -173,8 +175,13 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
             found.metric = name
     if found.direction is not None and found.order is None:
         found.order = direction_order(found.metric or "roi", found.direction)
-    found.channel = _find_channel(text, channels, campaigns) \
-        or find_alias(text, channels, [_key(c) for c in campaigns])  # 直通车, douyin, xhs (lexicon.py)
+    campaign_keys = [_key(c) for c in campaigns]
+    # 直通车, douyin, xhs (lexicon.py): an alias no channel's name holds first (百度竞价 before 百度), then the
+    # sheet's names, then the aliases inside them (红书 of 小红书 only when 小红书 is not written whole)
+    found.channel = find_alias(text, channels, campaign_keys, outside=True) \
+        or _find_channel(text, channels, campaigns) or find_alias(text, channels, campaign_keys)
+    if found.channel is not None:
+        same_channel(text, found.channel, channels)  # 微信公众号, 抖音千川: the same channel again
     # 4. what is left is filler or a campaign
     text.find(_FILLER_CN)
     residue = _clean_residue(text.rest())
