@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+from dataclasses import replace
 
 from roi_runtime.cli import report
 from roi_runtime.config import AppConfig, ConfigError
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     ask_p.add_argument("--format", choices=("text", "feishu"), default="text",
                        help="feishu：打印飞书机器人会发送的卡片 JSON（interactive 消息的 content）")
     ask_p.add_argument("--today", type=_date, help="YYYY-MM-DD：把「今天」固定为这一天（可重复的回答）")
+    ask_p.add_argument("--touches", help="触点的表来源，如 parquet:目录/*.parquet（同 ROI_TOUCHES，docs/tables.md）")
+    ask_p.add_argument("--orders", help="订单的表来源，写法同 --touches（同 ROI_ORDERS）")
     serve_p = sub.add_parser("serve", help="运行 Slack 应用（HTTP）")
     serve_p.add_argument("--port", type=int, help="端口（默认：环境变量 PORT，否则 3000）")
     serve_p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只在本机；隧道用 127.0.0.1 即可）")
@@ -51,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         return report(err)
     if args.command == "ask":
         from bot.console import ask
+
+        config = replace(config, touches_source=args.touches or config.touches_source,
+                         orders_source=args.orders or config.orders_source)
 
         return ask(args.text, config, source=args.source, as_json=args.json, today=args.today,
                    as_feishu=args.format == "feishu")

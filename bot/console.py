@@ -34,7 +34,8 @@ def ask(text: str, config: AppConfig, *, source: str | None = None, as_json: boo
         # the team's date (TIMEZONE, else 设置 时区) unless --today fixes it
         today = today or config.today_in(config.timezone or data.settings.timezone)
         # the layer's answer with its records: 上月建议的结果 (the closed loop) and 今日预警
-        result = answer_question(text, data, today, proposal_lookup(config), reader=ModelReader.from_config(config))
+        result = answer_question(text, data, today, proposal_lookup(config), reader=ModelReader.from_config(config),
+                                 config=config)
     except RoiError as exc:
         if as_feishu:  # the card the 飞书 door would send for this refusal
             from render.feishu import error_card

@@ -88,16 +88,19 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
         model = resolve_model(model or settings.attribution_model)
     except AttributionError:
         model = "markov"
+    # a table source's journeys, summed where its touches live (tables/), stand for the tab's
+    journeys = data.touch_paths.get("" if month is None else str(month)) if data.touch_paths else None
     touches = data.touchpoints
-    if touches.empty:
+    if touches.empty and journeys is None:
         raise DataError("没有「触点」数据，无法做多触点归因",
                         "添加「触点」标签页：客户ID、时间、渠道、是否转化、订单金额（可从 CRM 导出）")
-    if month is not None:
+    if month is not None and journeys is None:
         touches = touches_for_month(touches, month, settings.lookback_days)
         if touches.empty:
             raise DataError(f"{month} 没有触点数据", "换一个月份试试，例：/roi 归因 马尔可夫 2026-10")
     try:
-        journeys = build_journeys(touches, lookback_days=settings.lookback_days)
+        if journeys is None:
+            journeys = build_journeys(touches, lookback_days=settings.lookback_days)
         table = compare_models(journeys, MODELS, half_life_days=settings.half_life_days)
     except AttributionError as err:
         raise DataError(err.message, err.hint or "检查「触点」表的 是否转化 和 订单金额 列") from None
@@ -127,11 +130,13 @@ def attribution_report(data: SheetData, model: str | None = None, month: pd.Peri
         kind="attribution", lang=lang, model=model, model_label=MODEL_LABELS_ZH[model],
         month=None if month is None else str(month), lookback_days=settings.lookback_days,
         currency=settings.currency_symbol, journeys=int(journeys.journey_count.sum()),
-        converting_journeys=int(journeys.journey_converted.sum()), conversions=journeys.total_conversions,
+        # one conversion per converting journey, so this counts them from touches and from a path table alike
+        converting_journeys=int(round(journeys.total_conversions)), conversions=journeys.total_conversions,
         revenue=total_revenue, channels=channels, comparison=to_json_dict(table),
         models=list(MODELS), model_labels=dict(MODEL_LABELS_ZH), roi_basis=roi_basis, coverage=coverage,
         refused=refused, credit_basis=CAMPAIGN_TAB if roi_basis == "sample" or coverage is None else model,
     )
+    ans.warnings += list(data.table_notes)  # where a table source's touches came from: rows, freshness
     for m, reason in refused.items():
         name = m if en else MODEL_LABELS_ZH[m]
         if m == model:

@@ -79,6 +79,11 @@ class SheetData:
     example_rows: dict = field(default_factory=dict)
     # sentences every answer adds when 导入 holds the platforms' rows (roi_core.imports.combine)
     import_notes: tuple[str, ...] = ()
+    # 触点 summed where a table source lives (tables/, docs/tables.md): "YYYY-MM" (or "" for every touch) →
+    # roi_core.attribution.Journeys built from its path table; an attribution answer for that key reads
+    # them instead of the 触点 tab, and ``table_notes`` (where they came from) joins its warnings
+    touch_paths: dict = field(default_factory=dict)
+    table_notes: tuple[str, ...] = ()
 
     def example_warnings(self, lang: str = "zh") -> list[str]:
         """One sentence per tab that still holds the template's example rows, in ``lang`` (zh or en)."""

@@ -21,6 +21,7 @@ import logging
 import os
 import signal
 import sys
+from dataclasses import replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     once.add_argument("--dry-run", action="store_true", help="只打印将写入和发布的内容，不写不发")
     once.add_argument("--source", help=".xlsx 路径，或 Google 表格链接/ID")
     once.add_argument("--force", action="store_true", help="上次运行中断留下的锁也照样运行")
+    once.add_argument("--touches", help="触点的表来源（同 ROI_TOUCHES）：月报顺便汇总这个月的触点路径")
+    once.add_argument("--orders", help="订单的表来源（同 ROI_ORDERS）")
     once.add_argument("--format", choices=("text", "feishu"), default="text",
                       help="和 --dry-run 一起用：feishu 打印飞书会收到的月报卡片 JSON")
     sub.add_parser("next", help="下一次运行时间")
@@ -68,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = AppConfig.from_env(os.environ)
         if args.command == "run-once":
+            config = replace(config, touches_source=args.touches or config.touches_source,
+                             orders_source=args.orders or config.orders_source)
             return _run_once(config, args)
         if args.command == "next":
             return _next(config)

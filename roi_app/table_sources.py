@@ -1,0 +1,116 @@
+"""触点 from a table source for attribution answers: the month's aggregates, summed once and kept.
+
+The source is ``--touches`` on the console, else ``ROI_TOUCHES``, else 设置 触点来源 (docs/tables.md).
+An attribution question about a closed month reads that month's path table from the cache under
+``var/table-cache`` (the monthly job fills it for the month it reports); otherwise, and for the month not
+over yet or every touch at once, the source is summed where it lives (``tables.aggregate_paths``), and a
+closed month's sums are kept. The answer says where its touches came from: source, rows, freshness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+import tables
+from roi_core.sheetdata import SheetData
+from roi_runtime.config import REPO_ROOT, AppConfig
+
+CACHE_DIR = REPO_ROOT / "var" / "table-cache"
+log = logging.getLogger(__name__)
+
+
+def touches_source(config: AppConfig, data: SheetData) -> str | None:
+    """The table source of 触点, if one is named (ROI_TOUCHES / --touches first, then 设置 触点来源)."""
+    return config.touches_source or data.settings.touches_source or None
+
+
+def with_table_touches(query, data: SheetData, config: AppConfig, today: dt.date, *,
+                       cache_dir: Path | None = None) -> SheetData:
+    """``data`` with the question's journeys from the table source, when one is named and the question
+    is an attribution one (any other question, or no source: ``data`` as it is)."""
+    source = touches_source(config, data)
+    if not source or getattr(query, "kind", None) != "attribution":
+        return data
+    month = query.month
+    if month is None and getattr(query, "period", None) is not None:
+        return data  # another period than a month: the tab's touches (docs/tables.md)
+    agg, cached = month_paths(source, data.settings, month, today, cache_dir=cache_dir)
+    key = "" if month is None else str(month)
+    note = agg.provenance.line(query.lang)
+    if cached:
+        note += " (summed by the monthly job)" if query.lang == "en" else "（月报任务汇总）"
+    return data.with_source(touch_paths={key: agg.journeys()}, table_notes=(note,))
+
+
+def month_paths(source: str, settings, month: pd.Period | None, today: dt.date, *,
+                cache_dir: Path | None = None) -> tuple[tables.PathAggregates, bool]:
+    """The aggregates of ``month`` (None: every touch) and whether they came from the cache. A month over
+    by ``today`` is read from the cache, or summed and then kept; others are summed each time."""
+    closed = month is not None and month.end_time.date() < today
+    path = _cache_path(cache_dir or CACHE_DIR, source, month, settings) if closed else None
+    if path is not None and (path / "meta.json").exists():
+        return _load(path), True
+    agg = tables.aggregate_paths(source, lookback_days=settings.lookback_days, half_life_days=settings.half_life_days,
+                                 month=month)
+    if path is not None:
+        _save(path, agg)
+    return agg, False
+
+
+def warm_month(config: AppConfig, data: SheetData, month: pd.Period, today: dt.date, *,
+               cache_dir: Path | None = None) -> tables.PathAggregates | None:
+    """For the monthly job: sum ``month``'s touches once so its questions do not rescan the source."""
+    source = touches_source(config, data)
+    if not source:
+        return None
+    return month_paths(source, data.settings, month, today, cache_dir=cache_dir)[0]
+
+
+def warm_table_month(config: AppConfig, data: SheetData, month: pd.Period, today: dt.date, *,
+                     cache_dir: Path | None = None) -> None:
+    """:func:`warm_month` for the monthly run: a source that cannot be summed costs the month's attribution
+    questions their cache (they sum it themselves and say why they cannot), never the month's report."""
+    try:
+        warm_month(config, data, month, today, cache_dir=cache_dir)
+    except Exception as err:  # any engine's error: the report goes on
+        log.warning("触点来源 could not be summed for %s: %s", month, str(err).splitlines()[0] if str(err) else err)
+
+
+def _cache_path(cache_dir: Path, source: str, month: pd.Period, settings) -> Path:
+    # the sums depend on the source, the month and the two settings that cut and weigh the journeys
+    key = json.dumps([source, str(month), float(settings.lookback_days), float(settings.half_life_days)])
+    return cache_dir / f"{month}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def _save(path: Path, agg: tables.PathAggregates) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    agg.paths.to_parquet(path / "paths.parquet")
+    agg.decay.to_parquet(path / "decay.parquet")
+    p = agg.provenance
+    meta = {"source": p.source, "engine": p.engine, "rows": p.rows, "seconds": p.seconds,
+            "first": None if p.first is None else p.first.isoformat(),
+            "last": None if p.last is None else p.last.isoformat(),
+            "half_life_days": agg.half_life_days, "lookback_days": agg.lookback_days, "outside": agg.outside,
+            "month": agg.month}
+    # meta.json last: a cache entry without it is not complete and is summed again
+    (path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def _load(path: Path) -> tables.PathAggregates:
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+
+    def stamp(text):
+        return None if text is None else dt.datetime.fromisoformat(text)
+
+    provenance = tables.Provenance(meta["source"], meta["engine"], int(meta["rows"]), stamp(meta["first"]),
+                                   stamp(meta["last"]), float(meta["seconds"]))
+    return tables.PathAggregates(paths=pd.read_parquet(path / "paths.parquet"),
+                                 decay=pd.read_parquet(path / "decay.parquet"),
+                                 half_life_days=float(meta["half_life_days"]), lookback_days=meta["lookback_days"],
+                                 outside=int(meta["outside"]), provenance=provenance, month=meta["month"])
