@@ -72,6 +72,11 @@ function roiEnsureHourlyTrigger_() {
 
 /** The hourly trigger: new ROI_刷新 (the cells fetch again) and the reports rewritten with new figures. */
 function roiHourlyRefresh(e) {
+  if (!SpreadsheetApp.getActiveSpreadsheet()) {
+    // a time-driven run with no document attached (reported for standalone scripts): nothing to refresh
+    console.warn('hourly refresh: no active spreadsheet');
+    return { ok: false, reports: [] };
+  }
   roiBumpRefresh_();
   var reports = roiRefreshReports_();
   return { ok: true, reports: reports };
