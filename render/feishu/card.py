@@ -20,6 +20,8 @@ SHOWN_ROWS = 30  # rows of one table in a card (the rest: "…还有 N 项"); th
 MAX_TABLES = 5  # 飞书: at most five table components per card
 MAX_BUTTONS = 20  # buttons we put on one card (choices beyond: "…还有 N 项", type more of the name)
 TITLE_CHARS = 100  # our own cut of a header line (飞书 documents no length; a header shows up to 4 lines)
+HELP_HINT = {"zh": "在群里 @ROI助手 加下面的内容提问，私聊里直接发问题：",
+             "en": "In a group, @ROI助手 followed by one of these; in a private chat, just the question:"}
 _STATUS = {"good": " ✅", "bad": " 🔻", "weak": " ⚠"}
 _TEMPLATE = {"alerts": "red", "error": "orange"}
 
@@ -182,10 +184,12 @@ def card_of_view(view: View, *, shown: int = SHOWN_ROWS) -> dict:
     if view.kind == "help" or not view.title:
         title = view.title or ("ROI Assistant" if lang == "en" else "ROI 助手")
         if view.kind == "help":
-            lines = [f"`{md(cmd)}`  {md(what)}" for t in view.tables for cmd, what in t.rows]
-            elements.append(markdown(md(view.hint) + "\n" + "\n".join(lines)))
+            # in 飞书 a question is "@ROI助手 <text>" in a group, or the text alone in a private chat
+            lines = [f"`{md(cmd.replace('/roi ', '@ROI助手 ', 1))}`  {md(what)}" for t in view.tables
+                     for cmd, what in t.rows]
+            elements.append(markdown(HELP_HINT["en" if lang == "en" else "zh"] + "\n" + "\n".join(lines)))
         else:
-            elements.append(markdown(md(view.lead) + (f"\n{md(view.hint)}" if view.hint else "")))
+            elements.append(markdown(md(view.lead) + (f"\n{view.hint}" if view.hint else "")))
         for items in view.lists:
             if items.kind not in ("choose", "recent", "questions") and items.items:
                 elements.append(_list(items, lang))
