@@ -330,3 +330,23 @@ test('导入报表 against the real POST /api/v1/import: the counts come back pe
     assert.ok(result.summary.startsWith('试导入：可导入 '), result.summary);
     assert.deepEqual(rt.fetches.map((x) => x.method + ' ' + x.url.replace(API, '')), ['POST /api/v1/import']);
   });
+
+test('插入报表 活动 against the real snapshot: one row per campaign, the figures python -m bot ask gives', { skip: needsExpected }, () => {
+  const expected = loadExpected(EXPECTED);
+  const rt = connected();
+  const result = rt.scriptRun('insertReport', { kind: 'campaigns', period: '' });
+  assert.ok(result.ok, result.message);
+  const rows = rt.spreadsheet.sheet('ROI报表·活动').cells.slice(4);
+  assert.equal(rows.length, Object.keys(expected.campaigns).length);
+  for (const row of rows) {
+    const figures = expected.campaigns[row[0]];
+    assert.ok(figures, `${row[0]} is a campaign of the sheet`);
+    // columns: 活动, 花费, 销售额, 利润, ROI, 投产比(ROAS), 获客成本(CAC), 新客户数
+    [[4, 'roi'], [5, 'roas'], [6, 'cac']].forEach(([col, key]) => {
+      if (figures[key] === null) assert.equal(row[col], '', `${row[0]} ${key}`);
+      else close(row[col], figures[key], `${row[0]} ${key}`);
+    });
+  }
+  assert.deepEqual(rt.spreadsheet.sheet('活动').writes, [], 'people\'s cells never written');
+  assert.deepEqual(rt.fetches.map((f) => f.method + ' ' + f.url.replace(API, '')), ['GET /api/v1/snapshot']);
+});
