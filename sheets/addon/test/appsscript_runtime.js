@@ -134,7 +134,8 @@ class Runtime {
     const declared = this.manifest.oauthScopes;
     // without oauthScopes Apps Script works the scopes out from the code; with them, only those are granted
     if (declared && !scopes.some((s) => declared.includes(s))) {
-      throw exception(`Specified permissions are not sufficient to call ${api}. Required permissions: ${scopes.join(' || ')}`);
+      // the wording Apps Script gives (as reported in peterherrmann/BetterLog#29 for SpreadsheetApp.openById)
+      throw exception(`You do not have permission to call ${api}. Required permissions: ${scopes.join(' || ')}`);
     }
     if (mode === 'CUSTOM_FUNCTION' && api === 'ScriptApp') throw exception('You do not have permission to call ScriptApp.newTrigger');
   }
