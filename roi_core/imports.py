@@ -26,7 +26,7 @@ from roi_core.schema import CAMPAIGNS, IMPORTS, MAPPING, SETTINGS, column_lookup
 
 METRICS = ("ad_spend", "impressions", "clicks", "conversions", "revenue")
 KEYS = ("day", "platform", "account", "platform_campaign")
-_EMPTY_NOTES: tuple[str, ...] = ()
+_EMPTY_NOTES: tuple[tuple[str, str], ...] = ()
 #: roi_core.sheetdata.normalize_table, handed in by its callers (sheetdata calls this module: no cycle)
 Normalize = Callable[..., Any]
 
@@ -216,12 +216,13 @@ def _parse_import_tab(title: str, rows: list[list], tz: str | None,
 
 def combine(normalize: Normalize, campaigns: pd.DataFrame, tabs: dict[str, list[list]], settings_title: str | None,
             campaigns_title: str | None, tz: str | None = None, dates: tuple[object, object] = (None, None),
-            ) -> tuple[pd.DataFrame, list[Problem], tuple[str, ...], int]:
+            ) -> tuple[pd.DataFrame, list[Problem], tuple[tuple[str, str], ...], int]:
     """活动 (``campaigns``, already cleaned) and 导入 as one frame of campaign rows.
 
     Returns the frame, the problems to list (导入's own, 映射's, and one per typed 活动 row left out because
-    imported rows cover the same campaign × channel × days), the sentences answers add (the platforms'
-    attribution windows; which source was used where they overlap) and how many typed rows were left out.
+    imported rows cover the same campaign × channel × days), the sentences answers add as (zh, en) pairs (the
+    platforms' attribution windows; which source was used where they overlap) and how many typed rows were
+    left out.
     Without a 导入 tab nothing changes. ``normalize`` is :func:`roi_core.sheetdata.normalize_table`.
     """
     frame, problems, title = read_imports(tabs, tz, dates)
@@ -253,18 +254,29 @@ def combine(normalize: Normalize, campaigns: pd.DataFrame, tabs: dict[str, list[
     merged = pd.concat([typed, rows], ignore_index=True) if len(typed) else rows.reset_index(drop=True)
     notes = [_window_sentence(resolved)]
     if overlapped:
-        notes.append(f"「{campaigns_title or CAMPAIGNS.title}」有 {overlapped} 行与平台导入的数据重叠（同一活动、渠道、日期），"
-                     "已用平台的数据，这些行未计入（详见「数据校验」）")
+        tab = campaigns_title or CAMPAIGNS.title
+        notes.append((f"「{tab}」有 {overlapped} 行与平台导入的数据重叠（同一活动、渠道、日期），已用平台的数据，"
+                      "这些行未计入（详见「数据校验」）",
+                      f"{overlapped} row(s) of 「{tab}」 cover the same campaign, channel and days as imported platform "
+                      "rows: the platform's figures are used and those rows left out (see the 数据校验 tab)"))
     return merged, problems, tuple(notes), overlapped
 
 
-def _window_sentence(resolved: pd.DataFrame) -> str:
+def _window_sentence(resolved: pd.DataFrame) -> tuple[str, str]:
     windows = resolved.assign(w=resolved["window"].fillna("").astype(str).str.strip())
-    parts = []
+    zh, en = [], []
     for platform, group in windows.groupby("platform", sort=True):
         ws = [w for w in pd.unique(group["w"]) if w]
-        parts.append(f"{platform} {'、'.join(ws) if ws else '平台默认口径'}")
-    return f"含平台导入数据（「导入」{len(resolved)} 行）：销售额按各平台的归因窗口计（{'；'.join(parts)}）"
+        zh.append(f"{platform} {'、'.join(ws) if ws else '平台默认口径'}")
+        en.append(f"{platform} {', '.join(_days_en(w) for w in ws) if ws else 'its default window'}")
+    return (f"含平台导入数据（「导入」{len(resolved)} 行）：销售额按各平台的归因窗口计（{'；'.join(zh)}）",
+            f"Includes imported platform data ({len(resolved)} rows of 「导入」): sales as each platform attributes "
+            f"them ({'; '.join(en)})")
+
+
+def _days_en(window: str) -> str:
+    digits = "".join(ch for ch in window if ch.isdigit())
+    return f"{digits}-day window" if digits else window
 
 
 def _drop_overlaps(typed: pd.DataFrame, imported: pd.DataFrame, title: str) -> tuple[pd.DataFrame, list[Problem], int]:

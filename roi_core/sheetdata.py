@@ -77,8 +77,8 @@ class SheetData:
     plan_conflicts: pd.DataFrame = field(default_factory=lambda: _empty_frame(BUDGETS))
     # the template's example rows still in the sheet (tab title → sheet rows): never counted, always reported
     example_rows: dict = field(default_factory=dict)
-    # sentences every answer adds when 导入 holds the platforms' rows (roi_core.imports.combine)
-    import_notes: tuple[str, ...] = ()
+    # sentences every answer adds when 导入 holds the platforms' rows (roi_core.imports.combine): (zh, en) pairs
+    import_notes: tuple[tuple[str, str], ...] = ()
     # 触点 summed where a table source lives (tables/, docs/tables.md): "YYYY-MM" (or "" for every touch) →
     # roi_core.attribution.Journeys built from its path table; an attribution answer for that key reads
     # them instead of the 触点 tab, and ``table_notes`` (where they came from) joins its warnings
@@ -88,6 +88,10 @@ class SheetData:
     def example_warnings(self, lang: str = "zh") -> list[str]:
         """One sentence per tab that still holds the template's example rows, in ``lang`` (zh or en)."""
         return [example_notice(tab, rows, lang) for tab, rows in self.example_rows.items()]
+
+    def import_warnings(self, lang: str = "zh") -> list[str]:
+        """What every answer says of 导入's rows (their attribution windows, the typed rows they replace), in ``lang``."""
+        return [en if lang == "en" else zh for zh, en in self.import_notes]
 
     def with_source(self, **changes) -> SheetData:
         return replace(self, **changes)
@@ -353,7 +357,7 @@ def load_sheet(tabs: dict[str, list[list]], *, source: str = "", fetched_at: dt.
             skipped_campaign_rows = pd.concat([skipped_campaign_rows, result.examples[[ROW_COLUMN, "campaign"]]],
                                               ignore_index=True)
 
-    import_notes: tuple[str, ...] = ()
+    import_notes: tuple[tuple[str, str], ...] = ()
     if "campaigns" in found and find_tab(IMPORTS, titles) is not None:
         from roi_core.imports import combine  # 导入 beside 活动: every reader sees both
 

@@ -91,7 +91,7 @@ def _base(ans: Answer, query: Query, data: SheetData) -> Answer:
     if data.rows_skipped > examples:  # rows with a problem; the template's examples get their own sentence
         ans.warnings.append(_skipped_warning(data.rows_skipped - examples, query.lang))
     ans.warnings += data.example_warnings(query.lang)
-    ans.warnings += list(data.import_notes)  # the platforms' rows: their attribution windows, what they replaced
+    ans.warnings += data.import_warnings(query.lang)  # the platforms' rows: their windows, what they replaced
     if data.stale_seconds is not None:
         minutes = max(1, round(data.stale_seconds / 60))
         ans.warnings.append(f"表格暂时读不到，以下是 {minutes} 分钟前的缓存数据" if query.lang == "zh"

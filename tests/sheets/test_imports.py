@@ -148,8 +148,9 @@ def test_mapping_overlap_and_windows_in_answers_people_tabs_untouched(tmp_path):
     assert big["revenue"].sum() == 15000.0  # 6,000 + 9,000
     overlap = [p for p in data.problems if p.tab == "活动" and p.row == 2]
     assert overlap and "已用平台的数据" in overlap[0].reason
-    assert any("平台的数据" in n for n in data.import_notes)
-    assert any("巨量引擎 平台默认口径" in n for n in data.import_notes)
+    assert any("平台的数据" in n for n in data.import_warnings())
+    assert any("巨量引擎 平台默认口径" in n for n in data.import_warnings())
+    assert any("巨量引擎 its default window" in n for n in data.import_warnings("en"))
     checked = source.read_tabs()["数据校验"]
     assert any(r[0] == "活动" and r[1] == 2 for r in checked[1:])  # 数据校验 lists the overlap
 
@@ -209,7 +210,8 @@ def test_channel_renamed_in_settings_and_mapping_restricted_to_a_platform(tmp_pa
     data = source.read()
     jd = data.campaigns[data.campaigns["campaign"] == "京东618"]
     assert set(jd["channel"]) == {"京东"} and jd["ad_spend"].sum() == 2500.5
-    assert any("京准通 15天" in n for n in data.import_notes)  # the window named in every answer
+    assert any("京准通 15天" in n for n in data.import_warnings())
+    assert any("京准通 15-day window" in n for n in data.import_warnings("en"))  # the window named in every answer
     # 618大促-直播 matches 618* too: the 巨量引擎 row maps it (the 京准通 row is for 京准通's campaigns only)
     big = data.campaigns[data.campaigns["campaign"] == "2026 618大促"]
     assert set(big["channel"]) == {"巨量引擎"} and big["ad_spend"].sum() == 1334.5
