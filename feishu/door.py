@@ -139,8 +139,12 @@ class FeishuDoor:
         try:
             self._attach_png(reply)
             self.notifier.update(chat_id or "", message_id, reply)  # the clicked card becomes the answer
-        except Exception:
-            log.exception("could not update 飞书 card %s", message_id)
+        except Exception as err:  # e.g. 230031: a card older than 14 days cannot change; answer beside it
+            log.warning("could not update 飞书 card %s (%s): replying instead", message_id, err)
+            try:
+                self.notifier.post(chat_id or "", reply, thread_ts=message_id)
+            except Exception:
+                log.exception("could not answer a 飞书 button on %s", message_id)
 
     @staticmethod
     def _toast(text: str):

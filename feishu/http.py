@@ -90,3 +90,17 @@ def create_app(door, config):
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY + 1
     app.register_blueprint(blueprint(door, config))
     return app
+
+
+def wsgi():
+    """The callback app from the environment, for a WSGI server: ``gunicorn 'feishu.http:wsgi()'``.
+
+    Raises ConfigError (one line naming the setting) when the app id, secret, encrypt key or token is missing."""
+    import os
+
+    from feishu.app import build_door, check_settings
+    from roi_runtime.config import AppConfig
+
+    config = AppConfig.from_env(os.environ)
+    check_settings(config, http=True)
+    return create_app(build_door(config), config)

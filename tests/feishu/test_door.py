@@ -212,3 +212,12 @@ def test_past_its_bound_the_door_says_busy_at_once_and_never_leaves_a_question_u
     release.set()
     small.pool.shutdown(wait=True)
     assert len(answered) == 5  # the five that were queued were all worked on
+
+
+def test_a_card_that_can_no_longer_change_gets_its_answer_beside_it(feishu, setup):
+    _, door, handler = setup
+    text_msg = feishu.incoming("oc_old", "旧消息")  # not a card: 飞书 refuses to patch it, as it does a 15-day-old card
+    feishu.expect_refusals(1)
+    over_long_connection(handler, action_event("ev-old", text_msg, "oc_old", {"q": encode_query("top", top_n=3)}))
+    (reply,) = feishu.wait_for(1, "oc_old")
+    assert reply["reply_to"] == text_msg and reply["msg_type"] == "interactive"
