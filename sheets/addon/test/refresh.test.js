@@ -149,3 +149,15 @@ test('add-on ready: createAddonMenu, onInstall builds it, the trigger is hourly 
   rt.scriptRun('saveConnectionSettings', { url: API, token: TOKEN });
   assert.equal(rt.triggers.length, 1, 'saved twice: still one trigger');
 });
+
+test('"上个月" is asked of the server again at each refresh (the server decides which month it is)', () => {
+  const { rt } = scriptedRuntime();
+  rt.scriptRun('refreshData');
+  const cell = '=ROI_CHANNEL("抖音", "上个月", ROI_刷新)';
+  // 抖音: (450,000 − 200,000) / 200,000 = 1.25
+  close(rt.recalculate([cell])[0].value, 1.25, 'first');
+  rt.scriptRun('refreshData');
+  close(rt.recalculate([cell])[0].value, 1.25, 'after the refresh');
+  assert.deepEqual(rt.fetches.map((f) => decodeURIComponent(f.url.replace(API, ''))),
+    ['/api/v1/snapshot?period=上个月', '/api/v1/snapshot?period=上个月']);
+});
