@@ -26,8 +26,8 @@ from roi_core.errors import DataError
 from tables import columns, paths
 from tables.source import DUCKDB_MEMORY_LIMIT, TableSource, _first_line, open_table, parse_source
 
-__all__ = ["DUCKDB_MEMORY_LIMIT", "PathAggregates", "Provenance", "TableSource", "aggregate_paths",
-           "open_table", "parse_source"]
+__all__ = ["DUCKDB_MEMORY_LIMIT", "PathAggregates", "Provenance", "TableSource", "aggregate_cohorts",
+           "aggregate_paths", "open_table", "parse_source"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,43 @@ def aggregate_paths(source: str | TableSource, *, lookback_days: float | None = 
     return PathAggregates(paths=path_frame.drop(columns="outside"), decay=decay, half_life_days=float(half_life_days),
                           lookback_days=lookback_days, outside=outside, provenance=provenance,
                           month=None if period is None else str(period))
+
+
+def aggregate_cohorts(orders_source: str | TableSource, asof: dt.date, months: int = 12, *,
+                      touches_source: str | TableSource | None = None):
+    """The cohort table (:class:`roi_core.customers.Cohorts`) from 订单 where they live: only a row per
+    cohort month and per (cohort, month since) comes back. With ``touches_source`` read by the same engine
+    (both files read by DuckDB, or tables of one database), a customer is acquired at the first
+    converting touch, else at the first order; otherwise at the first order."""
+    from roi_core.customers import cohorts_from_cells
+    from tables import customers
+
+    src = parse_source(orders_source) if isinstance(orders_source, str) else orders_source
+    other = parse_source(touches_source) if isinstance(touches_source, str) else touches_source
+    table, backend = open_table(src)
+    try:
+        orders = columns.orders(table, src.redacted())
+        touches = None
+        if other is not None and _same_engine(src, other):
+            touch_table, _ = open_table(other, backend=backend)
+            touches = columns.touches(touch_table, other.redacted())
+        sizes, cells = customers.cohort_cells(orders, asof, months, touches)
+        sizes, cells = backend.execute(sizes), backend.execute(cells)
+        has_orders = int(backend.execute(orders.count())) > 0
+    except DataError:
+        raise
+    except Exception as err:
+        raise DataError(f"数据来源「{src.redacted()}」的订单汇总失败：{_first_line(err)}",
+                        "检查各列的类型：下单日期是日期，订单金额是数字") from None
+    finally:
+        _close(backend)
+    return cohorts_from_cells(cells, sizes.set_index("cohort")["customers"], asof, months, has_orders=has_orders)
+
+
+def _same_engine(a: TableSource, b: TableSource) -> bool:
+    if a.engine == "duckdb" and b.engine == "duckdb":
+        return True
+    return a.kind == b.kind == "url" and a.location == b.location
 
 
 def _close(backend) -> None:

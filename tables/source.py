@@ -95,8 +95,9 @@ def parse_source(text: str) -> TableSource:
     raise _bad(raw, "的写法不认识")
 
 
-def open_table(source: TableSource | str):
-    """Connect to the source's engine and return ``(ibis table, backend)``; nothing is read yet.
+def open_table(source: TableSource | str, backend=None):
+    """Connect to the source's engine and return ``(ibis table, backend)``; nothing is read yet. With
+    ``backend`` (a connection already open on the same engine), the table is named there.
 
     Embedded DuckDB runs with :data:`DUCKDB_MEMORY_LIMIT` and :data:`DUCKDB_THREADS` (it spills to a
     temporary directory past the limit). A file that is not there, a table that does not exist or a
@@ -107,13 +108,17 @@ def open_table(source: TableSource | str):
     src = parse_source(source) if isinstance(source, str) else source
     try:
         if src.kind in ("parquet", "csv", "duckdb"):
-            con = ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, threads=DUCKDB_THREADS)
+            # a second table on the same engine (orders beside touches) shares its connection, so they join there
+            con = backend or ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, threads=DUCKDB_THREADS)
             if src.kind == "parquet":
                 return con.read_parquet(src.location), con
             if src.kind == "csv":
                 return con.read_csv(src.location), con
-            con.attach(src.location, name="src", read_only=True)
-            return con.table(src.table, database="src"), con
+            name = f"src{abs(hash(src.location)) % 10**8}"
+            con.attach(src.location, name=name, read_only=True)
+            return con.table(src.table, database=name), con
+        if src.kind == "url" and backend is not None:
+            return backend.table(src.table), backend
         if src.kind == "url":
             # ibis names PostgreSQL "postgres"; people write postgresql:// as often
             location = re.sub(r"^postgresql(\+\w+)?://", "postgres://", src.location, flags=re.IGNORECASE)

@@ -23,10 +23,17 @@ from roi_core.customers.model import (
     Payback,
     StageRow,
 )
-from roi_core.customers.value import NO_ORDERS, acquisitions, cohorts, customer_value, payback
+from roi_core.customers.value import (
+    NO_ORDERS,
+    acquisitions,
+    cohorts,
+    cohorts_from_cells,
+    customer_value,
+    payback,
+)
 
 __all__ = [
     "LOYAL_WITHIN_DAYS", "NO_ORDERS", "STAGES", "STAGE_EN", "WINDOWS", "Cohorts", "CustomerBook", "CustomerValue",
-    "Lifecycle", "Payback", "StageRow", "acquisitions", "build_book", "cohorts", "customer_value", "lifecycle",
-    "payback",
+    "Lifecycle", "Payback", "StageRow", "acquisitions", "build_book", "cohorts", "cohorts_from_cells", "customer_value",
+    "lifecycle", "payback",
 ]

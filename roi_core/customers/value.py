@@ -326,11 +326,44 @@ def cohorts(data: SheetData | CustomerBook, asof: dt.date, months: int = 12) -> 
     pairs = np.unique(cell * book.size + cust[inside])
     active = np.bincount(pairs // book.size, minlength=months * months).reshape(months, months)
 
+    return _cohort_table(asof, months, labels, sizes, totals, active, book.has_orders)
+
+
+def cohorts_from_cells(cells: pd.DataFrame, sizes: pd.Series, asof: dt.date, months: int = 12, *,
+                       has_orders: bool = True) -> Cohorts:
+    """:class:`Cohorts` from aggregates summed where 订单 live (tables/, docs/tables.md).
+
+    ``cells``: ``cohort`` ("YYYY-MM"), ``since`` (calendar months after it), ``amount`` (Σ订单金额) and
+    ``active`` (customers who ordered), for orders up to ``asof``; ``sizes``: customers acquired per cohort
+    month. Cells outside the last ``months`` months up to ``asof``'s month are left out, as :func:`cohorts`
+    leaves them.
+    """
+    asof_month = int(_month_index(np.array([day_number(asof)]))[0])
+    first_month = asof_month - months + 1
+    labels = [str(pd.Period(year=1970 + m // 12, month=m % 12 + 1, freq="M")) for m in range(first_month, asof_month + 1)]
+    row_of = {label: i for i, label in enumerate(labels)}
+    size = np.zeros(months, dtype=np.int64)
+    for label, count in sizes.items():  # over cohort months
+        if str(label) in row_of:
+            size[row_of[str(label)]] = int(count)
+    totals = np.zeros((months, months))
+    active = np.zeros((months, months), dtype=np.int64)
+    rows = cells["cohort"].astype(str).map(row_of)
+    since = cells["since"].to_numpy(dtype=np.int64)
+    inside = (rows.notna() & (since >= 0) & (since < months)).to_numpy()
+    r, k = rows[inside].to_numpy(dtype=np.int64), since[inside]
+    np.add.at(totals, (r, k), cells["amount"].to_numpy(dtype=np.float64)[inside])
+    np.add.at(active, (r, k), cells["active"].to_numpy(dtype=np.int64)[inside])
+    return _cohort_table(asof, months, labels, size, totals, active, has_orders)
+
+
+def _cohort_table(asof: dt.date, months: int, labels: list[str], sizes: np.ndarray, totals: np.ndarray,
+                  active: np.ndarray, has_orders: bool) -> Cohorts:
     observed = (np.arange(months)[:, None] + np.arange(months)[None, :]) <= months - 1  # month ≤ asof's month
     usable = observed & (sizes[:, None] > 0)
     per_customer = np.divide(totals, np.maximum(sizes, 1)[:, None])
     columns = list(range(months))
-    reason = None if book.has_orders else NO_ORDERS
+    reason = None if has_orders else NO_ORDERS
     return Cohorts(
         asof=asof, months=months,
         per_customer=_with_none(per_customer, usable, labels, columns),
