@@ -64,6 +64,7 @@ class FakeFeishuAPI(LoopbackServer):
         self.calls: list[dict] = []
         self.refusals: list[dict] = []
         self._expected = 0
+        self.ws_url = ""  # a FakeLongConnection's url, handed out by /callback/ws/endpoint
 
     def expect_refusals(self, n: int = 1) -> FakeFeishuAPI:
         """The test means ``n`` refusals (they do not fail it at teardown)."""
@@ -113,6 +114,8 @@ class FakeFeishuAPI(LoopbackServer):
             self.calls.append(call)
         if path == "auth/v3/tenant_access_token/internal" and request.method == "POST":
             return self._token(request)
+        if request.raw_path == "/callback/ws/endpoint" and request.method == "POST":
+            return self._ws_endpoint(request)
         auth = request.headers.get("authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
             return self._refuse(call, BAD_TOKEN, "Invalid access token for authorization", 401)
@@ -145,6 +148,14 @@ class FakeFeishuAPI(LoopbackServer):
         with self._lock:
             self.tokens.add(token)
         return Response.json({"code": 0, "msg": "ok", "tenant_access_token": token, "expire": 7200})
+
+    def _ws_endpoint(self, request: Request) -> Response:
+        """Where the SDK's long-connection client connects (``ws_url``: a FakeLongConnection's), for this app only."""
+        body = request.json() or {}
+        if body.get("AppID") != self.app_id or body.get("AppSecret") != self.app_secret or not self.ws_url:
+            return self._refuse({"path": "ws"}, BAD_SECRET, "app secret invalid")
+        return Response.json({"code": 0, "msg": "ok", "data": {"URL": self.ws_url, "ClientConfig": {
+            "ReconnectCount": 0, "ReconnectInterval": 1, "ReconnectNonce": 1, "PingInterval": 120}}})
 
     def _content_problem(self, msg_type, content) -> tuple[int, str] | None:
         """Why 飞书 would refuse ``content`` for ``msg_type`` (None: it would take it)."""
