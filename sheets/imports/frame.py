@@ -96,13 +96,14 @@ def canonical(body: pd.DataFrame, columns: dict[str, tuple[int, str]], *, platfo
     an export without a date column; ``first_line`` the file line of ``body``'s first row.
     """
     lines = pd.Series(np.arange(len(body)) + first_line, index=body.index)
+    wide = pd.Series(body.attrs.get("wide") or [False] * len(body), index=body.index, dtype=bool)
     used = sorted({0, *(i for i, _ in columns.values())})  # the first column holds 合计 when the day column is not first
     texts = {i: _text(body[i]) for i in used}
     blank = pd.Series(True, index=body.index)
     for t in texts.values():
         blank &= _empty(t)
     if blank.any():  # rows blank in every column read are not data: skipped without a word
-        body, lines = body[~blank], lines[~blank]
+        body, lines, wide = body[~blank], lines[~blank], wide[~blank]
         texts = {i: t[~blank] for i, t in texts.items()}
     skipped: dict[str, list[int]] = {}
 
@@ -112,6 +113,8 @@ def canonical(body: pd.DataFrame, columns: dict[str, tuple[int, str]], *, platfo
         total |= _totals(texts[columns["day"][0]])
     _skip(skipped, "合计/总计行", lines[total])
     keep = ~total
+    _skip(skipped, "列数多于表头（有没加引号的逗号）", lines[keep & wide])
+    keep &= ~wide
 
     if "day" in columns:
         when = days(body[columns["day"][0]])

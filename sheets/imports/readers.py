@@ -102,18 +102,24 @@ def _read_csv(name: str, text: str, deadline: float | None) -> tuple[list[str], 
     found = find_columns(header)
     figures = {i for f, (i, _) in found.items() if f in FIGURE_FIELDS}
     used = sorted({0, *(i for i, _ in found.values())})  # the columns read (the first may hold 合计)
-    dtypes = {i: str for i in used if i not in figures}
+    dtypes = {i: str for i in used if i not in figures} | {width: str}  # column ``width``: cells past the header
     try:  # the C parser: a million rows in a few seconds
         body = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=index + 1, dtype=dtypes,
                            keep_default_na=False, na_values={i: list(EMPTY_CELLS) for i in figures},
-                           thousands=",", skip_blank_lines=False, engine="c", names=range(width), index_col=False,
-                           usecols=used, quoting=csv.QUOTE_MINIMAL)
+                           thousands=",", skip_blank_lines=False, engine="c", names=range(width + 1),
+                           index_col=False, usecols=[*used, width], quoting=csv.QUOTE_MINIMAL)
+        beyond = body.pop(width)
+        # cells beyond the header are a row shifted by an unquoted comma (¥1,200): never read as figures
+        body.attrs["wide"] = (beyond.notna() & (beyond.fillna("").str.strip() != "")).tolist()
     except (pd.errors.ParserError, ValueError):
-        # a row wider than the header (a 合计 row with a note beside it): read by the csv module, cut to the header
+        # a row wider than the header: the file read by the csv module, each row cut to the header
         reader = csv.reader(io.StringIO(text), delimiter=sep)
         for _ in range(index + 1):
             next(reader, None)
-        body = pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in reader], columns=range(width), dtype=str)
+        rows = list(reader)
+        body = pd.DataFrame([r[:width] + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=str)
+        # cells beyond the header are a row shifted by an unquoted comma (¥1,200): never read as figures
+        body.attrs["wide"] = [len(r) > width and any(c.strip() for c in r[width:]) for r in rows]
     check_deadline(deadline, name)
     return titles, header, body, index + 2
 
