@@ -102,17 +102,28 @@ def _read_csv(name: str, text: str, deadline: float | None) -> tuple[list[str], 
     found = find_columns(header)
     figures = {i for f, (i, _) in found.items() if f in FIGURE_FIELDS}
     used = sorted({0, *(i for i, _ in found.values())})  # the columns read (the first may hold 合计)
-    dtypes = {i: str for i in used if i not in figures} | {width: str}  # column ``width``: cells past the header
+    dtypes = {i: str for i in used if i not in figures}
+
+    def parse(extra: bool) -> pd.DataFrame:
+        # with ``extra``, one column past the header catches a row shifted by an unquoted comma (¥1,200)
+        cols = [*used, width] if extra else used
+        return pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=index + 1,
+                           dtype=dtypes | ({width: str} if extra else {}), keep_default_na=False,
+                           na_values={i: list(EMPTY_CELLS) for i in figures}, thousands=",", skip_blank_lines=False,
+                           engine="c", names=range(width + 1 if extra else width), index_col=False, usecols=cols,
+                           quoting=csv.QUOTE_MINIMAL)
+
     try:  # the C parser: a million rows in a few seconds
-        body = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=index + 1, dtype=dtypes,
-                           keep_default_na=False, na_values={i: list(EMPTY_CELLS) for i in figures},
-                           thousands=",", skip_blank_lines=False, engine="c", names=range(width + 1),
-                           index_col=False, usecols=[*used, width], quoting=csv.QUOTE_MINIMAL)
-        beyond = body.pop(width)
-        # cells beyond the header are a row shifted by an unquoted comma (¥1,200): never read as figures
-        body.attrs["wide"] = (beyond.notna() & (beyond.fillna("").str.strip() != "")).tolist()
+        try:
+            body = parse(extra=True)
+            beyond = body.pop(width)
+            body.attrs["wide"] = (beyond.notna() & (beyond.fillna("").str.strip() != "")).tolist()
+        except pd.errors.ParserError as err:
+            if "Too many columns specified" not in str(err):
+                raise
+            body = parse(extra=False)  # no row is wider than the header: nothing shifted
     except (pd.errors.ParserError, ValueError):
-        # a row wider than the header: the file read by the csv module, each row cut to the header
+        # what the C parser refuses (a stray quote): the csv module reads it, each row cut to the header
         reader = csv.reader(io.StringIO(text), delimiter=sep)
         for _ in range(index + 1):
             next(reader, None)
