@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 import urllib.request
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot.listeners import bind
+from bot.listeners import bind, busy_text
 from roi_app.imports import Upload, run_import, summary_lines
 from roi_core import RoiError
 from sheets.imports import MAX_UPLOAD_BYTES
@@ -36,8 +37,15 @@ def file_shared(ack, body, event, client, context, *, deps) -> None:
     ack()
     if event.get("user_id") and event.get("user_id") == (context or {}).get("bot_user_id"):
         return  # our own upload (a chart, a CSV answer)
-    deps.later(import_shared_file, event, client, deps=deps, bot_user_id=(context or {}).get("bot_user_id"),
-               body=body)
+    if not deps.later(import_shared_file, event, client, deps=deps, bot_user_id=(context or {}).get("bot_user_id"),
+                      body=body):
+        deps.notify(busy_in_channel, event, client, deps=deps)
+
+
+def busy_in_channel(event, client, *, deps) -> None:
+    """The work queue is full: said in the channel, so nobody waits for a summary that will not come."""
+    if event.get("channel_id"):
+        client.chat_postMessage(channel=event["channel_id"], text=f"{busy_text()}：文件没有导入，请稍后再发一次")
 
 
 def import_shared_file(event, client, *, deps, bot_user_id: str | None = None) -> None:
@@ -61,7 +69,8 @@ def import_shared_file(event, client, *, deps, bot_user_id: str | None = None) -
         client.chat_postMessage(channel=channel, text=f"❌ {name}：文件太大（最多 {MAX_UPLOAD_BYTES // 1048576} MB），"
                                                       "没有导入。提示：按月或按账户分开导出，分几次发")
         return
-    data = download(info.get("url_private_download") or info.get("url_private") or "", client.token)
+    data = download(info.get("url_private_download") or info.get("url_private") or "", client.token,
+                    hosts=_slack_hosts(deps.config))
     if data is None:
         client.chat_postMessage(channel=channel, text=f"❌ {name}：{NO_ACCESS[2:]}")
         return
@@ -81,10 +90,20 @@ def import_shared_file(event, client, *, deps, bot_user_id: str | None = None) -
     client.chat_postMessage(channel=channel, text=text)
 
 
-def download(url: str, token: str | None, limit: int = MAX_UPLOAD_BYTES) -> bytes | None:
+def _slack_hosts(config) -> tuple[str, ...]:
+    """Where a file may be downloaded with the bot's token: Slack's hosts, and the host of SLACK_API_URL when set."""
+    own = urlsplit(getattr(config, "slack_api_url", None) or "").hostname
+    return ("slack.com", *((own,) if own else ()))
+
+
+def download(url: str, token: str | None, limit: int = MAX_UPLOAD_BYTES,
+             hosts: tuple[str, ...] = ("slack.com",)) -> bytes | None:
     """The file at ``url_private`` with the bot's token; None when Slack answers with its sign-in page (the
-    token lacks files:read) or not at all. Reads at most ``limit`` + 1 bytes."""
-    if not url.startswith(("https://", "http://")) or not token:
+    token lacks files:read), not at all, or the URL is not on one of ``hosts`` (a host or its subdomains): the
+    token is never sent anywhere else. Reads at most ``limit`` + 1 bytes."""
+    host = (urlsplit(url).hostname or "").lower()
+    if not url.startswith(("https://", "http://")) or not token or \
+            not any(host == h or host.endswith("." + h) for h in hosts):
         return None
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
     try:

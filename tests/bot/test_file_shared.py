@@ -80,5 +80,32 @@ def test_the_download_needs_the_bot_token_as_slack_does():
     with FakeSlackAPI(token=TOKEN) as strict:
         fid = strict.add_shared_file("qc.csv", b"a,b\n")
         url = WebClient(token=TOKEN, base_url=strict.api_url).files_info(file=fid)["file"]["url_private"]
-        assert download(url, TOKEN) == b"a,b\n"
-        assert download(url, "xoxb-someone-else") is None and download(url, None) is None
+        assert download(url, TOKEN, hosts=("127.0.0.1",)) == b"a,b\n"
+        assert download(url, "xoxb-someone-else", hosts=("127.0.0.1",)) is None
+        assert download(url, None, hosts=("127.0.0.1",)) is None
+        assert download(url, TOKEN) is None  # not a Slack host: the token is never sent there
+        assert strict.calls("file_download")[-1]["headers"]["has_auth"]  # the last one sent was the wrong token
+        assert len(strict.calls("file_download")) == 2
+
+
+class _FullQueue:
+    """A work queue past its bound (bot.work_queue.WorkQueue.offer answers None)."""
+
+    def offer(self, fn):
+        return None
+
+    def shutdown(self, wait=True):
+        return None
+
+
+def test_a_full_queue_says_so_in_the_channel(tmp_path, slack_api, make_deps):
+    from concurrent.futures import ThreadPoolExecutor
+
+    deps = make_deps(config(tmp_path, slack_api))
+    deps.executor, deps.notices = _FullQueue(), ThreadPoolExecutor(1)
+    fid = slack_api.add_shared_file("qc.csv", QIANCHUAN.encode("gbk"))
+    client = WebClient(token=TOKEN, base_url=slack_api.api_url)
+    file_shared(Ack(), {"event_id": "Ev2", "event": event(fid)}, event(fid), client, {}, deps=deps)
+    deps.notices.shutdown(wait=True)
+    assert slack_api.messages("C1")[-1]["text"] == "正忙，请稍后再试：文件没有导入，请稍后再发一次"
+    assert not slack_api.calls("files.info")  # nothing read
