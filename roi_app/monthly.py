@@ -194,7 +194,8 @@ def _run(config: AppConfig, month: pd.Period | None, now: dt.datetime, source: s
             link = sheet_link(source or config.source, config.sheet_url)
             print(feishu_summary_message(summary, link, report_link(config, str(month))).payload()[1], file=out)
             return RunResult(str(month), "dry_run", "dry run: nothing written or posted", channel)
-        _print_dry_run(out, summary, row, per_channel, data, channel if not text_only else None)
+        _print_dry_run(out, summary, row, per_channel, data, channel if not text_only else None,
+                       destination(config))
         return RunResult(str(month), "dry_run", "dry run: nothing written or posted", channel)
 
     store = store or DeliveryStore(config.database)
@@ -344,7 +345,16 @@ def _report_failure(config: AppConfig, notifier, channel: str | None, month: str
         log.exception("could not report the failed monthly run to Slack")
 
 
-def _print_dry_run(out, summary: MonthlySummary, row: list, per_channel: list[list], data, channel: str | None) -> None:
+def destination(config: AppConfig) -> str:
+    """What the reports' channel is, in words: Slack 频道, 飞书群, 企业微信群机器人 or 钉钉群机器人."""
+    if feishu_reports(config):
+        return "飞书群"
+    robot = webhook_target(config)
+    return {"wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人"}[robot[0]] if robot else "Slack 频道"
+
+
+def _print_dry_run(out, summary: MonthlySummary, row: list, per_channel: list[list], data, channel: str | None,
+                   where: str = "Slack 频道") -> None:
     from render.text import render_text
 
     print(f"[dry-run] 将写入「{MONTHLY_SUMMARY_TAB}」（按 月份 更新 1 行）：", file=out)
@@ -353,7 +363,7 @@ def _print_dry_run(out, summary: MonthlySummary, row: list, per_channel: list[li
     print(f"[dry-run] 将重写「数据校验」：{len(data.problems)} 个问题", file=out)
     if summary.budget.get("channels"):
         print(f"[dry-run] 将重写「{BUDGET_ADVICE_TAB}」：{len(summary.budget['channels'])} 个渠道的下月预算建议", file=out)
-    print(f"[dry-run] 将发布到 Slack 频道 {channel}：" if channel else "[dry-run] 未配置 Slack，摘要如下：", file=out)
+    print(f"[dry-run] 将发布到 {where} {channel}：" if channel else "[dry-run] 未配置 Slack，摘要如下：", file=out)
     print(render_text(summary), file=out)
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from render.blocks import FALLBACK_TEXT, cut, fit, mrkdwn
 from render.blocks.views import view_message
 from render.text import render_view
-from roi_app.monthly import can_post, job_notifier, report_channel, retry_delay
+from roi_app.monthly import can_post, destination, job_notifier, report_channel, retry_delay
 from roi_app.stores.records import AlertStore
 from roi_core import RoiError
 from roi_core.monitor import Alert, check_day, kind_label
@@ -147,7 +147,7 @@ def run_daily_check(config: AppConfig, *, now: dt.datetime | None = None, date: 
     channel = _alert_channel(config, data)
     text_only = not (can_post(config) and channel)
     if dry_run:
-        _print_dry_run(out, today, groups, channel if not text_only else None)
+        _print_dry_run(out, today, groups, channel if not text_only else None, destination(config))
         return CheckRun(today, "dry_run", alerts, channel=channel, message="dry run: nothing written or posted")
 
     store = store or AlertStore(config.database)
@@ -257,14 +257,15 @@ def _summary(run: CheckRun) -> str:
     return "，".join(parts)
 
 
-def _print_dry_run(out, today: dt.date, groups: dict[str, list[Alert]], channel: str | None) -> None:
+def _print_dry_run(out, today: dt.date, groups: dict[str, list[Alert]], channel: str | None,
+                   where: str = "Slack 频道") -> None:
     total = sum(len(g) for g in groups.values())
     if not total:
         print(f"[dry-run] {today}：没有进行中的活动需要预警", file=out)
         return
     print(f"[dry-run] {today}：{len(groups)} 个活动共 {total} 条预警；将写入「{ALERTS_TAB}」（按 日期+活动名称+渠道+类型 "
           f"更新 {total} 行）", file=out)
-    print(f"[dry-run] 将发布到 Slack 频道 {channel}（每个活动一条消息）：" if channel else
+    print(f"[dry-run] 将发布到 {where} {channel}（每个活动一条消息）：" if channel else
           "[dry-run] 未配置 Slack 或预警频道，消息如下：", file=out)
     for campaign, group in groups.items():
         print("", file=out)
