@@ -88,3 +88,15 @@ def test_refusals_auth_size_and_bad_files(app):
     wb.save(buf)
     status, out = post(client, token, body([("万相台.xlsx", buf.getvalue())]))
     assert status == 200 and out["files"][0]["platform"] == "阿里妈妈" and out["totals"]["rows_imported"] == 1
+
+
+def test_a_multi_megabyte_upload_passes_the_apis_own_64_kib_cap(app):
+    # the rest of /api/v1 refuses bodies past 64 KiB and the app past 1 MiB; an export of 60,000 rows
+    # (~2 MB) is an ordinary upload here: 60,000 rows of 2 campaigns over 30 days sum to 60 keys
+    client, token, path = app
+    lines = ["日期,账户ID,计划名称,消耗,展示数,点击数,成交订单数,成交订单金额,支付ROI"]
+    lines += [f"2026-06-{d % 30 + 1:02d},1001,计划{d // 30 % 2},1.5,10,1,0,0,0" for d in range(60_000)]
+    data = ("\n".join(lines) + "\n").encode("gbk")
+    assert len(data) > 2_000_000
+    status, out = post(client, token, body([("big.csv", data)], dry_run=True))
+    assert status == 200 and out["totals"]["rows_read"] == 60_000 and out["totals"]["rows_imported"] == 60
