@@ -30,6 +30,10 @@ __all__ = ["DUCKDB_MEMORY_LIMIT", "PathAggregates", "Provenance", "TableSource",
            "aggregate_paths", "open_table", "parse_source"]
 
 
+#: above this many channels time decay is summed in a second pass instead of two columns per channel
+MAX_DECAY_COLUMNS = 64
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where an answer's touches came from: the source (password left out), its engine, rows and freshness."""
@@ -78,8 +82,9 @@ def aggregate_paths(source: str | TableSource, *, lookback_days: float | None = 
                     month: pd.Period | str | None = None) -> PathAggregates:
     """Run the path aggregation where ``source`` lives and bring back only the aggregates.
 
-    Three queries run on the engine (the path table, time-decay credit per channel, rows and
-    freshness); each returns at most one row per distinct path or channel. A missing column, a
+    Two queries run on the engine: rows and freshness per channel, then one pass over the touches for the
+    path table with each channel's time-decay credit beside it (a second pass for time decay above
+    MAX_DECAY_COLUMNS channels); each returns one row per distinct path or channel. A missing column, a
     source that cannot be opened → :class:`roi_core.errors.DataError` in one line.
     """
     src = parse_source(source) if isinstance(source, str) else source
@@ -88,10 +93,16 @@ def aggregate_paths(source: str | TableSource, *, lookback_days: float | None = 
     table, backend = open_table(src)
     try:
         touches = columns.touches(table, src.redacted())
-        facts = backend.execute(paths.summary(touches))
-        path_frame = backend.execute(paths.path_table(touches, lookback_days, period,
-                                                      ordered_aggregates=src.engine != "spark"))
-        decay = backend.execute(paths.decay_table(touches, lookback_days, half_life_days, period))
+        facts = backend.execute(paths.by_channel(touches))
+        channels = tuple(str(c) for c in facts["channel"].dropna() if str(c) != "")
+        ordered = src.engine != "spark"
+        if len(channels) <= MAX_DECAY_COLUMNS:  # one pass gives the paths and time decay
+            path_frame = backend.execute(paths.path_table(touches, lookback_days, period, ordered_aggregates=ordered,
+                                                          half_life_days=half_life_days, channels=channels))
+            path_frame, decay = paths.decay_from_paths(path_frame, channels)
+        else:  # so many channels that a column each would be wider than a second pass costs
+            path_frame = backend.execute(paths.path_table(touches, lookback_days, period, ordered_aggregates=ordered))
+            decay = backend.execute(paths.decay_table(touches, lookback_days, half_life_days, period))
     except DataError:
         raise
     except Exception as err:  # the engine refused the query (a type it cannot cast, a lost server …)
@@ -100,8 +111,8 @@ def aggregate_paths(source: str | TableSource, *, lookback_days: float | None = 
     finally:
         _close(backend)
     outside = int(path_frame["outside"].sum()) if len(path_frame) else 0
-    provenance = Provenance(src.redacted(), src.engine, int(facts["rows"].iloc[0]), _stamp(facts["first"].iloc[0]),
-                            _stamp(facts["last"].iloc[0]), time.perf_counter() - started)
+    provenance = Provenance(src.redacted(), src.engine, int(facts["rows"].sum()), _stamp(facts["first"].min()),
+                            _stamp(facts["last"].max()), time.perf_counter() - started)
     return PathAggregates(paths=path_frame.drop(columns="outside"), decay=decay, half_life_days=float(half_life_days),
                           lookback_days=lookback_days, outside=outside, provenance=provenance,
                           month=None if period is None else str(period))

@@ -81,25 +81,65 @@ def _ordered_path(t, ordered_aggregates: bool):
 
 
 def path_table(touches, lookback_days: float | None, month: pd.Period | None = None, *,
-               ordered_aggregates: bool = True):
+               ordered_aggregates: bool = True, half_life_days: float | None = None, channels: tuple = ()):
     """The path table (an ibis expression): ``path``, ``total_conversions``, ``total_conversion_value``,
     ``total_null``, ``outside``. ``ordered_aggregates=False`` for engines without ``ORDER BY`` inside an
-    aggregate (Spark)."""
+    aggregate (Spark).
+
+    With ``half_life_days`` and the source's ``channels``, each path also carries the time-decay credit of
+    channel ``i`` as ``decay_conv_i`` and ``decay_value_i`` (Σ over its journeys of the channel's share of
+    the journey's weights times the journey's conversion / value): the same single pass over the touches
+    gives the paths and time decay (:func:`decay_from_paths`)."""
     import ibis
 
     t = journey_touches(touches, lookback_days, month)
+    sums = {}
+    if half_life_days is not None:
+        # the last touch is 0 days before the end and weighs 1, so a journey's weights sum to ≥ 1
+        t = t.mutate(weight=ibis.literal(2.0).pow(-(t.seconds.cast("float64") / _SECONDS_PER_DAY)
+                                                  / float(half_life_days)))
+        sums["weights"] = t.weight.sum(where=t.kept)
+        for i, channel in enumerate(channels):  # over the source's channels (a few dozen at most)
+            sums[f"weight_{i}"] = t.weight.sum(where=t.kept & (t.channel == channel)).fill_null(0)
     per_journey = t.group_by([t.customer_id, t.journey]).aggregate(
         path=_ordered_path(t, ordered_aggregates),
         conv=t.conv.max(),
         value=(t.revenue * t.conv).sum(),
         outside=ibis.ifelse(t.kept, 0, 1).sum(),
+        **sums,
     )
-    return per_journey.group_by(per_journey.path).aggregate(
-        total_conversions=per_journey.conv.sum(),
-        total_conversion_value=per_journey.value.sum(),
-        total_null=(1 - per_journey.conv).sum(),
-        outside=per_journey.outside.sum(),
+    j = per_journey
+    decay = {}
+    for i in range(len(channels) if half_life_days is not None else 0):
+        share = j[f"weight_{i}"] / j.weights
+        decay[f"decay_conv_{i}"] = (j.conv * share).sum()
+        decay[f"decay_value_{i}"] = (j.value * share).sum()
+    return j.group_by(j.path).aggregate(
+        total_conversions=j.conv.sum(),
+        total_conversion_value=j.value.sum(),
+        total_null=(1 - j.conv).sum(),
+        outside=j.outside.sum(),
+        **decay,
     )
+
+
+def decay_from_paths(path_frame: pd.DataFrame, channels: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a fetched :func:`path_table` with decay columns into the path table and the time-decay credit
+    per channel (``channel``, ``conversions``, ``revenue``)."""
+    conv = [f"decay_conv_{i}" for i in range(len(channels))]
+    value = [f"decay_value_{i}" for i in range(len(channels))]
+    decay = pd.DataFrame({"channel": list(channels),
+                          "conversions": path_frame[conv].sum().to_numpy() if conv else [],
+                          "revenue": path_frame[value].sum().to_numpy() if value else []})
+    # a channel whose touches all fell outside the window (or the month) is in no path and has no credit
+    decay = decay[(decay["conversions"] != 0) | (decay["revenue"] != 0)].reset_index(drop=True)
+    return path_frame.drop(columns=conv + value), decay
+
+
+def by_channel(touches):
+    """Rows, first and last time per channel (an ibis expression): the source's channels, size and freshness."""
+    return touches.group_by(touches.channel).aggregate(rows=touches.count(), first=touches.timestamp.min(),
+                                                       last=touches.timestamp.max())
 
 
 def decay_table(touches, lookback_days: float | None, half_life_days: float, month: pd.Period | None = None):

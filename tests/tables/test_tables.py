@@ -130,3 +130,13 @@ def test_bad_source_strings_are_one_line(text, why):
     with pytest.raises(DataError) as err:
         parse_source(text)
     assert why in err.value.message
+
+
+def test_time_decay_in_a_second_pass_past_the_column_limit_gives_the_same(tmp_path, monkeypatch):
+    HAND.to_parquet(tmp_path / "t.parquet")
+    one_pass = aggregate_paths(f"parquet:{tmp_path}/t.parquet").decay.set_index("channel").sort_index()
+    monkeypatch.setattr(tables, "MAX_DECAY_COLUMNS", 0)
+    two_passes = aggregate_paths(f"parquet:{tmp_path}/t.parquet").decay.set_index("channel").sort_index()
+    # 微信 1/3 and 抖音 5/3 conversions either way (worked out in the first test)
+    assert list(two_passes.index) == list(one_pass.index) == ["微信", "抖音"]
+    assert (two_passes - one_pass).abs().max().max() <= 1e-12
