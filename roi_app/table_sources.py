@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 import tables
+from roi_core.errors import DataError
 from roi_core.sheetdata import SheetData
 from roi_runtime.config import REPO_ROOT, AppConfig
 
@@ -42,6 +43,10 @@ def with_table_touches(query, data: SheetData, config: AppConfig, today: dt.date
         return data  # another period than a month: the tab's touches (docs/tables.md)
     agg, cached = month_paths(source, data.settings, month, today, cache_dir=cache_dir)
     key = "" if month is None else str(month)
+    if agg.paths.empty:
+        when = "" if month is None else f"{month} "
+        raise DataError(f"触点来源「{agg.provenance.source}」{when}没有可归因的触点",
+                        "换一个月份试试，或检查触点来源的时间列")
     note = agg.provenance.line(query.lang)
     if cached:
         note += " (summed by the monthly job)" if query.lang == "en" else "（月报任务汇总）"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -64,7 +64,6 @@ class PathAggregates:
     outside: int  # touches dropped by the lookback window
     provenance: Provenance
     month: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def journeys(self) -> Journeys:
         """The journeys every model runs on (roi_core.attribution.journeys_from_aggregates)."""

@@ -12,6 +12,7 @@ import pytest
 from roi_app import table_sources
 from roi_app.answers import answer_question
 from roi_core.attribution_report import attribution_report
+from roi_core.errors import DataError
 from roi_runtime.config import AppConfig
 from sheets import open_source
 from tests.tables import helpers
@@ -69,3 +70,10 @@ def test_the_monthly_job_warms_the_month_and_a_broken_source_costs_only_the_cach
     broken = AppConfig(touches_source=f"parquet:{tmp_path}/none/*.parquet")
     table_sources.warm_table_month(broken, data, pd.Period("2026-10", freq="M"), TODAY)  # logged, not raised
     assert "could not be summed" in caplog.text
+
+
+def test_a_month_without_touches_is_one_line(setup):
+    config, data, _, tmp_path = setup
+    with pytest.raises(DataError) as err:
+        answer_question("归因 2026-03", data, TODAY, _no_records, config=config)
+    assert err.value.message == f"触点来源「parquet:{tmp_path}/t/*.parquet」2026-03 没有可归因的触点"
