@@ -105,7 +105,6 @@ def campaign_json(report: CampaignReport) -> dict:
     f = report.figures
     flat = {
         "kind": report.kind,
-        "lang": report.lang,
         "campaign": report.campaign,
         "basis": report.basis,
         "basis_label": report.basis_label,
@@ -140,6 +139,7 @@ def campaign_json(report: CampaignReport) -> dict:
         "source": report.source,
         "data_age_seconds": report.data_age_seconds,
         "stale": report.stale,
+        "lang": report.lang,  # the question's language (zh unless the question is English)
     }
     return to_json_dict(flat)
 
