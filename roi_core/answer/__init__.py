@@ -140,10 +140,10 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         ans = CUSTOMER_ANSWERS[query.kind](query, data, today)
     elif query.kind == "channels":
         ans = channel_ranking(data, query.month, lang=query.lang, period=period, order=query.order,
-                              metric=query.metric)
+                              metric=query.metric, today=today)
     elif query.kind == "top":
         ans = top_campaigns(data, query.top_n, query.month, lang=query.lang, period=period, order=query.order,
-                            channel=query.channel, metric=query.metric)
+                            channel=query.channel, metric=query.metric, today=today)
     elif query.kind == "advice" and query.budget is not None:  # 下个月预算 50万怎么分: that total, split
         ans = advice(data, query.month, lang=query.lang, period=period, budget=query.budget)
     elif query.kind == "advice":

@@ -20,6 +20,7 @@ from roi_core.budget.answer import (
     plan_note,
     plan_rows,
 )
+from roi_core.customers.value import as_book, customer_value
 from roi_core.errors import DataError
 from roi_core.metrics import (
     BASIS_LABEL,
@@ -34,7 +35,7 @@ from roi_core.sheetdata import SheetData
 from roi_core.suggest import Suggestion, channel_suggestions
 
 #: the figures a ranking can sort on (the others fall back to ROI); TOP_FIGURES: a top list's own columns
-RANKABLE = ("roi", "roas", "profit", "revenue", "cost", "cac", "cpa", "cvr", "ctr", "aov", "new_customers")
+RANKABLE = ("roi", "roas", "profit", "revenue", "cost", "cac", "cpa", "cvr", "ctr", "aov", "new_customers", "repurchase")
 TOP_FIGURES = ("cost", "revenue", "return_value", "profit", "roi", "roas")
 
 HELP_EXAMPLES_ZH = [
@@ -82,6 +83,18 @@ def help_answer(query: Query, data: SheetData | None = None) -> HelpAnswer:
     return ans
 
 
+def repurchase_rates(data: SheetData, by: str, names, today: dt.date,
+                     period: tuple[dt.date, dt.date] | None = None) -> dict:
+    """Each channel's (``by="channel"``) or campaign's repurchase rate: new customers with two or more orders up to
+    ``today`` ÷ new customers (roi_core.customers); None where 订单 has none of its customers."""
+    book = as_book(data)
+    out = {}
+    for name in dict.fromkeys(names):
+        value = customer_value(book, **{by: name}, asof=today, period=period)
+        out[name] = value.repurchase_rate
+    return out
+
+
 def ranked_by(metric: str | None, table: pd.DataFrame) -> str:
     """The figure a ranking sorts on: the one asked when the table has it, else ROI."""
     return metric if metric in RANKABLE and metric in table.columns else "roi"
@@ -96,7 +109,7 @@ def sort_ranked(table: pd.DataFrame, key: str, order: str, then: list[str] | Non
 
 def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
                     period: tuple[dt.date, dt.date] | None = None, order: str = "best",
-                    metric: str | None = None) -> ChannelRanking:
+                    metric: str | None = None, today: dt.date | None = None) -> ChannelRanking:
     """Channels ranked by sum-based ROI (or the figure ``metric`` names: 转化率, 利润, 获客成本…), over all
     data, one month or any ``period`` (rows spread by day); ``order="worst"`` lists the worst first.
 
@@ -114,11 +127,16 @@ def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: st
     basis = return_basis(rows)
     credit = basis_for(data, rows, month, period)
     table = credited(group_metrics(rows, ["channel"], basis), credit)
+    if metric == "repurchase" and today is not None:  # from the 订单 tab's customers (answer/intents.py)
+        table["repurchase"] = table["channel"].map(repurchase_rates(data, "channel", table["channel"], today, period))
     table = sort_ranked(table, ranked_by(metric, table), order)
     totals, _ = _figures(group_metrics(rows, None, basis).iloc[0])
     channels = _channel_rows(table)
     for item, tab_roi in zip(channels, table["tab_roi"], strict=True):
         item["tab_roi"] = None if pd.isna(tab_roi) else float(tab_roi)
+    if "repurchase" in table.columns:
+        for item, rate in zip(channels, table["repurchase"], strict=True):
+            item["repurchase"] = None if pd.isna(rate) else float(rate)
     ans = ChannelRanking(
         kind="channels", lang=lang, month=label, basis=basis,
         basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol, target_roi=settings.target_roi,
@@ -134,13 +152,15 @@ def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: st
 
 def top_campaigns(data: SheetData, top_n: int = 10, month: pd.Period | None = None, *, lang: str = "zh",
                   period: tuple[dt.date, dt.date] | None = None, order: str = "best",
-                  channel: str | None = None, metric: str | None = None) -> TopList:
+                  channel: str | None = None, metric: str | None = None, today: dt.date | None = None) -> TopList:
     """Campaigns by sum-based ROI, or the figure ``metric`` names (campaigns without it last); ``order="worst"``
     worst first, over all data, one month or any ``period``, optionally on one ``channel``."""
     settings = data.settings
     rows = _rows_for(data, month, period, channel)
     basis = return_basis(rows)
     table = group_metrics(rows, ["campaign"], basis)
+    if metric == "repurchase" and today is not None:
+        table["repurchase"] = table["campaign"].map(repurchase_rates(data, "campaign", table["campaign"], today, period))
     key = ranked_by(metric, table)
     if key == "roi":
         ascending = order == "worst"

@@ -33,6 +33,10 @@ def decide_more(found, kinds: set[str], q: Query, today: dt.date) -> tuple[str, 
     砍掉哪个渠道 → advice (the whole plan); a campaign asked whether it was worth it → the campaign, profit
     first; 每个月ROI趋势 / 今年ROI走势 without a channel or campaign → the months' summary (default: the
     last 12 whole months)."""
+    ranks = found.direction is not None or found.order is not None or "top" in kinds or found.campaign_noun
+    if "repurchase" in kinds and ranks and not found.campaign and not found.channel:
+        # 哪个渠道复购率最高, 复购率最高的活动: a ranking by the repurchase rate, not one customer-value answer
+        return ("channels" if "channels" in kinds else "top"), replace(q, metric="repurchase")
     if "alerts" in kinds and not found.campaign and not found.channel:
         return "alerts", replace(q, start=None, end=None, month=None)
     asked = [k for k in _BUDGET_INTENTS if k in kinds]

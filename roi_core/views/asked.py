@@ -9,10 +9,12 @@ from roi_core.fmt import DASH, count, money, pct
 from roi_core.query.lexicon import LOWER_BETTER
 from roi_core.views.labels import labels
 from roi_core.views.model import Column, Figure, View
+from roi_core.views.punct import basis_word, bracket
 
 PCT = ("roi", "cvr", "ctr", "repurchase")
-_OWN = {"zh": {"roi": "ROI", "cpa": "转化成本", "new_customers": "新客数", "profit": "利润"},
-        "en": {"roi": "ROI", "cpa": "CPA", "new_customers": "New customers", "profit": "Profit"}}
+_OWN = {"zh": {"roi": "ROI", "cpa": "转化成本", "new_customers": "新客数", "profit": "利润", "repurchase": "复购率"},
+        "en": {"roi": "ROI", "cpa": "CPA", "new_customers": "New customers", "profit": "Profit",
+               "repurchase": "Repurchase rate"}}
 
 
 def metric_label(metric: str, lang: str) -> str:
@@ -70,8 +72,19 @@ def _ranking(view: View, ans, metric: str, items: list[dict], name_key: str) -> 
     label, s, en = metric_label(metric, ans.lang), ans.currency, ans.lang == "en"
     end = ("highest" if high_first else "lowest") if en else ("最高" if high_first else "最低")
     said = (f"by {label}, {end} first" if en else f"按{label}排，{end}在前")
-    view.subtitle = said if not view.subtitle else f"{said}；{view.subtitle}" if not en else f"{said}; {view.subtitle}"
+    if ans.kind == "channels":  # a top list names it in its heading below
+        view.subtitle = said if not view.subtitle else f"{said}；{view.subtitle}" if not en else f"{said}; {view.subtitle}"
     view.context.insert(0, said)
+    if ans.kind == "top":  # the title named ROI: name the figure ranked by instead
+        month = ans.month or ""
+        if en:
+            view.title = f"🏆 Campaigns by {label} {month}".rstrip()
+            view.heading = f"🏆 Campaigns by {label}, {end} first (top {len(items)} of {ans.total_campaigns})" \
+                + f"  {month}".rstrip() + bracket(basis_word(ans), ans.lang)
+        else:
+            view.title = f"🏆 活动{label}排行 {month}".rstrip()
+            view.heading = f"🏆 活动按{label}排行（{end}在前，前 {len(items)} 个，共 {ans.total_campaigns} 个）" \
+                + f"  {month}".rstrip() + f"（{ans.basis_label}）"
     if items:
         first = items[0]
         _lead(view, [Figure(f"{label}{end}" if not en else f"{end.capitalize()} {label}",

@@ -39,7 +39,9 @@ def test_which_campaign_makes_most_money_ranks_by_profit(demo):
     # 2025双11大促: 0.55 × 1,426,800 − 360,000 = 424,740; 中秋礼盒: 0.55 × 1,050,000 − 240,100 = 337,400
     top = [(c["campaign"], round(c["profit"])) for c in ans.campaigns[:3]]
     assert top == [("双11大促", 430015), ("2025双11大促", 424740), ("中秋礼盒", 337400)]
-    assert "利润最高" in render_text(ans).splitlines()[2]  # the line after the heading and 按利润排 says who leads
+    lines = render_text(ans).splitlines()
+    assert lines[0].startswith("🏆 活动按利润排行（最高在前，前 10 个，共 15 个）")
+    assert lines[1] == "利润最高 双11大促 ¥430,015"  # the line after the heading says who leads
 
 
 def test_which_channel_converts_best_ranks_by_cvr(demo):
@@ -51,6 +53,20 @@ def test_which_channel_converts_best_ranks_by_cvr(demo):
     assert [c["cvr"] for c in ans.channels] == sorted((c["cvr"] for c in ans.channels), reverse=True)
     view = view_of(ans)
     assert view.figures[0].value == "线下 32.1%" and view.tables[0].headers[-1] == "转化率"
+
+
+def test_a_ranking_by_repurchase_rate_agrees_with_each_campaign_answer(demo):
+    ranked = ask("复购率最低的3个活动", demo)
+    out = answer_json(ranked)
+    assert (out["kind"], out["metric"], out["order"]) == ("top", "repurchase", "worst")
+    rates = [c["repurchase"] for c in ranked.campaigns]
+    assert rates == sorted(rates) and len(rates) == 3
+    # the same rate as the campaign's own customer-value answer (618 复购率: 25.9 %)
+    own = answer_json(ask("618 复购率", demo))
+    by_name = {c["campaign"]: c["repurchase"] for c in ranked.campaigns}
+    assert by_name["618活动"] == pytest.approx(own["repurchase_rate"])
+    channels = ask("哪个渠道复购率最高", demo)
+    assert answer_json(channels)["metric"] == "repurchase" and channels.channels[0]["channel"] == "天猫直通车"
 
 
 def test_the_channel_that_burns_most_money_is_ranked_by_cost(demo):
