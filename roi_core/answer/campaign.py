@@ -72,10 +72,12 @@ def _raise_if_only_bad_rows(text: str, data: SheetData) -> None:
                     "改正这些单元格后再试（python -m sheets check 会列出所有问题）")
 
 
-def _campaign_answer(query: Query, data: SheetData) -> Answer:
+def _campaign_answer(query: Query, data: SheetData, *, name_editions: bool = True) -> Answer:
     names = data.campaigns["campaign"].tolist()
     match = match_campaign(query.text, names)
     chosen, note = _edition(match, query, data)
+    if not name_editions and query.edition is None:
+        note = ""  # a side of a comparison: the other side names the edition compared with
     if chosen is None and match.unique is None:
         if match.how == "none":
             _raise_if_only_bad_rows(query.text, data)

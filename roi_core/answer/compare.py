@@ -103,7 +103,7 @@ def _side(side: Query, query: Query, data: SheetData, prepared: pd.DataFrame) ->
     notes: list[str] = []
     rows = prepared
     if side.kind == "campaign":
-        found = _campaign_answer(side, data)
+        found = _campaign_answer(side, data, name_editions=False)
         if isinstance(found, NoMatchAnswer):
             closest = "、".join(found.closest[:3])
             raise QueryError(f"对比的「{found.query}」没有找到对应的活动" if zh else
