@@ -78,7 +78,8 @@ _FILLER_CN = _words(("帮我看下", "帮我看看", "帮我查下", "帮我查�
                      "overall", "total", "totals", "thanks", "thank", "hey", "hi", "hello", "there", "should", "we",
                      "i'd", "like", "would", "next", "split", "allocate", "doing?", "did", "were", "per", "each",
                      "between", "against", "period", "that", "than", "better", "worse", "up", "much", "many",
-                     "where", "go", "money", "spend?", "best?", "performed?", "give me", "made", "brought"))
+                     "where", "go", "money", "spend?", "best?", "performed?", "give me", "made", "brought", "ranked",
+                     "sorted", "ordered"))
 _PREVIOUS_EDITION = re.compile(r"上一届|上届|上一期|上次的?|前一届|\bprevious edition\b|\blast edition\b", re.ASCII)
 
 

@@ -106,4 +106,13 @@ def absorb_rolling(text, spans: list[_Span]) -> list[_Span]:
                 out[-1] = _Span(prev.at, span.to, start, end, None, prev.words + span.words)
                 continue
         out.append(span)
+    # "last 10 days of October": the rolling "last 10 days" is the end of the period after it
+    for i, span in enumerate(out[:-1]):
+        after = out[i + 1]
+        m = PART.fullmatch(span.words)
+        if span.rolling and m is not None and m[8] and after.start is not None \
+                and _OF.fullmatch(view[span.to:after.at]):
+            start, end = _cut(after.start, after.end, m, span.words + " of " + after.words)
+            out[i:i + 2] = [_Span(span.at, after.to, start, end, None, f"{span.words} of {after.words}")]
+            break
     return out

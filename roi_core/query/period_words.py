@@ -187,6 +187,10 @@ def _rules() -> list[tuple[re.Pattern, object]]:
         year = int(m[1])
         return dt.date(year, 1, 1), dt.date(year, 12, 31), year
 
+    def half_year(m, today):  # H1 / H2 (2026): the first or second six months of the year (default: this one)
+        year = int(m[2]) if m[2] else today.year
+        return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if m[1] == "1" else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+
     def future(m, today):
         return None, None  # 下个月: the plan's month for advice, no data for anything else
 
@@ -221,6 +225,7 @@ def _rules() -> list[tuple[re.Pattern, object]]:
         (r"今年|本年度?|\bthis year\b", relative_year(0)),
         (r"下(?:个|一)?月(?!报)|下(?:个|一)?季度|下(?:个|一)?(?:周|星期)|明年|明天|\bnext (?:month|quarter|week|year)\b",
          future),
+        (r"\bh([12])\b(?:\s*,?\s*(\d{4})\b)?", half_year),
         (rf"{_EN_MONTH}(?:\s*,?\s*(\d{{4}})\b)?", en_month),
         (r"(?<![\d.])(20\d{2})\s*(?:年|全年)", whole_year),
         (r"(?<![\d.q/年])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?", month_only),

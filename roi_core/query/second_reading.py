@@ -4,6 +4,7 @@ editions (今年双11对比去年), and the closest questions that would work wh
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from roi_core.errors import QueryError
@@ -11,6 +12,7 @@ from roi_core.query.model import Query
 from roi_core.query.period_words import _add_months, _month_end
 
 _BUDGET_INTENTS = ("worth", "budget_line", "where_money")
+_BUDGET_WORD = re.compile(r"预算|\bbudgets?\b")
 _PREVIOUS = ("上一届", "上届", "上一期", "前一届", "上次", "previous edition", "last edition")
 #: how a not-understood message names a figure in the questions it offers
 METRIC_ZH = {"roi": "ROI", "roas": "ROAS", "cac": "获客成本", "cpa": "转化成本", "cvr": "转化率", "ctr": "点击率",
@@ -46,6 +48,8 @@ def decide_more(found, kinds: set[str], q: Query, today: dt.date) -> tuple[str, 
         if found.channel and "where_money" not in asked:
             return ("worth" if "worth" in asked else "budget_line"), q
         return "advice", replace(q, budget=found.budget, channel=None)
+    if "advice" in kinds and found.channel and not found.campaign and _BUDGET_WORD.search(q.raw.casefold()):
+        return "budget_line", q  # 抖音预算, should we increase the douyin budget: the plan's line for it
     if "trend" in kinds and not (found.campaign or found.channel) and "attribution" not in kinds \
             and not any(k in kinds for k in ("payback", "repurchase", "customer_value", "lifecycle", "cohort")):
         if q.start is None:
