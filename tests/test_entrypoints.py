@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.test_layers import PACKAGES  # every package of ours: the copy runs as the repository does
+
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("roi_core", "roi_runtime", "roi_app", "render", "bot", "sheets", "scheduler", "web", "roi_server")
 
 
 def _environment(tmp_path: Path, env: dict) -> dict[str, str]:
