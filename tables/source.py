@@ -109,7 +109,8 @@ def open_table(source: TableSource | str, backend=None):
     try:
         if src.kind in ("parquet", "csv", "duckdb"):
             # a second table on the same engine (orders beside touches) shares its connection, so they join there
-            con = backend or ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, threads=DUCKDB_THREADS)
+            con = backend or ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, threads=DUCKDB_THREADS,
+                                                 preserve_insertion_order=False)
             if src.kind == "parquet":
                 return con.read_parquet(src.location), con
             if src.kind == "csv":
