@@ -228,8 +228,9 @@ class ModelReader:
         def run() -> None:
             try:
                 # no redirects: a bearer token follows nobody; requests' own timeouts end this thread soon after
+                # the deadline (a second later, so the wait below is what tells the user, never a race with it)
                 with self._session.post(self.endpoint, data=body, headers=headers, stream=True,
-                                        timeout=(self.deadline, self.deadline), allow_redirects=False) as resp:
+                                        timeout=(self.deadline, self.deadline + 1), allow_redirects=False) as resp:
                     box["status"] = resp.status_code
                     box["body"] = _capped(resp)
             except requests.RequestException as exc:
