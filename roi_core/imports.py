@@ -8,14 +8,16 @@ Pure: the files are parsed in ``sheets.imports``; this module takes their canoni
 - :func:`resolve`: each row's 活动名称 (the 映射 tab's first matching pattern, else the platform's own name)
   and 渠道 (the platform, or the name 设置 gives it: 参数 ``<平台>渠道``, e.g. ``巨量引擎渠道 = 抖音``);
 - :func:`combine`: 活动 and 导入 as one campaigns frame for every reader, the typed 活动 rows that cover the
-  same campaign × channel × days as imported rows left out (the platform's numbers are used) and listed.
+  same campaign × channel × days as imported rows left out (the platform's numbers are used) and listed;
+- :func:`import_notes`: what an answer says of the imported rows its figures use (platforms, windows).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,10 @@ import pandas as pd
 from roi_core.parse import PARSERS, normalize_text, parse_date
 from roi_core.problems import Problem, problem_records
 from roi_core.schema import CAMPAIGNS, IMPORTS, MAPPING, SETTINGS, column_lookup, find_tab
+
+if TYPE_CHECKING:  # the answer's note only reads them (sheetdata imports this module: no cycle)
+    from roi_core.query import Query
+    from roi_core.sheetdata import SheetData
 
 METRICS = ("ad_spend", "impressions", "clicks", "conversions", "revenue")
 KEYS = ("day", "platform", "account", "platform_campaign")
@@ -220,9 +226,10 @@ def combine(normalize: Normalize, campaigns: pd.DataFrame, tabs: dict[str, list[
     """活动 (``campaigns``, already cleaned) and 导入 as one frame of campaign rows.
 
     Returns the frame, the problems to list (导入's own, 映射's, and one per typed 活动 row left out because
-    imported rows cover the same campaign × channel × days), the sentences answers add as (zh, en) pairs (the
-    platforms' attribution windows; which source was used where they overlap) and how many typed rows were
-    left out.
+    imported rows cover the same campaign × channel × days), no sentence for every answer (an empty tuple:
+    each answer names the platforms, windows and replaced rows of the imported rows its figures use,
+    :func:`import_notes`) and how many typed rows were left out. Imported rows carry
+    ``import_platform``, ``import_window`` and ``import_replaced`` (the typed row's sheet row, or NaN).
     Without a 导入 tab nothing changes. ``normalize`` is :func:`roi_core.sheetdata.normalize_table`.
     """
     frame, problems, title = read_imports(tabs, tz, dates)
@@ -249,50 +256,35 @@ def combine(normalize: Normalize, campaigns: pd.DataFrame, tabs: dict[str, list[
     for column in [*CAMPAIGNS.columns]:  # every column a typed row has: readers look them up by key
         if column.key not in rows:
             rows[column.key] = None if column.kind == "text" else np.nan
-    typed, overlap_problems, overlapped = _drop_overlaps(campaigns, rows, campaigns_title or CAMPAIGNS.title)
+    typed, overlap_problems, overlapped, replaced = _drop_overlaps(campaigns, rows,
+                                                                   campaigns_title or CAMPAIGNS.title)
+    rows["import_replaced"] = replaced  # the typed 活动 row each imported row stands in for (answers say so)
     problems += overlap_problems
     merged = pd.concat([typed, rows], ignore_index=True) if len(typed) else rows.reset_index(drop=True)
-    notes = [_window_sentence(resolved)]
-    if overlapped:
-        tab = campaigns_title or CAMPAIGNS.title
-        notes.append((f"「{tab}」有 {overlapped} 行与平台导入的数据重叠（同一活动、渠道、日期），已用平台的数据，"
-                      "这些行未计入（详见「数据校验」）",
-                      f"{overlapped} row(s) of 「{tab}」 cover the same campaign, channel and days as imported platform "
-                      "rows: the platform's figures are used and those rows left out (see the 数据校验 tab)"))
-    return merged, problems, tuple(notes), overlapped
+    # no sentence for every answer: each names the platforms of the rows it used (import_notes)
+    return merged, problems, _EMPTY_NOTES, overlapped
 
 
-def _window_sentence(resolved: pd.DataFrame) -> tuple[str, str]:
-    windows = resolved.assign(w=resolved["window"].fillna("").astype(str).str.strip())
-    zh, en = [], []
-    for platform, group in windows.groupby("platform", sort=True):
-        ws = [w for w in pd.unique(group["w"]) if w]
-        zh.append(f"{platform} {'、'.join(ws) if ws else '平台默认口径'}")
-        en.append(f"{platform} {', '.join(_days_en(w) for w in ws) if ws else 'its default window'}")
-    return (f"含平台导入数据（「导入」{len(resolved)} 行）：销售额按各平台的归因窗口计（{'；'.join(zh)}）",
-            f"Includes imported platform data ({len(resolved)} rows of 「导入」): sales as each platform attributes "
-            f"them ({'; '.join(en)})")
+def _drop_overlaps(typed: pd.DataFrame, imported: pd.DataFrame,
+                   title: str) -> tuple[pd.DataFrame, list[Problem], int, np.ndarray]:
+    """Typed rows whose campaign × channel has imported days inside their start..end: left out, one problem each.
 
-
-def _days_en(window: str) -> str:
-    digits = "".join(ch for ch in window if ch.isdigit())
-    return f"{digits}-day window" if digits else window
-
-
-def _drop_overlaps(typed: pd.DataFrame, imported: pd.DataFrame, title: str) -> tuple[pd.DataFrame, list[Problem], int]:
-    """Typed rows whose campaign × channel has imported days inside their start..end: left out, one problem each."""
+    Also returns, per imported row, the sheet row of the typed row it replaced (NaN for none).
+    """
+    replaced = np.full(len(imported), np.nan)
     if typed.empty or imported.empty:
-        return typed, [], 0
+        return typed, [], 0, replaced
     days = imported[["campaign", "channel", "start_date", "import_platform"]].copy()
     days["c"], days["ch"] = _norm(days["campaign"]), _norm(days["channel"])
-    days = days.drop_duplicates(["c", "ch", "start_date"])
+    days["j"] = np.arange(len(days))
+    firsts = days.drop_duplicates(["c", "ch", "start_date"])
     left = pd.DataFrame({"i": np.arange(len(typed)), "c": _norm(typed["campaign"]).to_numpy(),
                          "ch": _norm(typed["channel"]).to_numpy(), "s": typed["start_date"].to_numpy(),
-                         "e": typed["end_date"].to_numpy()})
-    pairs = left.merge(days, on=["c", "ch"], how="inner")
+                         "e": typed["end_date"].to_numpy(), "r": typed["row"].to_numpy(dtype=float)})
+    pairs = left.merge(firsts, on=["c", "ch"], how="inner")
     pairs = pairs[(pairs["start_date"] >= pairs["s"]) & (pairs["start_date"] <= pairs["e"])]
     if pairs.empty:
-        return typed, [], 0
+        return typed, [], 0, replaced
     span = pairs.groupby("i").agg(first=("start_date", "min"), last=("start_date", "max"), n=("start_date", "size"),
                                   platform=("import_platform", "first"))
     problems = []
@@ -305,8 +297,103 @@ def _drop_overlaps(typed: pd.DataFrame, imported: pd.DataFrame, title: str) -> t
             "删除本行，或把日期改成平台没有覆盖的日子"))
     keep = np.ones(len(typed), dtype=bool)
     keep[span.index.to_numpy()] = False
-    return typed[keep].reset_index(drop=True), problems, int((~keep).sum())
+    # every imported row (each account's too, not only the day's first) inside a left-out typed row's days
+    hits = left[~keep].merge(days[["c", "ch", "start_date", "j"]], on=["c", "ch"], how="inner")
+    hits = hits[(hits["start_date"] >= hits["s"]) & (hits["start_date"] <= hits["e"])]
+    replaced[hits["j"].to_numpy()] = hits["r"].to_numpy()
+    return typed[keep].reset_index(drop=True), problems, int((~keep).sum()), replaced
 
 
-__all__ = ["KEYS", "METRICS", "channel_names", "combine", "key_frame", "plan_import", "read_imports", "read_mapping",
+# answers whose figures come from no campaign row (help, a name matched nothing or several)
+_NO_FIGURES = frozenset(("help", "no_match", "candidates"))
+
+Scope = tuple[str | None, str | None, dt.date | None, dt.date | None]  # campaign, channel, start, end
+
+
+def import_notes(ans: Any, query: Query, data: SheetData) -> list[str]:
+    """The sentences (in the answer's language) naming the imported rows ``ans``'s figures use: how many, each
+    platform with its attribution windows, and how many typed 活动 rows they stand in for. Empty when the
+    answer uses none (or 导入 is empty)."""
+    rows = data.campaigns
+    if "import_platform" not in rows or getattr(ans, "kind", "") in _NO_FIGURES:
+        return []
+    imported = rows[rows["import_platform"].notna()]
+    if imported.empty:
+        return []
+    used = np.zeros(len(imported), dtype=bool)
+    for scope in _scopes(ans, query):
+        used |= _in_scope(imported, scope)
+    if not used.any():
+        return []
+    return _sentences(imported[used], query.lang, data.tab_titles.get("campaigns") or "活动")
+
+
+def _scopes(ans: Any, query: Query) -> list[Scope]:
+    """What the answer's figures were computed from: one scope, or one per side of a comparison."""
+    if getattr(ans, "kind", "") == "compare":
+        return [(item.get("campaign"), item.get("channel"), *_bounds(item.get("period"))) for item in ans.items]
+    campaign = getattr(ans, "campaign", None)
+    channel = getattr(ans, "channel", None) or query.channel
+    if getattr(ans, "kind", "") == "campaign":  # a campaign's report: all its rows, whatever the question's dates
+        return [(campaign or None, channel or None, None, None)]
+    asked = getattr(ans, "asked_period", None)
+    if asked:
+        start, end = _bounds(asked)
+    elif query.month is not None:
+        start, end = query.month.start_time.date(), query.month.end_time.date()
+    else:
+        start, end = query.start, query.end
+    return [(campaign or None, channel or None, start, end)]
+
+
+def _bounds(period: dict | None) -> tuple[dt.date | None, dt.date | None]:
+    return (period.get("start"), period.get("end")) if period else (None, None)
+
+
+def _in_scope(rows: pd.DataFrame, scope: Scope) -> np.ndarray:
+    campaign, channel, start, end = scope
+    hit = np.ones(len(rows), dtype=bool)
+    if isinstance(campaign, str) and campaign:
+        hit &= (rows["campaign"] == campaign).to_numpy()
+    if isinstance(channel, str) and channel:
+        hit &= (rows["channel"] == channel).to_numpy()
+    if start is not None:
+        hit &= (rows["end_date"] >= pd.Timestamp(start)).to_numpy()
+    if end is not None:
+        hit &= (rows["start_date"] <= pd.Timestamp(end)).to_numpy()
+    return hit
+
+
+def _sentences(used: pd.DataFrame, lang: str, tab: str) -> list[str]:
+    windows = used.assign(w=used["import_window"].fillna("").astype(str).str.strip())
+    zh, en = [], []
+    for platform, group in windows.groupby("import_platform", sort=True):
+        ws = sorted((w for w in pd.unique(group["w"]) if w), key=_days_key)
+        zh.append(f"{platform} {'、'.join(ws) if ws else '平台默认口径'}")
+        en.append(f"{platform} {', '.join(_days_en(w) for w in ws) if ws else 'its default window'}")
+    n = len(used)
+    out = [f"Includes imported platform data ({n} rows of 「导入」): sales as each platform attributes them "
+           f"({'; '.join(en)})" if lang == "en" else
+           f"含平台导入数据（「导入」{n} 行）：销售额按各平台的归因窗口计（{'；'.join(zh)}）"]
+    replaced = used["import_replaced"].dropna().nunique() if "import_replaced" in used else 0
+    if replaced:
+        out.append(f"{replaced} row(s) of 「{tab}」 cover the same campaign, channel and days as imported platform "
+                   "rows: the platform's figures are used and those rows left out (see the 数据校验 tab)"
+                   if lang == "en" else
+                   f"「{tab}」有 {replaced} 行与平台导入的数据重叠（同一活动、渠道、日期），已用平台的数据，"
+                   "这些行未计入（详见「数据校验」）")
+    return out
+
+
+def _days_key(window: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in window if ch.isdigit())
+    return (int(digits) if digits else 0, window)
+
+
+def _days_en(window: str) -> str:
+    digits = "".join(ch for ch in window if ch.isdigit())
+    return f"{digits}-day window" if digits else window
+
+
+__all__ = ["KEYS", "METRICS", "channel_names", "combine", "import_notes", "key_frame", "plan_import", "read_imports", "read_mapping",
            "resolve", "unmatched_names"]

@@ -64,6 +64,7 @@ from roi_core.answer.suggest_questions import suggest_questions
 from roi_core.answer.trend import ChannelTrendAnswer, channel_trend  # noqa: F401
 from roi_core.budget.answer import name_credit_basis
 from roi_core.errors import DataError, QueryError
+from roi_core.imports import import_notes
 from roi_core.monthly import monthly_summary, period_summary, whole_months
 from roi_core.query import Query, parse_query, period_label
 from roi_core.query.window import check_window
@@ -91,7 +92,7 @@ def _base(ans: Answer, query: Query, data: SheetData) -> Answer:
     if data.rows_skipped > examples:  # rows with a problem; the template's examples get their own sentence
         ans.warnings.append(_skipped_warning(data.rows_skipped - examples, query.lang))
     ans.warnings += data.example_warnings(query.lang)
-    ans.warnings += data.import_warnings(query.lang)  # the platforms' rows: their windows, what they replaced
+    ans.warnings += data.import_warnings(query.lang) + import_notes(ans, query, data)  # the imported rows used
     if data.stale_seconds is not None:
         minutes = max(1, round(data.stale_seconds / 60))
         ans.warnings.append(f"表格暂时读不到，以下是 {minutes} 分钟前的缓存数据" if query.lang == "zh"

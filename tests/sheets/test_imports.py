@@ -12,12 +12,16 @@ import datetime as dt
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from roi_app.imports import Upload, run_import, summary_lines
+from roi_core.answer import answer
+from roi_core.imports import import_notes
+from roi_core.query import parse_query
 from roi_core.schema import IMPORTS_TAB
 from roi_runtime.config import AppConfig
 from sheets.google import GoogleSource, forget_metadata
@@ -148,11 +152,19 @@ def test_mapping_overlap_and_windows_in_answers_people_tabs_untouched(tmp_path):
     assert big["revenue"].sum() == 15000.0  # 6,000 + 9,000
     overlap = [p for p in data.problems if p.tab == "活动" and p.row == 2]
     assert overlap and "已用平台的数据" in overlap[0].reason
-    assert any("平台的数据" in n for n in data.import_warnings())
-    assert any("巨量引擎 平台默认口径" in n for n in data.import_warnings())
-    assert any("巨量引擎 its default window" in n for n in data.import_warnings("en"))
+    said = _warnings(data, "618")  # the answer whose figures use the imported rows says so, and what they replace
+    assert any("巨量引擎 平台默认口径" in n for n in said) and any("已用平台的数据" in n for n in said)
+    assert any("巨量引擎 its default window" in n for n in _warnings(data, "618", "en"))
     checked = source.read_tabs()["数据校验"]
     assert any(r[0] == "活动" and r[1] == 2 for r in checked[1:])  # 数据校验 lists the overlap
+
+
+def _warnings(data, text: str, lang: str = "zh") -> list[str]:
+    """The warnings of the answer to ``text`` (asked on 2026-06-20); ``en``: its 导入 sentences in English."""
+    today = NOW.date()
+    query = parse_query(text, today)
+    ans = answer(query, data, today)
+    return ans.warnings if lang == "zh" else import_notes(ans, replace(query, lang="en"), data)
 
 
 def _sheet_xml(path, titles) -> dict:
@@ -210,8 +222,9 @@ def test_channel_renamed_in_settings_and_mapping_restricted_to_a_platform(tmp_pa
     data = source.read()
     jd = data.campaigns[data.campaigns["campaign"] == "京东618"]
     assert set(jd["channel"]) == {"京东"} and jd["ad_spend"].sum() == 2500.5
-    assert any("京准通 15天" in n for n in data.import_warnings())
-    assert any("京准通 15-day window" in n for n in data.import_warnings("en"))  # the window named in every answer
+    assert any("京准通 15天" in n for n in _warnings(data, "京东618"))  # the window named where its rows are used
+    assert any("京准通 15-day window" in n for n in _warnings(data, "京东618", "en"))
+    assert not any("京准通" in n for n in _warnings(data, "2026 618大促"))  # 巨量引擎's rows only: 京准通 not named
     # 618大促-直播 matches 618* too: the 巨量引擎 row maps it (the 京准通 row is for 京准通's campaigns only)
     big = data.campaigns[data.campaigns["campaign"] == "2026 618大促"]
     assert set(big["channel"]) == {"巨量引擎"} and big["ad_spend"].sum() == 1334.5
