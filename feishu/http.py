@@ -3,9 +3,14 @@ for events and card callbacks alike (point both 飞书 settings at it).
 
 Before anything is parsed: the body is capped (:data:`MAX_BODY`, 413 beyond) and its signature checked
 (``X-Lark-Signature`` = sha256 of timestamp + nonce + FEISHU_ENCRYPT_KEY + body, 飞书's rule; 401 when it does
-not match). Only 飞书's URL check carries no signature: that one is decrypted and answered only when its
-verification token is FEISHU_VERIFICATION_TOKEN. Then lark-oapi's dispatcher decrypts, checks the token
-again and calls the door.
+not match), and a signed request whose ``X-Lark-Request-Timestamp`` is more than :data:`REPLAY_WINDOW` away
+from now is refused (401) as a replay. Only 飞书's URL check carries no signature: that one is decrypted and
+answered only when its verification token is FEISHU_VERIFICATION_TOKEN. Then lark-oapi's dispatcher
+decrypts, checks the token again and calls the door, which claims each event_id once (a replay inside the
+window is acknowledged and not answered again).
+
+The same blueprint serves ``python -m feishu http`` (:func:`create_app`) and the composed app
+(``roi_server.create_app`` calls :func:`register_feishu` when the encrypt key and token are set).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 
 from flask import Blueprint, Response, request
 
@@ -21,6 +27,10 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # a 飞书 event or card callback is a few KB; anything larger is not one
 SIGNATURE, TIMESTAMP, NONCE = "X-Lark-Signature", "X-Lark-Request-Timestamp", "X-Lark-Request-Nonce"
+# Our rule, not 飞书's: 飞书 documents no age limit for a pushed event's timestamp (its page on the encrypt key
+# names replay as what the signature guards against). An hour tolerates a slow redelivery; anything older is a
+# replay. Inside the hour the event_id claims (kept 24 h, roi_app.stores.claims.KEEP) drop a second delivery.
+REPLAY_WINDOW = 3600  # seconds
 
 
 def signature_of(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
@@ -32,8 +42,17 @@ def _json(status: int, payload: dict) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
 
 
-def blueprint(door, config, handler=None) -> Blueprint:
-    """The callback route for ``door`` (``handler``: lark-oapi's dispatcher, built from ``door`` when None)."""
+def fresh(timestamp: str | None, now: float) -> bool:
+    """True when ``timestamp`` (飞书's, Unix seconds) is within :data:`REPLAY_WINDOW` of ``now``."""
+    try:
+        return abs(now - int(timestamp or "")) <= REPLAY_WINDOW
+    except ValueError:
+        return False
+
+
+def blueprint(door, config, handler=None, now=time.time) -> Blueprint:
+    """The callback route for ``door`` (``handler``: lark-oapi's dispatcher, built from ``door`` when None;
+    ``now``: the clock the replay window is measured on, Unix seconds)."""
     from feishu.app import event_handler
 
     handler = handler or event_handler(door, config)
@@ -54,6 +73,10 @@ def blueprint(door, config, handler=None) -> Blueprint:
         expected = signature_of(request.headers.get(TIMESTAMP, ""), request.headers.get(NONCE, ""), key, body)
         if not hmac.compare_digest(signature, expected):
             return _json(401, {"msg": "signature verification failed"})
+        if not fresh(request.headers.get(TIMESTAMP), now()):
+            log.warning("飞书 callback refused: timestamp %r outside the replay window",
+                        request.headers.get(TIMESTAMP, "")[:20])
+            return _json(401, {"msg": "request too old"})
         from lark_oapi.core.model import RawRequest
 
         raw = RawRequest()
@@ -82,14 +105,34 @@ def _url_check(body: bytes, key: str, token: str) -> Response:
     return _json(200, {"challenge": inner.get("challenge", "")})
 
 
-def create_app(door, config):
+def create_app(door, config, now=time.time):
     """A Flask app serving only the callback (``python -m feishu http``)."""
     from flask import Flask
 
     app = Flask("feishu")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY + 1
-    app.register_blueprint(blueprint(door, config))
+    app.register_blueprint(blueprint(door, config, now=now))
     return app
+
+
+def http_configured(config) -> bool:
+    """True when the HTTP callback is meant to be served: FEISHU_ENCRYPT_KEY and FEISHU_VERIFICATION_TOKEN."""
+    return bool(config.feishu_encrypt_key and config.feishu_verification_token)
+
+
+def register_feishu(flask_app, services, assistant) -> None:
+    """Mount ``POST /feishu/events`` on the composed app, answering with its ``assistant`` (one answer cache
+    for every door) and claiming events in its database. Raises ConfigError naming FEISHU_APP_ID or
+    FEISHU_APP_SECRET when the callback's keys are set without the app's credentials."""
+    from feishu.app import check_settings
+    from feishu.door import FeishuDoor
+    from roi_runtime.feishu_notify import FeishuNotifier, feishu_client
+
+    config = services.config
+    check_settings(config, http=True)
+    door = FeishuDoor(assistant, FeishuNotifier(feishu_client(config, timeout=15)), services.claim_store())
+    flask_app.extensions["roi_feishu"] = door
+    flask_app.register_blueprint(blueprint(door, config))
 
 
 def wsgi():

@@ -8,11 +8,13 @@ and hands both to each door:
 
 - Slack (``bot.app.register_slack``): ``POST /slack/events``;
 - the spreadsheet plugin (``web.register_web``): ``/api/v1/…`` and the pages (``/app``, ``/report/…``);
+- 飞书 (``feishu.http.register_feishu``): ``POST /feishu/events``, when FEISHU_ENCRYPT_KEY and
+  FEISHU_VERIFICATION_TOKEN are set (the HTTP callback; the long connection is ``python -m feishu``);
 - ``GET /healthz`` for the platform.
 
 Without Slack tokens the app still starts when the plugin is set up (ROI_WEB_SECRET set, or a sheet has a
 token): ``/slack/events`` then answers 503 with one line and the rest serves. With neither it refuses to
-start (``bot.app.SlackConfigError``). A new door (飞书/Lark) is one more ``register_…`` call here.
+start (``bot.app.SlackConfigError``), unless the 飞书 callback is set up.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from flask import Flask, jsonify
 
 from bot import logs
 from bot.app import MAX_BODY_BYTES, SlackConfigError, check_config, register_slack, register_slack_unavailable
+from feishu.http import http_configured, register_feishu
 from roi_app.answers import Assistant
 from roi_app.bootstrap import bootstrap
 from roi_core import RoiError
@@ -49,13 +52,15 @@ def create_app(config: AppConfig | None = None, **overrides) -> Flask:
         log.error("%s；%s", err.message, err.hint)
         sys.exit(report(err))
     logs.install(secrets=tuple(s for s in (config.slack_bot_token, config.slack_signing_secret,
-                                           config.slack_app_token) if s))
+                                           config.slack_app_token, config.feishu_app_secret,
+                                           config.feishu_encrypt_key, config.feishu_verification_token) if s))
+    feishu = http_configured(config)
     slack_missing = None
     try:
         check_config(config)
     except SlackConfigError as err:
         # a team may use only the spreadsheet plugin: then the web part serves and /slack/events says why not
-        if not plugin_configured(config):
+        if not feishu and not plugin_configured(config):
             log.error("%s；%s", err.message, err.hint)
             raise
         log.warning("Slack 未配置（%s）：只提供表格插件的 API 和网页", err.message)
@@ -75,7 +80,9 @@ def create_app(config: AppConfig | None = None, **overrides) -> Flask:
         def healthz():
             return jsonify(ok=True, app="roi-assistant", slack=False)
 
-        register_web(flask_app, services)
+        assistant = Assistant(config, read=services.read_sheet) if feishu else None  # the one register_web makes
+        _register_feishu(flask_app, services, assistant, feishu)
+        register_web(flask_app, services, assistant=assistant)
         return flask_app
 
     # one answer cache for Slack and the plugin: the same question costs one computation, whichever door
@@ -88,7 +95,20 @@ def create_app(config: AppConfig | None = None, **overrides) -> Flask:
         return jsonify(ok=True, app="roi-assistant")
 
     register_web(flask_app, services, assistant=assistant)
+    _register_feishu(flask_app, services, assistant, feishu)
     return flask_app
+
+
+def _register_feishu(flask_app: Flask, services, assistant, wanted: bool) -> None:
+    """``POST /feishu/events`` on the shared Assistant when the callback's keys are set; a missing app id or
+    secret ends the process with one line naming it (exit 2), as a bad database does."""
+    if not wanted:
+        return
+    try:
+        register_feishu(flask_app, services, assistant)
+    except ConfigError as err:
+        log.error("%s；%s", err.message, err.hint)
+        sys.exit(report(err))
 
 
 def serve(config: AppConfig, port: int = 3000, host: str = "127.0.0.1") -> int:

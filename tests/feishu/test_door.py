@@ -165,14 +165,17 @@ def encrypt(payload: dict, key: str = KEY) -> bytes:
     return json.dumps({"encrypt": base64.b64encode(iv + cipher.encrypt(raw + bytes([pad]) * pad)).decode()}).encode()
 
 
+SIGNED_AT = 1764468000  # the requests' X-Lark-Request-Timestamp, and the server's "now" (no real clock)
+
+
 def signed(body: bytes, key: str = KEY) -> dict:
-    return {"X-Lark-Request-Timestamp": "1764468000", "X-Lark-Request-Nonce": "n0nce",
-            "X-Lark-Signature": signature_of("1764468000", "n0nce", key, body), "Content-Type": "application/json"}
+    return {"X-Lark-Request-Timestamp": str(SIGNED_AT), "X-Lark-Request-Nonce": "n0nce",
+            "X-Lark-Signature": signature_of(str(SIGNED_AT), "n0nce", key, body), "Content-Type": "application/json"}
 
 
 def test_the_http_callback_checks_size_and_signature_before_parsing(feishu, setup):
     config, door, _ = setup
-    client = create_app(door, config).test_client()
+    client = create_app(door, config, now=lambda: SIGNED_AT).test_client()
     msg = feishu.incoming("oc_http", "@_user_1 帮助")
     body = encrypt(message_event("ev-http", msg, "oc_http", "@_user_1 帮助"))
     assert client.post("/feishu/events", data=body, headers=signed(body, "another-key")).status_code == 401
@@ -187,7 +190,7 @@ def test_the_http_callback_checks_size_and_signature_before_parsing(feishu, setu
 
 def test_the_url_check_is_answered_only_for_the_right_token(setup):
     config, door, _ = setup
-    client = create_app(door, config).test_client()
+    client = create_app(door, config, now=lambda: SIGNED_AT).test_client()
     check = {"type": "url_verification", "challenge": "ch-123", "token": TOKEN}
     assert client.post("/feishu/events", data=encrypt(check)).get_json() == {"challenge": "ch-123"}
     wrong = dict(check, token="guess")
