@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,10 +25,6 @@ import pandas as pd
 from roi_core.parse import PARSERS, normalize_text, parse_date
 from roi_core.problems import Problem, problem_records
 from roi_core.schema import CAMPAIGNS, IMPORTS, MAPPING, SETTINGS, column_lookup, find_tab
-
-if TYPE_CHECKING:  # the answer's note only reads them (sheetdata imports this module: no cycle)
-    from roi_core.query import Query
-    from roi_core.sheetdata import SheetData
 
 METRICS = ("ad_spend", "impressions", "clicks", "conversions", "revenue")
 KEYS = ("day", "platform", "account", "platform_campaign")
@@ -310,10 +306,11 @@ _NO_FIGURES = frozenset(("help", "no_match", "candidates"))
 Scope = tuple[str | None, str | None, dt.date | None, dt.date | None]  # campaign, channel, start, end
 
 
-def import_notes(ans: Any, query: Query, data: SheetData) -> list[str]:
-    """The sentences (in the answer's language) naming the imported rows ``ans``'s figures use: how many, each
-    platform with its attribution windows, and how many typed 活动 rows they stand in for. Empty when the
-    answer uses none (or 导入 is empty)."""
+def import_notes(ans: Any, query: Any, data: Any) -> list[str]:
+    """The sentences (in ``query.lang``) naming the imported rows ``ans``'s figures use: how many, each platform
+    with its attribution windows, and how many typed 活动 rows they stand in for. Empty when the answer uses
+    none (or 导入 is empty). ``query`` is the Query answered, ``data`` the SheetData (typed loosely: sheetdata
+    imports this module, and an import back would be a cycle)."""
     rows = data.campaigns
     if "import_platform" not in rows or getattr(ans, "kind", "") in _NO_FIGURES:
         return []
@@ -328,7 +325,7 @@ def import_notes(ans: Any, query: Query, data: SheetData) -> list[str]:
     return _sentences(imported[used], query.lang, data.tab_titles.get("campaigns") or "活动")
 
 
-def _scopes(ans: Any, query: Query) -> list[Scope]:
+def _scopes(ans: Any, query: Any) -> list[Scope]:
     """What the answer's figures were computed from: one scope, or one per side of a comparison."""
     if getattr(ans, "kind", "") == "compare":
         return [(item.get("campaign"), item.get("channel"), *_bounds(item.get("period"))) for item in ans.items]
