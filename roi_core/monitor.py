@@ -11,7 +11,9 @@ alerts out, no clock (docs/formulas.md, "每日巡检"). The rules:
   whose rows end yesterday still runs today (its data lags a day; :func:`roi_core.running.running_units`).
 - **so far** means the complete days before ``today``: from the period's first day to ``today − 1`` (a day's
   figures are typed after it ends). A row spanning several days counts the share of its days inside the
-  window; a one-day row counts whole.
+  window; a one-day row counts whole. A pair whose rows all come from 导入 (the platforms' reports) counts up to
+  the latest day imported when that is earlier (a team imports weekly): its pace is the days imported against
+  its 预算 plan, and the message names the day the data ends.
 - ``pacing``: spent so far vs 预算 × elapsed planned days / planned days; beyond ±20 % warns (budget rows only);
   a plan of 预算 0 warns on any spend (the sheet check lists that plan as a warning too); a pair whose plans
   overlap (left out by ``load_sheet``, never summed) gets a pacing alert saying it cannot be paced.
@@ -157,7 +159,9 @@ def check_day(data: SheetData, today: dt.date, lang: str | None = None) -> Check
     ret = np.nan_to_num(ret)
 
     n = len(units)
-    figures = _so_far(units, unit_of, first, last, row_days, cost, ret, yesterday, n)
+    through = _data_through(rows, unit_of, last, yesterday, n)
+    figures = _so_far(units, unit_of, first, last, row_days, cost, ret, through, n)
+    figures["lags"] = through < yesterday  # the platform's days end before yesterday: said in the messages
     daily = _daily(rows, unit_of, first, last, row_days, yesterday, n)
     symbol = settings.currency_symbol
     alerts: list[Alert] = list(result.alerts)
@@ -172,20 +176,39 @@ def check_day(data: SheetData, today: dt.date, lang: str | None = None) -> Check
     return result
 
 
-def _so_far(units, unit_of, first, last, row_days, cost, ret, yesterday, n) -> pd.DataFrame:
-    """Per unit, cost and return over the period's first day … yesterday (each row by its share of days)."""
+def _data_through(rows, unit_of, last, yesterday, n) -> np.ndarray:
+    """Per unit, the last day its figures count to: yesterday, or for a pair whose rows all come from 导入 the
+    latest day imported when that is earlier (the platform's report not imported since)."""
+    through = np.full(n, yesterday)
+    if "import_platform" not in rows:
+        return through
+    imported = rows["import_platform"].notna().to_numpy()
+    typed = np.bincount(unit_of, weights=~imported, minlength=n) > 0
+    latest = np.full(n, np.datetime64("NaT", "ns"))
+    if imported.any():  # the max of each unit's imported days (NaT: none)
+        order = np.argsort(last[imported], kind="stable")
+        latest[unit_of[imported][order]] = last[imported][order]
+    lag = ~typed & ~np.isnat(latest) & (latest < yesterday)
+    through[lag] = latest[lag]
+    return through
+
+
+def _so_far(units, unit_of, first, last, row_days, cost, ret, through, n) -> pd.DataFrame:
+    """Per unit, cost and return over the period's first day … ``through`` (per unit: yesterday, or the latest
+    day imported, :func:`_data_through`), each row by its share of days."""
     start = units["start"].to_numpy("datetime64[ns]")[unit_of]
     lo = np.maximum(first, start)
-    hi = np.minimum(last, yesterday)
+    hi = np.minimum(last, through[unit_of])
     share = np.clip((hi - lo) / _DAY + 1, 0, None) / row_days
     spent = np.bincount(unit_of, weights=cost * share, minlength=n)
     returned = np.bincount(unit_of, weights=ret * share, minlength=n)
     has_rows = np.bincount(unit_of, minlength=n) > 0
-    elapsed = ((yesterday - units["start"].to_numpy("datetime64[ns]")) / _DAY + 1).astype(int)
+    elapsed = ((through - units["start"].to_numpy("datetime64[ns]")) / _DAY + 1).astype(int)
     planned_days = ((units["end"] - units["start"]).dt.days + 1).to_numpy()
     spent = np.where(np.abs(spent) < HALF_FEN, 0.0, spent)
     return pd.DataFrame({"spent": spent, "returned": returned, "has_rows": has_rows,
-                         "elapsed": np.clip(elapsed, 0, None), "planned_days": planned_days})
+                         "elapsed": np.clip(elapsed, 0, None), "planned_days": planned_days,
+                         "through": through})
 
 
 def _daily(rows, unit_of, first, last, row_days, yesterday, n) -> dict[str, np.ndarray]:
@@ -263,7 +286,7 @@ def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
     unfunded = running & (budget == 0) & (spent >= HALF_FEN)
     alerts = []
     for i in np.flatnonzero(warn | unfunded):
-        left_days = int(planned[i] - elapsed[i])  # today … the plan's last day
+        left_days = int(planned[i] - elapsed[i])  # the day after the data's last … the plan's last day
         left = budget[i] - spent[i]
         daily_from = spent[i] / elapsed[i]
         daily_to = max(left, 0.0) / left_days if left_days > 0 else 0.0
@@ -272,6 +295,7 @@ def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
                    "planned_days": int(planned[i]), "elapsed_days": int(elapsed[i]), "spent": _r(spent[i]),
                    "expected": _r(expected[i]), "pace": None if unfunded[i] else _r(pace[i], 4),
                    "budget_left": _r(left), "days_left": left_days}
+        upto = _upto(so_far, i, figures, lang)  # "" unless the platform's imported days end before yesterday
         m_spent, m_budget, m_expected = money(spent[i], symbol), money(budget[i], symbol), money(expected[i], symbol)
         m_from, m_to, m_zero = money(daily_from, symbol), money(daily_to, symbol), money(0, symbol)
         if unfunded[i]:
@@ -281,6 +305,7 @@ def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
             else:
                 head = f"计划预算为 {m_budget}，计划 {elapsed[i]}/{planned[i]} 天却已花 {m_spent}"
                 what = f"；请在「预算」填上这个计划的预算，或暂停该渠道（日花费 {m_from} → {m_zero}）"
+            head += upto
             proposal = _proposal("pause", units.at[i, "campaign"], units.at[i, "channel"], daily_from, 0.0, today, end)
             alerts.append(_alert(units, i, "pacing", today, figures, head + what, proposal, lang))
             continue
@@ -290,6 +315,7 @@ def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
         else:
             head = (f"花费{'超前' if pace[i] > 0 else '落后'} {pace[i] * 100:+.1f}%：计划 {elapsed[i]}/{planned[i]} 天已花 "
                     f"{m_spent}，按预算 {m_budget} 应花 {m_expected}")
+        head += upto
         if pace[i] > 0 and left <= 0:
             action, what = "pause", (f"; the budget is used up: pause or add budget (daily spend {m_from} → {m_zero})"
                                      if lang == "en" else f"；预算已用完，建议暂停或追加预算（日花费 {m_from} → {m_zero}）")
@@ -304,6 +330,15 @@ def _pacing_alerts(units, so_far, today, symbol, lang="zh") -> list[Alert]:
         proposal = _proposal(action, units.at[i, "campaign"], units.at[i, "channel"], daily_from, daily_to, today, end)
         alerts.append(_alert(units, i, "pacing", today, figures, head + what, proposal, lang))
     return alerts
+
+
+def _upto(so_far, i, figures, lang) -> str:
+    """Where the pair's imported days end before yesterday: the day in ``figures`` and a clause saying so."""
+    if not so_far.at[i, "lags"]:
+        return ""
+    day = pd.Timestamp(so_far.at[i, "through"])
+    figures["data_through"] = day.date().isoformat()
+    return f" (platform data imported through {day:%m-%d})" if lang == "en" else f"（平台数据导入至 {day:%m-%d}）"
 
 
 def _conflict_alerts(data: SheetData, today: dt.date, lang: str = "zh") -> list[Alert]:
@@ -334,7 +369,7 @@ def _roi_alerts(units, so_far, today, target, basis, symbol, lang="zh") -> list[
         daily_from = spent[i] / elapsed[i]
         cut = ROI_CUT_LOSS if roi[i] < 0 else ROI_CUT
         daily_to = daily_from * (1 - cut)
-        through = today - dt.timedelta(days=1)
+        through = pd.Timestamp(so_far.at[i, "through"]).date()  # yesterday, or the last day imported
         figures = {"cost": _r(spent[i]), "return": _r(returned[i]), "basis": basis, "roi": _r(roi[i], 4),
                    "target_roi": target, "since": _iso(units.at[i, "start"]), "through": through.isoformat()}
         m_cost, m_return = money(spent[i], symbol), money(returned[i], symbol)

@@ -65,7 +65,8 @@ def _unplanned_span(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     Lagging: the rows end on ``day − 1``, every row ending then is a one-day row (开始日期 = 结束日期) and the
     campaign has one-day rows on at least two days (it is typed day by day). Its end becomes ``day``. A row
     ending then that spans several days has a 结束日期 that says when the campaign ended: not lagging; so is
-    a single one-day row (a one-day event)."""
+    a single one-day row (a one-day event). Rows from 导入 are the platform's days by nature: one imported day
+    is enough (a platform's report lags a day like a typed sheet)."""
     start = rows["start_date"].dt.normalize()
     end = rows["end_date"].dt.normalize()
     one_day = start == end
@@ -74,11 +75,12 @@ def _unplanned_span(rows: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     at_last = (span["end"] == last).to_numpy()
     span["period_at_end"] = at_last & ~one_day.to_numpy()  # a row ending on the last day that spans several days
     span["daily_day"] = span["start"].where(one_day.to_numpy())
+    span["imported"] = rows["import_platform"].notna().to_numpy() if "import_platform" in rows else False
     out = span.groupby("campaign", sort=False).agg(start=("start", "min"), end=("end", "max"),
                                                    period_at_end=("period_at_end", "any"),
-                                                   daily_days=("daily_day", "nunique"))
+                                                   daily_days=("daily_day", "nunique"), imported=("imported", "any"))
     out["lagging"] = ((out["end"] == day.normalize() - pd.Timedelta(days=1)) & ~out["period_at_end"]
-                      & (out["daily_days"] >= 2))
+                      & ((out["daily_days"] >= 2) | out["imported"]))
     out.loc[out["lagging"], "end"] = day.normalize()
     return out[["start", "end", "lagging"]]
 
