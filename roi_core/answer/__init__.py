@@ -40,7 +40,7 @@ from roi_core.answer.customer_value import (  # noqa: F401
     lifecycle_answer,
     with_customer_value,
 )
-from roi_core.answer.intents import INTENT_ANSWERS, resolve_during
+from roi_core.answer.intents import INTENT_ANSWERS, clipped_note, resolve_during
 from roi_core.answer.rows import (  # noqa: F401
     _label,
     _month_rows,
@@ -182,8 +182,8 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
     if query.kind in ("channels", "top"):  # a ranking says what it ranks by and which end comes first
         ans.asked_metric = query.metric if query.metric in RANKABLE else "roi"
         ans.asked_order = query.order
-    if during:
-        ans.warnings.insert(0, during)
+    if during or query.asked_end is not None:  # a campaign's dates, or 下半年 up to today: said first
+        ans.warnings.insert(0, during or clipped_note(query))
     return _base(ans, query, data)
 
 

@@ -162,4 +162,15 @@ def resolve_during(query: Query, data: SheetData) -> tuple[Query, str] | Answer:
                    during=False), said
 
 
+def clipped_note(query: Query) -> str:
+    """下半年 asked before it ends (``asked_end`` set by the parser): one sentence saying the period stops at
+    today, so a total is not read as the whole half year's."""
+    if query.asked_end is None or query.end is None:
+        return ""
+    if query.lang == "en":
+        return (f"Period: {query.start} ~ {query.end}; the days after today (to {query.asked_end}) "
+                f"have not happened yet")
+    return f"时间段：{query.start} ~ {query.end}（截至今天；{query.end + dt.timedelta(days=1)} ~ {query.asked_end} 还没到）"
+
+
 INTENT_ANSWERS = {"worth": worth_answer, "budget_line": budget_line_answer, "alerts": alerts_answer}

@@ -40,7 +40,7 @@ CUSTOMER_INTENT_KINDS = {
 }
 
 CUSTOMER_INTENTS = {
-    "payback": _with(_words(("回本周期", "回本时间", "多久回本", "几天回本", "回本天数", "回本了吗", "回本没", "回本"),
+    "payback": _with(_words(("多久能回本", "多久才能回本", "什么时候回本", "啥时候回本", "几天能回本", "回本周期", "回本时间", "多久回本", "几天回本", "回本天数", "回本了吗", "回本没", "回本"),
                             ("payback period", "payback", "pay back", "paid back", "break even", "breakeven")),
                      _PAYBACK_PHRASES),
     "repurchase": _words(("新客复购率", "新客复购", "复购率", "复购", "回购率", "回购", "重复购买"),

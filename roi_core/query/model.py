@@ -62,6 +62,7 @@ class Query:
     resolved: bool = False
     budget: float | None = None  # advice: the total to split (下个月预算 50万怎么分), None: the same as now
     during: bool = False  # the period is the campaign's own dates (双11期间各渠道): resolved by the answer
+    asked_end: dt.date | None = None  # 下半年 asked before it ends: the end asked (``end`` is today); the answer says so
 
     @property
     def period(self) -> tuple[dt.date, dt.date] | None:

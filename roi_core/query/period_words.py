@@ -207,9 +207,11 @@ def _rules() -> list[tuple[re.Pattern, object]]:
         (r"上(?:个|一)?季度|上季|\b(?:last|previous) quarter\b", relative_quarter(1)),
         (r"本季度|这个?季度|本季|当季|\b(?:this|current) quarter\b|\bqtd\b", relative_quarter(0)),
         (r"第?([1-4一二三四])\s*季度", lambda m, t: quarter_of(None, m[1], t)),
+        (r"(?:近|最近|过去|这)\s*半\s*年(?:内|以来|里|来)?", lambda m, t: last_n(("", "6", "月"), t)),  # 近半年
         (rf"(?:近|最近|过去|前)\s*{NUM}\s*{cn_unit}(?:内|以来|里)?", last_n),
         (rf"\b(?:last|past|previous)\s+(\d{{1,4}})\s+{en_unit}\b", last_n),
         (r"(?:最近|近)一周|\b(?:the )?past week\b", lambda m, t: (t - dt.timedelta(days=6), t, None, "rolling")),
+        (r"(?:目前|现在|今天|当前)为止|截[至止]到?(?:目前|现在|今天|今日)", relative_day(0)),  # 11月到目前为止
         (r"年初至今|年初到(?:现在|今天|今)|今年(?:以来|到现在)|\bytd\b|\byear[- ]to[- ]date\b", ytd),
         (r"\bmtd\b|\bmonth[- ]to[- ]date\b|本月至今", mtd),
         (r"上上(?:一个|个|一)?月|\bmonth before last\b", relative_month(2)),

@@ -57,6 +57,9 @@ def decide_more(found, kinds: set[str], q: Query, today: dt.date) -> tuple[str, 
             q = replace(q, start=start, end=end, month=None)
         elif q.month is not None:  # 10月趋势: one month is its own summary
             return "monthly", q
+        if q.start.day != 1:  # 近半年 (rolling): the whole months it covers most of, the summary being monthly
+            year, month = _add_months(q.start.year, q.start.month, 1)
+            q = replace(q, start=dt.date(year, month, 1))
         elif q.end > _month_end(today.year, today.month):  # 今年每个月: the months up to today's
             q = replace(q, end=_month_end(today.year, today.month))
         return "monthly", replace(q, month=None, metric=q.metric or "roi")
@@ -117,3 +120,24 @@ def edition_sides(sides: list[Query]) -> list[Query] | None:
         else:
             return None
     return out
+
+
+def figure_against_period(sides: list[Query], today: dt.date) -> list[Query] | None:
+    """ROI比去年高吗, 获客成本比上个月低吗: a figure alone against one past year or month is that figure now
+    (this year or month up to today) against the same days then (同期); None for any other shape."""
+    bare = [s for s in sides if s.start is None and not (s.text or s.channel) and s.metric]
+    dated = [s for s in sides if s.start is not None and not (s.text or s.channel)]
+    if len(sides) != 2 or len(bare) != 1 or len(dated) != 1 or dated[0].end >= today:
+        return None
+    then = dated[0]
+    if then.start == dt.date(then.start.year, 1, 1) and then.end == dt.date(then.start.year, 12, 31):
+        now_start = dt.date(today.year, 1, 1)
+        then_end = dt.date(then.start.year, today.month, min(today.day, _month_end(then.start.year, today.month).day))
+    elif then.month is not None:
+        now_start = today.replace(day=1)
+        then_end = min(then.end, then.start + dt.timedelta(days=today.day - 1))
+    else:
+        return None
+    metric = bare[0].metric
+    return [Query("period", start=now_start, end=today, lang=bare[0].lang, metric=metric),
+            Query("period", start=then.start, end=then_end, lang=bare[0].lang, metric=metric)]

@@ -44,8 +44,16 @@ from roi_core.query.model import COMMON_CHANNELS, MAX_QUESTION_CHARS, MAX_TOP, Q
 from roi_core.query.names import _campaign_keys, _find_channel, _find_name, _key, _most_of_a_name
 from roi_core.query.normalize import _MENTION, _clean_residue, _Text
 from roi_core.query.period_parts import absorb_rolling, apply_parts
-from roi_core.query.period_words import _PERIOD_RULES, _RANGE_FROM, _RANGE_JOIN, _as_month, _Span, cn_number
-from roi_core.query.second_reading import closest_questions, decide_more, edition_sides
+from roi_core.query.period_words import (
+    _PERIOD_RULES,
+    _RANGE_FROM,
+    _RANGE_JOIN,
+    _as_month,
+    _month_end,
+    _Span,
+    cn_number,
+)
+from roi_core.query.second_reading import closest_questions, decide_more, edition_sides, figure_against_period
 
 
 @dataclass
@@ -193,6 +201,8 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
         number = residue.lstrip("-")
         found.top_n = cn_number(number) * (-1 if residue.startswith("-") else 1)
         found.top_n_text, residue = residue, ""
+    if residue.endswith("活动") and len(residue) > 2 and campaigns and not found.campaign:
+        residue = _without_decoration(residue, campaigns)  # 会员日活动: every 会员日, not the fuzzy few
     if residue and not found.campaign:
         if names_known and channels and found.channel is None:
             # a sheet's channel written loosely ("天猫" for 天猫直通车) is still that channel
@@ -207,6 +217,22 @@ def _read(text: _Text, today: dt.date, campaigns: tuple[str, ...], channels: tup
     elif residue:
         found.residue = residue
     return found
+
+
+def _without_decoration(residue: str, campaigns: tuple[str, ...]) -> str:
+    """"会员日活动" names the 会员日 campaigns when no name holds the words with 活动 but some hold them without."""
+    from roi_core.matching import match_campaign
+
+    if match_campaign(residue, list(campaigns)).how in ("exact", "substring"):
+        return residue
+    bare = residue[:-2]
+    return bare if match_campaign(bare, list(campaigns)).how in ("exact", "substring") else residue
+
+
+_TOTAL = re.compile(r"一共|总共|合计|总计|累计|加起来|总的|\btotal\b|\bin total\b", re.ASCII)
+
+# parts of a period that can end after today (下半年, H2, 下半月): clipped to today, and said
+_UNFINISHED_PART = re.compile(r"半年|半个?月|旬|\bh[12]\b|half|后|最后|末|last", re.ASCII)
 
 
 def _a_campaign_number(residue: str, campaigns: tuple[str, ...]) -> bool:
@@ -307,6 +333,10 @@ def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, 
     if "profit_q" in kinds and q.metric is None:
         q = replace(q, metric="profit")  # 赚没赚钱, 亏了吗: profit (and ROI) first
     future = span is not None and span.start is None
+    if span is not None and not future and span.start <= today < span.end and _UNFINISHED_PART.search(span.words):
+        # 下半年 asked in November: its days up to today; the answer says the rest has not happened yet
+        q = replace(q, asked_end=span.end)
+        span = replace(span, end=today)
     if span is not None and not future:
         q = replace(q, start=span.start, end=span.end, month=_as_month(span.start, span.end))
     more = decide_more(found, kinds, q, today)  # alerts, worth, budget_line, a trend of everything (second_reading)
@@ -341,6 +371,10 @@ def _understand(cleaned: str, base: Query, today: dt.date, campaigns, channels, 
     elif span is not None or found.metric or found.order:
         # a period (or a figure) alone: that month's summary, or the channels over a longer period
         kind = "monthly" if q.month is not None and not span.rolling else "channels"
+        if kind == "channels" and found.metric and found.order is None and _TOTAL.search(cleaned) \
+                and q.start is not None and q.start.day == 1:
+            # 今年一共花了多少钱: the total over the months (their summary, up to this month), not a ranking
+            kind, q = "monthly", replace(q, end=min(q.end, _month_end(today.year, today.month)), month=None)
     else:
         # only filler words: then they are the name ("A", "Do it")
         name = _clean_residue([cleaned])
@@ -388,6 +422,11 @@ def _compare(parts: list[str], base: Query, cleaned: str, today, campaigns, chan
                                          resolved=base.resolved) for e in editions))
     subjects = [s for s in sides if s.text or s.channel]
     periods = [s for s in sides if not (s.text or s.channel) and s.start is not None]
+    now_vs = figure_against_period(sides, today)  # ROI比去年高吗: this year so far against the same days then
+    if now_vs is not None:
+        return replace(base, kind="compare", metric=now_vs[0].metric, sides=tuple(
+            Query("period", start=s.start, end=s.end, month=s.month, lang=base.lang, metric=s.metric,
+                  resolved=base.resolved) for s in now_vs))
     if len(subjects) + len(periods) != len(sides) or len(sides) < 2:
         return _single(cleaned, base, today, campaigns, channels, names_known)
     shared = None
