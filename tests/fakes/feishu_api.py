@@ -10,10 +10,21 @@ Endpoints (飞书's paths, under ``/open-apis``):
 * ``POST im/v1/messages?receive_id_type=chat_id`` — send; ``POST im/v1/messages/:id/reply`` — reply;
 * ``PATCH im/v1/messages/:id`` — replace a card; ``POST im/v1/images`` — upload a picture (multipart).
 
-It refuses what 飞书 documents as refused, each rule with its page (comments below); a refused call is
-answered as 飞书 answers (HTTP 400, ``{"code": …, "msg": …}``), is not applied, and is listed in
-``refusals``. A card is checked with ``render.contract.feishu_card.check_content``, the contract the
-renderer is held to; ``strict`` (default) fails the test at teardown on any refusal not expected.
+It refuses what 飞书 documents as refused, each rule with its source (comments below, and :data:`SOURCES`);
+a refused call is answered with ``{"code": …, "msg": …}`` (the shape of every page's 响应体), is not applied,
+and is listed in ``refusals``. A card is checked with ``render.contract.feishu_card.check_content``, the
+contract the renderer is held to; ``strict`` (default) fails the test at teardown on any refusal not expected.
+
+What has no vendor source (said here so no one mistakes it for 飞书's documented behaviour):
+
+* the code for a wrong app secret, 10014 "app secret invalid": the token page (SOURCES["token"]) defers to
+  the generic error list, whose copy we could read does not show it; 10014 is what third-party reports of
+  real responses show. The vendor's own CLI lists 99991543 "app_id or app_secret is incorrect" among the
+  generic codes (SOURCES["generic_codes"]). The tests assert only that no token is issued;
+* the HTTP statuses (400 for a refused call, 401 for a bad token): the pages give the body, not the status;
+  lark-oapi reads the body's ``code`` whatever the status;
+* the code for patching a card that does not declare ``update_multi`` (230001, the generic bad parameter):
+  the patch page states the rule, not the code.
 """
 
 from __future__ import annotations
@@ -31,17 +42,30 @@ from ._server import LoopbackServer, Request, Response
 
 __all__ = ["FakeFeishuAPI", "FeishuRefusal"]
 
+# where each rule below comes from (飞书 and Lark serve the same pages; the larkoffice/larksuite mirrors were read)
+SOURCES = {
+    "token": "https://open.larkoffice.com/document/ukTMukTMukTM/ukDNz4SO0MjL5QzM/auth-v3/auth/"
+             "tenant_access_token_internal.md",
+    "create": "https://open.larkoffice.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create.md",
+    "patch": "https://open.larksuite.com/document/server-docs/im-v1/message-card/patch.md",
+    "image": "https://open.larkoffice.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/image/create.md",
+    # larksuite/cli internal/output/lark_errors.go (commit 1262aac480c832982c127e99f579fc35dc0f31a8), the
+    # vendor's own constants, citing https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code
+    "generic_codes": "https://github.com/larksuite/cli/blob/1262aac480c832982c127e99f579fc35dc0f31a8/"
+                     "internal/output/lark_errors.go",
+}
+
 # im/v1/messages (create): msg_type "可选值有：text、post、image、file、audio、media、sticker、interactive、
 # share_chat、share_user、system" — https://open.feishu.cn/document/server-docs/im-v1/message/create
 MSG_TYPES = frozenset({"text", "post", "image", "file", "audio", "media", "sticker", "interactive", "share_chat",
                        "share_user", "system"})
-TEXT_BYTES = 150 * 1024  # 230025: "文本消息请求体最大不能超过150KB" (im/v1 message error table)
-IMAGE_BYTES = 10 * 1024 * 1024  # im/v1/images: "上传的图片大小不能超过 10 MB，且不支持上传大小为 0 的图片"
-# error codes of the im/v1 message pages' tables (230001 bad parameter, 230025 too long, 230099 card refused);
-# the token codes are the ones 飞书's common error list gives for a bad app secret and an invalid token, which
-# our sources did not reproduce word for word: only their being refused matters to the tests
+TEXT_BYTES = 150 * 1024  # patch: "文本消息请求体最大不能超过150KB" (230025 in the message pages' error table)
+IMAGE_BYTES = 10 * 1024 * 1024  # image: "上传的图片大小不能超过 10 MB，且不支持上传大小为 0 的图片"
+# error codes of the im/v1 message pages' tables (230001 bad parameter, 230025 too long, 230099 card refused)
 BAD_PARAM, TOO_LONG, BAD_CARD = 230001, 230025, 230099
-BAD_SECRET, BAD_TOKEN = 10014, 99991663
+# generic_codes: 99991661 "Authorization header missing or empty", 99991663 "access_token invalid (generic)"
+NO_TOKEN, BAD_TOKEN = 99991661, 99991663
+BAD_SECRET = 10014  # NO vendor source (see the module docstring): observed, not documented
 
 
 class FeishuRefusal(AssertionError):
@@ -117,7 +141,9 @@ class FakeFeishuAPI(LoopbackServer):
         if request.raw_path == "/callback/ws/endpoint" and request.method == "POST":
             return self._ws_endpoint(request)
         auth = request.headers.get("authorization", "")
-        if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
+        if not auth.startswith("Bearer ") or not auth[7:]:  # create/patch/image: Authorization 必填
+            return self._refuse(call, NO_TOKEN, "Missing access token for authorization", 401)
+        if auth[7:] not in self.tokens:
             return self._refuse(call, BAD_TOKEN, "Invalid access token for authorization", 401)
         if path == "im/v1/messages" and request.method == "POST":
             if request.query.get("receive_id_type", [""])[0] not in ("chat_id", "open_id", "user_id", "union_id",
@@ -209,8 +235,12 @@ class FakeFeishuAPI(LoopbackServer):
         message = self.messages.get(message_id)
         if message is None:
             return self._refuse(call, BAD_PARAM, "message not found")
-        if message["msg_type"] != "interactive":  # patch: "更新应用发送的消息卡片" — cards only
+        if message["msg_type"] != "interactive":  # patch: "仅支持更新消息卡片(interactive类型)"
             return self._refuse(call, BAD_PARAM, "only card messages can be updated")
+        # patch: "仅支持对所有人更新未撤回的「共享卡片」消息，需在卡片的config属性中，显式声明 "update_multi":true"
+        # (the code is ours, see the module docstring)
+        if not _declares_shared(message["content"]):
+            return self._refuse(call, BAD_PARAM, "only a card that declares config.update_multi true can be updated")
         problem = self._content_problem("interactive", body.get("content"))
         if problem:
             return self._refuse(call, *problem)
@@ -219,7 +249,7 @@ class FakeFeishuAPI(LoopbackServer):
             message["patches"] += 1
         return Response.json({"code": 0, "msg": "success", "data": {}})
 
-    def _image(self, request: Request, call: dict) -> Response:
+    def _image(self, request: Request, call: dict) -> Response:  # image: multipart, image_type 必填
         ctype = request.headers.get("content-type", "")
         if not ctype.startswith("multipart/form-data"):
             return self._refuse(call, BAD_PARAM, "multipart/form-data expected")
@@ -235,3 +265,12 @@ class FakeFeishuAPI(LoopbackServer):
         with self._lock:
             self.images[key] = image
         return Response.json({"code": 0, "msg": "success", "data": {"image_key": key}})
+
+
+def _declares_shared(content: str) -> bool:
+    """True when a sent card's JSON says ``"config": {"update_multi": true}`` in so many words (patch page)."""
+    try:
+        config = json.loads(content).get("config")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(config, dict) and config.get("update_multi") is True
