@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
+from roi_core.answer.repurchase import repurchase_rates  # one group-by for every name
 from roi_core.answer.rows import _label, _rows_for, period_rows
 from roi_core.answer.shapes import AdviceAnswer, ChannelRanking, HelpAnswer, TopList
 from roi_core.attribution_report import attribution_report
@@ -20,7 +21,6 @@ from roi_core.budget.answer import (
     plan_note,
     plan_rows,
 )
-from roi_core.customers.value import as_book, customer_value
 from roi_core.errors import DataError
 from roi_core.metrics import (
     BASIS_LABEL,
@@ -81,18 +81,6 @@ def help_answer(query: Query, data: SheetData | None = None) -> HelpAnswer:
         latest = data.campaigns.sort_values("start_date", ascending=False)["campaign"]
         ans.campaigns = list(dict.fromkeys(latest.tolist()))[:5]
     return ans
-
-
-def repurchase_rates(data: SheetData, by: str, names, today: dt.date,
-                     period: tuple[dt.date, dt.date] | None = None) -> dict:
-    """Each channel's (``by="channel"``) or campaign's repurchase rate: new customers with two or more orders up to
-    ``today`` ÷ new customers (roi_core.customers); None where 订单 has none of its customers."""
-    book = as_book(data)
-    out = {}
-    for name in dict.fromkeys(names):
-        value = customer_value(book, **{by: name}, asof=today, period=period)
-        out[name] = value.repurchase_rate
-    return out
 
 
 def ranked_by(metric: str | None, table: pd.DataFrame) -> str:
