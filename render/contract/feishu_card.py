@@ -13,7 +13,8 @@ refuses any other ``tag`` as unknown *to us*: a component we have not read the p
 
 Every rule names its source page in a comment (the keys of :data:`SOURCES`). Where a limit could not be
 found in 飞书's documentation it is not invented: docs/feishu.md lists what was looked for and not found
-(a card's component count, a table's row count, text lengths of markdown and plain_text).
+(a card's component count, a table's row count, text lengths of markdown and plain_text, the size of a
+button's callback value), twice, and the queries tried.
 
 Each reason is a :class:`render.contract.reasons.Reason` naming the JSON path (``body.elements[3].rows``).
 No I/O; never raises on a malformed card: a malformed card is a reason.
@@ -45,12 +46,14 @@ SOURCES = {
     "button": _DOC + "card-json-v2-components/interactive-components/button",
     "interactions": _DOC + "configuring-card-interactions",
     "message_patch": "https://open.feishu.cn/document/server-docs/im-v1/message/patch",
+    # the same page as the Lark mirror serves it (read there: the 30 KB and 150 KB limits in its 注意事项)
+    "message_patch_lark": "https://open.larksuite.com/document/server-docs/im-v1/message-card/patch.md",
     # the larksuite organisation's own card reference for its CLI (the same fields, tabulated)
     "larksuite_cli": "https://github.com/larksuite/cli/tree/main/skills/lark-im/references/card",
 }
 
 # --------------------------------------------------------------------------- limits (each with its source)
-CONTENT_BYTES = 30 * 1024  # message_patch, error 230025: "卡片及富文本消息请求体最大不能超过30KB"
+CONTENT_BYTES = 30 * 1024  # message_patch(_lark), error 230025: "卡片及富文本消息请求体最大不能超过30KB"
 MAX_TABLES = 5  # table: "单张卡片最多支持放置五个表格组件"
 TABLE_COLUMNS = 50  # table: "最多支持添加 50 列，超出 50 列的内容不展示" (we refuse: the rest would be lost)
 TABLE_PAGE_SIZE = (1, 10)  # table: "page_size … 支持[1,10]整数"
@@ -421,5 +424,5 @@ RULES = (
     ("button text plain_text ≤ 100; type and size enums; behaviors callback{value object} | open_url", "button, "
      "interactions, larksuite_cli"),
     ("element_id starts with a letter, ≤ 20 characters", "larksuite_cli"),
-    ("the content string ≤ 30 KB (230025); valid JSON; no NaN/Infinity", "message_patch"),
+    ("the content string ≤ 30 KB (230025); valid JSON; no NaN/Infinity", "message_patch, message_patch_lark"),
 )
