@@ -77,12 +77,16 @@ PLATFORMS: tuple[HeaderSet, ...] = (
     HeaderSet("腾讯广告", "推广计划日报表", (("花费",), ("曝光次数",), ("点击次数",), ("转化次数", "目标转化量"),
                                      ("推广计划名称", "推广计划"), ("下单金额",)),
               "TencentAd/marketing-api-go-sdk docs/DailyReportsGetListStruct.md（字段 view_count、valid_click_count、cost、"
-              "conversions_count、order_amount；中文表头由字段名推断）", inferred=True),
+              "conversions_count、order_amount）；showdoc.com.cn/zhanfei/8360202924403516（第三方的推广计划日报表库表："
+              "view_count 曝光次数、valid_click_count 点击次数）；花费、转化次数、推广计划名称、下单金额为推断", inferred=True),
     HeaderSet("百度营销", "计划报告", (("消费", "花费"), ("展现",), ("点击",), ("网页转化", "转化"), ("推广计划", "计划名称")),
               "bububa/baidu-marketing model/search/report/realTimeRequest.go（performanceData：cost 花费、impression 展现、"
               "click 点击、conversion 网页转化）"),
     HeaderSet("小红书聚光", "计划报表", (("消费",), ("展现量",), ("点击量",), ("互动量",), ("计划名称",)),
-              "未找到公开的报表字段文档（推断）", inferred=True),
+              "bububa/spotlight-mapi（聚光 Marketing API SDK）model/report/report.go DataReportDTO 字段注释：Fee 推广消费金额、"
+              "Impression 推广展现量、Click 推广点击量、Interaction 互动量、Cpi 平均互动成本（消费/互动量）、"
+              "PurchaseOrderGmv7d 7日支付金额、SuccessGoodsOrder 7日支付订单量；model/report/realtime/campaign.go "
+              "CampaignName 计划名称"),
     HeaderSet("阿里妈妈", "万相台 计划报表", (("消耗", "花费"), ("展现量", "展现数"), ("点击量", "点击数"), ("成交金额",),
                                      ("成交笔数",), ("计划名称",)),
               "leafpoda/topsdk src/top/domain/ReportResultTopDto.php（淘宝开放平台 报表字段注释：展现数、点击数、消耗、"
