@@ -20,7 +20,7 @@ _INTENTS = {
                       "recommend", "budget", "budgets", "reallocate", "reallocation", "improve", "increase")),
     "monthly": _words(("月报", "月度汇总", "月度报告", "月度总结", "月度复盘", "汇总", "总结", "复盘", "概况", "概览", "总览"),
                       ("summary", "monthly", "report", "overview", "recap")),
-    "top": _words(("活动排行", "活动排名", "排行榜", "排行", "排名", "榜单", "排个序", "排序"), ("top", "bottom", "ranking", "rank", "rankings")),
+    "top": _words(("活动排行", "活动排名", "排行榜", "排行", "排名", "榜单", "排个序", "排序", "排一下", "排个名", "排一排", "排下"), ("top", "bottom", "ranking", "rank", "rankings")),
     "channels": _words(("这个渠道", "这个平台", "各个渠道", "各渠道", "哪些渠道", "哪个渠道", "渠道", "各平台", "哪个平台", "平台", "投放渠道"),
                        ("channels", "channel", "by channel", "platforms", "platform")),
 }
@@ -74,7 +74,7 @@ _FILLER_CN = _words(("帮我看下", "帮我看看", "帮我查下", "帮我查�
                      "给我看看", "给我看下", "给我瞧瞧", "拉一下", "拉个", "出一下", "出个", "发一下", "发我", "导出",
                      "要注意的", "要注意", "需要注意", "注意", "但是", "但", "而且", "是不是", "是否", "有没有",
                      "涨了还是降了", "涨了还是跌了", "升了还是降了", "是涨是跌", "涨还是降", "这几个月", "近几个月",
-                     "最近几个月", "这段时间", "为止"),
+                     "最近几个月", "这段时间", "为止", "哪个效果好", "效果好", "效果更好", "带来的", "带来"),
                     ("please", "pls", "plz", "show", "me", "tell", "what", "what's", "whats", "how", "how's", "hows",
                      "is", "are", "was", "were", "did", "do", "does", "doing", "done", "performing", "perform",
                      "performed", "the", "of", "for", "in", "on", "a", "an", "our", "my", "we", "us", "give", "get",
