@@ -141,7 +141,7 @@ def answer(query: Query, data: SheetData, today: dt.date) -> Answer:
         ans = CUSTOMER_ANSWERS[query.kind](query, data, today)
     elif query.kind == "channels":
         ans = channel_ranking(data, query.month, lang=query.lang, period=period, order=query.order,
-                              metric=query.metric, today=today)
+                              metric=query.metric, today=today, top=query.top_n if query.top_n != 10 else None)
     elif query.kind == "top":
         ans = top_campaigns(data, query.top_n, query.month, lang=query.lang, period=period, order=query.order,
                             channel=query.channel, metric=query.metric, today=today)

@@ -97,9 +97,10 @@ def sort_ranked(table: pd.DataFrame, key: str, order: str, then: list[str] | Non
 
 def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: str = "zh",
                     period: tuple[dt.date, dt.date] | None = None, order: str = "best",
-                    metric: str | None = None, today: dt.date | None = None) -> ChannelRanking:
+                    metric: str | None = None, today: dt.date | None = None, top: int | None = None) -> ChannelRanking:
     """Channels ranked by sum-based ROI (or the figure ``metric`` names: 转化率, 利润, 获客成本…), over all
-    data, one month or any ``period`` (rows spread by day); ``order="worst"`` lists the worst first.
+    data, one month or any ``period`` (rows spread by day); ``order="worst"`` lists the worst first; ``top``
+    (最差的三个渠道) lists only that many, saying how many there are (the totals stay every channel's).
 
     The ROI is on the one basis of channel credit (:func:`roi_core.budget.credit_basis`): the 活动
     tab's, or, when 触点 covers 设置 归因覆盖阈值 of the period's revenue, the attribution model's
@@ -125,13 +126,17 @@ def channel_ranking(data: SheetData, month: pd.Period | None = None, *, lang: st
     if "repurchase" in table.columns:
         for item, rate in zip(channels, table["repurchase"], strict=True):
             item["repurchase"] = None if pd.isna(rate) else float(rate)
+    shown = len(channels) if top is None else min(top, len(channels))
     ans = ChannelRanking(
         kind="channels", lang=lang, month=label, basis=basis,
         basis_label=BASIS_LABEL[basis], currency=settings.currency_symbol, target_roi=settings.target_roi,
-        totals=totals, channels=channels,
+        totals=totals, channels=channels[:shown],
         suggestions=channel_suggestions(table, settings.target_roi, settings.currency_symbol, lang=lang),
         credit_basis=credit.name,
     )
+    if shown < len(channels):
+        ans.warnings.append(f"Only the first {shown} of {len(channels)} channels are listed" if lang == "en"
+                            else f"只列出前 {shown} 个渠道（共 {len(channels)} 个）")
     conflicts = conflict_summary(credit, lang, settings.target_roi)
     if credit.uses_model or conflicts:
         ans.warnings.extend([credit.describe(lang), *conflicts])

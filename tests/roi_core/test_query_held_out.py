@@ -136,3 +136,12 @@ def test_repurchase_rates_in_one_pass_equal_each_customer_value(demo):
                 assert rates[name] == (pytest.approx(one) if one is not None else None), (by, name, period)
     # 天猫直通车 leads the channels: half of its new customers ordered twice or more (50.0 %)
     assert repurchase_rates(demo, "channel", ["天猫直通车"], TODAY)["天猫直通车"] == pytest.approx(0.5)
+
+
+def test_the_three_worst_channels_are_three(demo):
+    ans = ask("最差的三个渠道", demo)
+    # ROI over all data: 百度搜索 (121,800 × 0.55 − 129,900) / 129,900 = −48.4 %, 线下 −28.0 %, 小红书 1.1 %
+    assert [c["channel"] for c in ans.channels] == ["百度搜索", "线下", "小红书"]
+    assert "只列出前 3 个渠道（共 7 个）" in ans.warnings
+    assert ans.totals["cost"] == pytest.approx(2318800)  # the totals stay every channel's
+    assert len(ask("渠道", demo).channels) == 7  # without a number: every channel, as before
