@@ -188,12 +188,15 @@ def _parse_import_tab(title: str, rows: list[list], tz: str | None,
     bad = np.zeros(len(body), dtype=bool)
     blank_all = np.ones(len(body), dtype=bool)
     problems: list[Problem] = []
+    # the rows as one object grid (pandas' C code, not a loop per column); a sheet's short rows padded with None
+    grid = pd.DataFrame(_padded(body), dtype=object) if body else pd.DataFrame()
     for col in IMPORTS.columns:
         if col.key not in where:
             frame[col.key] = None if col.kind == "text" else np.nan
             continue
         i = where[col.key]
-        cells = pd.Series([r[i] if i < len(r) else None for r in body], dtype=object)
+        cells = (grid[i].reset_index(drop=True) if i in grid.columns
+                 else pd.Series([None] * len(body), dtype=object))
         codes, uniques = pd.factorize(cells, use_na_sentinel=True)
         distinct = pd.Series(list(uniques) + [None], dtype=object)  # the last one: the cells factorize calls NA
         if col.kind == "date":
@@ -214,6 +217,15 @@ def _parse_import_tab(title: str, rows: list[list], tz: str | None,
     keep = ~bad & ~blank_all
     problems = [p for p in problems if p.row is None or not blank_all[p.row - start - 2]]
     return frame[keep].reset_index(drop=True), sorted(problems, key=lambda p: p.row or 0)
+
+
+def _padded(rows: list[list]) -> list[list]:
+    """``rows`` all of one length (a sheet's API drops trailing empty cells): ``rows`` itself when they are."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    width = int(lengths.max()) if len(rows) else 0
+    if (lengths == width).all():
+        return rows
+    return [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
 
 
 def combine(normalize: Normalize, campaigns: pd.DataFrame, tabs: dict[str, list[list]], settings_title: str | None,
