@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.budget_recovery import SEED, TRUTHS, recovery
+from benchmarks.budget_recovery import ROBYN_SWING, ROBYN_WEEKS, SEED, TRUTHS, recovery
 from roi_core.budget.curves import DAYS_PER_MONTH, adstock, month_carry
 
 pytestmark = pytest.mark.slow  # each case runs the advice on a simulated sheet (about 5 s CPU in all)
@@ -112,3 +112,49 @@ def test_weekly_curves_with_5_percent_noise_stay_within_20_percent_and_move_the_
 def test_noise_free_monthly_curves_without_adstock_are_recovered_exactly():
     for r in recovery(SEED, "M", (0.0, 0.0, 0.0, 0.0), 0.0):
         assert r["rel_error"] < 1e-3, r
+
+
+# Robyn-style weekly set: 208 weeks (the length of Robyn's own dt_simulated_weekly), weekly spend × uniform(0.3, 1.7)
+# (coefficient of variation 0.70 / √3 = 0.40; PyMC-Marketing's example x1 has 0.77), same truths and decays.
+
+
+def test_robyn_style_weekly_set_at_3_percent_noise_gives_back_every_marginal_roi_within_15_percent():
+    results = recovery(SEED, "W", ON_GRID, 0.03, weeks=ROBYN_WEEKS, swing=ROBYN_SWING)
+    assert [r["method"] for r in results] == ["response_curve"] * 4
+    # seed 2024: 搜索 84.9 % vs 85.4 %, 短视频 35.1 % vs 36.1 %, 信息流 −41.5 % vs −44.1 % (2.6 / 44.1 = 5.9 %),
+    # 线下 −29.9 % vs −31.3 % (4.4 %); over seeds 2024–2033 the worst is within 15 % in 8 of 10 (max 15.9 %)
+    worst = max(results, key=lambda r: r["rel_error"])
+    assert worst["channel"] == "信息流" and worst["rel_error"] == pytest.approx(0.059, abs=0.003)
+    assert [r["direction"] for r in results] == [r["true_direction"] for r in results] == ["up", "up", "down", "down"]
+
+
+def test_robyn_style_weekly_set_at_5_percent_noise_within_15_percent_on_the_benchmark_seed():
+    results = recovery(SEED, "W", ON_GRID, 0.05, weeks=ROBYN_WEEKS, swing=ROBYN_SWING)
+    # worst: 线下 −29.0 % vs −31.3 %: 2.3 / 31.3 = 7.3 % (the same weeks at ±40 % spend: 17.2 %, see below)
+    worst = max(results, key=lambda r: r["rel_error"])
+    assert worst["channel"] == "线下" and worst["rel_error"] == pytest.approx(0.073, abs=0.003)
+    assert [r["direction"] for r in results] == [r["true_direction"] for r in results]
+
+
+def test_more_weeks_help_but_a_narrow_spend_swing_still_misses_15_percent_at_5_percent_noise():
+    # ±40 % spend: 157 weeks 19.8 % (test above); 208 weeks 线下 −23.6 % vs −28.6 %: 4.9 / 28.6 = 17.2 %. The
+    # error falls about as √(157 / 208) = 0.87 (19.8 × 0.87 = 17.2): 15 % needs the wider spend swing
+    results = recovery(SEED, "W", ON_GRID, 0.05, weeks=ROBYN_WEEKS)
+    worst = max(results, key=lambda r: r["rel_error"])
+    assert worst["channel"] == "线下" and worst["rel_error"] == pytest.approx(0.172, abs=0.005)
+    assert [r["direction"] for r in results] == [r["true_direction"] for r in results]
+
+
+def test_known_limit_a_right_curve_can_lose_its_holdout_to_the_linear_estimate_by_chance():
+    # the failure that dominates the Robyn-style set at 5 % noise (seed 2027, 1 of 10 seeds): 线下's curve
+    # predicts its last 3 months with MAPE 3.1 %, the linear estimate with 2.9 %, so the plan falls back to
+    # linear: its average ROI +111.3 % taken as the marginal one against a true −29.3 % (479.7 % off), and money
+    # moves into it (up where the truth cuts), taken from 短视频 (down where the truth raises). The curve itself
+    # was right: the other three channels are within 7 %.
+    results = {r["channel"]: r for r in recovery(SEED + 3, "W", ON_GRID, 0.05, weeks=ROBYN_WEEKS, swing=ROBYN_SWING)}
+    assert results["线下"]["method"] == "linear"
+    assert results["线下"]["holdout_mape"] == pytest.approx(0.031, abs=0.001)
+    assert results["线下"]["rel_error"] == pytest.approx(4.797, abs=0.01)
+    assert all(r["rel_error"] <= 0.07 for c, r in results.items() if c != "线下")
+    assert (results["线下"]["direction"], results["线下"]["true_direction"]) == ("up", "down")
+    assert (results["短视频"]["direction"], results["短视频"]["true_direction"]) == ("down", "up")
