@@ -7,7 +7,9 @@
    shape, max) × (1 + 5 % noise). The 活动 sheet is built as a user would fill it (one row per
    channel and month) and run through the same advice the bot gives (roi_core.answer.advice). Checked
    against the true curves: (a) each channel's marginal ROI at its current budget within 15 %, (b) the
-   direction of every proposed move (up / down / hold) equals the one the true curves give.
+   direction of every proposed move (up / down / hold) equals the one the true curves give. The same by
+   week: 157 weekly rows, and the Robyn-style set, 208 weekly rows (the length of Robyn's own simulated
+   data) with spend ±70 % (ROBYN_SWING); ``--seeds N`` gives the spread over N seeds (default 5).
 2. PyMC-Marketing's example data (benchmarks/data/pymc_marketing/mmm_example.csv, Apache-2.0): the
    per-channel curve comparison and the holdout check of the last three months. The data carry no
    truth beyond the formula its notebook documents; benchmarks/budget.py compares with that formula.
