@@ -16,7 +16,7 @@ with no adstock anywhere.
 By week, the Robyn-style set (208 weeks, spend ±70 %) is within 15 % at 3 % and 5 % noise on the benchmark
 seed (5.9 %, 7.3 %); over seeds 2024–2033 on 8 and 6 of 10 (python benchmarks/budget_recovery.py --seeds 10).
 The worst miss there is the holdout fallback to linear on a right curve (seed 2027), asserted as the known
-limit it is.
+limit it is."""
 
 from __future__ import annotations
 
