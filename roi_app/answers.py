@@ -36,7 +36,7 @@ from roi_app.follow_up import proposal_lookup
 from roi_app.llm import ModelReader, answer_or_read
 from roi_app.single_flight import SingleFlight
 from roi_app.stale import fresh_view, marked_stale, stale_key
-from roi_app.table_sources import with_table_touches
+from roi_app.table_sources import with_table_notes, with_table_sources
 from roi_core import Answer, Query, RoiError, Settings, parse_query
 from roi_core import answer_json as core_answer_json
 from roi_core.follow_up import with_follow_up
@@ -155,11 +155,12 @@ def answer_question(text: str, data, today: dt.date, proposals: Callable[[Answer
     """The whole answer to ``text`` on ``data`` at ``today``, computed afresh (no cache): what
     ``python -m bot ask`` prints. RoiError (a question or data the core refuses) passes through. With a
     ``reader`` (ROI_LLM_URL), a question the rules cannot read is read by the language model (roi_app.llm).
-    With ``config``, 触点 come from its table source when one is named (roi_app.table_sources)."""
+    With ``config``, 触点 and 订单 come from its table sources when named (roi_app.table_sources)."""
     query = parse_query(text, today)
     if config is not None:
-        data = with_table_touches(query, data, config, today)
-    return with_records(answer_or_read(reader, query, data, today), data, today, proposals)
+        data = with_table_sources(query, data, config, today)
+    ans = with_table_notes(answer_or_read(reader, query, data, today), data)
+    return with_records(ans, data, today, proposals)
 
 
 def answer_json(ans: Answer) -> dict:
@@ -218,11 +219,11 @@ class Assistant:
         return ans, data, key
 
     def _compute(self, query: Query, data, today: dt.date) -> Answer:
-        data = with_table_touches(query, data, self.config, today)  # 触点 from ROI_TOUCHES / 设置 触点来源
+        data = with_table_sources(query, data, self.config, today)  # 触点 / 订单 from ROI_TOUCHES / ROI_ORDERS / 设置
         if stale_key(data) is None:
-            return answer_or_read(self.reader, query, data, today)
+            return with_table_notes(answer_or_read(self.reader, query, data, today), data)
         # a stale copy: the core answers the read it is a copy of; the warning names why (roi_app/stale.py)
-        return marked_stale(answer_or_read(self.reader, query, fresh_view(data), today), data)
+        return marked_stale(with_table_notes(answer_or_read(self.reader, query, fresh_view(data), today), data), data)
 
     def answer(self, query: Query) -> tuple[Answer, object]:
         """Read the sheet (cached by the sheets layer) and answer ``query``; RoiError passes through."""

@@ -24,7 +24,7 @@ import pandas as pd
 from render.blocks import mrkdwn
 from roi_app.follow_up import FOLLOW_UP_HEADER, follow_up_cell, proposal_lookup, record_month
 from roi_app.stores.records import DeliveryStore
-from roi_app.table_sources import warm_table_month
+from roi_app.table_sources import monthly_orders, warm_table_month
 from roi_core import RoiError
 from roi_core.budget.answer import budget_sheet_rows
 from roi_core.cohort_report import CUSTOMER_VALUE_KEY, cohort_sheet_rows
@@ -207,12 +207,13 @@ def _run(config: AppConfig, month: pd.Period | None, now: dt.datetime, source: s
         if owner is None:
             return _locked(str(month), out)
     try:
+        ordered = monthly_orders(config, data)  # 订单 from ROI_ORDERS / 设置 订单来源 when named (None: unreadable)
         with sheet.batch() as writes:  # a workbook is loaded and saved once for the three tabs
             writes.upsert_rows(MONTHLY_SUMMARY_TAB, list(MONTHLY_SUMMARY_HEADERS), [row], ["月份"])
             writes.upsert_rows(CHANNEL_MONTHLY_TAB, list(CHANNEL_MONTHLY_HEADERS), per_channel, ["月份", "渠道"])
             writes.write_problems(list(data.problems), now)
-            headers, cohort_rows = cohort_sheet_rows(data, month, row[-1])  # 客户价值: the cohort table (with 订单)
-            if cohort_rows:
+            headers, cohort_rows = cohort_sheet_rows(ordered, month, row[-1]) if ordered is not None else ([], [])
+            if cohort_rows:  # 客户价值: the cohort table (with 订单)
                 writes.upsert_rows(CUSTOMER_VALUE_TAB, headers, cohort_rows, [CUSTOMER_VALUE_KEY])
             budget_headers, budget_rows = budget_sheet_rows(summary, row[-1])  # 预算建议: next month's plan
             if budget_rows:  # rewritten whole: the tab shows the latest plan (and, on Google, its chart)

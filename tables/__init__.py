@@ -26,8 +26,8 @@ from roi_core.errors import DataError
 from tables import columns, paths
 from tables.source import DUCKDB_MEMORY_LIMIT, TableSource, _first_line, open_table, parse_source
 
-__all__ = ["DUCKDB_MEMORY_LIMIT", "PathAggregates", "Provenance", "TableSource", "aggregate_cohorts",
-           "aggregate_paths", "open_table", "parse_source"]
+__all__ = ["DUCKDB_MEMORY_LIMIT", "OrderDays", "PathAggregates", "Provenance", "TableSource", "aggregate_cohorts",
+           "aggregate_order_days", "aggregate_paths", "open_table", "parse_source"]
 
 
 #: above this many channels time decay is summed in a second pass instead of two columns per channel
@@ -44,10 +44,11 @@ class Provenance:
     first: dt.datetime | None
     last: dt.datetime | None
     seconds: float = 0.0
+    daily: bool = False  # 订单 carry a day, not a time: freshness is a date
 
     def line(self, lang: str = "zh") -> str:
         """One line for an answer's footer."""
-        last = "—" if self.last is None else self.last.strftime("%Y-%m-%d %H:%M")
+        last = "—" if self.last is None else self.last.strftime("%Y-%m-%d" if self.daily else "%Y-%m-%d %H:%M")
         if lang == "en":
             return f"Data: {self.source} ({self.engine}) · {self.rows:,} rows · latest {last}"
         return f"数据来源：{self.source}（{self.engine}）· {self.rows:,} 行 · 最新 {last}"
@@ -69,6 +70,20 @@ class PathAggregates:
         """The journeys every model runs on (roi_core.attribution.journeys_from_aggregates)."""
         return journeys_from_aggregates(self.paths, self.decay, half_life_days=self.half_life_days,
                                         touches_outside_lookback=self.outside, path_separator=paths.SEPARATOR)
+
+
+@dataclass(frozen=True)
+class OrderDays:
+    """What a table source sends back for the customer answers: 订单 summed per customer and order day."""
+
+    days: pd.DataFrame  # roi_core.customers.book.ORDER_DAY_COLUMNS
+    provenance: Provenance
+
+    def orders(self) -> pd.DataFrame:
+        """订单 rows for the customer figures (roi_core.customers.orders_from_days)."""
+        from roi_core.customers import orders_from_days
+
+        return orders_from_days(self.days)
 
 
 def _stamp(value) -> dt.datetime | None:
@@ -146,6 +161,32 @@ def aggregate_cohorts(orders_source: str | TableSource, asof: dt.date, months: i
     finally:
         _close(backend)
     return cohorts_from_cells(cells, sizes.set_index("cohort")["customers"], asof, months, has_orders=has_orders)
+
+
+def aggregate_order_days(source: str | TableSource) -> OrderDays:
+    """Sum 订单 where ``source`` lives per customer and order day (``tables.customers.order_days``) and bring
+    back only those sums, with the source's rows and latest 下单日期. A missing column, a source that cannot be
+    opened or summed → :class:`roi_core.errors.DataError` in one line."""
+    from tables import customers
+
+    src = parse_source(source) if isinstance(source, str) else source
+    started = time.perf_counter()
+    table, backend = open_table(src)
+    try:
+        orders = columns.orders(table, src.redacted())
+        days = backend.execute(customers.order_days(orders))
+        facts = backend.execute(customers.order_summary(orders))
+    except DataError:
+        raise
+    except Exception as err:
+        raise DataError(f"数据来源「{src.redacted()}」的订单汇总失败：{_first_line(err)}",
+                        "检查各列的类型：下单日期是日期，订单金额和毛利是数字") from None
+    finally:
+        _close(backend)
+    row = facts.iloc[0]
+    provenance = Provenance(src.redacted(), src.engine, int(row["rows"]), _stamp(row["first"]), _stamp(row["last"]),
+                            time.perf_counter() - started, daily=True)
+    return OrderDays(days=days, provenance=provenance)
 
 
 def _same_engine(a: TableSource, b: TableSource) -> bool:

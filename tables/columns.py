@@ -71,13 +71,15 @@ def touches(table, source: str):
 
 
 def orders(table, source: str):
-    """The 订单 columns as ``customer_id``, ``order_date``, ``amount``, ``gross_profit`` (null when absent)."""
+    """The 订单 columns as ``order_id``, ``customer_id``, ``order_date``, ``amount``, ``gross_profit`` (null when
+    absent)."""
     import ibis
 
     cols = _mapping(table, ORDERS, source)
     gross = (table[cols["gross_profit"]].cast("float64") if "gross_profit" in cols
              else ibis.null("float64"))
     return table.select(
+        order_id=table[cols["order_id"]].cast("string"),
         customer_id=table[cols["customer_id"]].cast("string"),
         order_date=_time(table[cols["order_date"]]),
         amount=_money(table[cols["amount"]]),

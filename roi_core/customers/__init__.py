@@ -10,7 +10,7 @@ Pure like the rest of ``roi_core``: frames in, dataclasses out, today passed in.
     table = cohorts(book, asof=today, months=12)
 """
 
-from roi_core.customers.book import CustomerBook, build_book
+from roi_core.customers.book import CustomerBook, build_book, orders_from_days
 from roi_core.customers.lifecycle import lifecycle
 from roi_core.customers.model import (
     LOYAL_WITHIN_DAYS,
@@ -35,5 +35,5 @@ from roi_core.customers.value import (
 __all__ = [
     "LOYAL_WITHIN_DAYS", "NO_ORDERS", "STAGES", "STAGE_EN", "WINDOWS", "Cohorts", "CustomerBook", "CustomerValue",
     "Lifecycle", "Payback", "StageRow", "acquisitions", "build_book", "cohorts", "cohorts_from_cells", "customer_value",
-    "lifecycle", "payback",
+    "lifecycle", "orders_from_days", "payback",
 ]

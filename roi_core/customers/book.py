@@ -236,3 +236,50 @@ def _rank_in_group(sorted_groups: np.ndarray) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
     run_start = np.repeat(starts, np.diff(np.r_[starts, n]))
     return np.arange(n) - run_start
+
+
+#: the columns :func:`orders_from_days` reads (tables.customers.order_days gives them)
+ORDER_DAY_COLUMNS = ("customer_id", "day", "orders", "first_id", "first_amount", "first_gross", "first_known",
+                     "known", "known_amount", "known_gross", "unknown_amount")
+
+
+def orders_from_days(days: pd.DataFrame) -> pd.DataFrame:
+    """订单 rows (the tab's columns) rebuilt from sums per customer and order day, so that :func:`build_book`
+    reads the same counts, sums, first orders and 毛利 gaps as from the order lines themselves.
+
+    ``days``: :data:`ORDER_DAY_COLUMNS` (see ``tables.customers.order_days``). Each (customer, day) becomes
+    ``orders`` rows: first the day's first order with its own 订单金额 and 毛利 (blank when it has none); then
+    the day's other orders with 毛利, their sums in the first of them (the others 0); then those without 毛利,
+    their 订单金额 summed likewise, 毛利 blank. Rows come in order of each day's first 订单号 (a table has no
+    sheet order). 渠道 and 活动名称 are blank (the customer figures do not read them).
+    """
+    d = days.sort_values(["first_id", "customer_id", "day"], kind="stable").reset_index(drop=True)
+    n = d["orders"].to_numpy(dtype=np.int64)
+    first_known = d["first_known"].to_numpy(dtype=np.int64) == 1
+    first_amount = d["first_amount"].to_numpy(dtype=np.float64)
+    first_gross = d["first_gross"].to_numpy(dtype=np.float64)
+    rest_known = d["known"].to_numpy(dtype=np.int64) - first_known
+    # the day's other orders: what is left once the first order is taken out of its group
+    rest_known_amount = d["known_amount"].to_numpy(dtype=np.float64) - np.where(first_known, first_amount, 0.0)
+    rest_known_gross = d["known_gross"].to_numpy(dtype=np.float64) - np.where(first_known, first_gross, 0.0)
+    rest_unknown_amount = d["unknown_amount"].to_numpy(dtype=np.float64) - np.where(first_known, 0.0, first_amount)
+
+    group = np.repeat(np.arange(len(d)), n)
+    pos = np.arange(len(group)) - np.repeat(np.cumsum(n) - n, n)  # 0 … orders−1 within its (customer, day)
+    known_rows = rest_known[group]
+    is_first, known_row = pos == 0, (pos >= 1) & (pos <= known_rows)
+    amount = np.select([is_first, pos == 1, pos == known_rows + 1],
+                       [first_amount[group], np.where(known_rows >= 1, rest_known_amount[group],
+                                                      rest_unknown_amount[group]), rest_unknown_amount[group]], 0.0)
+    gross = np.where(is_first, np.where(first_known[group], first_gross[group], np.nan),
+                     np.where(known_row, np.where(pos == 1, rest_known_gross[group], 0.0), np.nan))
+    return pd.DataFrame({
+        "order_id": d["first_id"].astype(object).to_numpy()[group],
+        "customer_id": d["customer_id"].astype(object).to_numpy()[group],
+        "order_date": pd.to_datetime(d["day"]).to_numpy(dtype="datetime64[ns]")[group],
+        "amount": amount,
+        "gross_profit": gross,
+        "channel": pd.Series([None] * len(group), dtype=object),
+        "campaign": pd.Series([None] * len(group), dtype=object),
+        "row": np.zeros(len(group), dtype=np.int64),
+    })
