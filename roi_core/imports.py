@@ -34,10 +34,11 @@ Normalize = Callable[..., Any]
 
 
 def _norm(values: pd.Series) -> pd.Series:
-    """NFKC + trim + case-fold, per distinct value (exports repeat a few hundred names a million times)."""
-    text = values.fillna("").astype(str)
-    uniques = pd.unique(text)
-    return text.map({u: normalize_text(u) for u in uniques})
+    """NFKC + trim + case-fold, per distinct value (exports repeat a few hundred names a million times); empty
+    for a missing one. The distinct values' forms are taken by their codes: no lookup per row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([normalize_text(str(u)) for u in uniques] + [""], dtype=object)  # code -1 (NA) → the last
+    return pd.Series(table[codes], index=values.index, dtype=object)
 
 
 def key_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -109,7 +110,8 @@ def resolve(imported: pd.DataFrame, mapping: pd.DataFrame, names: dict[str, str]
     ``channel`` (the platform, renamed by 设置) and ``matched`` (False: neither a 映射 pattern nor a 活动 name)."""
     out = imported.copy()
     own = out["platform_campaign"].fillna("").astype(str)
-    uniques = pd.DataFrame({"name": pd.unique(own)})
+    codes, distinct = pd.factorize(own)
+    uniques = pd.DataFrame({"name": np.asarray(distinct, dtype=object)})
     uniques["norm"] = uniques["name"].map(normalize_text)
     uniques["campaign"] = uniques["name"]
     uniques["mapped"] = False
@@ -126,10 +128,10 @@ def resolve(imported: pd.DataFrame, mapping: pd.DataFrame, names: dict[str, str]
         uniques.loc[hit, "campaign"] = campaign.strip()
         uniques.loc[hit, "mapped"] = True
     known = {normalize_text(c) for c in pd.unique(campaign_names.dropna().astype(str))}
-    uniques["matched"] = uniques["mapped"] | uniques["norm"].isin(known)
-    look = uniques.set_index("name")
-    out["campaign"] = own.map(look["campaign"])
-    out["matched"] = own.map(look["matched"]).astype(bool)
+    uniques["matched"] = uniques["mapped"] | uniques["norm"].map(known.__contains__).astype(bool)
+    # each row takes its distinct name's answer by code (a few hundred names, no lookup per row)
+    out["campaign"] = uniques["campaign"].to_numpy(dtype=object)[codes]
+    out["matched"] = uniques["matched"].to_numpy(dtype=bool)[codes]
     plat = out["platform"].fillna("").astype(str)
     out["channel"] = plat.map({p: names.get(normalize_text(p), p) for p in pd.unique(plat)})
     return out
@@ -289,6 +291,7 @@ def _drop_overlaps(typed: pd.DataFrame, imported: pd.DataFrame,
     left = pd.DataFrame({"i": np.arange(len(typed)), "c": _norm(typed["campaign"]).to_numpy(),
                          "ch": _norm(typed["channel"]).to_numpy(), "s": typed["start_date"].to_numpy(),
                          "e": typed["end_date"].to_numpy(), "r": typed["row"].to_numpy(dtype=float)})
+    left = left[left["c"].isin(pd.unique(days["c"])).to_numpy()]  # only campaigns 导入 has can overlap
     pairs = left.merge(firsts, on=["c", "ch"], how="inner")
     pairs = pairs[(pairs["start_date"] >= pairs["s"]) & (pairs["start_date"] <= pairs["e"])]
     if pairs.empty:
@@ -306,7 +309,7 @@ def _drop_overlaps(typed: pd.DataFrame, imported: pd.DataFrame,
     keep = np.ones(len(typed), dtype=bool)
     keep[span.index.to_numpy()] = False
     # every imported row (each account's too, not only the day's first) inside a left-out typed row's days
-    hits = left[~keep].merge(days[["c", "ch", "start_date", "j"]], on=["c", "ch"], how="inner")
+    hits = left[~keep[left["i"].to_numpy()]].merge(days[["c", "ch", "start_date", "j"]], on=["c", "ch"], how="inner")
     hits = hits[(hits["start_date"] >= hits["s"]) & (hits["start_date"] <= hits["e"])]
     replaced[hits["j"].to_numpy()] = hits["r"].to_numpy()
     return typed[keep].reset_index(drop=True), problems, int((~keep).sum()), replaced
