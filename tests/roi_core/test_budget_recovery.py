@@ -15,8 +15,9 @@ with no adstock anywhere.
 
 By week, the Robyn-style set (208 weeks, spend ±70 %) is within 15 % at 3 % and 5 % noise on the benchmark
 seed (5.9 %, 7.3 %); over seeds 2024–2033 on 8 and 6 of 10 (python benchmarks/budget_recovery.py --seeds 10).
-The worst miss there is the holdout fallback to linear on a right curve (seed 2027), asserted as the known
-limit it is."""
+The worst miss there was the holdout fallback to linear on a right curve that lost its last three months
+by a hair (seed 2027: 480 % off, two directions wrong); a curve now falls back only when it also misses
+them by more than the linear estimate misses its own fit months (24.7 %, all directions right)."""
 
 from __future__ import annotations
 
@@ -150,16 +151,15 @@ def test_more_weeks_help_but_a_narrow_spend_swing_still_misses_15_percent_at_5_p
     assert [r["direction"] for r in results] == [r["true_direction"] for r in results]
 
 
-def test_known_limit_a_right_curve_can_lose_its_holdout_to_the_linear_estimate_by_chance():
-    # the failure that dominates the Robyn-style set at 5 % noise (seed 2027, 1 of 10 seeds): 线下's curve
-    # predicts its last 3 months with MAPE 3.1 %, the linear estimate with 2.9 %, so the plan falls back to
-    # linear: its average ROI +111.3 % taken as the marginal one against a true −29.3 % (479.7 % off), and money
-    # moves into it (up where the truth cuts), taken from 短视频 (down where the truth raises). The curve itself
-    # was right: the other three channels are within 7 %.
+def test_a_right_curve_that_loses_its_holdout_by_a_hair_keeps_planning():
+    # seed 2027 at 5 % noise: 线下's curve predicts its last 3 months with MAPE 3.1 %, the linear estimate with
+    # 2.9 %. Before, that fell back to linear: the average ROI +111.3 % taken as the marginal one against a true
+    # −29.3 % (479.7 % off), money moved into 线下 (up where the truth cuts) and out of 短视频 (down where it
+    # raises). The linear estimate misses the fit months by 8.6 %, far more than 3.1 %: the loss is chance, the
+    # curve stays: −22.1 % against −29.3 % (7.2 / 29.3 = 24.7 %, over 15 % but every direction right)
     results = {r["channel"]: r for r in recovery(SEED + 3, "W", ON_GRID, 0.05, weeks=ROBYN_WEEKS, swing=ROBYN_SWING)}
-    assert results["线下"]["method"] == "linear"
+    assert all(r["method"] == "response_curve" for r in results.values())
     assert results["线下"]["holdout_mape"] == pytest.approx(0.031, abs=0.001)
-    assert results["线下"]["rel_error"] == pytest.approx(4.797, abs=0.01)
+    assert results["线下"]["rel_error"] == pytest.approx(0.247, abs=0.005)
     assert all(r["rel_error"] <= 0.07 for c, r in results.items() if c != "线下")
-    assert (results["线下"]["direction"], results["线下"]["true_direction"]) == ("up", "down")
-    assert (results["短视频"]["direction"], results["短视频"]["true_direction"]) == ("down", "up")
+    assert [r["direction"] for r in results.values()] == [r["true_direction"] for r in results.values()]
