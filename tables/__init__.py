@@ -113,7 +113,7 @@ def aggregate_paths(source: str | TableSource, *, lookback_days: float | None = 
         if len(channels) <= MAX_DECAY_COLUMNS:  # one pass gives the paths and time decay
             path_frame = backend.execute(paths.path_table(touches, lookback_days, period, ordered_aggregates=ordered,
                                                           half_life_days=half_life_days, channels=channels))
-            path_frame, decay = paths.decay_from_paths(path_frame, channels)
+            path_frame, decay = paths.decay_from_paths(paths.codes_to_paths(path_frame, channels), channels)
         else:  # so many channels that a column each would be wider than a second pass costs
             path_frame = backend.execute(paths.path_table(touches, lookback_days, period, ordered_aggregates=ordered))
             decay = backend.execute(paths.decay_table(touches, lookback_days, half_life_days, period))

@@ -43,9 +43,10 @@ def _month_cut(t, month: pd.Period, lookback_days: float):
     return t.filter(t.active).drop("cutoff", "active")
 
 
-def journey_touches(touches, lookback_days: float | None, month: pd.Period | None = None):
+def journey_touches(touches, lookback_days: float | None, month: pd.Period | None = None, codes: tuple = ()):
     """Each usable touch with its ``journey`` number, ``end`` (its journey's last touch), ``closed`` (the
-    journey converts), ``seconds`` before the end and ``kept`` (inside the lookback window)."""
+    journey converts), ``seconds`` before the end and ``kept`` (inside the lookback window). With ``codes``
+    (the source's channel names in sorted order), also ``code``: the channel's index in it."""
     import ibis
 
     t = touches.filter(touches.customer_id.notnull(), touches.channel.notnull(), touches.timestamp.notnull(),
@@ -53,7 +54,11 @@ def journey_touches(touches, lookback_days: float | None, month: pd.Period | Non
     if month is not None:
         t = _month_cut(t, month, lookback_days or 0)
     t = t.mutate(conv=ibis.ifelse(t.converted, 1, 0).cast("int64"))  # PostgreSQL casts no boolean to int
-    order = [t.timestamp, t.conv, t.channel]
+    if codes:
+        # names sorted as the engine sorts text (by code point), so ordering by code is ordering by name
+        t = t.mutate(code=ibis.cases(*[(t.channel == name, i) for i, name in enumerate(codes)],
+                                     else_=ibis.null("int64")))
+    order = [t.timestamp, t.conv, t.code if codes else t.channel]
     # Every window shares one partition and one order, so the engine sorts the touches once:
     # a journey's number = the customer's converting touches strictly before this one; its end = the
     # first converting touch from this one on, else the customer's last touch.
@@ -68,8 +73,21 @@ def journey_touches(touches, lookback_days: float | None, month: pd.Period | Non
     return t.mutate(kept=kept)
 
 
-def _ordered_path(t, ordered_aggregates: bool):
-    """The journey's kept channels in time order, joined by SEPARATOR."""
+#: channel codes travel in the low bits of a packed sort key (see _ordered_path); above this many channels
+#: the path is built as text instead
+MAX_CODES = 64
+_CODE_BITS = 64  # 2**6: the code's bits; the bit above holds the converting flag
+
+
+def _ordered_path(t, ordered_aggregates: bool, packed: bool = False):
+    """The journey's kept channels in time order: joined by SEPARATOR, or with ``packed`` (``t.code`` set) a
+    list of channel codes."""
+    if packed:
+        # One integer per touch sorts as (time, converting flag, channel): microseconds before the customer's
+        # last touch, negated, in the high bits. An unordered list sorted per journey costs far less than an
+        # aggregate with ORDER BY (which buffers and sorts every group), and the path is a list of small
+        # integers, grouped as such; names are put on the distinct paths only (codes_to_paths).
+        return t.packed.collect(where=t.kept).sort().map(lambda key: key & (_CODE_BITS - 1))
     if ordered_aggregates:
         return t.channel.group_concat(SEPARATOR, where=t.kept, order_by=[t.timestamp, t.conv, t.channel])
     # Spark has no ordered aggregate: collect (time, flag, channel) and sort the array, which orders
@@ -84,7 +102,8 @@ def path_table(touches, lookback_days: float | None, month: pd.Period | None = N
                ordered_aggregates: bool = True, half_life_days: float | None = None, channels: tuple = ()):
     """The path table (an ibis expression): ``path``, ``total_conversions``, ``total_conversion_value``,
     ``total_null``, ``outside``. ``ordered_aggregates=False`` for engines without ``ORDER BY`` inside an
-    aggregate (Spark).
+    aggregate (Spark). With ordered aggregates and the source's ``channels`` (at most MAX_CODES), ``path``
+    is a list of codes into ``sorted(channels)``: :func:`codes_to_paths` names them.
 
     With ``half_life_days`` and the source's ``channels``, each path also carries the time-decay credit of
     channel ``i`` as ``decay_conv_i`` and ``decay_value_i`` (Σ over its journeys of the channel's share of
@@ -92,7 +111,12 @@ def path_table(touches, lookback_days: float | None, month: pd.Period | None = N
     gives the paths and time decay (:func:`decay_from_paths`)."""
     import ibis
 
-    t = journey_touches(touches, lookback_days, month)
+    packed = ordered_aggregates and 0 < len(channels) <= MAX_CODES
+    codes = tuple(sorted(channels)) if packed else ()
+    t = journey_touches(touches, lookback_days, month, codes)
+    if packed:
+        before_last = t["last"].delta(t.timestamp, unit="microsecond")
+        t = t.mutate(packed=-before_last * (2 * _CODE_BITS) + t.conv * _CODE_BITS + t.code)
     sums = {}
     if half_life_days is not None:
         # the last touch is 0 days before the end and weighs 1, so a journey's weights sum to ≥ 1
@@ -100,9 +124,10 @@ def path_table(touches, lookback_days: float | None, month: pd.Period | None = N
                                                   / float(half_life_days)))
         sums["weights"] = t.weight.sum(where=t.kept)
         for i, channel in enumerate(channels):  # over the source's channels (a few dozen at most)
-            sums[f"weight_{i}"] = t.weight.sum(where=t.kept & (t.channel == channel)).fill_null(0)
+            same = (t.code == codes.index(channel)) if packed else (t.channel == channel)
+            sums[f"weight_{i}"] = t.weight.sum(where=t.kept & same).fill_null(0)
     per_journey = t.group_by([t.customer_id, t.journey]).aggregate(
-        path=_ordered_path(t, ordered_aggregates),
+        path=_ordered_path(t, ordered_aggregates, packed),
         conv=t.conv.max(),
         value=(t.revenue * t.conv).sum(),
         outside=ibis.ifelse(t.kept, 0, 1).sum(),
@@ -121,6 +146,18 @@ def path_table(touches, lookback_days: float | None, month: pd.Period | None = N
         outside=j.outside.sum(),
         **decay,
     )
+
+
+def codes_to_paths(path_frame: pd.DataFrame, channels: tuple) -> pd.DataFrame:
+    """A fetched :func:`path_table` whose ``path`` is a list of channel codes, with the channels' names joined
+    by SEPARATOR instead (one row per distinct path; paths already text are left as they are)."""
+    if path_frame.empty or path_frame["path"].map(lambda p: isinstance(p, str)).all():
+        return path_frame
+    names = pd.Series(sorted(channels))
+    codes = path_frame["path"].explode()  # one row per touch of each distinct path, in order
+    named = names.reindex(codes.astype("int64").to_numpy()).to_numpy()
+    joined = pd.Series(named, index=codes.index).groupby(level=0, sort=False).agg(SEPARATOR.join)
+    return path_frame.assign(path=joined.reindex(path_frame.index).to_numpy())
 
 
 def decay_from_paths(path_frame: pd.DataFrame, channels: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
