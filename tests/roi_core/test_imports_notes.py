@@ -72,3 +72,10 @@ def test_in_english():
 
 def test_help_says_nothing_of_imports():
     assert not [w for w in _ask("帮助").warnings if "导入" in w]
+
+
+def test_a_comparison_names_only_its_sides_imported_rows():
+    ans = _ask("春季上新 vs 日常投放")
+    # 春季上新 is typed only; 日常投放 is one imported 京准通 row (06-20, 7天): 618's 3 rows and 15天 are not named
+    assert ans.kind == "compare"
+    assert [w for w in ans.warnings if "导入" in w] == ["含平台导入数据（「导入」1 行）：销售额按各平台的归因窗口计（京准通 7天）"]
