@@ -62,10 +62,12 @@ class Holdout:
         return self.linear_fit_mape is None or self.mape > self.linear_fit_mape + 1e-12
 
     def to_json(self) -> dict | None:
-        """``{mape, covered, months}`` (plus ``linear_mape``), or None when the check could not run."""
+        """``{mape, covered, months}`` (plus ``linear_mape`` and ``linear_fit_mape``), or None when the check
+        could not run."""
         if not self.ok:
             return None
-        return {"mape": self.mape, "covered": self.covered, "months": self.months, "linear_mape": self.linear_mape}
+        return {"mape": self.mape, "covered": self.covered, "months": self.months, "linear_mape": self.linear_mape,
+                "linear_fit_mape": self.linear_fit_mape}
 
 
 def _month_index(series: Series) -> np.ndarray:

@@ -32,10 +32,25 @@ def expected_note(ans) -> Note | None:
 
 
 HOLDOUT = {"zh": ("曲线回测（最近 {n} 个月）", "{channel} 误差 {mape}，{covered}/{months} 在 80% 区间内",
-                   "；", "{channels} 月数不足，未回测", "，不如平均 ROI 直线估算（误差 {linear}），改按线性估算"),
+                   "；", "{channels} 月数不足，未回测", "，不如平均 ROI 直线估算（误差 {linear}），改按线性估算",
+                   "，略逊于直线（误差 {linear}），但没超出直线在拟合月份的误差 {fit}，仍按曲线"),
            "en": ("Curve backtest (last {n} months)", "{channel} error {mape}, {covered}/{months} inside the 80% band",
                   "; ", "{channels}: too few months to backtest",
-                  ", worse than a straight line at its average ROI (error {linear}), so planned linear")}
+                  ", worse than a straight line at its average ROI (error {linear}), so planned linear",
+                  ", a little worse than a straight line (error {linear}) but within the line's own error on the "
+                  "fitted months ({fit}), so the curve is kept")}
+
+
+def _backtest_verdict(c: dict, fell: str, kept: str) -> str:
+    """Why a channel is planned linear, or why its curve is kept although the line did better on the holdout
+    (a loss smaller than the line's own error on the fitted months is three months' chance)."""
+    h = c["holdout"]
+    if c.get("fallback"):
+        return fell.format(linear=pct(h.get("linear_mape"), 0))
+    linear, fit = h.get("linear_mape"), h.get("linear_fit_mape")
+    if linear is not None and fit is not None and h["mape"] > linear:
+        return kept.format(linear=pct(linear, 0), fit=pct(fit, 0))
+    return ""
 
 
 def holdout_note(ans) -> Note | None:
@@ -46,10 +61,10 @@ def holdout_note(ans) -> Note | None:
     checked = [c for c in channels if c.get("holdout")]
     if not checked:
         return None
-    title, each, sep, short, fell = HOLDOUT.get(ans.lang, HOLDOUT["zh"])
+    title, each, sep, short, fell, kept = HOLDOUT.get(ans.lang, HOLDOUT["zh"])
     parts = [each.format(channel=c["channel"], mape=pct(c["holdout"]["mape"], 0), covered=c["holdout"]["covered"],
                          months=c["holdout"]["months"])
-             + (fell.format(linear=pct(c["holdout"].get("linear_mape"), 0)) if c.get("fallback") else "")
+             + _backtest_verdict(c, fell, kept)
              for c in checked]
     unchecked = [str(c["channel"]) for c in channels if not c.get("holdout") and c.get("method") == "response_curve"]
     if unchecked:

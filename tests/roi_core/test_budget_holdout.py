@@ -46,7 +46,8 @@ def test_an_exactly_known_curve_predicts_its_last_three_months():
     # |126 − 150|/150 = 0.16, |252 − 200|/200 = 0.26, |63 − 100|/100 = 0.37 → mean 0.79/3 = 0.263333
     assert check.linear_mape == pytest.approx(0.79 / 3, abs=1e-9)
     assert not check.curve_worse
-    assert check.to_json() == {"mape": check.mape, "covered": 3, "months": 3, "linear_mape": check.linear_mape}
+    assert check.to_json() == {"mape": check.mape, "covered": 3, "months": 3, "linear_mape": check.linear_mape,
+                               "linear_fit_mape": check.linear_fit_mape}
 
 
 def test_a_jump_in_the_last_three_months_is_missed_and_the_linear_estimate_wins():
