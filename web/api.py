@@ -120,50 +120,56 @@ def _roi_error(err: RoiError, lang: str) -> ApiError:
     return ApiError(422, err.message, err.hint)
 
 
+def guard_request(limit_bytes: int):
+    """Before any ``/api/v1`` route: the body cap, who is calling, the caller's rate limit (a 429 response, or None)."""
+    # 413 past the cap. A chunked body has no length to check up front and its stream stops silently at
+    # max_content_length, so one byte more is let through and _json_body refuses a body that reached it
+    request.max_content_length = limit_bytes + 1
+    g.roi_body_limit = limit_bytes
+    ctx = _ctx()
+    g.roi_caller = authenticate(request.headers, ctx.tokens, ctx.config.source)
+    wait = ctx.limiter.allow(g.roi_caller.key)
+    if wait:
+        count, window = parse_api_rate(ctx.config.api_rate)
+        return _error(429, f"请求太频繁：每 {window:g} 秒最多 {count} 次，请 {wait} 秒后再试",
+                      "表格里的公式会缓存结果；不要频繁手动重算", headers={"Retry-After": str(wait)})
+    return None
+
+
+def error_response(err: Exception, too_large: str, too_large_hint: str | None = None):
+    """Any error of an ``/api/v1`` route as its JSON reply: ours with their status, Flask's in Chinese
+    (``too_large`` for 413), a bad setting 503, anything else logged and answered with BUG_MESSAGE."""
+    if isinstance(err, Unauthorised):
+        return _error(err.status, err.message)
+    if isinstance(err, ApiError):
+        return _error(err.status, err.message, err.hint, **err.extra)
+    if isinstance(err, BadInput):
+        return _error(err.status, err.message, err.hint)
+    if isinstance(err, HTTPException):
+        if err.code == 413:
+            return _error(413, too_large, too_large_hint)
+        messages = {405: "不支持这个请求方法", 404: "没有这个接口", 400: "请求格式不对"}
+        return _error(err.code or 500, messages.get(err.code, err.name))
+    if isinstance(err, ConfigError):  # ROI_WEB_SECRET missing and the like: the operator's to fix
+        return _error(503, err.message, err.hint)
+    if isinstance(err, RoiError):
+        e = _roi_error(err, "zh")
+        return _error(e.status, e.message, e.hint)
+    log.exception("unexpected error in %s %s", request.method, request.path)
+    return _error(500, BUG_MESSAGE, BUG_HINT)
+
+
 def make_blueprint(*, limit_bytes: int = API_BODY_LIMIT) -> Blueprint:
     """The ``/api/v1`` blueprint; its context comes from ``app.extensions["roi_web"]``."""
     api = Blueprint("roi_api", __name__, url_prefix="/api/v1")
 
     @api.before_request
     def _guard():
-        # 413 past the cap. A chunked body has no length to check up front and its stream stops silently at
-        # max_content_length, so one byte more is let through and _json_body refuses a body that reached it
-        request.max_content_length = limit_bytes + 1
-        g.roi_body_limit = limit_bytes
-        ctx = _ctx()
-        g.roi_caller = authenticate(request.headers, ctx.tokens, ctx.config.source)
-        wait = ctx.limiter.allow(g.roi_caller.key)
-        if wait:
-            count, window = parse_api_rate(ctx.config.api_rate)
-            return _error(429, f"请求太频繁：每 {window:g} 秒最多 {count} 次，请 {wait} 秒后再试",
-                          "表格里的公式会缓存结果；不要频繁手动重算", headers={"Retry-After": str(wait)})
-        return None
-
-    @api.errorhandler(Unauthorised)
-    def _unauthorised(err: Unauthorised):
-        return _error(err.status, err.message)
-
-    @api.errorhandler(ApiError)
-    def _api_error(err: ApiError):
-        return _error(err.status, err.message, err.hint, **err.extra)
-
-    @api.errorhandler(BadInput)
-    def _bad_input(err: BadInput):
-        return _error(err.status, err.message, err.hint)
+        return guard_request(limit_bytes)
 
     @api.errorhandler(Exception)
     def _any(err: Exception):
-        if isinstance(err, HTTPException):
-            messages = {413: f"请求太大：最多 {limit_bytes // 1024} KiB", 405: "不支持这个请求方法",
-                        404: "没有这个接口", 400: "请求格式不对"}
-            return _error(err.code or 500, messages.get(err.code, err.name))
-        if isinstance(err, ConfigError):  # ROI_WEB_SECRET missing and the like: the operator's to fix
-            return _error(503, err.message, err.hint)
-        if isinstance(err, RoiError):
-            e = _roi_error(err, "zh")
-            return _error(e.status, e.message, e.hint)
-        log.exception("unexpected error in %s %s", request.method, request.path)
-        return _error(500, BUG_MESSAGE, BUG_HINT)
+        return error_response(err, f"请求太大：最多 {limit_bytes // 1024} KiB")
 
     @api.post("/ask")
     def ask():

@@ -14,21 +14,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
 
-from flask import Blueprint, g, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Blueprint, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from roi_app.answers import BUG_HINT, BUG_MESSAGE
 from roi_app.imports import Upload, run_import
-from roi_core import RoiError
-from roi_runtime.config import ConfigError, parse_api_rate
 from sheets.imports import MAX_UPLOAD_BYTES
-from web.api import ApiError, _ctx, _error, _roi_error, reply
-from web.auth import Unauthorised, authenticate
-from web.edge import BadInput, parse_json
-
-log = logging.getLogger(__name__)
+from web.api import ApiError, _ctx, error_response, guard_request, reply
+from web.edge import parse_json
 
 MAX_FILES = 10
 IMPORT_BODY_LIMIT = MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024
@@ -42,33 +35,11 @@ def make_import_blueprint() -> Blueprint:
 
     @bp.before_request
     def _guard():
-        request.max_content_length = IMPORT_BODY_LIMIT + 1
-        ctx = _ctx()
-        g.roi_caller = authenticate(request.headers, ctx.tokens, ctx.config.source)
-        wait = ctx.limiter.allow(g.roi_caller.key)
-        if wait:
-            count, window = parse_api_rate(ctx.config.api_rate)
-            return _error(429, f"请求太频繁：每 {window:g} 秒最多 {count} 次，请 {wait} 秒后再试",
-                          headers={"Retry-After": str(wait)})
-        return None
+        return guard_request(IMPORT_BODY_LIMIT)
 
     @bp.errorhandler(Exception)
     def _any(err: Exception):
-        if isinstance(err, Unauthorised):
-            return _error(err.status, err.message)
-        if isinstance(err, (ApiError,)):
-            return _error(err.status, err.message, err.hint, **err.extra)
-        if isinstance(err, BadInput):
-            return _error(err.status, err.message, err.hint)
-        if isinstance(err, HTTPException):
-            if err.code == 413:
-                return _error(413, f"上传太大：文件合计最多 {MAX_UPLOAD_BYTES // 1048576} MB", "按月或按账户分开导出，分几次导入")
-            return _error(err.code or 500, err.name)
-        if isinstance(err, (ConfigError, RoiError)):
-            e = _roi_error(err, "zh")
-            return _error(e.status, e.message, e.hint)
-        log.exception("unexpected error in %s %s", request.method, request.path)
-        return _error(500, BUG_MESSAGE, BUG_HINT)
+        return error_response(err, f"上传太大：文件合计最多 {MAX_UPLOAD_BYTES // 1048576} MB", "按月或按账户分开导出，分几次导入")
 
     @bp.post("/import")
     def import_files():
