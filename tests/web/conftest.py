@@ -176,3 +176,35 @@ def web_server(tmp_path_factory):
     yield server
     log = server.stop()
     assert "Traceback" not in log, log
+
+
+# ------------------------------------------------------------------------------------------- a real browser
+CHROMIUM = os.environ.get("ROI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def browser_missing(why: str, packages: str = "chromium fonts-noto-cjk") -> None:
+    """Skip with the install line on a developer machine; fail in CI, where the browser must be there."""
+    message = (f"浏览器测试无法运行：{why}。安装：apt-get install -y {packages}；"
+               "pip install -r requirements-dev.txt（playwright）")
+    if os.environ.get("CI") or os.environ.get("ROI_REQUIRE_BROWSER"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, once per module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_missing("没有安装 Python 包 playwright")
+    if not Path(CHROMIUM).exists():
+        browser_missing(f"找不到 chromium（{CHROMIUM}）")
+    with sync_playwright() as p:
+        # root (CI, this machine) needs --no-sandbox; Debian's build, never Playwright's download
+        # the browser runs on the real clock even when the suite runs at another date (tools/faketime/run-at):
+        # libfaketime inside Chromium's processes stalls page loads; the pages under test do not read its clock
+        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
+        yield chromium
+        chromium.close()

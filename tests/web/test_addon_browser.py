@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import subprocess
 import urllib.request
@@ -22,20 +21,12 @@ from pathlib import Path
 import pytest
 
 from roi_runtime.config import REPO_ROOT
+from tests.web.conftest import browser_missing
 
 pytestmark = pytest.mark.slow
 
 ARTIFACTS = Path(REPO_ROOT) / "var" / "artifacts" / "browser"
-CHROMIUM = os.environ.get("ROI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 WAIT_MS = 15_000
-
-
-def _missing(why: str):
-    message = (f"浏览器测试无法运行：{why}。安装：apt-get install -y chromium fonts-noto-cjk nodejs；"
-               "pip install -r requirements-dev.txt（playwright）")
-    if os.environ.get("CI") or os.environ.get("ROI_REQUIRE_BROWSER"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +34,7 @@ def host():
     """``node sheets/addon/test/html_host.js`` on a free 127.0.0.1 port: (base URL, its process)."""
     node = shutil.which("node")
     if node is None:
-        _missing("找不到 node")
+        browser_missing("找不到 node", "chromium fonts-noto-cjk nodejs")
     proc = subprocess.Popen([node, "sheets/addon/test/html_host.js"], cwd=REPO_ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
@@ -53,22 +44,6 @@ def host():
     yield f"http://127.0.0.1:{int(line.split()[1])}"
     proc.terminate()
     proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("没有安装 Python 包 playwright")
-    if not Path(CHROMIUM).exists():
-        _missing(f"找不到 chromium（{CHROMIUM}）")
-    with sync_playwright() as p:
-        # the browser runs on the real clock even under tools/faketime (libfaketime stalls Chromium's page loads)
-        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser, host: str, name: str):

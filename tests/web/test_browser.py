@@ -8,8 +8,6 @@ saying what to install.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,35 +15,8 @@ import pytest
 from roi_runtime.config import REPO_ROOT
 
 ARTIFACTS = Path(REPO_ROOT) / "var" / "artifacts" / "browser"
-CHROMIUM = os.environ.get("ROI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 WIDTHS = {"desktop": (1280, 900), "360": (360, 740)}
 ANSWER_TIMEOUT_MS = 20_000
-
-
-def _missing(why: str):
-    message = (f"浏览器测试无法运行：{why}。安装：apt-get install -y chromium fonts-noto-cjk；"
-               "pip install -r requirements-dev.txt（playwright）")
-    if os.environ.get("CI") or os.environ.get("ROI_REQUIRE_BROWSER"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("没有安装 Python 包 playwright")
-    if not Path(CHROMIUM).exists():
-        _missing(f"找不到 chromium（{CHROMIUM}）")
-    with sync_playwright() as p:
-        # root (CI, this machine) needs --no-sandbox; Debian's build, never Playwright's download
-        # the browser runs on the real clock even when the suite runs at another date (tools/faketime/run-at):
-        # libfaketime inside Chromium's processes stalls page loads; the pages under test do not read its clock
-        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser, width: str):
