@@ -11,29 +11,13 @@ from pathlib import Path
 import pytest
 
 from render.text import render_text
-from roi_core import QueryError, answer, parse_query
+from roi_core import QueryError, parse_query
 from roi_core.answer import answer_json
 from roi_core.answer.repurchase import repurchase_rates
 from roi_core.customers.value import customer_value
-from sheets import open_source
+from tests.roi_core.demo_questions import TODAY, ask
 
-TODAY = dt.date(2026, 11, 30)
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.xlsx"
 UNSUPPORTED = Path(__file__).with_name("corpus") / "held_out_unsupported.tsv"
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return open_source(DEMO).read()
-
-
-@pytest.fixture(scope="module")
-def names(demo):
-    return (demo.campaigns["campaign"].dropna().unique().tolist(), demo.campaigns["channel"].dropna().unique().tolist())
-
-
-def ask(text, demo):
-    return answer(parse_query(text, TODAY), demo, TODAY)
 
 
 def _unsupported() -> list[dict]:

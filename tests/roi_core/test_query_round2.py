@@ -2,33 +2,14 @@
 checked against figures worked out by hand from the demo's 活动 rows (毛利率 55 %: profit = 0.55 × 销售额 − 成本).
 """
 
-import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from render.text import render_text
-from roi_core import QueryError, answer, parse_query
+from roi_core import QueryError, parse_query
 from roi_core.answer import answer_json
 from roi_core.views import view_of
-from sheets import open_source
-
-TODAY = dt.date(2026, 11, 30)
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo.xlsx"
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return open_source(DEMO).read()
-
-
-@pytest.fixture(scope="module")
-def names(demo):
-    return (demo.campaigns["campaign"].dropna().unique().tolist(), demo.campaigns["channel"].dropna().unique().tolist())
-
-
-def ask(text, demo):
-    return answer(parse_query(text, TODAY), demo, TODAY)
+from tests.roi_core.demo_questions import TODAY, ask
 
 
 def test_which_campaign_makes_most_money_ranks_by_profit(demo):
